@@ -1,0 +1,105 @@
+// Package vec holds the dense float64 kernels every model's hot loop runs on:
+// dot products, matrix–vector products and updates of the form y += a·x.
+//
+// Reproducibility rule. A reduction (Dot, MatVec) accumulates in a fixed
+// order that does not depend on the target: element j goes to lane j mod 8,
+// each lane adds its products in increasing j, products and sums are rounded
+// separately (no fused multiply-add; see the float64 conversions), and the
+// eight lanes are combined as ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)).
+// The portable code below is the definition; the amd64 assembly fast path
+// performs exactly the same operations with vector instructions (two
+// four-wide accumulators), so native and js/wasm give bit-identical results.
+// Element-wise kernels (Axpy, AddOuter) have no reduction and are trivially
+// identical on every target.
+package vec
+
+// Dot returns Σ_j a[j]·b[j] in the fixed lane order of the package doc.
+// It panics if the lengths differ.
+func Dot(a, b []float64) float64 {
+	if len(a) != len(b) {
+		panic("vec: Dot length mismatch")
+	}
+	return dot(a, b)
+}
+
+// dotGeneric is the reference definition of the reduction order.
+func dotGeneric(a, b []float64) float64 {
+	var l [8]float64
+	n := len(a)
+	b = b[:n]
+	j := 0
+	for ; j+8 <= n; j += 8 {
+		l[0] += float64(a[j] * b[j])
+		l[1] += float64(a[j+1] * b[j+1])
+		l[2] += float64(a[j+2] * b[j+2])
+		l[3] += float64(a[j+3] * b[j+3])
+		l[4] += float64(a[j+4] * b[j+4])
+		l[5] += float64(a[j+5] * b[j+5])
+		l[6] += float64(a[j+6] * b[j+6])
+		l[7] += float64(a[j+7] * b[j+7])
+	}
+	for k := 0; j < n; j, k = j+1, k+1 {
+		l[k] += float64(a[j] * b[j])
+	}
+	return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
+}
+
+// MatVec sets dst[i] = Dot(A[i·cols:(i+1)·cols], x) for i < rows, where A is
+// row-major rows×cols. dst must not overlap A or x.
+func MatVec(dst, A []float64, rows, cols int, x []float64) {
+	if len(A) < rows*cols || len(x) < cols || len(dst) < rows {
+		panic("vec: MatVec dimension mismatch")
+	}
+	matVec(dst, A, rows, cols, x[:cols])
+}
+
+func matVecGeneric(dst, A []float64, rows, cols int, x []float64) {
+	for i := 0; i < rows; i++ {
+		dst[i] = dotGeneric(A[i*cols:(i+1)*cols], x)
+	}
+}
+
+// Axpy sets y[j] += alpha·x[j].
+func Axpy(alpha float64, x, y []float64) {
+	if len(x) != len(y) {
+		panic("vec: Axpy length mismatch")
+	}
+	axpy(alpha, x, y)
+}
+
+func axpyGeneric(alpha float64, x, y []float64) {
+	y = y[:len(x)]
+	for j, v := range x {
+		y[j] += float64(alpha * v)
+	}
+}
+
+// AddOuter sets A += a ⊗ b, that is A[i·len(b)+j] += a[i]·b[j], for a
+// row-major len(a)×len(b) matrix A.
+func AddOuter(A, a, b []float64) {
+	n := len(b)
+	if len(A) < len(a)*n {
+		panic("vec: AddOuter dimension mismatch")
+	}
+	for i, ai := range a {
+		if ai != 0 {
+			axpy(ai, b, A[i*n:(i+1)*n])
+		}
+	}
+}
+
+// MatTVec sets dst = Aᵀ·x for a row-major rows×cols matrix A, accumulating
+// the rows of A in increasing order: dst[j] = Σ_i x[i]·A[i,j].
+// dst must not overlap A or x.
+func MatTVec(dst, A []float64, rows, cols int, x []float64) {
+	if len(A) < rows*cols || len(x) < rows || len(dst) < cols {
+		panic("vec: MatTVec dimension mismatch")
+	}
+	dst = dst[:cols]
+	clear(dst)
+	for i := 0; i < rows; i++ {
+		if x[i] != 0 {
+			axpy(x[i], A[i*cols:(i+1)*cols], dst)
+		}
+	}
+}

@@ -1,0 +1,7 @@
+package vec
+
+// The assembly fast path is added separately; until then amd64 uses the
+// portable definitions.
+func dot(a, b []float64) float64                          { return dotGeneric(a, b) }
+func matVec(dst, A []float64, rows, cols int, x []float64) { matVecGeneric(dst, A, rows, cols, x) }
+func axpy(alpha float64, x, y []float64)                   { axpyGeneric(alpha, x, y) }
