@@ -72,3 +72,44 @@ type Inverter interface {
 type Regularizer interface {
 	Penalty(gtheta []float64) float64
 }
+
+// Field names a block of a model's flat parameter vector: θ[Offset :
+// Offset+Π Shape] holds the tensor Name, row-major with the given Shape.
+// Checkpoints store parameters under these names, and regularizers find the
+// blocks they act on by name.
+type Field struct {
+	Name   string
+	Shape  []int
+	Offset int
+}
+
+// Size is the number of entries of the field.
+func (f Field) Size() int {
+	n := 1
+	for _, d := range f.Shape {
+		n *= d
+	}
+	return n
+}
+
+// Layouter is a parametric model that names the blocks of its θ.
+type Layouter interface {
+	Layout() []Field
+}
+
+// FieldByName returns the field called name, and whether there is one.
+func FieldByName(fields []Field, name string) (Field, bool) {
+	for _, f := range fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Projector is a model with constraints on its parameters that a learning
+// rule keeps by projecting each gradient (for example, a PLRNN keeps the
+// diagonal of W at zero by zeroing its gradient).
+type Projector interface {
+	ProjectGradient(gtheta []float64)
+}
