@@ -47,10 +47,12 @@ func PredictionError(x []float64, N, n int, predict Predictor) (float64, error) 
 	for t := range T - n {
 		predict(pred, x[t*N:(t+1)*N])
 		target := x[(t+n)*N : (t+n+1)*N]
+		s := 0.0
 		for i, v := range last {
 			d := v - target[i]
-			sum += float64(d * d)
+			s += float64(d * d)
 		}
+		sum += s
 	}
 	if math.IsNaN(sum) || math.IsInf(sum, 0) {
 		return diverged("PredictionError")
