@@ -1,0 +1,488 @@
+package bptt
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/rnnlab/rnnlab/kernel/fmath"
+	"github.com/rnnlab/rnnlab/kernel/optim"
+	"github.com/rnnlab/rnnlab/kernel/rng"
+	"github.com/rnnlab/rnnlab/kernel/vec"
+	"github.com/rnnlab/rnnlab/models"
+)
+
+// Forcing names a teacher-forcing scheme.
+type Forcing string
+
+const (
+	Sparse      Forcing = "sparse"      // STF: replace every τ steps
+	Generalized Forcing = "generalized" // GTF: interpolate every step
+	NoForcing   Forcing = "none"        // free-running BPTT
+)
+
+// Config holds the training hyperparameters. The zero value of a field means
+// the default given in its comment (the GTF paper's defaults, Hess et al. 2023).
+type Config struct {
+	SeqLen     int     // window length T (200)
+	Batch      int     // windows per step S (16)
+	Forcing    Forcing // "sparse", "generalized" or "none" (sparse)
+	Interval   int     // STF interval τ (16)
+	Alpha      float64 // GTF α, the initial value when annealed (1.0 if annealed, else 0.1)
+	Adaptive   bool    // anneal α from Jacobian norms
+	AlphaDecay float64 // annealing γ (0.999)
+	AlphaEvery int     // estimate α every k steps (5)
+	Noise      float64 // standard deviation of Gaussian noise on sampled windows (0)
+	Optimizer  string  // "radam" or "adam" (radam)
+	LR         float64 // start learning rate (1e-3)
+	LREnd      float64 // end learning rate of the exponential decay (1e-6); equal to LR for constant
+	ClipNorm   float64 // global gradient-norm bound, 0 for none
+	MARRatio   float64 // fraction κ of latent units under MAR (0)
+	MARLambda  float64 // MAR strength λ (0)
+}
+
+// WithDefaults returns c with zero fields replaced by the defaults.
+func (c Config) WithDefaults() Config {
+	def := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	def(&c.SeqLen, 200)
+	def(&c.Batch, 16)
+	def(&c.Interval, 16)
+	def(&c.AlphaEvery, 5)
+	if c.Forcing == "" {
+		c.Forcing = Sparse
+	}
+	if c.Alpha == 0 && c.Forcing == Generalized {
+		c.Alpha = 0.1
+		if c.Adaptive {
+			c.Alpha = 1
+		}
+	}
+	if c.AlphaDecay == 0 {
+		c.AlphaDecay = 0.999
+	}
+	if c.Optimizer == "" {
+		c.Optimizer = "radam"
+	}
+	if c.LR == 0 {
+		c.LR = 1e-3
+	}
+	if c.LREnd == 0 {
+		c.LREnd = 1e-6
+	}
+	return c
+}
+
+// Validate reports the first impossible setting, naming it.
+func (c Config) Validate() error {
+	switch {
+	case c.SeqLen < 2:
+		return fmt.Errorf("bptt: sequence length %d is too short (need ≥ 2)", c.SeqLen)
+	case c.Batch < 1:
+		return fmt.Errorf("bptt: batch size %d must be ≥ 1", c.Batch)
+	case c.Forcing != Sparse && c.Forcing != Generalized && c.Forcing != NoForcing:
+		return fmt.Errorf("bptt: unknown forcing %q (want sparse, generalized or none)", c.Forcing)
+	case c.Interval < 1:
+		return fmt.Errorf("bptt: forcing interval %d must be ≥ 1", c.Interval)
+	case c.Alpha < 0 || c.Alpha > 1:
+		return fmt.Errorf("bptt: GTF alpha %g must lie in [0, 1]", c.Alpha)
+	case c.AlphaDecay <= 0 || c.AlphaDecay > 1:
+		return fmt.Errorf("bptt: alpha decay %g must lie in (0, 1]", c.AlphaDecay)
+	case c.Optimizer != "adam" && c.Optimizer != "radam":
+		return fmt.Errorf("bptt: unknown optimizer %q (want adam or radam)", c.Optimizer)
+	case !(c.LR > 0) || !(c.LREnd > 0):
+		return fmt.Errorf("bptt: learning rates must be positive (got %g → %g)", c.LR, c.LREnd)
+	case c.Noise < 0 || c.ClipNorm < 0 || c.MARLambda < 0:
+		return errors.New("bptt: noise, clip norm and MAR lambda must be ≥ 0")
+	case c.MARRatio < 0 || c.MARRatio > 1:
+		return fmt.Errorf("bptt: MAR ratio %g must lie in [0, 1]", c.MARRatio)
+	}
+	return nil
+}
+
+// Observer is what the trainer needs of an observation model.
+type Observer interface {
+	models.Observation
+	models.Inverter
+}
+
+// ErrDiverged is returned (wrapped) when the loss or a gradient is not finite.
+var ErrDiverged = errors.New("training diverged")
+
+// Trainer runs BPTT on one model, observation model and series.
+type Trainer struct {
+	Model models.Trainable
+	Obs   Observer
+	Cfg   Config
+	Alpha float64 // current GTF α
+
+	data  []float64 // T×N training series
+	n     int       // observation dimension N
+	r     *rng.Rand
+	optM  *optim.Adam
+	optO  *optim.Adam
+	sched optim.Schedule
+	step  int
+	total int
+
+	// Work arrays, sized once.
+	xw      []float64 // (T+1)×S×N windows, time-major
+	zhat    []float64 // (T+1)×S×M forcing signals
+	z       []float64 // (T+1)×S×M forced states z_t
+	zbar    []float64 // (T+1)×S×M predictions z̄_t (row 0 unused)
+	xhat    []float64 // S×N
+	gx      []float64 // S×N
+	gz, gp  []float64 // S×M cotangents
+	gobs    []float64 // S×M
+	gthetaM []float64
+	gthetaO []float64
+	jac     []float64
+	pv, pw  []float64
+	starts  []int
+}
+
+// New returns a trainer of model m with observation o on the series data
+// (rows of N = o's observation dimension), for a run of totalSteps gradient
+// steps (used by the learning-rate schedule). r drives window sampling and
+// noise.
+func New(m models.Trainable, o Observer, data []float64, cfg Config, totalSteps int, r *rng.Rand) (*Trainer, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	N, M := o.Dims()
+	if M != m.Dim() {
+		return nil, fmt.Errorf("bptt: observation model expects %d latents, the model has %d", M, m.Dim())
+	}
+	if m.InputDim() != 0 {
+		return nil, errors.New("bptt: models with external inputs are not supported by this trainer yet")
+	}
+	if len(data)%N != 0 {
+		return nil, fmt.Errorf("bptt: data length %d is not a multiple of the observation dimension %d", len(data), N)
+	}
+	if len(data)/N < cfg.SeqLen+1 {
+		return nil, fmt.Errorf("bptt: series of %d steps is shorter than one window (%d + 1)", len(data)/N, cfg.SeqLen)
+	}
+	for i, v := range data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("bptt: data holds a non-finite value %v at row %d, column %d", v, i/N, i%N)
+		}
+	}
+	t := &Trainer{Model: m, Obs: o, Cfg: cfg, data: data, n: N, r: r, total: totalSteps}
+	t.Alpha = cfg.Alpha
+	mk := optim.NewRAdam
+	if cfg.Optimizer == "adam" {
+		mk = optim.NewAdam
+	}
+	t.optM = mk(len(m.Params()))
+	t.optO = mk(len(o.Params()))
+	t.sched = optim.Exponential{Start: cfg.LR, End: cfg.LREnd}
+	T, S := cfg.SeqLen, cfg.Batch
+	t.xw = make([]float64, (T+1)*S*N)
+	t.zhat = make([]float64, (T+1)*S*M)
+	t.z = make([]float64, (T+1)*S*M)
+	t.zbar = make([]float64, (T+1)*S*M)
+	t.xhat, t.gx = make([]float64, S*N), make([]float64, S*N)
+	t.gz, t.gp, t.gobs = make([]float64, S*M), make([]float64, S*M), make([]float64, S*M)
+	t.gthetaM = make([]float64, len(m.Params()))
+	t.gthetaO = make([]float64, len(o.Params()))
+	t.jac = make([]float64, M*M)
+	t.pv, t.pw = make([]float64, M), make([]float64, M)
+	t.starts = make([]int, S)
+	return t, nil
+}
+
+// Steps is the number of gradient steps taken so far.
+func (t *Trainer) Steps() int { return t.step }
+
+// LearningRate is the rate the next step will use.
+func (t *Trainer) LearningRate() float64 { return t.sched.Rate(t.step, t.total) }
+
+// Sample draws S random windows of T+1 steps (and noise, if configured) into
+// the trainer's window buffer.
+func (t *Trainer) Sample() {
+	T, S, N := t.Cfg.SeqLen, t.Cfg.Batch, t.n
+	rows := len(t.data) / N
+	for s := 0; s < S; s++ {
+		t.starts[s] = t.r.IntN(rows - T)
+	}
+	t.SetWindows(t.starts)
+	if t.Cfg.Noise > 0 {
+		for i := range t.xw {
+			t.xw[i] += float64(t.Cfg.Noise * t.r.Norm())
+		}
+		t.invert()
+	}
+}
+
+// invert sets the forcing signals ẑ from the loaded windows; they are a
+// constant of the training step (no gradient flows through the inversion).
+func (t *Trainer) invert() {
+	clear(t.zhat)
+	t.Obs.Invert(t.zhat, t.xw)
+}
+
+// SetWindows loads the windows starting at the given rows (one per batch
+// entry) into the window buffer, without noise.
+func (t *Trainer) SetWindows(starts []int) {
+	T, S, N := t.Cfg.SeqLen, t.Cfg.Batch, t.n
+	if len(starts) != S {
+		panic("bptt: SetWindows needs one start per batch entry")
+	}
+	for s, st := range starts {
+		for k := 0; k <= T; k++ {
+			copy(t.xw[(k*S+s)*N:(k*S+s+1)*N], t.data[(st+k)*N:(st+k+1)*N])
+		}
+	}
+	t.invert()
+}
+
+// forced reports whether the forcing applies at step k (1-based).
+func (t *Trainer) forced(k int) bool {
+	switch t.Cfg.Forcing {
+	case Sparse:
+		return k%t.Cfg.Interval == 0
+	case Generalized:
+		return true
+	}
+	return false
+}
+
+// Forward runs the teacher-forced forward pass on the loaded windows (and the
+// forcing signals computed when they were loaded) and returns the mean
+// squared error.
+func (t *Trainer) Forward() float64 {
+	T, S, N := t.Cfg.SeqLen, t.Cfg.Batch, t.n
+	M := t.Model.Dim()
+	SM, SN := S*M, S*N
+	F := t.Obs.Forced()
+	copy(t.z[:SM], t.zhat[:SM])
+	var sse float64
+	for k := 1; k <= T; k++ {
+		zb := t.zbar[k*SM : (k+1)*SM]
+		t.Model.Step(zb, t.z[(k-1)*SM:k*SM], nil)
+		t.Obs.Observe(t.xhat, zb)
+		x := t.xw[k*SN : (k+1)*SN]
+		for i, v := range t.xhat {
+			d := v - x[i]
+			sse += float64(d * d)
+		}
+		zk := t.z[k*SM : (k+1)*SM]
+		copy(zk, zb)
+		if t.forced(k) {
+			zh := t.zhat[k*SM : (k+1)*SM]
+			a := t.Alpha
+			for s := 0; s < S; s++ {
+				for i := s * M; i < s*M+F; i++ {
+					if t.Cfg.Forcing == Sparse {
+						zk[i] = zh[i]
+					} else {
+						zk[i] = float64((1-a)*zb[i]) + float64(a*zh[i])
+					}
+				}
+			}
+		}
+	}
+	return sse / float64(T*SN)
+}
+
+// Backward backpropagates the loss of the last Forward through time and sets
+// the gradients (returned, aliased by the trainer) of the model and
+// observation parameters.
+func (t *Trainer) Backward() (gModel, gObs []float64) {
+	T, S, N := t.Cfg.SeqLen, t.Cfg.Batch, t.n
+	M := t.Model.Dim()
+	SM, SN := S*M, S*N
+	F := t.Obs.Forced()
+	clear(t.gthetaM)
+	clear(t.gthetaO)
+	clear(t.gz)
+	scale := 2 / float64(T*SN)
+	for k := T; k >= 1; k-- {
+		zb := t.zbar[k*SM : (k+1)*SM]
+		// Cotangent of z̄_k: through the forcing, plus the loss term.
+		copy(t.gp, t.gz)
+		if t.forced(k) {
+			a := t.Alpha
+			for s := 0; s < S; s++ {
+				for i := s * M; i < s*M+F; i++ {
+					if t.Cfg.Forcing == Sparse {
+						t.gp[i] = 0
+					} else {
+						t.gp[i] = float64((1 - a) * t.gp[i])
+					}
+				}
+			}
+		}
+		t.Obs.Observe(t.xhat, zb)
+		x := t.xw[k*SN : (k+1)*SN]
+		for i, v := range t.xhat {
+			t.gx[i] = float64(scale * (v - x[i]))
+		}
+		t.Obs.ObserveVJP(t.gobs, t.gthetaO, zb, t.gx)
+		for i := range t.gp {
+			t.gp[i] += t.gobs[i]
+		}
+		t.Model.VJP(t.gz, t.gthetaM, t.z[(k-1)*SM:k*SM], nil, t.gp)
+	}
+	return t.gthetaM, t.gthetaO
+}
+
+// Penalty adds the parameter regularizers (MAR) to the model gradient and
+// returns their value.
+func (t *Trainer) Penalty(gModel []float64) float64 {
+	if t.Cfg.MARRatio == 0 || t.Cfg.MARLambda == 0 {
+		return 0
+	}
+	lm, ok := t.Model.(models.Layouter)
+	if !ok {
+		return 0
+	}
+	return MAR(lm.Layout(), t.Model.Params(), gModel, t.Model.Dim(), t.Cfg.MARRatio, t.Cfg.MARLambda)
+}
+
+// Step performs one training step on a freshly sampled batch and returns the
+// data loss (without regularization). It returns an error wrapping
+// ErrDiverged when the loss or gradient is not finite; the parameters are then
+// left as they were before the step.
+func (t *Trainer) Step() (float64, error) {
+	t.Sample()
+	if t.Cfg.Forcing == Generalized && t.Cfg.Adaptive && t.step%t.Cfg.AlphaEvery == 0 {
+		t.annealAlpha()
+	}
+	loss := t.Forward()
+	gM, gO := t.Backward()
+	t.Penalty(gM)
+	if p, ok := t.Model.(models.Projector); ok {
+		p.ProjectGradient(gM)
+	}
+	gn := optim.ClipNorm(t.Cfg.ClipNorm, gM, gO)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(gn) || math.IsInf(gn, 0) {
+		return loss, fmt.Errorf("%w at step %d: loss %v, gradient norm %v (lower the learning rate, use generalized teacher forcing with a larger alpha, or set a gradient clip norm)", ErrDiverged, t.step, loss, gn)
+	}
+	lr := t.LearningRate()
+	t.optM.Update(t.Model.Params(), gM, lr)
+	if len(gO) > 0 {
+		t.optO.Update(t.Obs.Params(), gO, lr)
+	}
+	t.step++
+	return loss, nil
+}
+
+// annealAlpha estimates α* from the Jacobian norms along the teacher-forced
+// states of the current batch and anneals α towards it (see package doc).
+func (t *Trainer) annealAlpha() {
+	jm, ok := t.Model.(models.Jacobian)
+	if !ok {
+		return
+	}
+	// Jacobians at the forcing signals, the states teacher forcing visits.
+	T, S := t.Cfg.SeqLen, t.Cfg.Batch
+	M := t.Model.Dim()
+	worst := 0.0
+	for s := 0; s < S; s++ {
+		var logSum float64
+		for k := 1; k <= T; k++ {
+			zk := t.zhat[(k*S+s)*M : (k*S+s+1)*M]
+			jm.Jacobian(t.jac, zk, nil)
+			logSum += fmath.Log(math.Max(SpectralNorm(t.jac, M, t.pv, t.pw), 1e-300))
+		}
+		if g := fmath.Exp(logSum / float64(T)); g > worst {
+			worst = g
+		}
+	}
+	est := 0.0
+	if worst > 0 {
+		est = math.Max(0, 1-1/worst)
+	}
+	if est > t.Alpha {
+		t.Alpha = est
+	} else {
+		t.Alpha = float64(t.Cfg.AlphaDecay*t.Alpha) + float64((1-t.Cfg.AlphaDecay)*est)
+	}
+}
+
+// SpectralNorm returns ‖J‖₂ of the row-major m×m matrix J by power iteration
+// on JᵀJ (60 iterations from a fixed start, so the result is deterministic);
+// v and w are scratch vectors of length m.
+func SpectralNorm(J []float64, m int, v, w []float64) float64 {
+	for i := range v {
+		v[i] = 1 / math.Sqrt(float64(m))
+	}
+	var s float64
+	for it := 0; it < 60; it++ {
+		vec.MatVec(w, J, m, m, v)  // w = J v
+		vec.MatTVec(v, J, m, m, w) // v = Jᵀ J v
+		n := math.Sqrt(vec.Dot(v, v))
+		if n == 0 {
+			return 0
+		}
+		for i := range v {
+			v[i] /= n
+		}
+		s = n
+	}
+	return math.Sqrt(s)
+}
+
+// MAR adds the manifold-attractor regularization (Schmidt et al., ICLR 2021,
+// eq. 5) for the last ⌊ratio·M⌋ latent units R to the gradient g and returns
+//
+//	λ · Σ_{i∈R} [ (A_ii − 1)² + Σ_j W_ij² + h_i² ],
+//
+// which pulls those units towards a continuum of marginally stable states
+// (a line attractor) able to hold long time scales. The blocks are found by
+// name: A, W (or W1 of a shallow PLRNN) and h (or h1).
+func MAR(fields []models.Field, theta, g []float64, m int, ratio, lambda float64) float64 {
+	nreg := int(ratio * float64(m))
+	if nreg == 0 {
+		return 0
+	}
+	fa, okA := models.FieldByName(fields, "A")
+	fw, okW := models.FieldByName(fields, "W")
+	if !okW {
+		fw, okW = models.FieldByName(fields, "W1")
+	}
+	fh, okH := models.FieldByName(fields, "h")
+	if !okH {
+		fh, okH = models.FieldByName(fields, "h1")
+	}
+	if !okA || !okW || !okH {
+		return 0
+	}
+	cols := fw.Shape[1]
+	var pen float64
+	for i := m - nreg; i < m; i++ {
+		a := theta[fa.Offset+i] - 1
+		pen += float64(a * a)
+		g[fa.Offset+i] += float64(2 * lambda * a)
+		for j := 0; j < cols; j++ {
+			w := theta[fw.Offset+i*cols+j]
+			pen += float64(w * w)
+			g[fw.Offset+i*cols+j] += float64(2 * lambda * w)
+		}
+		h := theta[fh.Offset+i]
+		pen += float64(h * h)
+		g[fh.Offset+i] += float64(2 * lambda * h)
+	}
+	return lambda * pen
+}
+
+// OptimizerState returns the optimizers' states (model, observation) for a
+// checkpoint.
+func (t *Trainer) OptimizerState() (model, obs []float64) { return t.optM.State(), t.optO.State() }
+
+// Restore sets the step count, α and the optimizers' states from a checkpoint.
+func (t *Trainer) Restore(step int, alpha float64, model, obs []float64) error {
+	if err := t.optM.SetState(model); err != nil {
+		return err
+	}
+	if err := t.optO.SetState(obs); err != nil {
+		return err
+	}
+	t.step, t.Alpha = step, alpha
+	return nil
+}

@@ -1,0 +1,196 @@
+package bptt
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/rnnlab/rnnlab/kernel/rng"
+	"github.com/rnnlab/rnnlab/models"
+	"github.com/rnnlab/rnnlab/models/obs"
+	"github.com/rnnlab/rnnlab/models/plrnn"
+)
+
+// toySeries is a smooth 2-d series (two sinusoids), long enough for windows.
+func toySeries(rows int) []float64 {
+	x := make([]float64, rows*2)
+	for t := 0; t < rows; t++ {
+		x[2*t] = math.Sin(0.3 * float64(t))
+		x[2*t+1] = math.Cos(0.2*float64(t)) * 0.5
+	}
+	return x
+}
+
+// TestGradientEndToEnd checks the whole rule — forcing, observation model,
+// BPTT and MAR — against central finite differences of the loss, for every
+// forcing scheme, PLRNN variant and observation model.
+func TestGradientEndToEnd(t *testing.T) {
+	mk := []func() models.Trainable{
+		func() models.Trainable { return plrnn.NewVanilla(plrnn.Config{M: 4}, rng.New(1)) },
+		func() models.Trainable { return plrnn.NewDendritic(plrnn.Config{M: 4, Bases: 3, Clipped: true}, rng.New(2)) },
+		func() models.Trainable { return plrnn.NewShallow(plrnn.Config{M: 4, Hidden: 6, Clipped: true}, rng.New(3)) },
+	}
+	data := toySeries(60)
+	for mi, newModel := range mk {
+		for _, affine := range []bool{false, true} {
+			for _, f := range []Forcing{Sparse, Generalized, NoForcing} {
+				m := newModel()
+				// Random biases keep states off the ReLU kinks, where finite
+				// differences see a one-sided slope (the identity observation
+				// starts unobserved latents at exactly 0).
+				p := m.Params()
+				noise := make([]float64, len(p))
+				rng.New(uint64(mi + 7)).FillNorm(noise, 0.1)
+				for i := range p {
+					p[i] += noise[i]
+				}
+				var o Observer = obs.NewIdentity(2, 4)
+				if affine {
+					o = obs.NewAffine(2, 4, rng.New(4))
+				}
+				cfg := Config{SeqLen: 9, Batch: 2, Forcing: f, Interval: 3, Alpha: 0.3, MARRatio: 0.5, MARLambda: 0.1}
+				tr, err := New(m, o, data, cfg, 10, rng.New(5))
+				if err != nil {
+					t.Fatal(err)
+				}
+				name := fmt.Sprintf("model%d/affine=%v/%s", mi, affine, f)
+				t.Run(name, func(t *testing.T) { checkGradient(t, tr) })
+			}
+		}
+	}
+}
+
+func checkGradient(t *testing.T, tr *Trainer) {
+	tr.SetWindows([]int{3, 20})
+	loss := func() float64 {
+		l := tr.Forward()
+		g := make([]float64, len(tr.Model.Params()))
+		return l + tr.Penalty(g)
+	}
+	tr.Forward()
+	gM, gO := tr.Backward()
+	tr.Penalty(gM)
+	for _, blk := range []struct {
+		name  string
+		theta []float64
+		g     []float64
+	}{{"model", tr.Model.Params(), append([]float64(nil), gM...)}, {"obs", tr.Obs.Params(), append([]float64(nil), gO...)}} {
+		for k := range blk.theta {
+			const h = 1e-6
+			old := blk.theta[k]
+			blk.theta[k] = old + h
+			p := loss()
+			blk.theta[k] = old - h
+			q := loss()
+			blk.theta[k] = old
+			fd := (p - q) / (2 * h)
+			if math.Abs(fd-blk.g[k]) > 1e-6*math.Max(1, math.Abs(fd)) {
+				t.Fatalf("%s gradient [%d] = %.9g, finite difference %.9g", blk.name, k, blk.g[k], fd)
+			}
+		}
+	}
+}
+
+// TestLearnsLinearOscillator trains a PLRNN on a rotation (a linear
+// oscillator the model can represent) and checks the loss falls tenfold.
+func TestLearnsLinearOscillator(t *testing.T) {
+	data := toySeries(2000)
+	m := plrnn.NewVanilla(plrnn.Config{M: 6}, rng.New(1))
+	tr, err := New(m, obs.NewIdentity(2, 6), data, Config{SeqLen: 30, Batch: 8, Forcing: Generalized, Alpha: 0.2, LR: 5e-3, LREnd: 1e-3}, 1500, rng.New(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, last := 0.0, 0.0
+	for i := 0; i < 1500; i++ {
+		l, err := tr.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i < 20 {
+			first += l / 20
+		}
+		if i >= 1480 {
+			last += l / 20
+		}
+	}
+	if !(last < first/10) {
+		t.Fatalf("loss fell from %.4g to %.4g, want a 10-fold fall", first, last)
+	}
+}
+
+func TestAdaptiveAlpha(t *testing.T) {
+	data := toySeries(500)
+	m := plrnn.NewVanilla(plrnn.Config{M: 4}, rng.New(1))
+	// A strongly expanding map: ‖J‖₂ ≥ 3 everywhere, so α* ≥ 2/3.
+	for i := range m.A {
+		m.A[i] = 3
+	}
+	clear(m.W)
+	tr, err := New(m, obs.NewIdentity(2, 4), data, Config{SeqLen: 20, Batch: 2, Forcing: Generalized, Adaptive: true, Alpha: 0.01}, 10, rng.New(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Sample()
+	tr.annealAlpha()
+	if math.Abs(tr.Alpha-2.0/3) > 1e-9 {
+		t.Fatalf("α = %v, want 1 − 1/3", tr.Alpha)
+	}
+	// A contracting map gives α* = 0 and α decays geometrically: γα.
+	for i := range m.A {
+		m.A[i] = 0.5
+	}
+	tr.annealAlpha()
+	if math.Abs(tr.Alpha-0.999*2.0/3) > 1e-12 {
+		t.Fatalf("α = %v after decay, want 0.999·2/3", tr.Alpha)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	m := plrnn.NewVanilla(plrnn.Config{M: 3}, rng.New(1))
+	o := obs.NewIdentity(2, 3)
+	data := toySeries(100)
+	cases := []struct {
+		cfg  Config
+		data []float64
+		want string
+	}{
+		{Config{SeqLen: 500}, data, "shorter than one window"},
+		{Config{Forcing: "magic"}, data, "unknown forcing"},
+		{Config{Forcing: Generalized, Alpha: 2}, data, "alpha"},
+		{Config{SeqLen: 10}, append(append([]float64(nil), data[:50]...), math.NaN(), 0), "non-finite"},
+		{Config{SeqLen: 10}, data[:7], "not a multiple"},
+	}
+	for _, c := range cases {
+		_, err := New(m, o, c.data, c.cfg, 1, rng.New(1))
+		if err == nil || !contains(err.Error(), c.want) {
+			t.Errorf("config %+v: error %v, want one mentioning %q", c.cfg, err, c.want)
+		}
+	}
+	// Divergence is reported, and the parameters stay as they were.
+	for i := range m.A {
+		m.A[i] = 1e200
+	}
+	tr, err := New(m, o, data, Config{SeqLen: 10, Batch: 2, Forcing: NoForcing}, 5, rng.New(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := append([]float64(nil), m.Params()...)
+	if _, err := tr.Step(); !errors.Is(err, ErrDiverged) {
+		t.Fatalf("step on an exploding model: %v, want ErrDiverged", err)
+	}
+	for i, v := range m.Params() {
+		if math.Float64bits(v) != math.Float64bits(before[i]) {
+			t.Fatal("parameters changed by a diverged step")
+		}
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}
