@@ -29,13 +29,13 @@ type Config struct {
 // core holds what every PLRNN shares: the diagonal A, the bias h (h₁ of the
 // shallow model) and the input matrix C, and the layout of θ.
 type core struct {
-	m, k   int
-	theta  []float64
-	a, h   []float64
-	c      []float64
-	fields []models.Field
-	offs   map[string]int // field offsets, resolved once at construction
-	hName  string
+	m, k             int
+	theta            []float64
+	a, h             []float64
+	c                []float64
+	fields           []models.Field
+	offs             map[string]int // field offsets, resolved once at construction
+	hName            string
 	offA, offH, offC int
 }
 

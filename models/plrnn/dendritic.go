@@ -15,7 +15,7 @@ type Dendritic struct {
 	B                        int
 	Clipped                  bool
 
-	phi, dphi, tmp []float64
+	phi, dphi, tmp     []float64
 	offW, offAl, offTh int
 }
 

@@ -15,7 +15,7 @@ type Shallow struct {
 	L                    int
 	Clipped              bool
 
-	s, act, d, gs, gz []float64 // scratch, length L or M
+	s, act, d, gs, gz   []float64 // scratch, length L or M
 	offW1, offW2, offH2 int
 }
 

@@ -11,8 +11,8 @@ type Vanilla struct {
 	core
 	A, W, H, C []float64 // aliases of θ; H is the bias h
 
-	phi []float64 // scratch: relu(z) for one row
-	tmp []float64 // scratch: Wᵀg for one row
+	phi  []float64 // scratch: relu(z) for one row
+	tmp  []float64 // scratch: Wᵀg for one row
 	offW int
 }
 

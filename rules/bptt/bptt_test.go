@@ -28,8 +28,12 @@ func toySeries(rows int) []float64 {
 func TestGradientEndToEnd(t *testing.T) {
 	mk := []func() models.Trainable{
 		func() models.Trainable { return plrnn.NewVanilla(plrnn.Config{M: 4}, rng.New(1)) },
-		func() models.Trainable { return plrnn.NewDendritic(plrnn.Config{M: 4, Bases: 3, Clipped: true}, rng.New(2)) },
-		func() models.Trainable { return plrnn.NewShallow(plrnn.Config{M: 4, Hidden: 6, Clipped: true}, rng.New(3)) },
+		func() models.Trainable {
+			return plrnn.NewDendritic(plrnn.Config{M: 4, Bases: 3, Clipped: true}, rng.New(2))
+		},
+		func() models.Trainable {
+			return plrnn.NewShallow(plrnn.Config{M: 4, Hidden: 6, Clipped: true}, rng.New(3))
+		},
 	}
 	data := toySeries(60)
 	for mi, newModel := range mk {
@@ -41,7 +45,7 @@ func TestGradientEndToEnd(t *testing.T) {
 				// starts unobserved latents at exactly 0).
 				p := m.Params()
 				noise := make([]float64, len(p))
-				rng.New(uint64(mi + 7)).FillNorm(noise, 0.1)
+				rng.New(uint64(mi+7)).FillNorm(noise, 0.1)
 				for i := range p {
 					p[i] += noise[i]
 				}
@@ -93,9 +97,10 @@ func checkGradient(t *testing.T, tr *Trainer) {
 }
 
 // TestLearnsLinearOscillator trains a PLRNN on a rotation (a linear
-// oscillator the model can represent) and checks the loss falls tenfold.
+// oscillator the model can represent) and checks the loss falls twentyfold
+// (it falls about 30-fold with this seed).
 func TestLearnsLinearOscillator(t *testing.T) {
-	data := toySeries(2000)
+	data := rotation(2000)
 	m := plrnn.NewVanilla(plrnn.Config{M: 6}, rng.New(1))
 	tr, err := New(m, obs.NewIdentity(2, 6), data, Config{SeqLen: 30, Batch: 8, Forcing: Generalized, Alpha: 0.2, LR: 5e-3, LREnd: 1e-3}, 1500, rng.New(2))
 	if err != nil {
@@ -114,8 +119,8 @@ func TestLearnsLinearOscillator(t *testing.T) {
 			last += l / 20
 		}
 	}
-	if !(last < first/10) {
-		t.Fatalf("loss fell from %.4g to %.4g, want a 10-fold fall", first, last)
+	if !(last < first/20) {
+		t.Fatalf("loss fell from %.4g to %.4g, want a 20-fold fall", first, last)
 	}
 }
 
@@ -193,4 +198,14 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// rotation is the observed 2-d state of a harmonic oscillator, x_t =
+// (sin 0.3t, cos 0.3t): its state is fully determined by one observation.
+func rotation(rows int) []float64 {
+	x := make([]float64, rows*2)
+	for t := 0; t < rows; t++ {
+		x[2*t], x[2*t+1] = math.Sin(0.3*float64(t)), math.Cos(0.3*float64(t))
+	}
+	return x
 }
