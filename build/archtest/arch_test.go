@@ -1,0 +1,92 @@
+package archtest
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// forbiddenAnywhere may not appear among the transitive dependencies of a
+// core package.
+var forbiddenAnywhere = []string{
+	"syscall/js",
+	"github.com/hajimehoshi/ebiten",
+	"github.com/vugu/vugu",
+	"honnef.co/go/js",
+	"golang.org/x/term",
+	"gonum.org/v1/plot",
+	"os/exec",
+	"net/http",
+}
+
+// forbiddenDirect may not be imported directly by a core package (the
+// standard library uses some of them internally, e.g. fmt imports os).
+var forbiddenDirect = []string{"os", "io/ioutil", "io/fs", "path/filepath", "os/signal", "syscall", "unsafe", "runtime/cgo", "C", "log", "flag"}
+
+var corePatterns = []string{"./kernel/...", "./models/...", "./rules/...", "./analysis/..."}
+
+type pkg struct {
+	ImportPath string
+	Imports    []string
+	Deps       []string
+}
+
+func listCore(t *testing.T) []pkg {
+	args := append([]string{"list", "-json", "-deps=false"}, corePatterns...)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = "../.."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	var pkgs []pkg
+	for {
+		var p pkg
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) < 5 {
+		t.Fatalf("go list found only %d core packages", len(pkgs))
+	}
+	return pkgs
+}
+
+func TestCoreDependencies(t *testing.T) {
+	for _, p := range listCore(t) {
+		for _, d := range p.Deps {
+			for _, f := range forbiddenAnywhere {
+				if d == f || strings.HasPrefix(d, f+"/") {
+					t.Errorf("%s depends on %s", p.ImportPath, d)
+				}
+			}
+		}
+		for _, d := range p.Imports {
+			for _, f := range forbiddenDirect {
+				if d == f {
+					t.Errorf("%s imports %s directly; the core must not touch files, the terminal or the platform", p.ImportPath, d)
+				}
+			}
+		}
+	}
+}
+
+// TestCoreBuildsForWasm builds the core for js/wasm, so a platform-specific
+// import or an amd64-only file without a fallback is caught natively too.
+func TestCoreBuildsForWasm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the core for js/wasm")
+	}
+	cmd := exec.Command("go", append([]string{"build"}, corePatterns...)...)
+	cmd.Dir = "../.."
+	cmd.Env = append(cmd.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("core does not build for js/wasm: %v\n%s", err, out)
+	}
+}
