@@ -22,26 +22,48 @@ func Dot(a, b []float64) float64 {
 	return dot(a, b)
 }
 
-// dotGeneric is the reference definition of the reduction order.
+// dotGeneric is the reference definition of the reduction order. The lanes
+// are separate variables so the compiler keeps them in registers.
 func dotGeneric(a, b []float64) float64 {
-	var l [8]float64
+	var l0, l1, l2, l3, l4, l5, l6, l7 float64
 	n := len(a)
 	b = b[:n]
 	j := 0
 	for ; j+8 <= n; j += 8 {
-		l[0] += float64(a[j] * b[j])
-		l[1] += float64(a[j+1] * b[j+1])
-		l[2] += float64(a[j+2] * b[j+2])
-		l[3] += float64(a[j+3] * b[j+3])
-		l[4] += float64(a[j+4] * b[j+4])
-		l[5] += float64(a[j+5] * b[j+5])
-		l[6] += float64(a[j+6] * b[j+6])
-		l[7] += float64(a[j+7] * b[j+7])
+		a8, b8 := a[j:j+8:j+8], b[j:j+8:j+8]
+		l0 += float64(a8[0] * b8[0])
+		l1 += float64(a8[1] * b8[1])
+		l2 += float64(a8[2] * b8[2])
+		l3 += float64(a8[3] * b8[3])
+		l4 += float64(a8[4] * b8[4])
+		l5 += float64(a8[5] * b8[5])
+		l6 += float64(a8[6] * b8[6])
+		l7 += float64(a8[7] * b8[7])
 	}
-	for k := 0; j < n; j, k = j+1, k+1 {
-		l[k] += float64(a[j] * b[j])
+	// The tail: element j still goes to lane j mod 8.
+	switch r := a[j:]; len(r) {
+	case 7:
+		l6 += float64(r[6] * b[j+6])
+		fallthrough
+	case 6:
+		l5 += float64(r[5] * b[j+5])
+		fallthrough
+	case 5:
+		l4 += float64(r[4] * b[j+4])
+		fallthrough
+	case 4:
+		l3 += float64(r[3] * b[j+3])
+		fallthrough
+	case 3:
+		l2 += float64(r[2] * b[j+2])
+		fallthrough
+	case 2:
+		l1 += float64(r[1] * b[j+1])
+		fallthrough
+	case 1:
+		l0 += float64(r[0] * b[j])
 	}
-	return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
+	return ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7))
 }
 
 // MatVec sets dst[i] = Dot(A[i·cols:(i+1)·cols], x) for i < rows, where A is
