@@ -486,3 +486,7 @@ func (t *Trainer) Restore(step int, alpha float64, model, obs []float64) error {
 	t.step, t.Alpha = step, alpha
 	return nil
 }
+
+// RNG is the trainer's random source (window sampling and noise), exposed so
+// a checkpoint can store its state and a resumed run continue the stream.
+func (t *Trainer) RNG() *rng.Rand { return t.r }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/models"
+	"github.com/rnnlab/rnnlab/models/ctrnn"
 	"github.com/rnnlab/rnnlab/models/obs"
 	"github.com/rnnlab/rnnlab/models/plrnn"
 )
@@ -24,7 +25,8 @@ func toySeries(rows int) []float64 {
 
 // TestGradientEndToEnd checks the whole rule — forcing, observation model,
 // BPTT and MAR — against central finite differences of the loss, for every
-// forcing scheme, PLRNN variant and observation model.
+// forcing scheme, model (PLRNN variants and the CT-RNN under Euler and RK4)
+// and observation model.
 func TestGradientEndToEnd(t *testing.T) {
 	mk := []func() models.Trainable{
 		func() models.Trainable { return plrnn.NewVanilla(plrnn.Config{M: 4}, rng.New(1)) },
@@ -34,6 +36,8 @@ func TestGradientEndToEnd(t *testing.T) {
 		func() models.Trainable {
 			return plrnn.NewShallow(plrnn.Config{M: 4, Hidden: 6, Clipped: true}, rng.New(3))
 		},
+		func() models.Trainable { return ctrnn.NewMap(ctrnn.Config{M: 4, Tau: 1}, "rk4", 0.3, rng.New(4)) },
+		func() models.Trainable { return ctrnn.NewMap(ctrnn.Config{M: 4, Tau: 1}, "euler", 0.3, rng.New(4)) },
 	}
 	data := toySeries(60)
 	for mi, newModel := range mk {
