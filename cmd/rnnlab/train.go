@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"github.com/rnnlab/rnnlab/kernel/rng"
+	"github.com/rnnlab/rnnlab/rules/bptt"
+)
+
+const checkpointName = "checkpoint.safetensors"
+
+func cmdTrain(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("train", stderr)
+	configPath := fs.String("config", "", "JSON config file (default: the built-in Lorenz-63 recipe; see 'rnnlab config')")
+	outDir := fs.String("out", "out/run", "directory for the checkpoint, metrics, plots and trajectories")
+	resume := fs.Bool("resume", false, "continue from DIR/"+checkpointName+" (its stored config is used)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	model := fs.String("model", "", "override model.kind")
+	latents := fs.Int("latents", 0, "override model.latents")
+	steps := fs.Int("steps", 0, "override train.steps (with --resume: extend the run)")
+	seed := fs.Uint64("seed", 0, "override train.seed")
+	data := fs.String("data", "", "override data.source (lorenz63, rossler or a .npy/.npz path)")
+	forcing := fs.String("forcing", "", "override train.forcing (sparse, generalized, none)")
+	lr := fs.Float64("lr", 0, "override train.lr")
+	evalEvery := fs.Int("eval-every", -1, "override train.eval_every")
+	stopAt := fs.Int("stop-at", 0, "save a checkpoint and stop after this many steps, as if interrupted (resume later with --resume)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ckptPath := filepath.Join(*outDir, checkpointName)
+
+	var cfg Config
+	var ck *Checkpoint
+	var md Model
+	var err error
+	if *resume {
+		if ck, md, err = readCheckpoint(ckptPath); err != nil {
+			return err
+		}
+		cfg = ck.Config
+	} else {
+		cfg = DefaultConfig()
+		if *configPath != "" {
+			if cfg, err = LoadConfig(*configPath); err != nil {
+				return err
+			}
+		}
+		if _, err := os.Stat(ckptPath); err == nil {
+			return errorf("%s already holds a checkpoint; continue it with --resume, or choose another --out", *outDir)
+		}
+	}
+	set := func(ok bool, f func()) {
+		if ok {
+			f()
+		}
+	}
+	set(*model != "", func() { cfg.Model.Kind = *model })
+	set(*latents != 0, func() { cfg.Model.Latents = *latents })
+	set(*steps != 0, func() { cfg.Train.Steps = *steps })
+	set(*seed != 0, func() { cfg.Train.Seed = *seed })
+	set(*data != "", func() { cfg.Data.Source = *data })
+	set(*forcing != "", func() { cfg.Train.Forcing = *forcing })
+	set(*lr != 0, func() { cfg.Train.LR = *lr })
+	set(*evalEvery >= 0, func() { cfg.Train.EvalEvery = *evalEvery })
+	if *resume && (*model != "" || *latents != 0 || *data != "" || *seed != 0) {
+		return usageError{errors.New("--resume continues the stored run; only --steps, --lr, --forcing and --eval-every may change")}
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError{err}
+	}
+
+	series, err := loadSeries(cfg.Data)
+	if err != nil {
+		return err
+	}
+	train, test := split(series, cfg.Data.TestFraction)
+	if !*resume {
+		lo, hi := bounds(train.X)
+		if md, err = buildModel(cfg.Model, series.N, lo, hi, cfg.Train.Seed, true); err != nil {
+			return err
+		}
+	} else if ck.ObsDim != series.N {
+		return errorf("the checkpoint was trained on %d-dimensional data, but the data now has %d dimensions", ck.ObsDim, series.N)
+	}
+	tr, err := bptt.New(md.Latent, md.Obs, train.X, cfg.Train.BPTT(), cfg.Train.Steps, rng.New(cfg.Train.Seed^0x5eed))
+	if err != nil {
+		return errorf("%v", err)
+	}
+	var losses []float64
+	if *resume {
+		if err := tr.Restore(ck.Step, ck.Alpha, ck.OptModel, ck.OptObs); err != nil {
+			return errorf("%s: %v", ckptPath, err)
+		}
+		if err := trRNG(tr).UnmarshalBinary(ck.RNG); err != nil {
+			return errorf("%s: bad rng state: %v", ckptPath, err)
+		}
+		losses = append(losses, ck.Loss...)
+		fmt.Fprintf(stdout, "resuming %s at step %d of %d\n", ckptPath, ck.Step, cfg.Train.Steps)
+	}
+	fmt.Fprintf(stdout, "data: %s, %d train / %d test steps, %d dims\n", series.Name, train.Rows(), test.Rows(), series.N)
+	fmt.Fprintf(stdout, "model: %s, %d latents, %d parameters; %s forcing, %d steps\n",
+		cfg.Model.Kind, cfg.Model.Latents, len(md.Latent.Params())+len(md.Obs.Params()), cfg.Train.Forcing, cfg.Train.Steps)
+
+	save := func() error {
+		st, so := tr.OptimizerState()
+		rs, err := trRNG(tr).MarshalBinary()
+		if err != nil {
+			return err
+		}
+		c := &Checkpoint{Config: cfg, ObsDim: series.N, Step: tr.Steps(), Alpha: tr.Alpha, RNG: rs,
+			ModelTheta: md.Latent.Params(), ObsTheta: md.Obs.Params(), OptModel: st, OptObs: so, Loss: losses,
+			Fields: fieldsOf(md.Latent), ObsFields: fieldsOf(md.Obs)}
+		return writeAtomic(ckptPath, c.Encode)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	bar := newProgress(stderr, cfg.Train.Steps, *quiet)
+	var history []evalRecord
+	status := ""
+	for tr.Steps() < cfg.Train.Steps {
+		if *stopAt > 0 && tr.Steps() >= *stopAt {
+			bar.done()
+			if err := save(); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "stopped at step %d of %d as asked; continue with 'rnnlab train --out %s --resume'\n", tr.Steps(), cfg.Train.Steps, *outDir)
+			return nil
+		}
+		if ctx.Err() != nil {
+			bar.done()
+			if err := save(); err != nil {
+				return err
+			}
+			return errorf("interrupted at step %d; the checkpoint %s is saved: continue with 'rnnlab train --out %s --resume'", tr.Steps(), ckptPath, *outDir)
+		}
+		loss, err := tr.Step()
+		if err != nil {
+			bar.done()
+			return errorf("%v\nthe last checkpoint (if any) is %s", err, ckptPath)
+		}
+		losses = append(losses, loss)
+		s := tr.Steps()
+		if cfg.Train.EvalEvery > 0 && s%cfg.Train.EvalEvery == 0 && s < cfg.Train.Steps {
+			m := evaluate(md, test, cfg.Eval)
+			history = append(history, evalRecord{Step: s, Metrics: m})
+			status = m.short()
+			bar.println(fmt.Sprintf("step %d: loss %.4g, %s", s, loss, m.short()))
+		}
+		if cfg.Train.CheckpointEvery > 0 && s%cfg.Train.CheckpointEvery == 0 && s < cfg.Train.Steps {
+			if err := save(); err != nil {
+				return err
+			}
+		}
+		bar.update(s, loss, tr.Alpha, status)
+	}
+	bar.done()
+	if err := save(); err != nil {
+		return err
+	}
+	m := evaluate(md, test, cfg.Eval)
+	history = append(history, evalRecord{Step: tr.Steps(), Metrics: m})
+	fmt.Fprintf(stdout, "final (held-out %d steps): %s\n", m.Steps, m.long())
+	return writeRunOutputs(stdout, *outDir, md, test, losses, history)
+}
+
+// trRNG exposes the trainer's random source for checkpointing.
+func trRNG(tr *bptt.Trainer) *rng.Rand { return tr.RNG() }
+
+type evalRecord struct {
+	Step int `json:"step"`
+	Metrics
+}
+
+// writeRunOutputs writes metrics.json, the generated trajectory and the plots.
+func writeRunOutputs(stdout io.Writer, dir string, md Model, test Series, losses []float64, history []evalRecord) error {
+	last := history[len(history)-1]
+	if err := writeAtomic(filepath.Join(dir, "metrics.json"), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"final": last, "history": history})
+	}); err != nil {
+		return err
+	}
+	gen, _ := md.Generate(test.X[:test.N], test.Rows()-1, false)
+	if err := writeNPY(filepath.Join(dir, "generated.npy"), gen, test.N); err != nil {
+		return err
+	}
+	if err := plotAttractor(filepath.Join(dir, "attractor.png"), test.X[test.N:], gen, test.N); err != nil {
+		return err
+	}
+	if err := plotLoss(filepath.Join(dir, "loss.png"), losses, history); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s/{%s, metrics.json, generated.npy, attractor.png, loss.png}\n", dir, checkpointName)
+	return nil
+}
+
+// progress draws a progress bar with loss and ETA on a terminal, or prints a
+// line every 10% elsewhere (logs, CI).
+type progress struct {
+	w        io.Writer
+	total    int
+	start    time.Time
+	last     time.Time
+	tty      bool
+	quiet    bool
+	nextLine int
+	drawn    bool
+}
+
+func newProgress(w io.Writer, total int, quiet bool) *progress {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progress{w: w, total: total, start: time.Now(), tty: tty, quiet: quiet}
+}
+
+func (p *progress) update(step int, loss, alpha float64, status string) {
+	if p.quiet {
+		return
+	}
+	now := time.Now()
+	frac := float64(step) / float64(p.total)
+	el := now.Sub(p.start)
+	eta := time.Duration(0)
+	if frac > 0 {
+		eta = time.Duration(float64(el) * (1 - frac) / frac)
+	}
+	if p.tty {
+		if now.Sub(p.last) < 100*time.Millisecond && step < p.total {
+			return
+		}
+		p.last = now
+		const width = 30
+		fill := int(frac * width)
+		bar := make([]byte, width)
+		for i := range bar {
+			bar[i] = '.'
+			if i < fill {
+				bar[i] = '#'
+			}
+		}
+		fmt.Fprintf(p.w, "\r[%s] %d/%d loss %.4g α %.3f %s ETA %s   ", bar, step, p.total, loss, alpha, status, eta.Round(time.Second))
+		p.drawn = true
+		return
+	}
+	if step >= p.nextLine || step == p.total {
+		fmt.Fprintf(p.w, "step %d/%d (%.0f%%) loss %.4g α %.3f, %s elapsed, ETA %s\n", step, p.total, 100*frac, loss, alpha, el.Round(time.Second), eta.Round(time.Second))
+		p.nextLine = step + max(1, p.total/10)
+	}
+}
+
+func (p *progress) println(s string) {
+	if p.quiet {
+		return
+	}
+	if p.tty && p.drawn {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	fmt.Fprintln(p.w, s)
+}
+
+func (p *progress) done() {
+	if p.tty && p.drawn && !p.quiet {
+		fmt.Fprintln(p.w)
+	}
+}
