@@ -1,0 +1,130 @@
+package vec
+
+import (
+	"math"
+	"testing"
+
+	"github.com/rnnlab/rnnlab/kernel/rng"
+)
+
+// mixed fills x with values of very different magnitudes, so that any
+// reassociation of a sum would change its rounding.
+func mixed(r *rng.Rand, n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = r.Norm() * math.Pow(10, float64(r.IntN(17)-8))
+	}
+	return x
+}
+
+func TestBitIdenticalToPortable(t *testing.T) {
+	r := rng.New(1)
+	for n := 0; n <= 70; n++ {
+		for rep := 0; rep < 5; rep++ {
+			a, b := mixed(r, n), mixed(r, n)
+			if got, want := Dot(a, b), dotGeneric(a, b); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("Dot n=%d: %v, portable %v", n, got, want)
+			}
+			y1, y2 := mixed(r, n), []float64(nil)
+			y2 = append(y2, y1...)
+			alpha := r.Norm()
+			Axpy(alpha, a, y1)
+			axpyGeneric(alpha, a, y2)
+			for i := range y1 {
+				if math.Float64bits(y1[i]) != math.Float64bits(y2[i]) {
+					t.Fatalf("Axpy n=%d differs at %d", n, i)
+				}
+			}
+		}
+	}
+	for _, sz := range [][2]int{{1, 1}, {3, 7}, {15, 15}, {20, 40}, {22, 22}, {200, 200}} {
+		rows, cols := sz[0], sz[1]
+		A, x := mixed(r, rows*cols), mixed(r, cols)
+		got, want := make([]float64, rows), make([]float64, rows)
+		MatVec(got, A, rows, cols, x)
+		matVecGeneric(want, A, rows, cols, x)
+		for i := range got {
+			if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("MatVec %dx%d differs in row %d", rows, cols, i)
+			}
+		}
+	}
+}
+
+// TestKnownValues checks the kernels against hand-computed results.
+func TestKnownValues(t *testing.T) {
+	a := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+	b := []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2}
+	if d := Dot(a, b); d != 77 { // 1+…+10 + 2·11
+		t.Fatalf("Dot = %v, want 77", d)
+	}
+	// Lane order is visible with cancellation: 1e16 + 1 − 1e16 summed in one
+	// lane loses the 1; in different lanes (j = 0, 1, 8) it survives only if
+	// l0 = 1e16 − 1e16 = 0 and l1 = 1.
+	x := make([]float64, 9)
+	x[0], x[1], x[8] = 1e16, 1, -1e16
+	ones := []float64{1, 1, 1, 1, 1, 1, 1, 1, 1}
+	if d := Dot(x, ones); d != 1 {
+		t.Fatalf("lane-ordered Dot = %v, want 1", d)
+	}
+	A := []float64{1, 2, 3, 4, 5, 6} // 2×3
+	dst := make([]float64, 3)
+	MatTVec(dst, A, 2, 3, []float64{1, -1})
+	if dst[0] != -3 || dst[1] != -3 || dst[2] != -3 {
+		t.Fatalf("MatTVec = %v", dst)
+	}
+	M := make([]float64, 6)
+	AddOuter(M, []float64{1, 2}, []float64{1, 0, -1})
+	if M[0] != 1 || M[2] != -1 || M[3] != 2 || M[5] != -2 {
+		t.Fatalf("AddOuter = %v", M)
+	}
+}
+
+func TestPanics(t *testing.T) {
+	for name, f := range map[string]func(){
+		"Dot":    func() { Dot(make([]float64, 2), make([]float64, 3)) },
+		"Axpy":   func() { Axpy(1, make([]float64, 2), make([]float64, 3)) },
+		"MatVec": func() { MatVec(make([]float64, 2), make([]float64, 3), 2, 2, make([]float64, 2)) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s with mismatched lengths did not panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}
+
+func BenchmarkMatVec(b *testing.B) {
+	for _, n := range []int{15, 22, 64, 200, 512} {
+		r := rng.New(1)
+		A, x, dst := mixed(r, n*n), mixed(r, n), make([]float64, n)
+		for _, impl := range []struct {
+			name string
+			f    func()
+		}{{"dispatch", func() { MatVec(dst, A, n, n, x) }}, {"portable", func() { matVecGeneric(dst, A, n, n, x) }}} {
+			b.Run(impl.name+"/n="+itoa(n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					impl.f()
+				}
+				b.ReportMetric(2*float64(n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
+
+func itoa(n int) string {
+	s := ""
+	for n > 0 || s == "" {
+		s = string(rune('0'+n%10)) + s
+		n /= 10
+	}
+	return s
+}
+
+func TestReportPath(t *testing.T) {
+	t.Logf("vector fast path in use: %v", fastPath())
+}
