@@ -5,4 +5,4 @@ package vec
 func dot(a, b []float64) float64                           { return dotGeneric(a, b) }
 func matVec(dst, A []float64, rows, cols int, x []float64) { matVecGeneric(dst, A, rows, cols, x) }
 func axpy(alpha float64, x, y []float64)                   { axpyGeneric(alpha, x, y) }
-func fastPath() bool { return false }
+func fastPath() bool                                       { return false }
