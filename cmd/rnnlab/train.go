@@ -176,8 +176,8 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 func trRNG(tr *bptt.Trainer) *rng.Rand { return tr.RNG() }
 
 type evalRecord struct {
-	Step int `json:"step"`
-	Metrics
+	Step    int     `json:"step"`
+	Metrics Metrics `json:"metrics"`
 }
 
 // writeRunOutputs writes metrics.json, the generated trajectory and the plots.
