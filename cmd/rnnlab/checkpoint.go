@@ -172,6 +172,10 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 		os.Remove(tmp)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	// CreateTemp makes the file private; give it the usual permissions.
+	if err := f.Chmod(0o644); err != nil {
+		return fail(err)
+	}
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
 		return fail(err)

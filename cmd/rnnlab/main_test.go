@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -142,5 +144,33 @@ func writeNaNNPY(t *testing.T, path string) {
 	x[7*3+1] = math.NaN()
 	if err := writeNPY(path, x, 3); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWriteAtomicKeepsOldFileOnError: a failed write leaves the previous
+// file intact and no temporary file behind.
+func TestWriteAtomicKeepsOldFileOnError(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "ckpt")
+	writeFile(t, p, "old")
+	err := writeAtomic(p, func(w io.Writer) error {
+		w.Write([]byte("half"))
+		return errors.New("disk on fire")
+	})
+	if err == nil {
+		t.Fatal("error swallowed")
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old" {
+		t.Fatalf("old file now holds %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("temporary files left behind: %v", ents)
+	}
+	if err := writeAtomic(p, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(p)
+	if b, _ := os.ReadFile(p); string(b) != "new" || st.Mode().Perm() != 0o644 {
+		t.Fatalf("new file %q with mode %v", b, st.Mode())
 	}
 }
