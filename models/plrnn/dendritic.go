@@ -17,6 +17,16 @@ type Dendritic struct {
 
 	phi, dphi, tmp     []float64
 	offW, offAl, offTh int
+
+	// Threshold tables, rebuilt when α or the thresholds change: per unit i,
+	// the bases in increasing order of threshold (ord), the sorted
+	// thresholds (sth), and prefix sums cumA[k] = Σ_{p<k} α_ord[p] and
+	// cumAT[k] = Σ_{p<k} α_ord[p]·θ_ord[p] (rows of B+1).
+	ord                  []int
+	sth, cumA, cumAT     []float64
+	seenAlpha, seenTheta []float64
+	sumAlpha             float64
+	tablesOK             bool
 }
 
 // NewDendritic returns a dendritic PLRNN initialised as in the reference code:
@@ -54,25 +64,80 @@ func NewDendritic(cfg Config, r *rng.Rand) *Dendritic {
 	return p
 }
 
-// basis sets phi = φ(z) and, if dphi is not nil, dphi = φ'(z).
-func (p *Dendritic) basis(phi, dphi, z []float64) {
-	nb := p.B
-	for i, zi := range z {
-		th := p.Theta[i*nb : (i+1)*nb]
-		var s, d float64
-		for b, t := range th {
-			if v := zi - t; v > 0 {
-				s += float64(p.Alpha[b] * v)
-				d += p.Alpha[b]
+// prepare rebuilds the threshold tables if α or the thresholds changed
+// since the last call (θ is aliased, so the model compares with a copy).
+func (p *Dendritic) prepare() {
+	if p.tablesOK && equal(p.seenAlpha, p.Alpha) && equal(p.seenTheta, p.Theta) {
+		return
+	}
+	m, nb := p.m, p.B
+	if p.ord == nil {
+		p.ord = make([]int, m*nb)
+		p.sth = make([]float64, m*nb)
+		p.cumA, p.cumAT = make([]float64, m*(nb+1)), make([]float64, m*(nb+1))
+		p.seenAlpha, p.seenTheta = make([]float64, nb), make([]float64, m*nb)
+	}
+	copy(p.seenAlpha, p.Alpha)
+	copy(p.seenTheta, p.Theta)
+	p.sumAlpha = 0
+	for _, a := range p.Alpha {
+		p.sumAlpha += a
+	}
+	for i := 0; i < m; i++ {
+		th, ord := p.Theta[i*nb:(i+1)*nb], p.ord[i*nb:(i+1)*nb]
+		// Insertion sort by threshold, ties by basis index: deterministic.
+		for b := range ord {
+			ord[b] = b
+		}
+		for a := 1; a < nb; a++ {
+			for c := a; c > 0 && (th[ord[c]] < th[ord[c-1]] || (th[ord[c]] == th[ord[c-1]] && ord[c] < ord[c-1])); c-- {
+				ord[c], ord[c-1] = ord[c-1], ord[c]
 			}
 		}
+		ca, cat, st := p.cumA[i*(nb+1):(i+1)*(nb+1)], p.cumAT[i*(nb+1):(i+1)*(nb+1)], p.sth[i*nb:(i+1)*nb]
+		ca[0], cat[0] = 0, 0
+		for k, b := range ord {
+			st[k] = th[b]
+			ca[k+1] = ca[k] + p.Alpha[b]
+			cat[k+1] = cat[k] + float64(p.Alpha[b]*th[b])
+		}
+	}
+	p.tablesOK = true
+}
+
+func equal(a, b []float64) bool {
+	for i, v := range a {
+		if v != b[i] || v != v {
+			return false
+		}
+	}
+	return true
+}
+
+// active returns k, the number of bases of unit i whose threshold lies below
+// z (those with relu(z − θ) > 0).
+func (p *Dendritic) active(i int, z float64) int {
+	st := p.sth[i*p.B : (i+1)*p.B]
+	k := 0
+	for k < len(st) && st[k] < z {
+		k++
+	}
+	return k
+}
+
+// basis sets phi = φ(z) and, if dphi is not nil, dphi = φ'(z), using
+// φ_i(z) = Σ_{θ_ib < z} α_b (z − θ_ib) = z·cumA[k] − cumAT[k]. The tables
+// must be prepared.
+func (p *Dendritic) basis(phi, dphi, z []float64) {
+	nb1 := p.B + 1
+	for i, zi := range z {
+		k := p.active(i, zi)
+		a := p.cumA[i*nb1+k]
+		s := float64(zi*a) - p.cumAT[i*nb1+k]
+		d := a
 		if p.Clipped && zi > 0 {
-			var sa float64
-			for _, al := range p.Alpha {
-				sa += al
-			}
-			s -= float64(sa * zi)
-			d -= sa
+			s -= float64(p.sumAlpha * zi)
+			d -= p.sumAlpha
 		}
 		phi[i] = s
 		if dphi != nil {
@@ -85,6 +150,7 @@ func (p *Dendritic) basis(phi, dphi, z []float64) {
 func (p *Dendritic) Step(dst, x, u []float64) {
 	n := models.CheckBatch("plrnn", dst, x, u, p.m, p.k)
 	m := p.m
+	p.prepare()
 	for r := 0; r < n; r++ {
 		z := x[r*m : (r+1)*m]
 		p.basis(p.phi, nil, z)
@@ -97,6 +163,7 @@ func (p *Dendritic) Step(dst, x, u []float64) {
 // Jacobian sets dst = diag(A) + W diag(φ'(x)).
 func (p *Dendritic) Jacobian(dst, x, u []float64) {
 	m := p.m
+	p.prepare()
 	p.basis(p.phi, p.dphi, x[:m])
 	for i := 0; i < m; i++ {
 		for j := 0; j < m; j++ {
@@ -112,6 +179,7 @@ func (p *Dendritic) Jacobian(dst, x, u []float64) {
 func (p *Dendritic) VJP(gx, gtheta, x, u, g []float64) {
 	n := models.CheckBatch("plrnn", gx, x, u, p.m, p.k)
 	m, nb := p.m, p.B
+	p.prepare()
 	for r := 0; r < n; r++ {
 		z, gr := x[r*m:(r+1)*m], g[r*m:(r+1)*m]
 		p.basis(p.phi, p.dphi, z)
@@ -130,12 +198,10 @@ func (p *Dendritic) VJP(gx, gtheta, x, u, g []float64) {
 			if v == 0 {
 				continue
 			}
-			th := p.Theta[i*nb : (i+1)*nb]
-			for b, t := range th {
-				if d := zi - t; d > 0 {
-					gal[b] += float64(v * d)
-					gth[i*nb+b] -= float64(v * p.Alpha[b])
-				}
+			th, ord := p.Theta[i*nb:(i+1)*nb], p.ord[i*nb:(i+1)*nb]
+			for _, b := range ord[:p.active(i, zi)] {
+				gal[b] += float64(v * (zi - th[b]))
+				gth[i*nb+b] -= float64(v * p.Alpha[b])
 			}
 			if p.Clipped && zi > 0 {
 				for b := range gal {
