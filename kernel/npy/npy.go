@@ -1,19 +1,3 @@
-// Package npy reads and writes NumPy's .npy array files and .npz archives, so
-// that series come in from Python and trajectories go back out.
-//
-// Format (NumPy Enhancement Proposal 1, "A simple file format for NumPy
-// arrays", and numpy.lib.format): the magic "\x93NUMPY", a major and minor
-// version byte, a little-endian header length (2 bytes in version 1.0, 4 in
-// 2.0 and 3.0), then an ASCII (3.0: UTF-8) Python dict literal with the keys
-// 'descr' (the dtype), 'fortran_order' and 'shape', padded with spaces and
-// a final '\n' so that the data starts at a multiple of 64 bytes; then the
-// raw data. An .npz file is a zip archive of .npy members named "<name>.npy".
-//
-// Read accepts floating-point, integer and boolean dtypes of either
-// endianness in C or Fortran order and returns float64 data in C (row-major)
-// order. Object arrays (which NumPy itself only loads with pickle) are
-// refused: reading never executes anything. Write produces '<f8' or '<f4'
-// files that numpy.load reads back exactly.
 package npy
 
 import (
@@ -26,14 +10,17 @@ import (
 	"strconv"
 )
 
-// Array is an n-dimensional array with its data in C (row-major) order:
-// element (i0, i1, …, ik) is Data[((i0·d1 + i1)·d2 + …)·dk + ik].
+// Array is an n-dimensional array of float64 in C (row-major) order:
+// element (i₀, …, i_{k−1}) is Data[((i₀·d₁ + i₁)·d₂ + …)·d_{k−1} + i_{k−1}]
+// where Shape = [d₀, …, d_{k−1}]. A 0-d array has an empty Shape and one
+// element.
 type Array struct {
 	Shape []int
 	Data  []float64
 }
 
-// Size is the number of elements, the product of Shape (1 for a 0-d array).
+// Size returns the number of elements, the product of Shape (1 for a 0-d
+// array).
 func (a *Array) Size() int {
 	n := 1
 	for _, d := range a.Shape {
@@ -42,9 +29,11 @@ func (a *Array) Size() int {
 	return n
 }
 
+// magic is the first six bytes of every .npy file (NEP 1).
 var magic = []byte("\x93NUMPY")
 
-// FormatError describes a malformed file: what is wrong and at which byte.
+// FormatError reports malformed input: what is wrong and the byte offset,
+// counted from the start of the .npy data, where the problem was found.
 type FormatError struct {
 	Offset int64
 	Msg    string
@@ -56,381 +45,229 @@ func errAt(off int64, format string, args ...any) error {
 	return &FormatError{Offset: off, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Read decodes one .npy array from r.
+// chunk is the size of the buffer through which Read and Write move data.
+const chunk = 1 << 16
+
+// Read decodes one .npy array from r, leaving r just after the array's data.
+// See the package documentation for the accepted dtypes. Malformed input
+// gives a *FormatError; errors of r other than a premature EOF are returned
+// wrapped.
 func Read(r io.Reader) (*Array, error) {
-	var pre [10]byte
+	var pre [12]byte
 	if n, err := io.ReadFull(r, pre[:8]); err != nil {
-		return nil, errAt(int64(n), "file too short for the .npy magic and version (%d bytes)", n)
+		if !isEOF(err) {
+			return nil, fmt.Errorf("npy: reading the magic: %w", err)
+		}
+		if n == 0 {
+			return nil, errAt(0, "empty input: not a .npy file")
+		}
+		if !bytes.HasPrefix(magic, pre[:min(n, 6)]) {
+			return nil, errAt(0, "bad magic %q: not a .npy file", pre[:n])
+		}
+		return nil, errAt(int64(n), "truncated file: %d bytes, the magic and version need 8", n)
 	}
 	if !bytes.Equal(pre[:6], magic) {
-		return nil, errAt(0, "not a .npy file: bad magic %q", pre[:6])
+		return nil, errAt(0, "bad magic %q, want \"\\x93NUMPY\": not a .npy file", pre[:6])
 	}
 	major, minor := pre[6], pre[7]
-	var hlen int
-	var off int64 = 8
-	switch major {
-	case 1:
-		if _, err := io.ReadFull(r, pre[8:10]); err != nil {
-			return nil, errAt(8, "truncated header length")
-		}
-		hlen = int(binary.LittleEndian.Uint16(pre[8:10]))
-		off = 10
-	case 2, 3:
-		var b [4]byte
-		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return nil, errAt(8, "truncated header length")
-		}
-		hlen = int(binary.LittleEndian.Uint32(b[:]))
-		off = 12
-		if hlen > 1<<24 {
-			return nil, errAt(8, "header length %d is implausibly large", hlen)
-		}
-	default:
-		return nil, errAt(6, "unsupported .npy format version %d.%d", major, minor)
+	if major < 1 || major > 3 || minor != 0 {
+		return nil, errAt(6, "unsupported .npy format version %d.%d (supported: 1.0, 2.0, 3.0)", major, minor)
 	}
-	hdr := make([]byte, hlen)
-	if n, err := io.ReadFull(r, hdr); err != nil {
-		return nil, errAt(off+int64(n), "truncated header: %d of %d bytes", n, hlen)
+	lenSize := 2
+	if major > 1 {
+		lenSize = 4
 	}
-	h, err := parseHeader(hdr, off)
+	if n, err := io.ReadFull(r, pre[8:8+lenSize]); err != nil {
+		if !isEOF(err) {
+			return nil, fmt.Errorf("npy: reading the header length: %w", err)
+		}
+		return nil, errAt(8+int64(n), "truncated header length: version %d.0 needs %d bytes, got %d", major, lenSize, n)
+	}
+	var hlen int64
+	if lenSize == 2 {
+		hlen = int64(binary.LittleEndian.Uint16(pre[8:10]))
+	} else {
+		hlen = int64(binary.LittleEndian.Uint32(pre[8:12]))
+	}
+	off := int64(8 + lenSize)
+	// Copy as the bytes arrive, so that a lying length cannot make us
+	// allocate more than the input holds.
+	var hb bytes.Buffer
+	if n, err := io.CopyN(&hb, r, hlen); err != nil {
+		if !isEOF(err) {
+			return nil, fmt.Errorf("npy: reading the header: %w", err)
+		}
+		return nil, errAt(off+n, "truncated header: HEADER_LEN is %d bytes, got %d", hlen, n)
+	}
+	h, err := parseHeader(hb.Bytes(), off)
 	if err != nil {
 		return nil, err
 	}
-	dt, err := parseDescr(h.descr, off)
+	dt, err := parseDescr(h.descr, h.descrOff)
 	if err != nil {
 		return nil, err
 	}
-	off += int64(hlen)
 	count := 1
 	for _, d := range h.shape {
-		if d < 0 {
-			return nil, errAt(off, "negative dimension in shape %v", h.shape)
-		}
-		if d != 0 && count > math.MaxInt32/d {
-			return nil, errAt(off, "shape %v has too many elements", h.shape)
+		if d != 0 && count > math.MaxInt/dt.size/d {
+			return nil, errAt(h.shapeOff, "shape %s: the product of the dimensions overflows (more than %d bytes of data)", shapeRepr(h.shape), math.MaxInt)
 		}
 		count *= d
 	}
+	off += hlen
 	nbytes := count * dt.size
-	// Copy as the data arrives, so a lying header cannot make us allocate
-	// more than the file holds.
-	var buf bytes.Buffer
-	if n, err := io.CopyN(&buf, r, int64(nbytes)); err != nil {
-		return nil, errAt(off+n, "truncated data: shape %v of %s needs %d bytes, the file has %d", h.shape, h.descr, nbytes, n)
-	}
-	raw := buf.Bytes()
-	data := make([]float64, count)
-	for i := range data {
-		data[i] = dt.decode(raw[i*dt.size:])
+	data := make([]float64, 0, min(count, chunk))
+	buf := make([]byte, min(nbytes, chunk))
+	for got := 0; got < nbytes; {
+		m := min(len(buf), nbytes-got)
+		k, err := io.ReadFull(r, buf[:m])
+		got += k
+		if err != nil {
+			if !isEOF(err) {
+				return nil, fmt.Errorf("npy: reading the data at byte %d: %w", off+int64(got), err)
+			}
+			return nil, errAt(off+int64(got), "truncated data: shape %s of %q needs %d bytes, got %d", shapeRepr(h.shape), h.descr, nbytes, got)
+		}
+		data = dt.decode(data, buf[:m])
 	}
 	a := &Array{Shape: h.shape, Data: data}
-	if h.fortran && len(h.shape) > 1 {
+	if h.fortran && len(h.shape) > 1 && count > 0 {
 		a.Data = fortranToC(data, h.shape)
 	}
 	return a, nil
 }
 
-// fortranToC reorders column-major data into row-major order.
+func isEOF(err error) bool { return err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) }
+
+// fortranToC returns column-major data in row-major order. It walks the
+// destination in C order and keeps the Fortran offset Σ iⱼ·fⱼ, with Fortran
+// strides fⱼ = d₀·…·d_{j−1}, up to date like an odometer.
 func fortranToC(src []float64, shape []int) []float64 {
-	dst := make([]float64, len(src))
 	k := len(shape)
+	dst := make([]float64, len(src))
 	idx := make([]int, k)
-	// Fortran strides.
-	fs := make([]int, k)
+	stride := make([]int, k)
 	s := 1
-	for i := 0; i < k; i++ {
-		fs[i] = s
-		s *= shape[i]
+	for j := range shape {
+		stride[j] = s
+		s *= shape[j]
 	}
-	for c := range dst {
-		f := 0
-		for i := 0; i < k; i++ {
-			f += idx[i] * fs[i]
+	last, n := stride[k-1], shape[k-1]
+	f := 0
+	for c := 0; c < len(dst); c += n {
+		// The last C index varies fastest: a strided run of n.
+		for i := 0; i < n; i++ {
+			dst[c+i] = src[f+i*last]
 		}
-		dst[c] = src[f]
-		for i := k - 1; i >= 0; i-- { // advance the C-order index
-			idx[i]++
-			if idx[i] < shape[i] {
+		for j := k - 2; j >= 0; j-- {
+			idx[j]++
+			f += stride[j]
+			if idx[j] < shape[j] {
 				break
 			}
-			idx[i] = 0
+			f -= idx[j] * stride[j]
+			idx[j] = 0
 		}
 	}
 	return dst
 }
 
-type header struct {
-	descr   string
-	fortran bool
-	shape   []int
-}
-
-// parseHeader parses the Python dict literal of a .npy header.
-func parseHeader(b []byte, base int64) (header, error) {
-	p := &lexer{b: b, base: base}
-	var h header
-	seen := map[string]bool{}
-	p.space()
-	if !p.eat('{') {
-		return h, p.err("header is not a dict literal")
-	}
-	for {
-		p.space()
-		if p.eat('}') {
-			break
-		}
-		key, err := p.str()
-		if err != nil {
-			return h, err
-		}
-		p.space()
-		if !p.eat(':') {
-			return h, p.err("expected ':' after key %q", key)
-		}
-		p.space()
-		switch key {
-		case "descr":
-			if p.peek() == '[' {
-				return h, p.err("structured dtypes are not supported; save a plain numeric array")
-			}
-			if h.descr, err = p.str(); err != nil {
-				return h, err
-			}
-		case "fortran_order":
-			switch {
-			case p.word("True"):
-				h.fortran = true
-			case p.word("False"):
-				h.fortran = false
-			default:
-				return h, p.err("fortran_order must be True or False")
-			}
-		case "shape":
-			if h.shape, err = p.tuple(); err != nil {
-				return h, err
-			}
-		default:
-			return h, p.err("unexpected header key %q", key)
-		}
-		seen[key] = true
-		p.space()
-		if p.eat(',') {
-			continue
-		}
-		p.space()
-		if p.eat('}') {
-			break
-		}
-		return h, p.err("expected ',' or '}' in header")
-	}
-	for _, k := range []string{"descr", "fortran_order", "shape"} {
-		if !seen[k] {
-			return h, p.err("header lacks the key %q", k)
-		}
-	}
-	return h, nil
-}
-
-type lexer struct {
-	b    []byte
-	i    int
-	base int64
-}
-
-func (p *lexer) err(format string, args ...any) error {
-	return errAt(p.base+int64(p.i), "malformed header: "+format, args...)
-}
-
-func (p *lexer) space() {
-	for p.i < len(p.b) && (p.b[p.i] == ' ' || p.b[p.i] == '\t' || p.b[p.i] == '\n' || p.b[p.i] == '\r') {
-		p.i++
-	}
-}
-
-func (p *lexer) peek() byte {
-	if p.i < len(p.b) {
-		return p.b[p.i]
-	}
-	return 0
-}
-
-func (p *lexer) eat(c byte) bool {
-	if p.peek() == c {
-		p.i++
-		return true
-	}
-	return false
-}
-
-func (p *lexer) word(w string) bool {
-	if bytes.HasPrefix(p.b[p.i:], []byte(w)) {
-		p.i += len(w)
-		return true
-	}
-	return false
-}
-
-func (p *lexer) str() (string, error) {
-	q := p.peek()
-	if q != '\'' && q != '"' {
-		return "", p.err("expected a quoted string")
-	}
-	p.i++
-	start := p.i
-	for p.i < len(p.b) && p.b[p.i] != q {
-		if p.b[p.i] == '\\' {
-			return "", p.err("escapes in header strings are not supported")
-		}
-		p.i++
-	}
-	if p.i >= len(p.b) {
-		return "", p.err("unterminated string")
-	}
-	s := string(p.b[start:p.i])
-	p.i++
-	return s, nil
-}
-
-func (p *lexer) tuple() ([]int, error) {
-	if !p.eat('(') {
-		return nil, p.err("shape must be a tuple")
-	}
-	shape := []int{}
-	for {
-		p.space()
-		if p.eat(')') {
-			return shape, nil
-		}
-		start := p.i
-		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-			p.i++
-		}
-		if p.i < len(p.b) && p.b[p.i] == 'L' { // Python 2 longs
-			p.i++
-		}
-		num := bytes.TrimSuffix(p.b[start:p.i], []byte("L"))
-		n, err := strconv.Atoi(string(num))
-		if err != nil || len(num) == 0 {
-			return nil, p.err("shape entries must be non-negative integers")
-		}
-		shape = append(shape, n)
-		p.space()
-		if p.eat(',') {
-			continue
-		}
-		p.space()
-		if p.eat(')') {
-			return shape, nil
-		}
-		return nil, p.err("expected ',' or ')' in shape")
-	}
-}
-
-type dtype struct {
-	size   int
-	decode func([]byte) float64
-}
-
-func parseDescr(d string, off int64) (dtype, error) {
-	if len(d) < 2 {
-		return dtype{}, errAt(off, "unsupported dtype %q", d)
-	}
-	var bo binary.ByteOrder
-	switch d[0] {
-	case '<', '|', '=':
-		bo = binary.LittleEndian
-	case '>':
-		bo = binary.BigEndian
-	default:
-		return dtype{}, errAt(off, "unsupported dtype %q", d)
-	}
-	switch d[1:] {
-	case "f8":
-		return dtype{8, func(b []byte) float64 { return math.Float64frombits(bo.Uint64(b)) }}, nil
-	case "f4":
-		return dtype{4, func(b []byte) float64 { return float64(math.Float32frombits(bo.Uint32(b))) }}, nil
-	case "i8":
-		return dtype{8, func(b []byte) float64 { return float64(int64(bo.Uint64(b))) }}, nil
-	case "i4":
-		return dtype{4, func(b []byte) float64 { return float64(int32(bo.Uint32(b))) }}, nil
-	case "i2":
-		return dtype{2, func(b []byte) float64 { return float64(int16(bo.Uint16(b))) }}, nil
-	case "i1":
-		return dtype{1, func(b []byte) float64 { return float64(int8(b[0])) }}, nil
-	case "u8":
-		return dtype{8, func(b []byte) float64 { return float64(bo.Uint64(b)) }}, nil
-	case "u4":
-		return dtype{4, func(b []byte) float64 { return float64(bo.Uint32(b)) }}, nil
-	case "u2":
-		return dtype{2, func(b []byte) float64 { return float64(bo.Uint16(b)) }}, nil
-	case "u1", "b1":
-		return dtype{1, func(b []byte) float64 { return float64(b[0]) }}, nil
-	case "O", "O8":
-		return dtype{}, errAt(off, "object arrays (dtype %q) need pickle and are refused; save a numeric array", d)
-	}
-	return dtype{}, errAt(off, "unsupported dtype %q (supported: float32/64, int8–64, uint8–64, bool)", d)
-}
-
-// Write encodes a in C order with dtype "<f8" or "<f4" as a version 1.0 file
-// (2.0 if the header would not fit), byte for byte as numpy.save writes it.
-func Write(w io.Writer, a *Array, descr string) error {
-	if descr != "<f8" && descr != "<f4" {
-		return errors.New(`npy: Write supports the dtypes "<f8" and "<f4"`)
-	}
-	if a.Size() != len(a.Data) {
-		return fmt.Errorf("npy: shape %v holds %d elements, the data %d", a.Shape, a.Size(), len(a.Data))
-	}
-	var sh bytes.Buffer
-	sh.WriteByte('(')
-	for i, d := range a.Shape {
+// shapeRepr formats a shape as Python's repr of a tuple: (), (n,), (n, m).
+func shapeRepr(shape []int) string {
+	b := []byte{'('}
+	for i, d := range shape {
 		if i > 0 {
-			sh.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		sh.WriteString(strconv.Itoa(d))
+		b = strconv.AppendInt(b, int64(d), 10)
 	}
-	if len(a.Shape) == 1 {
-		sh.WriteByte(',')
+	if len(shape) == 1 {
+		b = append(b, ',')
 	}
-	sh.WriteByte(')')
-	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, sh.String())
-	major, pre := byte(1), 10
-	if len(dict)+1+pre > 65535 {
-		major, pre = 2, 12
+	return string(append(b, ')'))
+}
+
+// growthDigits is NumPy's GROWTH_AXIS_MAX_DIGITS (numpy/lib/format.py,
+// NumPy ≥ 1.23): the header keeps 21 − len(repr(shape[0])) spare spaces so
+// that the first axis can grow in place; 21 = len(str(8·2⁶⁴ − 1)).
+const growthDigits = 21
+
+// Write encodes a with dtype "<f8" or "<f4" in C order, byte for byte as
+// numpy.save writes it: format version 1.0, or 2.0 when the header does not
+// fit in 65535 bytes, with the data starting at a multiple of 64 bytes.
+// Converting to "<f4" rounds to nearest. Write returns an error for another
+// dtype, a negative dimension or a shape that does not match len(a.Data).
+func Write(w io.Writer, a *Array, dtype string) error {
+	size := 8
+	switch dtype {
+	case "<f8":
+	case "<f4":
+		size = 4
+	default:
+		return fmt.Errorf("npy: Write: unsupported dtype %q (supported: \"<f8\", \"<f4\")", dtype)
 	}
-	total := pre + len(dict) + 1
-	pad := (64 - total%64) % 64
-	hdr := dict + string(bytes.Repeat([]byte{' '}, pad)) + "\n"
-	var buf bytes.Buffer
-	buf.Write(magic)
-	buf.WriteByte(major)
-	buf.WriteByte(0)
-	if major == 1 {
-		binary.Write(&buf, binary.LittleEndian, uint16(len(hdr)))
-	} else {
-		binary.Write(&buf, binary.LittleEndian, uint32(len(hdr)))
+	count := 1
+	for _, d := range a.Shape {
+		if d < 0 {
+			return fmt.Errorf("npy: Write: negative dimension in shape %v", a.Shape)
+		}
+		if d != 0 && count > math.MaxInt/d {
+			return fmt.Errorf("npy: Write: shape %v overflows", a.Shape)
+		}
+		count *= d
 	}
-	buf.WriteString(hdr)
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	if count != len(a.Data) {
+		return fmt.Errorf("npy: Write: shape %v holds %d elements, the data has %d", a.Shape, count, len(a.Data))
+	}
+	if _, err := w.Write(encodeHeader(dtype, a.Shape)); err != nil {
 		return err
 	}
-	size := 8
-	if descr == "<f4" {
-		size = 4
-	}
-	out := make([]byte, 0, 1<<16)
+	buf := make([]byte, 0, min(len(a.Data)*size, chunk))
 	for _, v := range a.Data {
 		if size == 8 {
-			out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
 		} else {
-			out = binary.LittleEndian.AppendUint32(out, math.Float32bits(float32(v)))
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(float32(v)))
 		}
-		if len(out) >= 1<<16 {
-			if _, err := w.Write(out); err != nil {
+		if len(buf) == cap(buf) {
+			if _, err := w.Write(buf); err != nil {
 				return err
 			}
-			out = out[:0]
+			buf = buf[:0]
 		}
 	}
-	_, err := w.Write(out)
-	return err
+	if len(buf) > 0 {
+		_, err := w.Write(buf)
+		return err
+	}
+	return nil
+}
+
+// encodeHeader returns the magic, version, length and padded header of a C-order
+// array, as numpy.lib.format._write_array_header and _wrap_header build
+// them. NumPy's padding is 64 − (prefix + len + 1) mod 64 spaces, a full 64
+// when the header is already aligned.
+func encodeHeader(dtype string, shape []int) []byte {
+	dict := "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': " + shapeRepr(shape) + ", }"
+	if len(shape) > 0 {
+		dict += string(bytes.Repeat([]byte{' '}, growthDigits-len(strconv.Itoa(shape[0]))))
+	}
+	hlen := len(dict) + 1 // with the final '\n'
+	major, prefix := byte(1), 10
+	pad := 64 - (prefix+hlen)%64
+	if hlen+pad > math.MaxUint16 {
+		major, prefix = 2, 12
+		pad = 64 - (prefix+hlen)%64
+	}
+	b := make([]byte, 0, prefix+hlen+pad)
+	b = append(b, magic...)
+	b = append(b, major, 0)
+	if major == 1 {
+		b = binary.LittleEndian.AppendUint16(b, uint16(hlen+pad))
+	} else {
+		b = binary.LittleEndian.AppendUint32(b, uint32(hlen+pad))
+	}
+	b = append(b, dict...)
+	b = append(b, bytes.Repeat([]byte{' '}, pad)...)
+	return append(b, '\n')
 }
