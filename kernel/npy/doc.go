@@ -31,8 +31,10 @@
 // The dtypes f2, f4, f8, i1, i2, i4, i8, u1, u2, u4, u8 and b1 in either byte
 // order ('<' little, '>' big; '|' and '=' are taken as little-endian), in C
 // or Fortran order, with any number of dimensions including 0-d arrays and
-// empty shapes. Every value is converted to float64 (integers beyond 2⁵³ are
-// rounded). Data always come back in C order: element (i₀, …, i_{k−1}) of an
+// empty shapes. Every value is converted to float64 exactly (integers beyond 2⁵³
+// are rounded). Float NaNs are converted on the bits, keeping sign and
+// payload, so that results are identical on amd64 and wasm, whose hardware
+// conversions may treat NaNs differently. Data always come back in C order: element (i₀, …, i_{k−1}) of an
 // array of shape (d₀, …, d_{k−1}) is
 //
 //	Data[((i₀·d₁ + i₁)·d₂ + …)·d_{k−1} + i_{k−1}].
@@ -52,7 +54,8 @@
 // shape is "(n,)"), 21 − len(repr(shape[0])) spare spaces that let NumPy
 // grow the first axis in place, then spaces and '\n' up to a multiple of 64
 // bytes (a full 64 spaces when the header is already aligned, as NumPy
-// does). Version 1.0 is used unless the header exceeds 65535 bytes, then 2.0.
+// does). Converting to '<f4' rounds to nearest even; a '<f4' value read and
+// written again keeps its exact bits, NaN payloads included. Version 1.0 is used unless the header exceeds 65535 bytes, then 2.0.
 //
 // # The .npz format
 //

@@ -365,7 +365,7 @@ func parseDescr(d string, off int64) (dtype, error) {
 	case "f4":
 		return dtype{4, func(dst []float64, src []byte) []float64 {
 			for i := 0; i+4 <= len(src); i += 4 {
-				dst = append(dst, float64(math.Float32frombits(bo.Uint32(src[i:]))))
+				dst = append(dst, fromF32(bo.Uint32(src[i:])))
 			}
 			return dst
 		}}, nil
@@ -469,4 +469,30 @@ func halfToFloat64(h uint16) float64 {
 		return math.Float64frombits(sign | 0x7ff<<52 | frac<<42)
 	}
 	return math.Float64frombits(sign | (exp-15+1023)<<52 | frac<<42)
+}
+
+// fromF32 converts binary32 bits to the float64 of equal value. NaNs are
+// converted on the bits (payload into the top fraction bits, as x86 does)
+// because hardware conversions of NaNs may differ between amd64 and wasm.
+func fromF32(u uint32) float64 {
+	if u&0x7f800000 == 0x7f800000 && u&0x7fffff != 0 {
+		return math.Float64frombits(uint64(u>>31)<<63 | 0x7ff<<52 | uint64(u&0x7fffff)<<29)
+	}
+	return float64(math.Float32frombits(u))
+}
+
+// toF32 rounds v to binary32 bits (to nearest even), converting NaNs on the
+// bits: the sign and top 22 payload bits are kept, and a NaN whose payload
+// lies only in the dropped bits becomes a quiet NaN rather than an infinity.
+// toF32(fromF32(u)) == u for every u.
+func toF32(v float64) uint32 {
+	if v == v {
+		return math.Float32bits(float32(v))
+	}
+	b := math.Float64bits(v)
+	frac := uint32(b>>29) & 0x7fffff
+	if frac == 0 {
+		frac = 0x400000
+	}
+	return uint32(b>>63)<<31 | 0x7f800000 | frac
 }

@@ -227,7 +227,7 @@ func Write(w io.Writer, a *Array, dtype string) error {
 		if size == 8 {
 			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
 		} else {
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(float32(v)))
+			buf = binary.LittleEndian.AppendUint32(buf, toF32(v))
 		}
 		if len(buf) == cap(buf) {
 			if _, err := w.Write(buf); err != nil {

@@ -263,6 +263,18 @@ func TestRoundTrip(t *testing.T) {
 			}
 		}
 	}
+	// NaN payloads survive <f8, and <f4 → float64 → <f4, on every target.
+	for _, u := range []uint32{0x7fc00000, 0xffc00001, 0x7f800001, 0x7fbfffff} {
+		a, err := Read(bytes.NewReader(v1("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", raw(le, u))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		Write(&buf, a, "<f4")
+		if got := le.Uint32(buf.Bytes()[buf.Len()-4:]); got != u || !math.IsNaN(a.Data[0]) {
+			t.Errorf("f4 NaN %#08x came back as %#08x", u, got)
+		}
+	}
 	// A NaN payload survives <f8.
 	nan := math.Float64frombits(0xfff0_0000_0000_0001)
 	var buf bytes.Buffer
