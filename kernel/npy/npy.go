@@ -116,7 +116,13 @@ func Read(r io.Reader) (*Array, error) {
 	}
 	off += hlen
 	nbytes := count * dt.size
-	data := make([]float64, 0, min(count, chunk))
+	// Grow the result as the data arrive, unless r knows how much it holds
+	// (bytes.Reader, bytes.Buffer, strings.Reader): then allocate once.
+	capacity := min(count, chunk)
+	if l, ok := r.(interface{ Len() int }); ok {
+		capacity = max(capacity, min(count, l.Len()/dt.size))
+	}
+	data := make([]float64, 0, capacity)
 	buf := make([]byte, min(nbytes, chunk))
 	for got := 0; got < nbytes; {
 		m := min(len(buf), nbytes-got)
