@@ -21,6 +21,10 @@ func matVec4AVX2(dst, a []float64, cols int, x []float64)
 // call overhead, beats the assembly.
 const minAVX2 = 16
 
+// minMatVecAVX2 is the same threshold for MatVec, whose four-row kernel
+// amortises the spill of the accumulators over four rows.
+const minMatVecAVX2 = 8
+
 var useAVX2 = detectAVX2()
 
 func detectAVX2() bool {
@@ -48,16 +52,25 @@ func dot(a, b []float64) float64 {
 }
 
 func matVec(dst, A []float64, rows, cols int, x []float64) {
-	if !useAVX2 || cols < minAVX2 {
+	if !useAVX2 || cols < minMatVecAVX2 {
 		matVecGeneric(dst, A, rows, cols, x)
+		return
+	}
+	if rows < 4 {
+		for i := 0; i < rows; i++ {
+			dst[i] = dotAVX2(A[i*cols:(i+1)*cols], x)
+		}
 		return
 	}
 	i := 0
 	for ; i+4 <= rows; i += 4 {
 		matVec4AVX2(dst[i:i+4], A[i*cols:(i+4)*cols], cols, x)
 	}
-	for ; i < rows; i++ {
-		dst[i] = dotAVX2(A[i*cols:(i+1)*cols], x)
+	if i < rows {
+		// The last four rows again: the overlap is recomputed with the same
+		// arithmetic, so it is rewritten with the same values.
+		i = rows - 4
+		matVec4AVX2(dst[i:i+4], A[i*cols:(i+4)*cols], cols, x)
 	}
 }
 

@@ -37,7 +37,7 @@ func TestBitIdenticalToPortable(t *testing.T) {
 			}
 		}
 	}
-	for _, sz := range [][2]int{{1, 1}, {3, 7}, {15, 15}, {20, 40}, {22, 22}, {200, 200}} {
+	for _, sz := range [][2]int{{1, 1}, {3, 7}, {2, 20}, {5, 9}, {7, 8}, {15, 15}, {20, 40}, {22, 22}, {200, 200}} {
 		rows, cols := sz[0], sz[1]
 		A, x := mixed(r, rows*cols), mixed(r, cols)
 		got, want := make([]float64, rows), make([]float64, rows)
