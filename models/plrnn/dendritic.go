@@ -27,6 +27,8 @@ type Dendritic struct {
 	seenAlpha, seenTheta []float64
 	sumAlpha             float64
 	tablesOK             bool
+	kk                   []int     // active-basis counts of one row
+	d0, d1               []float64 // difference arrays of the VJP (M×(B+1))
 }
 
 // NewDendritic returns a dendritic PLRNN initialised as in the reference code:
@@ -49,6 +51,7 @@ func NewDendritic(cfg Config, r *rng.Rand) *Dendritic {
 	p.a, p.h, p.c = p.A, p.H, p.C
 	p.offW, p.offAl, p.offTh = p.offs["W"], p.offs["alpha"], p.offs["H"]
 	p.phi, p.dphi, p.tmp = make([]float64, m), make([]float64, m), make([]float64, m)
+	p.kk = make([]int, m)
 	if r != nil {
 		initAW(p.A, p.W, m, r)
 		uniformInit(p.Alpha, nb, r)
@@ -176,13 +179,36 @@ func (p *Dendritic) Jacobian(dst, x, u []float64) {
 // VJP sets gx = A⊙g + φ'(x)⊙(Wᵀg) and accumulates the parameter gradients;
 // with v = Wᵀg: gα_b += Σ_i v_i (relu(x_i − H_ib) [− relu(x_i)]),
 // gH_ib −= v_i α_b 1[x_i > H_ib].
+//
+// The basis gradients are gathered per call in O(M) per row: unit i with k
+// active bases adds v_i and v_i·x_i at sorted position k of two
+// difference arrays, whose suffix sums give S0_ip = Σ v_i and
+// S1_ip = Σ v_i x_i over the rows where the p-th lowest threshold is active;
+// then gα_b += S1 − H_ib·S0 and gH_ib −= α_b·S0.
 func (p *Dendritic) VJP(gx, gtheta, x, u, g []float64) {
 	n := models.CheckBatch("plrnn", gx, x, u, p.m, p.k)
 	m, nb := p.m, p.B
+	nb1 := nb + 1
 	p.prepare()
+	if gtheta != nil {
+		p.d0, p.d1 = grow(p.d0, m*nb1), grow(p.d1, m*nb1)
+		clear(p.d0)
+		clear(p.d1)
+	}
+	var clip float64 // Σ v_i x_i over units with x_i > 0 (clipped form)
 	for r := 0; r < n; r++ {
 		z, gr := x[r*m:(r+1)*m], g[r*m:(r+1)*m]
-		p.basis(p.phi, p.dphi, z)
+		for i, zi := range z {
+			k := p.active(i, zi)
+			p.kk[i] = k
+			a := p.cumA[i*nb1+k]
+			s := float64(zi*a) - p.cumAT[i*nb1+k]
+			if p.Clipped && zi > 0 {
+				s -= float64(p.sumAlpha * zi)
+				a -= p.sumAlpha
+			}
+			p.phi[i], p.dphi[i] = s, a
+		}
 		vec.MatTVec(p.tmp, p.W, m, m, gr)
 		out := gx[r*m : (r+1)*m]
 		for i := 0; i < m; i++ {
@@ -192,24 +218,40 @@ func (p *Dendritic) VJP(gx, gtheta, x, u, g []float64) {
 			continue
 		}
 		vec.AddOuter(block(gtheta, p.offW, m*m), gr, p.phi)
-		gal, gth := block(gtheta, p.offAl, nb), block(gtheta, p.offTh, m*nb)
 		for i, zi := range z {
 			v := p.tmp[i]
-			if v == 0 {
-				continue
-			}
-			th, ord := p.Theta[i*nb:(i+1)*nb], p.ord[i*nb:(i+1)*nb]
-			for _, b := range ord[:p.active(i, zi)] {
-				gal[b] += float64(v * (zi - th[b]))
-				gth[i*nb+b] -= float64(v * p.Alpha[b])
-			}
+			j := i*nb1 + p.kk[i]
+			p.d0[j] += v
+			p.d1[j] += float64(v * zi)
 			if p.Clipped && zi > 0 {
-				for b := range gal {
-					gal[b] -= float64(v * zi)
-				}
+				clip += float64(v * zi)
 			}
 		}
 		p.backCommon(gtheta, z, p.rowU(u, r), gr)
+	}
+	if gtheta == nil {
+		return
+	}
+	gal, gth := block(gtheta, p.offAl, nb), block(gtheta, p.offTh, m*nb)
+	for i := 0; i < m; i++ {
+		th, ord := p.Theta[i*nb:(i+1)*nb], p.ord[i*nb:(i+1)*nb]
+		d0, d1 := p.d0[i*nb1:(i+1)*nb1], p.d1[i*nb1:(i+1)*nb1]
+		var s0, s1 float64
+		for q := nb - 1; q >= 0; q-- { // position q is active where k > q
+			s0 += d0[q+1]
+			s1 += d1[q+1]
+			if s0 == 0 && s1 == 0 {
+				continue
+			}
+			b := ord[q]
+			gal[b] += s1 - float64(th[b]*s0)
+			gth[i*nb+b] -= float64(p.Alpha[b] * s0)
+		}
+	}
+	if clip != 0 {
+		for b := range gal {
+			gal[b] -= clip
+		}
 	}
 }
 
