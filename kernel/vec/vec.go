@@ -76,8 +76,27 @@ func MatVec(dst, A []float64, rows, cols int, x []float64) {
 }
 
 func matVecGeneric(dst, A []float64, rows, cols int, x []float64) {
+	if cols < 8 {
+		matVecNarrow(dst, A, rows, cols, x)
+		return
+	}
 	for i := 0; i < rows; i++ {
 		dst[i] = dotGeneric(A[i*cols:(i+1)*cols], x)
+	}
+}
+
+// matVecNarrow is matVecGeneric for fewer than eight columns, where every
+// product is alone in its lane: lane k holds 0 + a_k·x_k (so −0 becomes +0,
+// as in dotGeneric) and the empty lanes are +0.
+func matVecNarrow(dst, A []float64, rows, cols int, x []float64) {
+	x = x[:cols]
+	for i := 0; i < rows; i++ {
+		a := A[i*cols : (i+1)*cols]
+		var l [8]float64
+		for k, v := range x {
+			l[k] = 0 + float64(a[k]*v)
+		}
+		dst[i] = ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
 	}
 }
 
@@ -103,6 +122,17 @@ func AddOuter(A, a, b []float64) {
 	if len(A) < len(a)*n {
 		panic("vec: AddOuter dimension mismatch")
 	}
+	if n < 8 { // narrow: inline the element loop, no call per row
+		for i, ai := range a {
+			if ai != 0 {
+				row := A[i*n : (i+1)*n]
+				for j, v := range b {
+					row[j] += float64(ai * v)
+				}
+			}
+		}
+		return
+	}
 	for i, ai := range a {
 		if ai != 0 {
 			axpy(ai, b, A[i*n:(i+1)*n])
@@ -119,6 +149,16 @@ func MatTVec(dst, A []float64, rows, cols int, x []float64) {
 	}
 	dst = dst[:cols]
 	clear(dst)
+	if cols < 8 { // narrow: inline the element loop, no call per row
+		for i := 0; i < rows; i++ {
+			if xi := x[i]; xi != 0 {
+				for j, v := range A[i*cols : (i+1)*cols] {
+					dst[j] += float64(xi * v)
+				}
+			}
+		}
+		return
+	}
 	for i := 0; i < rows; i++ {
 		if x[i] != 0 {
 			axpy(x[i], A[i*cols:(i+1)*cols], dst)

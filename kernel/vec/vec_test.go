@@ -128,3 +128,21 @@ func itoa(n int) string {
 func TestReportPath(t *testing.T) {
 	t.Logf("vector fast path in use: %v", fastPath())
 }
+
+// TestNarrowMatVec checks the narrow-matrix path against dotGeneric row by
+// row, including signed zeros.
+func TestNarrowMatVec(t *testing.T) {
+	r := rng.New(3)
+	for cols := 1; cols < 8; cols++ {
+		A, x := mixed(r, 5*cols), mixed(r, cols)
+		A[0], x[0] = math.Copysign(0, -1), 1 // a −0 product
+		got := make([]float64, 5)
+		matVecNarrow(got, A, 5, cols, x)
+		for i := range got {
+			want := dotGeneric(A[i*cols:(i+1)*cols], x)
+			if math.Float64bits(got[i]) != math.Float64bits(want) {
+				t.Fatalf("cols %d row %d: %v, want %v", cols, i, got[i], want)
+			}
+		}
+	}
+}
