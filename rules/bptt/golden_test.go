@@ -1,20 +1,15 @@
 package bptt
 
 import (
-	"flag"
 	"fmt"
-	"hash/fnv"
-	"math"
-	"os"
 	"strings"
 	"testing"
 
+	"github.com/rnnlab/rnnlab/build/golden"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/models/obs"
 	"github.com/rnnlab/rnnlab/models/plrnn"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestGoldenTraining pins the parameters reached after 40 training steps of
 // each forcing scheme, bit for bit; `make test` runs it natively and under
@@ -39,34 +34,7 @@ func TestGoldenTraining(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		fmt.Fprintf(&b, "%s %016x %016x alpha=%.17g loss=%.17g\n", cfg.Forcing, hashBits(m.Params()), hashBits(tr.Obs.Params()), tr.Alpha, loss)
+		fmt.Fprintf(&b, "%s %016x %016x alpha=%.17g loss=%.17g\n", cfg.Forcing, golden.HashBits(m.Params()), golden.HashBits(tr.Obs.Params()), tr.Alpha, loss)
 	}
-	got := b.String()
-	const path = "testdata/golden_training.txt"
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Fatalf("trained parameters differ from %s:\n got:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
-func hashBits(x []float64) uint64 {
-	h := fnv.New64a()
-	var buf [8]byte
-	for _, v := range x {
-		u := math.Float64bits(v)
-		for k := 0; k < 8; k++ {
-			buf[k] = byte(u >> (8 * k))
-		}
-		h.Write(buf[:])
-	}
-	return h.Sum64()
+	golden.Check(t, "testdata/golden_training.txt", b.String())
 }
