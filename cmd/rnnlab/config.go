@@ -59,7 +59,10 @@ type TrainConfig struct {
 	Noise           float64 `json:"noise"`            // Gaussian noise on windows (sd)
 	Optimizer       string  `json:"optimizer"`        // adam or radam
 	LR              float64 `json:"lr"`               // start learning rate
-	LREnd           float64 `json:"lr_end"`           // end learning rate
+	LREnd           float64 `json:"lr_end"`           // end learning rate (exponential schedule)
+	Schedule        string  `json:"lr_schedule"`      // exponential or step
+	LRGamma         float64 `json:"lr_gamma"`         // step schedule: factor
+	LREvery         int     `json:"lr_every"`         // step schedule: interval in steps
 	ClipNorm        float64 `json:"clip_norm"`        // gradient-norm bound (0: none)
 	MARRatio        float64 `json:"mar_ratio"`        // fraction of latents under MAR
 	MARLambda       float64 `json:"mar_lambda"`       // MAR strength
@@ -84,7 +87,7 @@ func DefaultConfig() Config {
 	return Config{
 		Model: ModelConfig{Kind: "clipped-shplrnn", Latents: 3, Bases: 20, Hidden: 50, Observation: "identity", Tau: 1, Integrator: "rk4", Step: 0.1, Gain: 1.5},
 		Data:  DataConfig{Source: "lorenz63", Steps: 200000, Dt: 0.01, Seed: 1, TestFraction: 0.5},
-		Train: TrainConfig{Steps: 50000, Seed: 1, SeqLen: 200, Batch: 16, Forcing: "generalized", Interval: 25, Alpha: 0.1, Adaptive: false, AlphaDecay: 0.999, AlphaEvery: 5, Optimizer: "radam", LR: 1e-3, LREnd: 1e-5, EvalEvery: 10000, CheckpointEvery: 2000},
+		Train: TrainConfig{Steps: 50000, Seed: 1, SeqLen: 200, Batch: 16, Forcing: "generalized", Interval: 25, Alpha: 0.1, Adaptive: false, AlphaDecay: 0.999, AlphaEvery: 5, Optimizer: "radam", LR: 1e-3, LREnd: 1e-5, Schedule: "exponential", LRGamma: 0.5, LREvery: 10000, EvalEvery: 10000, CheckpointEvery: 2000},
 		Eval:  EvalConfig{Bins: 30, Smoothing: 20, Horizon: 20, MaxSteps: 100000},
 	}
 }
@@ -122,6 +125,7 @@ func (t TrainConfig) BPTT() bptt.Config {
 		SeqLen: t.SeqLen, Batch: t.Batch, Forcing: bptt.Forcing(t.Forcing), Interval: t.Interval,
 		Alpha: t.Alpha, Adaptive: t.Adaptive, AlphaDecay: t.AlphaDecay, AlphaEvery: t.AlphaEvery,
 		Noise: t.Noise, Optimizer: t.Optimizer, LR: t.LR, LREnd: t.LREnd, ClipNorm: t.ClipNorm,
+		Schedule: t.Schedule, LRGamma: t.LRGamma, LREvery: t.LREvery,
 		MARRatio: t.MARRatio, MARLambda: t.MARLambda,
 	}
 }

@@ -36,6 +36,9 @@ type Config struct {
 	Optimizer  string  // "radam" or "adam" (radam)
 	LR         float64 // start learning rate (1e-3)
 	LREnd      float64 // end learning rate of the exponential decay (1e-6); equal to LR for constant
+	Schedule   string  // "exponential" (LR → LREnd) or "step" (LR·LRGamma every LREvery steps) (exponential)
+	LRGamma    float64 // step decay factor (0.5)
+	LREvery    int     // step decay interval (1000)
 	ClipNorm   float64 // global gradient-norm bound, 0 for none
 	MARRatio   float64 // fraction κ of latent units under MAR (0)
 	MARLambda  float64 // MAR strength λ (0)
@@ -73,6 +76,15 @@ func (c Config) WithDefaults() Config {
 	if c.LREnd == 0 {
 		c.LREnd = 1e-6
 	}
+	if c.Schedule == "" {
+		c.Schedule = "exponential"
+	}
+	if c.LRGamma == 0 {
+		c.LRGamma = 0.5
+	}
+	if c.LREvery == 0 {
+		c.LREvery = 1000
+	}
 	return c
 }
 
@@ -93,6 +105,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("bptt: alpha decay %g must lie in (0, 1]", c.AlphaDecay)
 	case c.Optimizer != "adam" && c.Optimizer != "radam":
 		return fmt.Errorf("bptt: unknown optimizer %q (want adam or radam)", c.Optimizer)
+	case c.Schedule != "exponential" && c.Schedule != "step":
+		return fmt.Errorf("bptt: unknown learning-rate schedule %q (want exponential or step)", c.Schedule)
+	case c.Schedule == "step" && (!(c.LRGamma > 0) || c.LREvery < 1):
+		return fmt.Errorf("bptt: step schedule needs a positive gamma and interval (got %g, %d)", c.LRGamma, c.LREvery)
 	case !(c.LR > 0) || !(c.LREnd > 0):
 		return fmt.Errorf("bptt: learning rates must be positive (got %g → %g)", c.LR, c.LREnd)
 	case c.Noise < 0 || c.ClipNorm < 0 || c.MARLambda < 0:
@@ -180,6 +196,9 @@ func New(m models.Trainable, o Observer, data []float64, cfg Config, totalSteps 
 	t.optM = mk(len(m.Params()))
 	t.optO = mk(len(o.Params()))
 	t.sched = optim.Exponential{Start: cfg.LR, End: cfg.LREnd}
+	if cfg.Schedule == "step" {
+		t.sched = optim.StepDecay{Start: cfg.LR, Gamma: cfg.LRGamma, Every: cfg.LREvery}
+	}
 	T, S := cfg.SeqLen, cfg.Batch
 	t.xw = make([]float64, (T+1)*S*N)
 	t.zhat = make([]float64, (T+1)*S*M)

@@ -213,3 +213,28 @@ func rotation(rows int) []float64 {
 	}
 	return x
 }
+
+func TestSchedules(t *testing.T) {
+	m := plrnn.NewVanilla(plrnn.Config{M: 3}, rng.New(1))
+	data := toySeries(100)
+	tr, err := New(m, obs.NewIdentity(2, 3), data, Config{SeqLen: 10, Schedule: "step", LR: 0.1, LRGamma: 0.5, LREvery: 3}, 100, rng.New(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rates []float64
+	for i := 0; i < 7; i++ {
+		rates = append(rates, tr.LearningRate())
+		if _, err := tr.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []float64{0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025}
+	for i := range want {
+		if rates[i] != want[i] {
+			t.Fatalf("step schedule rates %v, want %v", rates, want)
+		}
+	}
+	if _, err := New(m, obs.NewIdentity(2, 3), data, Config{SeqLen: 10, Schedule: "cosine"}, 1, rng.New(1)); err == nil || !contains(err.Error(), "schedule") {
+		t.Fatalf("unknown schedule: %v", err)
+	}
+}
