@@ -37,6 +37,7 @@ type Checkpoint struct {
 	Loss       []float64
 	Fields     []models.Field // layout of ModelTheta (nil: one block "theta")
 	ObsFields  []models.Field
+	Selected   selection // the best model so far (Step −1: none)
 }
 
 func fieldsOf(p models.Parametric) []models.Field {
@@ -69,7 +70,7 @@ func (c *Checkpoint) Encode(w io.Writer) error {
 	for _, v := range []struct {
 		name string
 		data []float64
-	}{{"optim.model", c.OptModel}, {"optim.obs", c.OptObs}, {"history.loss", c.Loss}} {
+	}{{"optim.model", c.OptModel}, {"optim.obs", c.OptObs}, {"history.loss", c.Loss}, {"select.model", c.Selected.Model}, {"select.obs", c.Selected.Obs}} {
 		if len(v.data) > 0 {
 			ts = append(ts, safetensors.Tensor{Name: v.name, DType: "F64", Shape: []int{len(v.data)}, Data: v.data})
 		}
@@ -81,6 +82,10 @@ func (c *Checkpoint) Encode(w io.Writer) error {
 		"obs_dim": strconv.Itoa(c.ObsDim),
 		"alpha":   strconv.FormatFloat(c.Alpha, 'g', -1, 64),
 		"rng":     base64.StdEncoding.EncodeToString(c.RNG),
+	}
+	if c.Selected.Step >= 0 {
+		meta["select_step"] = strconv.Itoa(c.Selected.Step)
+		meta["select_score"] = strconv.FormatFloat(c.Selected.Score, 'g', -1, 64)
 	}
 	return safetensors.Encode(w, ts, meta)
 }
@@ -151,6 +156,16 @@ func readCheckpoint(path string) (*Checkpoint, Model, error) {
 		}
 	}
 	c.OptModel, c.OptObs, c.Loss = byName["optim.model"].Data, byName["optim.obs"].Data, byName["history.loss"].Data
+	c.Selected.Step = -1
+	if v, ok := meta["select_step"]; ok {
+		st, err1 := strconv.Atoi(v)
+		sc, err2 := strconv.ParseFloat(meta["select_score"], 64)
+		sm, so := byName["select.model"].Data, byName["select.obs"].Data
+		if err1 != nil || err2 != nil || len(sm) != len(c.ModelTheta) || len(so) != len(c.ObsTheta) {
+			return nil, Model{}, errorf("%s: the stored model selection is inconsistent", path)
+		}
+		c.Selected = selection{Step: st, Score: sc, Model: sm, Obs: so}
+	}
 	return c, md, nil
 }
 

@@ -67,6 +67,7 @@ type TrainConfig struct {
 	MARRatio        float64 `json:"mar_ratio"`        // fraction of latents under MAR
 	MARLambda       float64 `json:"mar_lambda"`       // MAR strength
 	EvalEvery       int     `json:"eval_every"`       // steps between evaluations (0: only at the end)
+	SelectBest      bool    `json:"select_best"`      // keep the parameters whose attractor best matches the training data
 	CheckpointEvery int     `json:"checkpoint_every"` // steps between checkpoints
 }
 
@@ -87,7 +88,7 @@ func DefaultConfig() Config {
 	return Config{
 		Model: ModelConfig{Kind: "clipped-shplrnn", Latents: 3, Bases: 20, Hidden: 50, Observation: "identity", Tau: 1, Integrator: "rk4", Step: 0.1, Gain: 1.5},
 		Data:  DataConfig{Source: "lorenz63", Steps: 200000, Dt: 0.01, Seed: 1, TestFraction: 0.5},
-		Train: TrainConfig{Steps: 50000, Seed: 1, SeqLen: 200, Batch: 16, Forcing: "generalized", Interval: 25, Alpha: 0.1, Adaptive: false, AlphaDecay: 0.999, AlphaEvery: 5, Optimizer: "radam", LR: 1e-3, LREnd: 1e-5, Schedule: "exponential", LRGamma: 0.5, LREvery: 10000, EvalEvery: 10000, CheckpointEvery: 2000},
+		Train: TrainConfig{Steps: 50000, Seed: 1, SeqLen: 200, Batch: 16, Forcing: "generalized", Interval: 25, Alpha: 0.1, Adaptive: false, AlphaDecay: 0.999, AlphaEvery: 5, Optimizer: "radam", LR: 1e-3, LREnd: 1e-5, Schedule: "exponential", LRGamma: 0.5, LREvery: 10000, EvalEvery: 10000, SelectBest: true, CheckpointEvery: 2000},
 		Eval:  EvalConfig{Bins: 30, Smoothing: 20, Horizon: 20, MaxSteps: 100000},
 	}
 }

@@ -29,11 +29,11 @@ func writeFile(t *testing.T, path, content string) {
 const tinyConfig = `{
   "model": {"kind": "clipped-dendplrnn", "latents": 6, "bases": 3},
   "data": {"source": "lorenz63", "steps": 3000, "dt": 0.01, "seed": 2},
-  "train": {"steps": 40, "seq_len": 20, "batch": 4, "eval_every": 20, "checkpoint_every": 10, "seed": 3},
+  "train": {"steps": 40, "seq_len": 20, "batch": 4, "eval_every": 20, "select_best": true, "checkpoint_every": 10, "seed": 3},
   "eval": {"max_steps": 500}
 }`
 
-// TestTrainResumeIsExact trains 40 steps straight through, and 17 + 23 with
+// TestTrainResumeIsExact trains 40 steps straight through, and 25 + 15 with
 // a stop and a resume in between, and checks the checkpoints hold identical parameters
 // and optimizer state.
 func TestTrainResumeIsExact(t *testing.T) {
@@ -44,8 +44,8 @@ func TestTrainResumeIsExact(t *testing.T) {
 	if st, _, e := runCmd(t, "train", "--config", cfg, "--out", a, "--quiet"); st != 0 {
 		t.Fatalf("train: status %d: %s", st, e)
 	}
-	if st, _, e := runCmd(t, "train", "--config", cfg, "--out", b, "--quiet", "--stop-at", "17"); st != 0 {
-		t.Fatalf("train to 17: status %d: %s", st, e)
+	if st, _, e := runCmd(t, "train", "--config", cfg, "--out", b, "--quiet", "--stop-at", "25"); st != 0 {
+		t.Fatalf("train to 25: status %d: %s", st, e)
 	}
 	if st, _, e := runCmd(t, "train", "--out", b, "--resume", "--quiet"); st != 0 {
 		t.Fatalf("resume: status %d: %s", st, e)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -109,6 +110,28 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "model: %s, %d latents, %d parameters; %s forcing, %d steps\n",
 		cfg.Model.Kind, cfg.Model.Latents, len(md.Latent.Params())+len(md.Obs.Params()), cfg.Train.Forcing, cfg.Train.Steps)
 
+	// Model selection: at every evaluation the free-running model is also
+	// compared with the *training* series, and the parameters with the
+	// lowest D_stsp there are kept (held-out data is never used to choose).
+	sel := selection{Step: -1, Score: math.Inf(1)}
+	if *resume && ck.Selected.Step >= 0 {
+		sel = ck.Selected
+	}
+	selecting := cfg.Train.SelectBest && cfg.Train.EvalEvery > 0
+	consider := func(step int) {
+		if !selecting {
+			return
+		}
+		sc := evaluate(md, train, cfg.Eval).Dstsp
+		if math.IsNaN(sc) {
+			sc = math.Inf(1)
+		}
+		if sel.Step < 0 || sc < sel.Score {
+			sel = selection{Step: step, Score: sc,
+				Model: append(sel.Model[:0], md.Latent.Params()...), Obs: append(sel.Obs[:0], md.Obs.Params()...)}
+		}
+	}
+
 	save := func() error {
 		st, so := tr.OptimizerState()
 		rs, err := trRNG(tr).MarshalBinary()
@@ -117,7 +140,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		}
 		c := &Checkpoint{Config: cfg, ObsDim: series.N, Step: tr.Steps(), Alpha: tr.Alpha, RNG: rs,
 			ModelTheta: md.Latent.Params(), ObsTheta: md.Obs.Params(), OptModel: st, OptObs: so, Loss: losses,
-			Fields: fieldsOf(md.Latent), ObsFields: fieldsOf(md.Obs)}
+			Fields: fieldsOf(md.Latent), ObsFields: fieldsOf(md.Obs), Selected: sel}
 		return writeAtomic(ckptPath, c.Encode)
 	}
 
@@ -152,6 +175,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		if cfg.Train.EvalEvery > 0 && s%cfg.Train.EvalEvery == 0 && s < cfg.Train.Steps {
 			m := evaluate(md, test, cfg.Eval)
 			history = append(history, evalRecord{Step: s, Metrics: m})
+			consider(s)
 			status = m.short()
 			bar.println(fmt.Sprintf("step %d: loss %.4g, %s", s, loss, m.short()))
 		}
@@ -163,6 +187,14 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		bar.update(s, loss, tr.Alpha, status)
 	}
 	bar.done()
+	if selecting {
+		consider(tr.Steps())
+		if sel.Step != tr.Steps() {
+			copy(md.Latent.Params(), sel.Model)
+			copy(md.Obs.Params(), sel.Obs)
+		}
+		fmt.Fprintf(stdout, "selected the parameters of step %d (D_stsp against the training series %.4g)\n", sel.Step, sel.Score)
+	}
 	if err := save(); err != nil {
 		return err
 	}
@@ -170,6 +202,13 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	history = append(history, evalRecord{Step: tr.Steps(), Metrics: m})
 	fmt.Fprintf(stdout, "final (held-out %d steps): %s\n", m.Steps, m.long())
 	return writeRunOutputs(stdout, *outDir, md, test, losses, history)
+}
+
+// selection is the best model seen so far by the selection criterion.
+type selection struct {
+	Step       int
+	Score      float64
+	Model, Obs []float64
 }
 
 // trRNG exposes the trainer's random source for checkpointing.
