@@ -81,12 +81,3 @@ func TestSeries(t *testing.T) {
 		t.Errorf("x changed sign only %d times in 200 time units", flips)
 	}
 }
-
-// TestGolden pins the series bit for bit; it runs natively and under wasm.
-func TestGolden(t *testing.T) {
-	x := Lorenz63Data(1000, 0.01, 7)
-	got := [2]uint64{math.Float64bits(x[0]), math.Float64bits(x[len(x)-1])}
-	if got != goldenLorenz {
-		t.Fatalf("Lorenz63Data(1000, 0.01, 7) ends = %#x, want %#x", got, goldenLorenz)
-	}
-}
