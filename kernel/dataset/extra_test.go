@@ -81,7 +81,7 @@ func TestZScore(t *testing.T) {
 // appending to train leaves test intact.
 func TestSplit(t *testing.T) {
 	x := []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9} // 5 rows of 2
-	train, test := Split(x, 2, 0.7)               // ⌊3.5⌋ = 3 rows
+	train, test := Split(x, 2, 0.7)              // ⌊3.5⌋ = 3 rows
 	if len(train) != 6 || len(test) != 4 || test[0] != 6 || &train[0] != &x[0] {
 		t.Fatalf("Split = %v | %v", train, test)
 	}
