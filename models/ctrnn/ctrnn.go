@@ -1,19 +1,8 @@
-// Package ctrnn implements the leaky continuous-time recurrent network
-//
-//	τ dx/dt = −x + W tanh(x) + B u + b
-//
-// (Beer, Adaptive Behavior 3, 1995; in this rate form e.g. Song, Yang &
-// Wang, PLoS Comput Biol 12, 2016, eq. 1) as an ode.Flow, so that
-// ode.Euler and ode.RK4 turn it into a differentiable map. τ is in the same
-// time unit as the integration step h; it is a fixed setting, not trained.
-// tanh is kernel/fmath's portable version, so trajectories are identical
-// natively and under js/wasm.
-//
-// Parameter layout (one flat θ): W (M×M), B (M×K), b (M).
 package ctrnn
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/rnnlab/rnnlab/kernel/fmath"
 	"github.com/rnnlab/rnnlab/kernel/ode"
@@ -22,11 +11,15 @@ import (
 	"github.com/rnnlab/rnnlab/models"
 )
 
-// Config sizes a CT-RNN.
+// Config sizes and initialises a CT-RNN.
 type Config struct {
-	M, K int     // units and inputs
-	Tau  float64 // time constant τ (> 0)
-	Gain float64 // W ~ N(0, g²/M) at initialisation; 0 means 1.5 (chaotic regime, Sompolinsky et al. 1988)
+	// M is the number of units (> 0) and K the number of inputs (≥ 0).
+	M, K int
+	// Tau is the time constant τ (> 0), in the unit of the step h.
+	Tau float64
+	// Gain is g in W ~ N(0, g²/M) at initialisation; 0 means 1.5 (chaotic
+	// regime, Sompolinsky et al. 1988).
+	Gain float64
 }
 
 // Net is the CT-RNN vector field.
@@ -68,28 +61,42 @@ func New(cfg Config, r *rng.Rand) *Net {
 	return n
 }
 
-// NewMap returns the CT-RNN discretised by "euler" or "rk4" with step h.
+// NewMap returns the CT-RNN of New(cfg, r) discretised by method "euler" or
+// "rk4" with step h; the result is an *Euler or an *RK4. It panics on another
+// method name.
 func NewMap(cfg Config, method string, h float64, r *rng.Rand) models.Differentiable {
-	n := New(cfg, r)
-	if method == "euler" {
-		return &Euler{ode.NewEuler(n, h)}
+	switch method {
+	case "euler":
+		return &Euler{ode.NewEuler(New(cfg, r), h)}
+	case "rk4":
+		return &RK4{ode.NewRK4(New(cfg, r), h)}
 	}
-	return &RK4{ode.NewRK4(n, h)}
+	panic("ctrnn: unknown integration method " + strconv.Quote(method) + " (want \"euler\" or \"rk4\")")
 }
 
-// Euler and RK4 are the discretised networks; they add Layout to the
-// integrators so checkpoints name the parameters.
+// Euler and RK4 are the discretised networks: the ode maps of a *Net, with
+// Layout added so checkpoints name the parameters.
 type (
 	Euler struct{ *ode.Euler }
 	RK4   struct{ *ode.RK4 }
 )
 
+// Layout names the blocks of θ: "W", "B", "b".
 func (e *Euler) Layout() []models.Field { return e.F.(*Net).Layout() }
-func (r *RK4) Layout() []models.Field   { return r.F.(*Net).Layout() }
 
-func (n *Net) Dim() int               { return n.M }
-func (n *Net) InputDim() int          { return n.K }
-func (n *Net) Params() []float64      { return n.theta }
+// Layout names the blocks of θ: "W", "B", "b".
+func (r *RK4) Layout() []models.Field { return r.F.(*Net).Layout() }
+
+// Dim is the number of units M.
+func (n *Net) Dim() int { return n.M }
+
+// InputDim is the number of inputs K.
+func (n *Net) InputDim() int { return n.K }
+
+// Params returns θ = (W, B, b), aliased by the fields.
+func (n *Net) Params() []float64 { return n.theta }
+
+// Layout names the blocks of θ: "W" (M×M), "B" (M×K), "b" (M).
 func (n *Net) Layout() []models.Field { return n.fields }
 
 // Deriv sets dst = (−x + W tanh(x) + B u + b)/τ row by row.
@@ -113,9 +120,12 @@ func (n *Net) Deriv(dst, x, u []float64) {
 	}
 }
 
-// DerivJacobian sets dst = (−I + W diag(1 − tanh²x))/τ.
+// DerivJacobian sets dst (M×M) = (−I + W diag(1 − tanh²x))/τ at the state x.
 func (n *Net) DerivJacobian(dst, x, u []float64) {
 	m := n.M
+	if len(x) < m || len(dst) < m*m {
+		panic("ctrnn: DerivJacobian needs one state and an M×M dst")
+	}
 	for j := 0; j < m; j++ {
 		th := fmath.Tanh(x[j])
 		n.t[j] = 1 - float64(th*th)
@@ -132,6 +142,9 @@ func (n *Net) DerivJacobian(dst, x, u []float64) {
 // gB += (g/τ)⊗u, gb += g/τ.
 func (n *Net) DerivVJP(gx, gtheta, x, u, g []float64) {
 	rows := models.CheckBatch("ctrnn", gx, x, u, n.M, n.K)
+	if len(g) != len(x) || (gtheta != nil && len(gtheta) != len(n.theta)) {
+		panic("ctrnn: DerivVJP needs len(g) = len(x) and len(gtheta) = len(θ)")
+	}
 	m, k := n.M, n.K
 	for r := 0; r < rows; r++ {
 		xr, gr, out := x[r*m:(r+1)*m], g[r*m:(r+1)*m], gx[r*m:(r+1)*m]
