@@ -127,8 +127,8 @@ axdone:
 #define TAILROW(rowreg, off) \
 	MOVSD (rowreg)(AX*8), X9 \
 	MULSD X8, X9 \
-	ADDSD off(SP)(AX*8), X9 \
-	MOVSD X9, off(SP)(AX*8)
+	ADDSD off(SP)(R12*8), X9 \
+	MOVSD X9, off(SP)(R12*8)
 
 // Combine the eight spilled lanes at off(SP) as
 // ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)) and store the result at dstoff(BX).
@@ -199,6 +199,32 @@ mvloop:
 	JNZ     mvloop
 
 mvspill:
+	// A remainder of four or more: elements 8k … 8k+3 belong to lanes 0–3,
+	// so one more four-wide step into the low accumulators; the scalar tail
+	// then continues at lane 4.
+	XORQ R11, R11
+	MOVQ CX, DX
+	ANDQ $7, DX
+	CMPQ DX, $4
+	JLT  mvspill2
+	VMOVUPD 0(DI), Y8
+	VMULPD  0(SI), Y8, Y10
+	VMULPD  0(R8), Y8, Y11
+	VMULPD  0(R9), Y8, Y12
+	VMULPD  0(R10), Y8, Y13
+	VADDPD  Y10, Y0, Y0
+	VADDPD  Y11, Y2, Y2
+	VADDPD  Y12, Y4, Y4
+	VADDPD  Y13, Y6, Y6
+	ADDQ    $32, SI
+	ADDQ    $32, R8
+	ADDQ    $32, R9
+	ADDQ    $32, R10
+	ADDQ    $32, DI
+	MOVQ    $4, R11
+	SUBQ    $4, CX
+
+mvspill2:
 	VMOVUPD Y0, 0(SP)
 	VMOVUPD Y1, 32(SP)
 	VMOVUPD Y2, 64(SP)
@@ -214,6 +240,8 @@ mvspill:
 mvtail:
 	CMPQ  AX, CX
 	JGE   mvcombine
+	MOVQ  AX, R12
+	ADDQ  R11, R12
 	MOVSD (DI)(AX*8), X8
 	TAILROW(SI, 0)
 	TAILROW(R8, 64)

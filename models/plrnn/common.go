@@ -82,13 +82,17 @@ func block(gtheta []float64, off, n int) []float64 {
 // finish sets dst_i = A_i z_i + nl_i + h_i + (C u)_i for one row; nl holds the
 // nonlinear term on entry and may alias dst.
 func (c *core) finish(dst, z, u, nl []float64) {
-	for i := 0; i < c.m; i++ {
-		v := float64(c.a[i]*z[i]) + nl[i]
-		v += c.h[i]
-		if c.k > 0 {
-			v += vec.Dot(c.c[i*c.k:(i+1)*c.k], u)
+	m := c.m
+	a, h, z, nl, dst := c.a[:m], c.h[:m], z[:m], nl[:m], dst[:m]
+	if c.k == 0 {
+		for i := range dst {
+			dst[i] = (float64(a[i]*z[i]) + nl[i]) + h[i]
 		}
-		dst[i] = v
+		return
+	}
+	for i := range dst {
+		v := (float64(a[i]*z[i]) + nl[i]) + h[i]
+		dst[i] = v + vec.Dot(c.c[i*c.k:(i+1)*c.k], u)
 	}
 }
 
