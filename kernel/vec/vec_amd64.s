@@ -106,9 +106,20 @@ axloop:
 	JNZ     axloop
 
 axtail:
-	VZEROUPPER
 	ANDQ $7, CX
-	JZ   axdone
+	CMPQ CX, $4
+	JLT  axrest
+	VMULPD  0(SI), Y0, Y1
+	VADDPD  0(DI), Y1, Y1
+	VMOVUPD Y1, 0(DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+
+axrest:
+	VZEROUPPER
+	TESTQ CX, CX
+	JZ    axdone
 
 axscalar:
 	MOVSD (SI), X1
