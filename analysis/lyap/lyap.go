@@ -1,0 +1,172 @@
+// Package lyap estimates Lyapunov spectra of discrete-time maps (and of flows
+// through the map of one integrator step) by the tangent-space QR method of
+// Benettin, Galgani, Giorgilli & Strelcyn (Meccanica 15, 1980) and Shimada &
+// Nagashima (Prog. Theor. Phys. 61, 1979):
+//
+//	Q_0 = I (first k columns),  Q_{t+1} R_{t+1} = J(x_t) Q_t,
+//	λ_i = (1/T) Σ_t log |R_{t+1, ii}|      (per step),
+//
+// where J(x_t) = ∂F/∂x at the orbit point x_t and the QR factorisation
+// re-orthonormalises the tangent vectors every step (modified Gram–Schmidt).
+// For a flow discretised with step h the exponents per unit time are λ_i/h.
+// The Kaplan–Yorke (Lyapunov) dimension is
+//
+//	D_KY = j + Σ_{i≤j} λ_i / |λ_{j+1}|,  j the largest index with Σ_{i≤j} λ_i ≥ 0
+//
+// (Kaplan & Yorke, Lecture Notes in Math. 730, 1979).
+//
+// Logarithms use kernel/fmath, so a spectrum is bit-identical natively and
+// under js/wasm.
+package lyap
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/rnnlab/rnnlab/kernel/fmath"
+)
+
+// Map is what the estimator needs of a model: a step and its Jacobian at one
+// state (models.Map and models.Jacobian satisfy it).
+type Map interface {
+	Dim() int
+	Step(dst, x, u []float64)
+	Jacobian(dst, x, u []float64)
+}
+
+// Settings control Spectrum; a nil *Settings means the defaults.
+type Settings struct {
+	// K is the number of exponents (default: all, the state dimension).
+	K int
+	// Transient is the number of steps run before averaging starts, to reach
+	// the attractor and align the tangent vectors (default 1000).
+	Transient int
+	// Dt converts per-step exponents into per-unit-time ones (default 1).
+	Dt float64
+	// Trace, if not nil, receives the running estimates every TraceEvery
+	// steps (for convergence plots).
+	Trace      func(step int, exponents []float64)
+	TraceEvery int
+}
+
+// ErrDiverged is returned when the orbit or a tangent vector stops being finite.
+var ErrDiverged = errors.New("lyap: orbit diverged")
+
+// Spectrum returns the k largest Lyapunov exponents, in decreasing order, of
+// the orbit of m from x0 over steps steps (after the transient), per unit time
+// (per step when Dt is 1).
+func Spectrum(m Map, x0 []float64, steps int, s *Settings) ([]float64, error) {
+	n := m.Dim()
+	if len(x0) != n {
+		panic("lyap: initial state has the wrong length")
+	}
+	set := Settings{K: n, Transient: 1000, Dt: 1}
+	if s != nil {
+		if s.K > 0 {
+			set.K = s.K
+		}
+		if s.Transient > 0 {
+			set.Transient = s.Transient
+		}
+		if s.Dt > 0 {
+			set.Dt = s.Dt
+		}
+		set.Trace, set.TraceEvery = s.Trace, s.TraceEvery
+	}
+	k := set.K
+	if k > n {
+		panic("lyap: more exponents asked for than the state dimension")
+	}
+	if steps < 1 {
+		panic("lyap: steps must be ≥ 1")
+	}
+	x, y := append([]float64(nil), x0...), make([]float64, n)
+	J := make([]float64, n*n)
+	Q := make([]float64, n*k) // column-major: column c is Q[c*n:(c+1)*n]
+	W := make([]float64, n*k)
+	for c := 0; c < k; c++ {
+		Q[c*n+c] = 1
+	}
+	sums := make([]float64, k)
+	est := make([]float64, k)
+	for t := -set.Transient; t < steps; t++ {
+		m.Jacobian(J, x, nil)
+		// W = J Q, column by column.
+		for c := 0; c < k; c++ {
+			q, w := Q[c*n:(c+1)*n], W[c*n:(c+1)*n]
+			for i := 0; i < n; i++ {
+				var v float64
+				row := J[i*n : (i+1)*n]
+				for j, qj := range q {
+					v += float64(row[j] * qj)
+				}
+				w[i] = v
+			}
+		}
+		// Modified Gram–Schmidt: W = Q R, log|R_cc| accumulated.
+		for c := 0; c < k; c++ {
+			w := W[c*n : (c+1)*n]
+			for p := 0; p < c; p++ {
+				q := Q[p*n : (p+1)*n]
+				var d float64
+				for i := range w {
+					d += float64(q[i] * w[i])
+				}
+				for i := range w {
+					w[i] -= float64(d * q[i])
+				}
+			}
+			var nrm float64
+			for _, v := range w {
+				nrm += float64(v * v)
+			}
+			nrm = math.Sqrt(nrm)
+			if !(nrm > 0) || math.IsInf(nrm, 0) {
+				return nil, fmt.Errorf("%w at step %d (tangent norm %v)", ErrDiverged, t, nrm)
+			}
+			q := Q[c*n : (c+1)*n]
+			for i, v := range w {
+				q[i] = v / nrm
+			}
+			if t >= 0 {
+				sums[c] += fmath.Log(nrm)
+			}
+		}
+		m.Step(y, x, nil)
+		x, y = y, x
+		for _, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("%w at step %d", ErrDiverged, t)
+			}
+		}
+		if set.Trace != nil && set.TraceEvery > 0 && t >= 0 && (t+1)%set.TraceEvery == 0 {
+			for c := range est {
+				est[c] = sums[c] / float64(t+1) / set.Dt
+			}
+			set.Trace(t+1, est)
+		}
+	}
+	out := make([]float64, k)
+	for c := range out {
+		out[c] = sums[c] / float64(steps) / set.Dt
+	}
+	return out, nil
+}
+
+// KaplanYorke returns the Kaplan–Yorke dimension of a spectrum sorted in
+// decreasing order: 0 if λ1 < 0, the full dimension if all partial sums are
+// non-negative.
+func KaplanYorke(lambda []float64) float64 {
+	var s float64
+	for j, l := range lambda {
+		if s+l < 0 {
+			if j == 0 {
+				return 0
+			}
+			return float64(j) + s/math.Abs(l)
+		}
+		s += l
+	}
+	return float64(len(lambda))
+}
