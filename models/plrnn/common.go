@@ -211,3 +211,14 @@ func checkCfg(cfg Config, what string) {
 		panic("plrnn: " + what + " needs M > 0 and K ≥ 0")
 	}
 }
+
+// linearizeCommon writes the shared part of a region's affine map,
+// M = diag(A) and c = h, for models without inputs.
+func (c *core) linearizeCommon(M, cc []float64) {
+	m := c.m
+	clear(M[:m*m])
+	for i := 0; i < m; i++ {
+		M[i*m+i] = c.a[i]
+	}
+	copy(cc[:m], c.h)
+}

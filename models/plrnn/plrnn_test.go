@@ -134,3 +134,38 @@ func BenchmarkRollout(b *testing.B) {
 		})
 	}
 }
+
+// TestLinearize checks that each model's region map reproduces the step
+// (M x + c = F(x)) and that M is the Jacobian, at random states.
+func TestLinearize(t *testing.T) {
+	type lin interface {
+		models.Differentiable
+		Linearize(M, c, x []float64)
+	}
+	for i, m := range allModels(0) {
+		randomize(m, uint64(40+i), 0.5)
+		l := m.(lin)
+		n := m.Dim()
+		M, c, J := make([]float64, n*n), make([]float64, n), make([]float64, n*n)
+		x, y := make([]float64, n), make([]float64, n)
+		r := rng.New(uint64(i))
+		for trial := 0; trial < 20; trial++ {
+			r.FillNorm(x, 1.5)
+			l.Linearize(M, c, x)
+			m.Step(y, x, nil)
+			m.Jacobian(J, x, nil)
+			for a := 0; a < n; a++ {
+				v := c[a]
+				for b := 0; b < n; b++ {
+					v += M[a*n+b] * x[b]
+					if math.Abs(M[a*n+b]-J[a*n+b]) > 1e-12 {
+						t.Fatalf("%T: M ≠ Jacobian at [%d,%d]", m, a, b)
+					}
+				}
+				if math.Abs(v-y[a]) > 1e-10*math.Max(1, math.Abs(y[a])) {
+					t.Fatalf("%T: M x + c = %v, F(x) = %v", m, v, y[a])
+				}
+			}
+		}
+	}
+}
