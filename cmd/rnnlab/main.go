@@ -6,6 +6,7 @@
 //	rnnlab train    [--config run.json] [--out DIR] [--resume] [flags]
 //	rnnlab generate --checkpoint CKPT [--steps N] [--out traj.npy]
 //	rnnlab eval     --checkpoint CKPT [--json FILE]
+//	rnnlab analyze  --checkpoint CKPT [--json FILE] [--plot FILE.png]
 //	rnnlab config   (prints the default config)
 //
 // Run `rnnlab <command> -h` for the flags of each command; docs/config.md
@@ -52,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		err = cmdGenerate(args[1:], stdout, stderr)
 	case "eval":
 		err = cmdEval(args[1:], stdout, stderr)
+	case "analyze":
+		err = cmdAnalyze(args[1:], stdout, stderr)
 	case "config":
 		err = cmdConfig(stdout)
 	case "help", "-h", "--help":
@@ -85,6 +88,7 @@ Commands:
   train     train a model (Lorenz-63 by default, or your .npy/.npz series)
   generate  run a trained model freely and write the trajectory as .npy
   eval      long-horizon metrics (D_stsp, D_H, PE) of a checkpoint on held-out data
+  analyze   Lyapunov spectrum, dimensions, fixed points and cycles of a checkpoint
   config    print the default config as JSON (a starting point for --config)
 
 Run 'rnnlab <command> -h' for a command's flags.
