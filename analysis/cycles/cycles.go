@@ -25,6 +25,7 @@ import (
 	"math/cmplx"
 	"sort"
 
+	"github.com/rnnlab/rnnlab/kernel/linalg"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"gonum.org/v1/gonum/mat"
 )
@@ -134,7 +135,7 @@ func (w *work) search(m PiecewiseLinear, z0 []float64, k, maxIter int, tol float
 		identity(w.prod, n)
 		clear(w.acc)
 		for t := 0; t < k; t++ {
-			matMul(w.tmp, w.Ms[t], w.prod, n)
+			linalg.Mul(w.tmp, w.Ms[t], w.prod, n)
 			copy(w.prod, w.tmp)
 			matVecAdd(w.ct, w.Ms[t], w.acc, w.cs[t], n)
 			copy(w.acc, w.ct)
@@ -147,7 +148,7 @@ func (w *work) search(m PiecewiseLinear, z0 []float64, k, maxIter int, tol float
 			w.tmp[i*n+i] += 1
 		}
 		copy(w.orbit[0], w.acc)
-		if !solve(w.tmp, w.orbit[0], n) {
+		if !linalg.Solve(w.tmp, w.orbit[0], n) {
 			return Cycle{}, false
 		}
 		// The candidate orbit under the assumed pieces; check its regions.
@@ -232,19 +233,6 @@ func identity(a []float64, n int) {
 	}
 }
 
-// matMul sets dst = a·b for n×n row-major matrices.
-func matMul(dst, a, b []float64, n int) {
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			var s float64
-			for l := 0; l < n; l++ {
-				s += float64(a[i*n+l] * b[l*n+j])
-			}
-			dst[i*n+j] = s
-		}
-	}
-}
-
 // matVecAdd sets dst = a·x + c.
 func matVecAdd(dst, a, x, c []float64, n int) {
 	for i := 0; i < n; i++ {
@@ -254,43 +242,6 @@ func matVecAdd(dst, a, x, c []float64, n int) {
 		}
 		dst[i] = s
 	}
-}
-
-// solve overwrites b with the solution of a·x = b by Gaussian elimination
-// with partial pivoting (a is destroyed); false if a is singular.
-func solve(a, b []float64, n int) bool {
-	for col := 0; col < n; col++ {
-		p := col
-		for r := col + 1; r < n; r++ {
-			if math.Abs(a[r*n+col]) > math.Abs(a[p*n+col]) {
-				p = r
-			}
-		}
-		if math.Abs(a[p*n+col]) < 1e-300 {
-			return false
-		}
-		if p != col {
-			for j := 0; j < n; j++ {
-				a[p*n+j], a[col*n+j] = a[col*n+j], a[p*n+j]
-			}
-			b[p], b[col] = b[col], b[p]
-		}
-		for r := col + 1; r < n; r++ {
-			f := a[r*n+col] / a[col*n+col]
-			for j := col; j < n; j++ {
-				a[r*n+j] -= float64(f * a[col*n+j])
-			}
-			b[r] -= float64(f * b[col])
-		}
-	}
-	for i := n - 1; i >= 0; i-- {
-		s := b[i]
-		for j := i + 1; j < n; j++ {
-			s -= float64(a[i*n+j] * b[j])
-		}
-		b[i] = s / a[i*n+i]
-	}
-	return true
 }
 
 func equal(a, b []float64) bool {
