@@ -25,6 +25,7 @@ import (
 	"math"
 
 	"github.com/rnnlab/rnnlab/kernel/fmath"
+	"github.com/rnnlab/rnnlab/kernel/vec"
 )
 
 // Map is what the estimator needs of a model: a step and its Jacobian at one
@@ -94,34 +95,16 @@ func Spectrum(m Map, x0 []float64, steps int, s *Settings) ([]float64, error) {
 		m.Jacobian(J, x, nil)
 		// W = J Q, column by column.
 		for c := 0; c < k; c++ {
-			q, w := Q[c*n:(c+1)*n], W[c*n:(c+1)*n]
-			for i := 0; i < n; i++ {
-				var v float64
-				row := J[i*n : (i+1)*n]
-				for j, qj := range q {
-					v += float64(row[j] * qj)
-				}
-				w[i] = v
-			}
+			vec.MatVec(W[c*n:(c+1)*n], J, n, n, Q[c*n:(c+1)*n])
 		}
 		// Modified Gram–Schmidt: W = Q R, log|R_cc| accumulated.
 		for c := 0; c < k; c++ {
 			w := W[c*n : (c+1)*n]
 			for p := 0; p < c; p++ {
 				q := Q[p*n : (p+1)*n]
-				var d float64
-				for i := range w {
-					d += float64(q[i] * w[i])
-				}
-				for i := range w {
-					w[i] -= float64(d * q[i])
-				}
+				vec.Axpy(-vec.Dot(q, w), q, w)
 			}
-			var nrm float64
-			for _, v := range w {
-				nrm += float64(v * v)
-			}
-			nrm = math.Sqrt(nrm)
+			nrm := math.Sqrt(vec.Dot(w, w))
 			if !(nrm > 0) || math.IsInf(nrm, 0) {
 				return nil, fmt.Errorf("%w at step %d (tangent norm %v)", ErrDiverged, t, nrm)
 			}
