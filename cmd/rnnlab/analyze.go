@@ -12,6 +12,7 @@ import (
 
 	"github.com/rnnlab/rnnlab/analysis/corrdim"
 	"github.com/rnnlab/rnnlab/analysis/cycles"
+	"github.com/rnnlab/rnnlab/analysis/fixedpoint"
 	"github.com/rnnlab/rnnlab/analysis/lyap"
 	"github.com/rnnlab/rnnlab/kernel/dataset"
 	"github.com/rnnlab/rnnlab/kernel/ode"
@@ -46,6 +47,7 @@ type cycleReport struct {
 	Multipliers []string    `json:"multipliers"`
 	Latent      [][]float64 `json:"latent_points"`
 	Observed    [][]float64 `json:"observed_points"`
+	values      []complex128
 }
 
 func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
@@ -107,6 +109,29 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	if r, err := corrdim.Dimension(test.X, n, nil); err == nil {
 		rep.CorrDimData = r.Dimension
 	}
+	if _, ok := md.Latent.(cycles.PiecewiseLinear); !ok {
+		// Not piecewise linear (e.g. a CT-RNN): minimise the speed q from
+		// states along the model's own orbit.
+		zs := make([][]float64, 0, 100)
+		_, lat := md.Generate(test.X[:n], 5000, true)
+		for t := 0; t < 5000; t += 50 {
+			zs = append(zs, lat[t*m:(t+1)*m])
+		}
+		for _, p := range fixedpoint.OfMap(md.Latent, zs, nil) {
+			cr := cycleReport{Period: 1, Stable: p.Stable, Latent: [][]float64{p.X}}
+			if len(p.Eigenvalues) > 0 {
+				cr.MaxModulus = cmplx.Abs(p.Eigenvalues[0])
+			}
+			for _, mu := range p.Eigenvalues {
+				cr.Multipliers = append(cr.Multipliers, fmt.Sprintf("%.4g%+.4gi", real(mu), imag(mu)))
+				cr.values = append(cr.values, mu)
+			}
+			x := make([]float64, n)
+			md.Obs.Observe(x, p.X)
+			cr.Observed = [][]float64{x}
+			rep.Cycles = append(rep.Cycles, cr)
+		}
+	}
 	if pl, ok := md.Latent.(cycles.PiecewiseLinear); ok {
 		cs, err := cycles.Find(pl, &cycles.Settings{MaxPeriod: *period, Seed: 1})
 		if err == nil {
@@ -118,6 +143,7 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 				for _, mu := range c.Multipliers {
 					cr.Multipliers = append(cr.Multipliers, fmt.Sprintf("%.4g%+.4gi", real(mu), imag(mu)))
 				}
+				cr.values = c.Multipliers
 				for _, p := range c.Points {
 					x := make([]float64, n)
 					md.Obs.Observe(x, p)
@@ -307,5 +333,47 @@ func plotAnalysis(path string, truth, gen []float64, n int, r Report, trace plot
 		q.Legend.Add("true system", rl)
 	}
 	q.Legend.Top = true
-	return savePlots(path, 11*vg.Inch, 5*vg.Inch, p, q)
+	e := plot.New()
+	e.Title.Text = "multipliers (eigenvalues) and the unit circle"
+	e.X.Label.Text, e.Y.Label.Text = "Re", "Im"
+	circle := make(plotter.XYs, 0, 201)
+	for i := 0; i <= 200; i++ {
+		a := 2 * math.Pi * float64(i) / 200
+		circle = append(circle, plotter.XY{X: math.Cos(a), Y: math.Sin(a)})
+	}
+	cl, err := plotter.NewLine(circle)
+	if err != nil {
+		return err
+	}
+	cl.Color, cl.Dashes = colTrue, []vg.Length{vg.Points(3), vg.Points(3)}
+	e.Add(cl)
+	var st, un plotter.XYs
+	for _, c := range r.Cycles {
+		for _, mu := range c.values {
+			pt := plotter.XY{X: real(mu), Y: imag(mu)}
+			if c.Stable {
+				st = append(st, pt)
+			} else {
+				un = append(un, pt)
+			}
+		}
+	}
+	for _, g := range []struct {
+		pts   plotter.XYs
+		name  string
+		shape draw.GlyphDrawer
+	}{{st, "of stable points", draw.CircleGlyph{}}, {un, "of unstable points", draw.RingGlyph{}}} {
+		if len(g.pts) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(g.pts)
+		if err != nil {
+			return err
+		}
+		sc.GlyphStyle.Shape, sc.GlyphStyle.Radius, sc.GlyphStyle.Color = g.shape, vg.Points(3), color.Black
+		e.Add(sc)
+		e.Legend.Add(g.name, sc)
+	}
+	e.Legend.Top = true
+	return savePlots(path, 16*vg.Inch, 5*vg.Inch, p, e, q)
 }

@@ -55,3 +55,25 @@ func TestAnalyze(t *testing.T) {
 		t.Errorf("--steps 10 accepted: %q", e)
 	}
 }
+
+// TestAnalyzeCTRNN: a model that is not piecewise linear gets its fixed
+// points from the speed-minimising search instead.
+func TestAnalyzeCTRNN(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "ct.json")
+	writeFile(t, cfg, `{"model": {"kind": "ctrnn", "latents": 5, "tau": 1, "integrator": "rk4", "step": 0.1},
+ "data": {"source": "lorenz63", "steps": 4000, "dt": 0.01, "seed": 2},
+ "train": {"steps": 30, "seq_len": 20, "batch": 4, "eval_every": 0, "checkpoint_every": 0},
+ "eval": {"max_steps": 500}}`)
+	out := filepath.Join(dir, "run")
+	if st, _, e := runCmd(t, "train", "--config", cfg, "--out", out, "--quiet"); st != 0 {
+		t.Fatalf("train: %s", e)
+	}
+	st, o, e := runCmd(t, "analyze", "--checkpoint", filepath.Join(out, checkpointName), "--steps", "3000")
+	if st != 0 {
+		t.Fatalf("analyze: %q", e)
+	}
+	if !strings.Contains(o, "fixed point") || !strings.Contains(o, "Lyapunov spectrum") {
+		t.Fatalf("report:\n%s", o)
+	}
+}
