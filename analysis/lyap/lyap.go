@@ -153,3 +153,20 @@ func KaplanYorke(lambda []float64) float64 {
 	}
 	return float64(len(lambda))
 }
+
+// Jacobians returns the Jacobians J(x_t) (row-major n×n each) along the
+// orbit x_0, …, x_{steps−1} of m from x0 — for a discretised flow, the
+// Jacobians of one integrator step — for analyses that need them all
+// (local expansion rates, finite-time exponents).
+func Jacobians(m Map, x0 []float64, steps int) [][]float64 {
+	n := m.Dim()
+	x, y := append([]float64(nil), x0...), make([]float64, n)
+	out := make([][]float64, steps)
+	for t := range out {
+		out[t] = make([]float64, n*n)
+		m.Jacobian(out[t], x, nil)
+		m.Step(y, x, nil)
+		x, y = y, x
+	}
+	return out
+}

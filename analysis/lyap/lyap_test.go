@@ -127,3 +127,39 @@ func TestDiverged(t *testing.T) {
 		t.Fatal("diverging orbit not reported")
 	}
 }
+
+// TestRossler: the Rössler system (a = b = 0.2, c = 5.7) has the spectrum
+// (0.0714, 0, −5.3943) per unit time (Sprott 2003, Table A.1).
+func TestRossler(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integrates 3000 time units")
+	}
+	const h = 0.02
+	m := ode.NewRK4(dataset.NewRossler(), h)
+	got, err := Spectrum(m, []float64{1, 1, 0}, 150000, &Settings{Dt: h, Transient: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Rössler spectrum %.4f", got)
+	want := []float64{0.0714, 0, -5.3943}
+	tol := []float64{0.01, 0.01, 0.05}
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > tol[i] {
+			t.Errorf("λ%d = %.4f, want %.4f ± %.2f", i+1, got[i], want[i], tol[i])
+		}
+	}
+}
+
+// TestJacobians: the product of the Jacobians along an orbit of the Hénon map
+// has determinant (−0.3)^T, since det J = −b everywhere.
+func TestJacobians(t *testing.T) {
+	js := Jacobians(henon{}, []float64{0.1, 0.1}, 5)
+	for _, J := range js {
+		if det := J[0]*J[3] - J[1]*J[2]; math.Abs(det+0.3) > 1e-15 {
+			t.Fatalf("det J = %v, want −0.3", det)
+		}
+	}
+	if len(js) != 5 || math.Abs(js[0][0]+0.28) > 1e-15 {
+		t.Fatalf("first Jacobian %v, want −2.8·0.1 = −0.28 at [0,0]", js[0])
+	}
+}
