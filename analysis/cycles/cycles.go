@@ -27,6 +27,7 @@ import (
 
 	"github.com/rnnlab/rnnlab/kernel/linalg"
 	"github.com/rnnlab/rnnlab/kernel/rng"
+	"github.com/rnnlab/rnnlab/kernel/vec"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -194,7 +195,7 @@ func (w *work) finish(m PiecewiseLinear, k int, tol float64) (Cycle, bool) {
 	}
 	// Minimal period: a k-cycle that repeats earlier is a shorter cycle.
 	for d := 1; d < k; d++ {
-		if k%d == 0 && dist(w.orbit[0], w.orbit[d]) <= tol*scale {
+		if k%d == 0 && vec.MaxAbsDiff(w.orbit[0], w.orbit[d]) <= tol*scale {
 			return Cycle{}, false
 		}
 	}
@@ -219,7 +220,7 @@ func (w *work) finish(m PiecewiseLinear, k int, tol float64) (Cycle, bool) {
 
 func contains(cs []Cycle, c Cycle, tol float64) bool {
 	for _, d := range cs {
-		if d.Period == c.Period && dist(d.Points[0], c.Points[0]) <= tol*math.Max(1, norm(c.Points[0])) {
+		if d.Period == c.Period && vec.MaxAbsDiff(d.Points[0], c.Points[0]) <= tol*math.Max(1, vec.MaxAbs(c.Points[0])) {
 			return true
 		}
 	}
@@ -251,22 +252,6 @@ func equal(a, b []float64) bool {
 		}
 	}
 	return true
-}
-
-func dist(a, b []float64) float64 {
-	var d float64
-	for i := range a {
-		d = math.Max(d, math.Abs(a[i]-b[i]))
-	}
-	return d
-}
-
-func norm(a []float64) float64 {
-	var d float64
-	for _, v := range a {
-		d = math.Max(d, math.Abs(v))
-	}
-	return d
 }
 
 func lexLess(a, b []float64) bool {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/rnnlab/rnnlab/kernel/rng"
+	"github.com/rnnlab/rnnlab/kernel/vec"
 	"github.com/rnnlab/rnnlab/models/plrnn"
 )
 
@@ -89,7 +90,7 @@ func TestRandomModelsSelfConsistent(t *testing.T) {
 				m.Step(y, x, nil)
 				x, y = y, x
 			}
-			if d := dist(x, c.Points[0]); d > 1e-8*math.Max(1, norm(x)) {
+			if d := vec.MaxAbsDiff(x, c.Points[0]); d > 1e-8*math.Max(1, vec.MaxAbs(x)) {
 				t.Errorf("%T: period-%d cycle does not close (error %g)", m, c.Period, d)
 			}
 		}

@@ -21,6 +21,7 @@ import (
 	"sort"
 
 	"github.com/rnnlab/rnnlab/kernel/linalg"
+	"github.com/rnnlab/rnnlab/kernel/vec"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -185,7 +186,7 @@ func find(res residual, starts [][]float64, set Settings, isMap bool) []Point {
 		}
 		far := true
 		for _, s := range starts {
-			if dist(x, s) <= set.Outlier {
+			if vec.MaxAbsDiff(x, s) <= set.Outlier {
 				far = false
 				break
 			}
@@ -195,7 +196,7 @@ func find(res residual, starts [][]float64, set Settings, isMap bool) []Point {
 		}
 		dup := false
 		for _, p := range pts {
-			if dist(p.X, x) <= set.Unique*math.Max(1, norm(x)) {
+			if vec.MaxAbsDiff(p.X, x) <= set.Unique*math.Max(1, vec.MaxAbs(x)) {
 				dup = true
 				break
 			}
@@ -236,20 +237,4 @@ func half(r []float64) float64 {
 		s += float64(v * v)
 	}
 	return s / 2
-}
-
-func dist(a, b []float64) float64 {
-	var d float64
-	for i := range a {
-		d = math.Max(d, math.Abs(a[i]-b[i]))
-	}
-	return d
-}
-
-func norm(a []float64) float64 {
-	var d float64
-	for _, v := range a {
-		d = math.Max(d, math.Abs(v))
-	}
-	return d
 }

@@ -165,3 +165,31 @@ func MatTVec(dst, A []float64, rows, cols int, x []float64) {
 		}
 	}
 }
+
+// MaxAbs returns the infinity norm max_j |x[j]| (0 for an empty slice).
+func MaxAbs(x []float64) float64 {
+	var m float64
+	for _, v := range x {
+		m = max(m, abs(v))
+	}
+	return m
+}
+
+// MaxAbsDiff returns the infinity-norm distance max_j |a[j] − b[j]|.
+func MaxAbsDiff(a, b []float64) float64 {
+	if len(a) != len(b) {
+		panic("vec: MaxAbsDiff length mismatch")
+	}
+	var m float64
+	for j, v := range a {
+		m = max(m, abs(v-b[j]))
+	}
+	return m
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

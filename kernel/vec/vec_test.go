@@ -168,3 +168,15 @@ func TestMatVecAllShapes(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxAbs(t *testing.T) {
+	if m := MaxAbs([]float64{1, -3, 2}); m != 3 {
+		t.Fatalf("MaxAbs = %v, want 3", m)
+	}
+	if d := MaxAbsDiff([]float64{1, 5}, []float64{2, 1}); d != 4 {
+		t.Fatalf("MaxAbsDiff = %v, want 4", d)
+	}
+	if MaxAbs(nil) != 0 {
+		t.Fatal("MaxAbs(nil) ≠ 0")
+	}
+}
