@@ -7,6 +7,7 @@
 //	rnnlab generate --checkpoint CKPT [--steps N] [--out traj.npy]
 //	rnnlab eval     --checkpoint CKPT [--json FILE]
 //	rnnlab analyze  --checkpoint CKPT [--json FILE] [--plot FILE.png]
+//	rnnlab wfdb     --record PATH [--channels 0,1] [--start s --end s] [--out x.npy|x.csv]
 //	rnnlab config   (prints the default config)
 //
 // Run `rnnlab <command> -h` for the flags of each command; docs/config.md
@@ -55,6 +56,8 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		err = cmdEval(args[1:], stdout, stderr)
 	case "analyze":
 		err = cmdAnalyze(args[1:], stdout, stderr)
+	case "wfdb":
+		err = cmdWFDB(args[1:], stdout, stderr)
 	case "config":
 		err = cmdConfig(stdout)
 	case "help", "-h", "--help":
@@ -89,6 +92,7 @@ Commands:
   generate  run a trained model freely and write the trajectory as .npy
   eval      long-horizon metrics (D_stsp, D_H, PE) of a checkpoint on held-out data
   analyze   Lyapunov spectrum, dimensions, fixed points and cycles of a checkpoint
+  wfdb      show a PhysioNet (WFDB) record's header, or convert its signals to .npy/.csv
   config    print the default config as JSON (a starting point for --config)
 
 Run 'rnnlab <command> -h' for a command's flags.
