@@ -37,7 +37,8 @@ type Checkpoint struct {
 	Loss       []float64
 	Fields     []models.Field // layout of ModelTheta (nil: one block "theta")
 	ObsFields  []models.Field
-	Selected   selection // the best model so far (Step −1: none)
+	Selected   selection  // the best model so far (Step −1: none)
+	Noise      [3]float64 // latent-noise state: running loss, validity (0/1), σ
 }
 
 func fieldsOf(p models.Parametric) []models.Field {
@@ -83,6 +84,7 @@ func (c *Checkpoint) Encode(w io.Writer) error {
 		"alpha":   strconv.FormatFloat(c.Alpha, 'g', -1, 64),
 		"rng":     base64.StdEncoding.EncodeToString(c.RNG),
 	}
+	meta["latent_noise"] = fmt.Sprintf("%v %v %v", strconv.FormatFloat(c.Noise[0], 'g', -1, 64), c.Noise[1], strconv.FormatFloat(c.Noise[2], 'g', -1, 64))
 	if c.Selected.Step >= 0 {
 		meta["select_step"] = strconv.Itoa(c.Selected.Step)
 		meta["select_score"] = strconv.FormatFloat(c.Selected.Score, 'g', -1, 64)
@@ -156,6 +158,11 @@ func readCheckpoint(path string) (*Checkpoint, Model, error) {
 		}
 	}
 	c.OptModel, c.OptObs, c.Loss = byName["optim.model"].Data, byName["optim.obs"].Data, byName["history.loss"].Data
+	if v, ok := meta["latent_noise"]; ok {
+		if _, err := fmt.Sscan(v, &c.Noise[0], &c.Noise[1], &c.Noise[2]); err != nil {
+			return nil, Model{}, errorf("%s: bad latent-noise state %q", path, v)
+		}
+	}
 	c.Selected.Step = -1
 	if v, ok := meta["select_step"]; ok {
 		st, err1 := strconv.Atoi(v)

@@ -46,26 +46,31 @@ type DataConfig struct {
 
 // TrainConfig holds the BPTT hyperparameters and the run's schedule.
 type TrainConfig struct {
-	Steps           int     `json:"steps"`            // gradient steps
-	Seed            uint64  `json:"seed"`             // model initialisation and window sampling
-	SeqLen          int     `json:"seq_len"`          // window length T
-	Batch           int     `json:"batch"`            // windows per step
-	Forcing         string  `json:"forcing"`          // sparse, generalized or none
-	Interval        int     `json:"interval"`         // sparse forcing interval τ
-	Alpha           float64 `json:"alpha"`            // GTF α (initial value if adaptive)
-	Adaptive        bool    `json:"adaptive"`         // anneal α from Jacobian norms
-	AlphaDecay      float64 `json:"alpha_decay"`      // γ
-	AlphaEvery      int     `json:"alpha_every"`      // k
-	Noise           float64 `json:"noise"`            // Gaussian noise on windows (sd)
-	Optimizer       string  `json:"optimizer"`        // adam or radam
-	LR              float64 `json:"lr"`               // start learning rate
-	LREnd           float64 `json:"lr_end"`           // end learning rate (exponential schedule)
-	Schedule        string  `json:"lr_schedule"`      // exponential or step
-	LRGamma         float64 `json:"lr_gamma"`         // step schedule: factor
-	LREvery         int     `json:"lr_every"`         // step schedule: interval in steps
-	ClipNorm        float64 `json:"clip_norm"`        // gradient-norm bound (0: none)
-	MARRatio        float64 `json:"mar_ratio"`        // fraction of latents under MAR
-	MARLambda       float64 `json:"mar_lambda"`       // MAR strength
+	Steps           int     `json:"steps"`        // gradient steps
+	Seed            uint64  `json:"seed"`         // model initialisation and window sampling
+	SeqLen          int     `json:"seq_len"`      // window length T
+	Batch           int     `json:"batch"`        // windows per step
+	Forcing         string  `json:"forcing"`      // sparse, generalized or none
+	Interval        int     `json:"interval"`     // sparse forcing interval τ
+	Alpha           float64 `json:"alpha"`        // GTF α (initial value if adaptive)
+	Adaptive        bool    `json:"adaptive"`     // anneal α from Jacobian norms
+	AlphaDecay      float64 `json:"alpha_decay"`  // γ
+	AlphaEvery      int     `json:"alpha_every"`  // k
+	Noise           float64 `json:"noise"`        // Gaussian noise on windows (sd)
+	Optimizer       string  `json:"optimizer"`    // adam or radam
+	LR              float64 `json:"lr"`           // start learning rate
+	LREnd           float64 `json:"lr_end"`       // end learning rate (exponential schedule)
+	Schedule        string  `json:"lr_schedule"`  // exponential or step
+	LRGamma         float64 `json:"lr_gamma"`     // step schedule: factor
+	LREvery         int     `json:"lr_every"`     // step schedule: interval in steps
+	ClipNorm        float64 `json:"clip_norm"`    // gradient-norm bound (0: none)
+	MARRatio        float64 `json:"mar_ratio"`    // fraction of latents under MAR
+	MARLambda       float64 `json:"mar_lambda"`   // MAR strength
+	LatentNoise     string  `json:"latent_noise"` // "", fixed or adaptive (ALN)
+	NoiseScale      float64 `json:"noise_scale"`  // σ (fixed) or factor c (adaptive)
+	NoiseMin        float64 `json:"noise_min"`    // adaptive clip range
+	NoiseMax        float64 `json:"noise_max"`
+	NoiseRate       float64 `json:"noise_rate"`       // running-loss average weight
 	EvalEvery       int     `json:"eval_every"`       // steps between evaluations (0: only at the end)
 	SelectBest      bool    `json:"select_best"`      // keep the parameters whose attractor best matches the training data
 	CheckpointEvery int     `json:"checkpoint_every"` // steps between checkpoints
@@ -127,6 +132,7 @@ func (t TrainConfig) BPTT() bptt.Config {
 		Alpha: t.Alpha, Adaptive: t.Adaptive, AlphaDecay: t.AlphaDecay, AlphaEvery: t.AlphaEvery,
 		Noise: t.Noise, Optimizer: t.Optimizer, LR: t.LR, LREnd: t.LREnd, ClipNorm: t.ClipNorm,
 		Schedule: t.Schedule, LRGamma: t.LRGamma, LREvery: t.LREvery,
+		LatentNoise: t.LatentNoise, NoiseScale: t.NoiseScale, NoiseMin: t.NoiseMin, NoiseMax: t.NoiseMax, NoiseRate: t.NoiseRate,
 		MARRatio: t.MARRatio, MARLambda: t.MARLambda,
 	}
 }

@@ -29,7 +29,7 @@ func writeFile(t *testing.T, path, content string) {
 const tinyConfig = `{
   "model": {"kind": "clipped-dendplrnn", "latents": 6, "bases": 3},
   "data": {"source": "lorenz63", "steps": 3000, "dt": 0.01, "seed": 2},
-  "train": {"steps": 40, "seq_len": 20, "batch": 4, "eval_every": 20, "select_best": true, "checkpoint_every": 10, "seed": 3},
+  "train": {"steps": 40, "seq_len": 20, "batch": 4, "eval_every": 20, "select_best": true, "latent_noise": "adaptive", "checkpoint_every": 10, "seed": 3},
   "eval": {"max_steps": 500}
 }`
 

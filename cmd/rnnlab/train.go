@@ -100,6 +100,9 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		if err := tr.Restore(ck.Step, ck.Alpha, ck.OptModel, ck.OptObs); err != nil {
 			return errorf("%s: %v", ckptPath, err)
 		}
+		if ck.Noise != [3]float64{} {
+			tr.SetNoiseState(ck.Noise[0], ck.Noise[1] != 0, ck.Noise[2])
+		}
 		if err := trRNG(tr).UnmarshalBinary(ck.RNG); err != nil {
 			return errorf("%s: bad rng state: %v", ckptPath, err)
 		}
@@ -138,7 +141,12 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		c := &Checkpoint{Config: cfg, ObsDim: series.N, Step: tr.Steps(), Alpha: tr.Alpha, RNG: rs,
+		ema, valid, sd := tr.NoiseState()
+		v := 0.0
+		if valid {
+			v = 1
+		}
+		c := &Checkpoint{Noise: [3]float64{ema, v, sd}, Config: cfg, ObsDim: series.N, Step: tr.Steps(), Alpha: tr.Alpha, RNG: rs,
 			ModelTheta: md.Latent.Params(), ObsTheta: md.Obs.Params(), OptModel: st, OptObs: so, Loss: losses,
 			Fields: fieldsOf(md.Latent), ObsFields: fieldsOf(md.Obs), Selected: sel}
 		return writeAtomic(ckptPath, c.Encode)

@@ -42,6 +42,18 @@ type Config struct {
 	ClipNorm   float64 // global gradient-norm bound, 0 for none
 	MARRatio   float64 // fraction κ of latent units under MAR (0)
 	MARLambda  float64 // MAR strength λ (0)
+
+	// Latent noise (ALN): Gaussian noise added to the latent state after
+	// every step of the window, so the model learns to return to the
+	// attractor from perturbations. "fixed": standard deviation NoiseScale;
+	// "adaptive": NoiseScale·√(running training loss), clipped to
+	// [NoiseMin, NoiseMax], the running loss an exponential average with
+	// weight NoiseRate. "" (default): none.
+	LatentNoise string
+	NoiseScale  float64 // σ (fixed) or the factor c (adaptive) (0.05 fixed, 1 adaptive)
+	NoiseMin    float64 // adaptive lower clip (1e-3)
+	NoiseMax    float64 // adaptive upper clip (0.5)
+	NoiseRate   float64 // weight of the running loss average (0.99)
 }
 
 // WithDefaults returns c with zero fields replaced by the defaults.
@@ -79,6 +91,21 @@ func (c Config) WithDefaults() Config {
 	if c.Schedule == "" {
 		c.Schedule = "exponential"
 	}
+	if c.NoiseScale == 0 {
+		c.NoiseScale = 0.05
+		if c.LatentNoise == "adaptive" {
+			c.NoiseScale = 1
+		}
+	}
+	if c.NoiseMin == 0 {
+		c.NoiseMin = 1e-3
+	}
+	if c.NoiseMax == 0 {
+		c.NoiseMax = 0.5
+	}
+	if c.NoiseRate == 0 {
+		c.NoiseRate = 0.99
+	}
 	if c.LRGamma == 0 {
 		c.LRGamma = 0.5
 	}
@@ -113,6 +140,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("bptt: learning rates must be positive (got %g → %g)", c.LR, c.LREnd)
 	case c.Noise < 0 || c.ClipNorm < 0 || c.MARLambda < 0:
 		return errors.New("bptt: noise, clip norm and MAR lambda must be ≥ 0")
+	case c.LatentNoise != "" && c.LatentNoise != "fixed" && c.LatentNoise != "adaptive":
+		return fmt.Errorf("bptt: unknown latent noise %q (want fixed, adaptive or empty)", c.LatentNoise)
+	case c.NoiseScale < 0 || c.NoiseMin < 0 || c.NoiseMax < c.NoiseMin || c.NoiseRate < 0 || c.NoiseRate >= 1:
+		return fmt.Errorf("bptt: latent-noise settings out of range (scale %g, clip [%g, %g], rate %g)", c.NoiseScale, c.NoiseMin, c.NoiseMax, c.NoiseRate)
 	case c.MARRatio < 0 || c.MARRatio > 1:
 		return fmt.Errorf("bptt: MAR ratio %g must lie in [0, 1]", c.MARRatio)
 	}
@@ -158,6 +189,11 @@ type Trainer struct {
 	jac     []float64
 	pv, pw  []float64
 	starts  []int
+
+	eps      []float64 // latent noise of the loaded batch, (T+1)×S×M (nil: none)
+	noiseSD  float64   // current latent-noise standard deviation
+	emaLoss  float64   // running training loss (adaptive latent noise)
+	emaValid bool
 }
 
 // New returns a trainer of model m with observation o on the series data
@@ -211,6 +247,13 @@ func New(m models.Trainable, o Observer, data []float64, cfg Config, totalSteps 
 	t.jac = make([]float64, M*M)
 	t.pv, t.pw = make([]float64, M), make([]float64, M)
 	t.starts = make([]int, S)
+	if cfg.LatentNoise != "" {
+		t.eps = make([]float64, (T+1)*S*M)
+		t.noiseSD = cfg.NoiseScale
+		if cfg.LatentNoise == "adaptive" {
+			t.noiseSD = cfg.NoiseMax
+		}
+	}
 	return t, nil
 }
 
@@ -235,6 +278,20 @@ func (t *Trainer) Sample() {
 		}
 		t.invert()
 	}
+	if t.eps != nil {
+		t.r.FillNorm(t.eps, t.noiseSD)
+	}
+}
+
+// NoiseState returns the latent-noise state (running loss, its validity and
+// the current σ) for checkpoints; SetNoiseState restores it.
+func (t *Trainer) NoiseState() (ema float64, valid bool, sd float64) {
+	return t.emaLoss, t.emaValid, t.noiseSD
+}
+
+// SetNoiseState restores a state returned by NoiseState.
+func (t *Trainer) SetNoiseState(ema float64, valid bool, sd float64) {
+	t.emaLoss, t.emaValid, t.noiseSD = ema, valid, sd
 }
 
 // invert sets the forcing signals ẑ from the loaded windows; they are a
@@ -302,6 +359,11 @@ func (t *Trainer) Forward() float64 {
 						zk[i] = float64((1-a)*zb[i]) + float64(a*zh[i])
 					}
 				}
+			}
+		}
+		if t.eps != nil && k < T {
+			for i, e := range t.eps[k*SM : (k+1)*SM] {
+				zk[i] += e
 			}
 		}
 	}
@@ -388,6 +450,14 @@ func (t *Trainer) Step() (float64, error) {
 		t.optO.Update(t.Obs.Params(), gO, lr)
 	}
 	t.step++
+	if t.Cfg.LatentNoise == "adaptive" {
+		if !t.emaValid {
+			t.emaLoss, t.emaValid = loss, true
+		} else {
+			t.emaLoss = float64(t.Cfg.NoiseRate*t.emaLoss) + float64((1-t.Cfg.NoiseRate)*loss)
+		}
+		t.noiseSD = min(max(float64(t.Cfg.NoiseScale*math.Sqrt(t.emaLoss)), t.Cfg.NoiseMin), t.Cfg.NoiseMax)
+	}
 	return loss, nil
 }
 

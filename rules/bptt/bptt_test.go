@@ -238,3 +238,40 @@ func TestSchedules(t *testing.T) {
 		t.Fatalf("unknown schedule: %v", err)
 	}
 }
+
+// TestLatentNoise: with latent noise the gradient is still exact (the noise
+// is a constant of the step), and the adaptive σ tracks √(running loss)
+// within its clip range.
+func TestLatentNoise(t *testing.T) {
+	data := toySeries(60)
+	m := plrnn.NewShallow(plrnn.Config{M: 4, Hidden: 6, Clipped: true}, rng.New(3))
+	tr, err := New(m, obs.NewIdentity(2, 4), data, Config{SeqLen: 9, Batch: 2, Forcing: Generalized, Alpha: 0.3, LatentNoise: "fixed", NoiseScale: 0.1}, 10, rng.New(5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Sample() // draws the noise that checkGradient's windows then use
+	if tr.eps[len(tr.eps)/2] == 0 {
+		t.Fatal("no latent noise drawn")
+	}
+	checkGradient(t, tr)
+
+	rot := rotation(2000)
+	m2 := plrnn.NewVanilla(plrnn.Config{M: 4}, rng.New(1))
+	tr2, err := New(m2, obs.NewIdentity(2, 4), rot, Config{SeqLen: 20, Batch: 4, Forcing: Generalized, Alpha: 0.2, LatentNoise: "adaptive", NoiseScale: 0.5, NoiseMin: 0.01, NoiseMax: 0.3}, 300, rng.New(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 300; i++ {
+		if _, err := tr2.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ema, ok, sd := tr2.NoiseState()
+	want := math.Min(math.Max(0.5*math.Sqrt(ema), 0.01), 0.3)
+	if !ok || math.Abs(sd-want) > 1e-15 {
+		t.Fatalf("σ = %v, want clip(0.5·√%v) = %v", sd, ema, want)
+	}
+	if _, err := New(m2, obs.NewIdentity(2, 4), rot, Config{LatentNoise: "pink"}, 1, rng.New(1)); err == nil {
+		t.Fatal("unknown latent noise accepted")
+	}
+}

@@ -29,6 +29,15 @@
 // Gradients are clipped by global norm, projected onto the model's constraints
 // (models.Projector), and applied by Adam or RAdam with a learning-rate
 // schedule. Gaussian noise of a chosen standard deviation can be added to the
-// sampled windows (the teacher signal and targets), and the manifold-attractor
-// regularizer (MAR; Schmidt et al., ICLR 2021, eq. 5) can be switched on.
+// sampled windows (the teacher signal and targets), the manifold-attractor
+// regularizer (MAR; Schmidt et al., ICLR 2021, eq. 5) can be switched on,
+// and latent noise (ALN) can be added to the state after every step,
+//
+//	z_t ← z_t + σ ε_t,  ε_t ~ N(0, I),
+//
+// with σ fixed or adaptive, σ = clip(c·√L̄, σ_min, σ_max), L̄ the running
+// average of the (teacher-forced, one-step) training loss: perturbations as
+// large as the current prediction error teach the model to return to its
+// attractor. The noise is a constant of the step, so gradients flow through
+// z_t unchanged.
 package bptt
