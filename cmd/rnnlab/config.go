@@ -71,6 +71,8 @@ type TrainConfig struct {
 	NoiseMin        float64 `json:"noise_min"`    // adaptive clip range
 	NoiseMax        float64 `json:"noise_max"`
 	NoiseRate       float64 `json:"noise_rate"`       // running-loss average weight
+	TSD             string  `json:"tsd"`              // "", distill or smooth (temporal self-distillation)
+	TSDLambda       float64 `json:"tsd_lambda"`       // its strength
 	EvalEvery       int     `json:"eval_every"`       // steps between evaluations (0: only at the end)
 	SelectBest      bool    `json:"select_best"`      // keep the parameters whose attractor best matches the training data
 	CheckpointEvery int     `json:"checkpoint_every"` // steps between checkpoints
@@ -132,6 +134,7 @@ func (t TrainConfig) BPTT() bptt.Config {
 		Alpha: t.Alpha, Adaptive: t.Adaptive, AlphaDecay: t.AlphaDecay, AlphaEvery: t.AlphaEvery,
 		Noise: t.Noise, Optimizer: t.Optimizer, LR: t.LR, LREnd: t.LREnd, ClipNorm: t.ClipNorm,
 		Schedule: t.Schedule, LRGamma: t.LRGamma, LREvery: t.LREvery,
+		TSD: t.TSD, TSDLambda: t.TSDLambda,
 		LatentNoise: t.LatentNoise, NoiseScale: t.NoiseScale, NoiseMin: t.NoiseMin, NoiseMax: t.NoiseMax, NoiseRate: t.NoiseRate,
 		MARRatio: t.MARRatio, MARLambda: t.MARLambda,
 	}

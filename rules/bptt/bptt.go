@@ -54,6 +54,14 @@ type Config struct {
 	NoiseMin    float64 // adaptive lower clip (1e-3)
 	NoiseMax    float64 // adaptive upper clip (0.5)
 	NoiseRate   float64 // weight of the running loss average (0.99)
+
+	// Temporal self-distillation (TSD): "distill" pulls the free-running
+	// latent trajectory from z_0 towards the teacher-forced one, a
+	// stop-gradient target; "smooth" is the temporal-smoothness baseline
+	// ‖z̄_t − sg(z_{t−1})‖². Both are scaled by TSDLambda and averaged over
+	// steps, windows and latents. "" (default): none.
+	TSD       string
+	TSDLambda float64
 }
 
 // WithDefaults returns c with zero fields replaced by the defaults.
@@ -144,6 +152,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("bptt: unknown latent noise %q (want fixed, adaptive or empty)", c.LatentNoise)
 	case c.NoiseScale < 0 || c.NoiseMin < 0 || c.NoiseMax < c.NoiseMin || c.NoiseRate < 0 || c.NoiseRate >= 1:
 		return fmt.Errorf("bptt: latent-noise settings out of range (scale %g, clip [%g, %g], rate %g)", c.NoiseScale, c.NoiseMin, c.NoiseMax, c.NoiseRate)
+	case c.TSD != "" && c.TSD != "distill" && c.TSD != "smooth":
+		return fmt.Errorf("bptt: unknown TSD form %q (want distill, smooth or empty)", c.TSD)
+	case c.TSDLambda < 0:
+		return fmt.Errorf("bptt: TSD lambda %g must be ≥ 0", c.TSDLambda)
 	case c.MARRatio < 0 || c.MARRatio > 1:
 		return fmt.Errorf("bptt: MAR ratio %g must lie in [0, 1]", c.MARRatio)
 	}
@@ -189,6 +201,11 @@ type Trainer struct {
 	jac     []float64
 	pv, pw  []float64
 	starts  []int
+
+	zfree, ztgt []float64 // TSD: free-running states and frozen targets, (T+1)×S×M
+	gf          []float64 // TSD cotangent, S×M
+	frozen      bool      // tests: keep the TSD targets of the previous Forward
+	lastTSD     float64   // the TSD penalty of the last Forward
 
 	eps      []float64 // latent noise of the loaded batch, (T+1)×S×M (nil: none)
 	noiseSD  float64   // current latent-noise standard deviation
@@ -247,6 +264,9 @@ func New(m models.Trainable, o Observer, data []float64, cfg Config, totalSteps 
 	t.jac = make([]float64, M*M)
 	t.pv, t.pw = make([]float64, M), make([]float64, M)
 	t.starts = make([]int, S)
+	if cfg.TSD != "" && cfg.TSDLambda > 0 {
+		t.zfree, t.ztgt, t.gf = make([]float64, (T+1)*S*M), make([]float64, (T+1)*S*M), make([]float64, S*M)
+	}
 	if cfg.LatentNoise != "" {
 		t.eps = make([]float64, (T+1)*S*M)
 		t.noiseSD = cfg.NoiseScale
@@ -367,7 +387,46 @@ func (t *Trainer) Forward() float64 {
 			}
 		}
 	}
+	t.lastTSD = t.tsdForward()
 	return sse / float64(T*SN)
+}
+
+// TSDLoss is the temporal self-distillation penalty of the last Forward.
+func (t *Trainer) TSDLoss() float64 { return t.lastTSD }
+
+// tsdForward computes the TSD penalty on the loaded batch. The targets are
+// the teacher-forced states z_k (a stop-gradient copy).
+func (t *Trainer) tsdForward() float64 {
+	if t.zfree == nil {
+		return 0
+	}
+	T, S := t.Cfg.SeqLen, t.Cfg.Batch
+	M := t.Model.Dim()
+	SM := S * M
+	if !t.frozen {
+		copy(t.ztgt, t.z)
+	}
+	scale := t.Cfg.TSDLambda / float64(T*SM)
+	var pen float64
+	switch t.Cfg.TSD {
+	case "distill":
+		copy(t.zfree[:SM], t.z[:SM])
+		for k := 1; k <= T; k++ {
+			t.Model.Step(t.zfree[k*SM:(k+1)*SM], t.zfree[(k-1)*SM:k*SM], nil)
+			for i, v := range t.zfree[k*SM : (k+1)*SM] {
+				d := v - t.ztgt[k*SM+i]
+				pen += float64(d * d)
+			}
+		}
+	case "smooth":
+		for k := 1; k <= T; k++ {
+			for i, v := range t.zbar[k*SM : (k+1)*SM] {
+				d := v - t.ztgt[(k-1)*SM+i]
+				pen += float64(d * d)
+			}
+		}
+	}
+	return scale * pen
 }
 
 // Backward backpropagates the loss of the last Forward through time and sets
@@ -407,7 +466,25 @@ func (t *Trainer) Backward() (gModel, gObs []float64) {
 		for i := range t.gp {
 			t.gp[i] += t.gobs[i]
 		}
+		if t.zfree != nil && t.Cfg.TSD == "smooth" {
+			c := 2 * t.Cfg.TSDLambda / float64(T*SM)
+			for i := range t.gp {
+				t.gp[i] += float64(c * (zb[i] - t.ztgt[(k-1)*SM+i]))
+			}
+		}
 		t.Model.VJP(t.gz, t.gthetaM, t.z[(k-1)*SM:k*SM], nil, t.gp)
+	}
+	if t.zfree != nil && t.Cfg.TSD == "distill" {
+		// BPTT through the free-running chain with the distillation cotangent.
+		c := 2 * t.Cfg.TSDLambda / float64(T*SM)
+		clear(t.gf)
+		for k := T; k >= 1; k-- {
+			for i := range t.gf {
+				t.gf[i] += float64(c * (t.zfree[k*SM+i] - t.ztgt[k*SM+i]))
+			}
+			t.Model.VJP(t.gp, t.gthetaM, t.zfree[(k-1)*SM:k*SM], nil, t.gf)
+			copy(t.gf, t.gp)
+		}
 	}
 	return t.gthetaM, t.gthetaO
 }

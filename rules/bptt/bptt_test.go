@@ -74,9 +74,11 @@ func checkGradient(t *testing.T, tr *Trainer) {
 	loss := func() float64 {
 		l := tr.Forward()
 		g := make([]float64, len(tr.Model.Params()))
-		return l + tr.Penalty(g)
+		return l + tr.TSDLoss() + tr.Penalty(g)
 	}
 	tr.Forward()
+	tr.frozen = true // TSD targets are stop-gradient: hold them for the differences
+	defer func() { tr.frozen = false }()
 	gM, gO := tr.Backward()
 	tr.Penalty(gM)
 	for _, blk := range []struct {
@@ -273,5 +275,26 @@ func TestLatentNoise(t *testing.T) {
 	}
 	if _, err := New(m2, obs.NewIdentity(2, 4), rot, Config{LatentNoise: "pink"}, 1, rng.New(1)); err == nil {
 		t.Fatal("unknown latent noise accepted")
+	}
+}
+
+// TestTSDGradient checks both TSD forms end to end against finite
+// differences of data loss + TSD penalty (targets held fixed).
+func TestTSDGradient(t *testing.T) {
+	data := toySeries(60)
+	for _, form := range []string{"distill", "smooth"} {
+		for _, f := range []Forcing{Sparse, Generalized} {
+			m := plrnn.NewShallow(plrnn.Config{M: 4, Hidden: 6, Clipped: true}, rng.New(3))
+			tr, err := New(m, obs.NewIdentity(2, 4), data, Config{SeqLen: 9, Batch: 2, Forcing: f, Interval: 3, Alpha: 0.3, TSD: form, TSDLambda: 0.5}, 10, rng.New(5))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Run(form+"/"+string(f), func(t *testing.T) {
+				checkGradient(t, tr)
+				if tr.TSDLoss() <= 0 {
+					t.Fatalf("TSD penalty %v, want > 0", tr.TSDLoss())
+				}
+			})
+		}
 	}
 }

@@ -40,4 +40,14 @@
 // large as the current prediction error teach the model to return to its
 // attractor. The noise is a constant of the step, so gradients flow through
 // z_t unchanged.
+//
+// Temporal self-distillation (TSD) adds
+//
+//	L_TSD = λ/(T·S·M) Σ_t ‖z^free_t − sg(z_t)‖²,  z^free_0 = z_0, z^free_t = F(z^free_{t−1}),
+//
+// pulling the model's own free-running trajectory towards its teacher-forced
+// one, which closes the gap between training under forcing and generating
+// without it; its gradient is a second BPTT pass through the free chain. The
+// named baseline "smooth" is the temporal-smoothness penalty
+// λ/(T·S·M) Σ_t ‖z̄_t − sg(z_{t−1})‖² on the forced pass's predictions.
 package bptt
