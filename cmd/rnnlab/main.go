@@ -58,6 +58,8 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		err = cmdAnalyze(args[1:], stdout, stderr)
 	case "wfdb":
 		err = cmdWFDB(args[1:], stdout, stderr)
+	case "ablate":
+		err = cmdAblate(args[1:], stdout, stderr)
 	case "config":
 		err = cmdConfig(stdout)
 	case "help", "-h", "--help":
@@ -93,6 +95,7 @@ Commands:
   eval      long-horizon metrics (D_stsp, D_H, PE) of a checkpoint on held-out data
   analyze   Lyapunov spectrum, dimensions, fixed points and cycles of a checkpoint
   wfdb      show a PhysioNet (WFDB) record's header, or convert its signals to .npy/.csv
+  ablate    the regularizer grid (none, MAR, TSD, ALN, all) over seeds, in parallel: table and plot
   config    print the default config as JSON (a starting point for --config)
 
 Run 'rnnlab <command> -h' for a command's flags.
