@@ -15,15 +15,11 @@ func dotAVX2(a, b []float64) float64
 func axpyAVX2(alpha float64, x, y []float64)
 
 //go:noescape
-func matVec4AVX2(dst, a []float64, cols int, x []float64)
+func matVecAVX2(dst, a []float64, rows, cols int, x []float64)
 
 // minAVX2 is the length below which the portable loop, inlined and free of
 // call overhead, beats the assembly.
 const minAVX2 = 16
-
-// minMatVecAVX2 is the same threshold for MatVec, whose four-row kernel
-// amortises the spill of the accumulators over four rows.
-const minMatVecAVX2 = 8
 
 var useAVX2 = detectAVX2()
 
@@ -52,25 +48,15 @@ func dot(a, b []float64) float64 {
 }
 
 func matVec(dst, A []float64, rows, cols int, x []float64) {
-	if !useAVX2 || cols < minMatVecAVX2 {
+	switch {
+	case !useAVX2:
 		matVecGeneric(dst, A, rows, cols, x)
-		return
-	}
-	if rows < 4 {
+	case rows >= 4:
+		matVecAVX2(dst[:rows], A[:rows*cols], rows, cols, x)
+	default:
 		for i := 0; i < rows; i++ {
 			dst[i] = dotAVX2(A[i*cols:(i+1)*cols], x)
 		}
-		return
-	}
-	i := 0
-	for ; i+4 <= rows; i += 4 {
-		matVec4AVX2(dst[i:i+4], A[i*cols:(i+4)*cols], cols, x)
-	}
-	if i < rows {
-		// The last four rows again: the overlap is recomputed with the same
-		// arithmetic, so it is rewritten with the same values.
-		i = rows - 4
-		matVec4AVX2(dst[i:i+4], A[i*cols:(i+4)*cols], cols, x)
 	}
 }
 
