@@ -12,7 +12,14 @@ import (
 func mixed(r *rng.Rand, n int) []float64 {
 	x := make([]float64, n)
 	for i := range x {
-		x[i] = r.Norm() * math.Pow(10, float64(r.IntN(17)-8))
+		switch r.IntN(20) {
+		case 0:
+			x[i] = 0
+		case 1:
+			x[i] = math.Copysign(0, -1)
+		default:
+			x[i] = r.Norm() * math.Pow(10, float64(r.IntN(17)-8)) // 1e-8 … 1e8
+		}
 	}
 	return x
 }
@@ -82,9 +89,15 @@ func TestKnownValues(t *testing.T) {
 
 func TestPanics(t *testing.T) {
 	for name, f := range map[string]func(){
-		"Dot":    func() { Dot(make([]float64, 2), make([]float64, 3)) },
-		"Axpy":   func() { Axpy(1, make([]float64, 2), make([]float64, 3)) },
-		"MatVec": func() { MatVec(make([]float64, 2), make([]float64, 3), 2, 2, make([]float64, 2)) },
+		"Dot":        func() { Dot(make([]float64, 2), make([]float64, 3)) },
+		"Axpy":       func() { Axpy(1, make([]float64, 2), make([]float64, 3)) },
+		"MatVec":     func() { MatVec(make([]float64, 2), make([]float64, 3), 2, 2, make([]float64, 2)) },
+		"MatVec x":   func() { MatVec(make([]float64, 2), make([]float64, 4), 2, 2, make([]float64, 1)) },
+		"MatVec dst": func() { MatVec(make([]float64, 1), make([]float64, 4), 2, 2, make([]float64, 2)) },
+		"MatTVec":    func() { MatTVec(make([]float64, 2), make([]float64, 3), 2, 2, make([]float64, 2)) },
+		"MatTVec x":  func() { MatTVec(make([]float64, 2), make([]float64, 4), 2, 2, make([]float64, 1)) },
+		"AddOuter":   func() { AddOuter(make([]float64, 5), make([]float64, 2), make([]float64, 3)) },
+		"MaxAbsDiff": func() { MaxAbsDiff(make([]float64, 2), make([]float64, 3)) },
 	} {
 		func() {
 			defer func() {
@@ -97,14 +110,156 @@ func TestPanics(t *testing.T) {
 	}
 }
 
+// sameBits reports whether a and b are the same float64 bit patterns, where
+// any two NaNs count as equal (NaN payloads are not specified by wasm).
+func sameBits(a, b float64) bool {
+	return math.Float64bits(a) == math.Float64bits(b) || (math.IsNaN(a) && math.IsNaN(b))
+}
+
+// matTVecRef and addOuterRef are the element loops that MatTVec and AddOuter
+// are documented to perform.
+func matTVecRef(dst, A []float64, rows, cols int, x []float64) {
+	clear(dst[:cols])
+	for i := 0; i < rows; i++ {
+		if x[i] != 0 {
+			for j := 0; j < cols; j++ {
+				dst[j] += float64(x[i] * A[i*cols+j])
+			}
+		}
+	}
+}
+
+func addOuterRef(A, a, b []float64) {
+	for i, ai := range a {
+		if ai != 0 {
+			for j, v := range b {
+				A[i*len(b)+j] += float64(ai * v)
+			}
+		}
+	}
+}
+
+// TestMatricesBitIdentical compares MatVec, MatTVec and AddOuter with the
+// portable definitions for every shape rows 1…20 × cols 0…40 and for 200×200.
+func TestMatricesBitIdentical(t *testing.T) {
+	r := rng.New(5)
+	type shape struct{ rows, cols int }
+	var shapes []shape
+	for rows := 1; rows <= 20; rows++ {
+		for cols := 0; cols <= 40; cols++ {
+			shapes = append(shapes, shape{rows, cols})
+		}
+	}
+	shapes = append(shapes, shape{200, 200}, shape{64, 201}, shape{203, 7})
+	for _, s := range shapes {
+		rows, cols := s.rows, s.cols
+		A, x, xt := mixed(r, rows*cols), mixed(r, cols), mixed(r, rows)
+		got, want := make([]float64, rows), make([]float64, rows)
+		MatVec(got, A, rows, cols, x)
+		matVecGeneric(want, A, rows, cols, x)
+		for i := range got {
+			if !sameBits(got[i], want[i]) {
+				t.Fatalf("MatVec %d×%d row %d: %v, portable %v", rows, cols, i, got[i], want[i])
+			}
+		}
+		gotT, wantT := mixed(r, cols), make([]float64, cols)
+		MatTVec(gotT, A, rows, cols, xt)
+		matTVecRef(wantT, A, rows, cols, xt)
+		for j := range gotT {
+			if !sameBits(gotT[j], wantT[j]) {
+				t.Fatalf("MatTVec %d×%d column %d: %v, reference %v", rows, cols, j, gotT[j], wantT[j])
+			}
+		}
+		B := append([]float64(nil), A...)
+		AddOuter(A, xt, x)
+		addOuterRef(B, xt, x)
+		for k := range A {
+			if !sameBits(A[k], B[k]) {
+				t.Fatalf("AddOuter %d×%d element %d: %v, reference %v", rows, cols, k, A[k], B[k])
+			}
+		}
+	}
+}
+
+// TestSpecialValues checks that infinities, NaNs and signed zeros go through
+// the same lanes as in the portable code: +Inf in lane 0 and −Inf in lane 4
+// meet only in the final combination (NaN), and a lone −0 product gives +0.
+func TestSpecialValues(t *testing.T) {
+	inf := math.Inf(1)
+	for n := 1; n <= 40; n++ {
+		a, b := make([]float64, n), make([]float64, n)
+		for j := range a {
+			a[j], b[j] = float64(j%5)-2, 1
+		}
+		a[0] = inf
+		if n > 4 {
+			a[4] = -inf
+		}
+		if n > 9 {
+			a[9] = math.NaN()
+		}
+		if got, want := Dot(a, b), dotGeneric(a, b); !sameBits(got, want) {
+			t.Fatalf("n=%d: Dot %v, portable %v", n, got, want)
+		}
+	}
+	negz := math.Copysign(0, -1)
+	for n := 1; n <= 20; n++ {
+		a, b := make([]float64, n), make([]float64, n)
+		for j := range a {
+			a[j], b[j] = negz, 1
+		}
+		got := Dot(a, b)
+		if math.Float64bits(got) != 0 { // every lane is +0 + (−0) = +0
+			t.Fatalf("n=%d: Dot of −0 products = %v (bits %x), want +0", n, got, math.Float64bits(got))
+		}
+		dst := make([]float64, 4)
+		A := make([]float64, 4*n)
+		for k := range A {
+			A[k] = negz
+		}
+		MatVec(dst, A, 4, n, b)
+		for i, v := range dst {
+			if math.Float64bits(v) != 0 {
+				t.Fatalf("n=%d: MatVec row %d of −0 products = %v, want +0", n, i, v)
+			}
+		}
+	}
+}
+
+// benchSizes are the PLRNN latent sizes of the rollout targets (15, 200),
+// the dendPLRNN/shPLRNN hidden sizes (22, 64) and one matrix beyond L2 (512).
+var benchSizes = []int{15, 22, 64, 200, 512}
+
+func BenchmarkDot(b *testing.B) {
+	for _, n := range benchSizes {
+		r := rng.New(1)
+		x, y := mixed(r, n), mixed(r, n)
+		var sink float64
+		for _, impl := range []struct {
+			name string
+			f    func()
+		}{{"fast", func() { sink += Dot(x, y) }}, {"portable", func() { sink += dotGeneric(x, y) }}} {
+			b.Run(impl.name+"/n="+itoa(n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					impl.f()
+				}
+				b.ReportMetric(2*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+		_ = sink
+	}
+}
+
+// BenchmarkMatVec counts 2·rows·cols flops per product.
 func BenchmarkMatVec(b *testing.B) {
-	for _, n := range []int{15, 22, 64, 200, 512} {
+	for _, n := range benchSizes {
 		r := rng.New(1)
 		A, x, dst := mixed(r, n*n), mixed(r, n), make([]float64, n)
 		for _, impl := range []struct {
 			name string
 			f    func()
-		}{{"dispatch", func() { MatVec(dst, A, n, n, x) }}, {"portable", func() { matVecGeneric(dst, A, n, n, x) }}} {
+		}{{"fast", func() { MatVec(dst, A, n, n, x) }}, {"portable", func() { matVecGeneric(dst, A, n, n, x) }}} {
 			b.Run(impl.name+"/n="+itoa(n), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
