@@ -70,11 +70,10 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	series, err := loadSeries(ck.Config.Data)
+	test, err := heldOut(ck.Config.Data)
 	if err != nil {
 		return err
 	}
-	_, test := split(series, ck.Config.Data.TestFraction)
 	dt := ck.Config.Data.Dt
 	if dt <= 0 {
 		dt = 1

@@ -146,6 +146,17 @@ func split(s Series, testFraction float64) (train, test Series) {
 	return train, test
 }
 
+// heldOut makes or reads the series a run config names and returns its
+// held-out tail, the data generate, eval and analyze compare with.
+func heldOut(c DataConfig) (Series, error) {
+	series, err := loadSeries(c)
+	if err != nil {
+		return Series{}, err
+	}
+	_, test := split(series, c.TestFraction)
+	return test, nil
+}
+
 // bounds returns the smallest and largest value of x.
 func bounds(x []float64) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)

@@ -115,11 +115,9 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	} else {
-		series, err := loadSeries(ck.Config.Data)
-		if err != nil {
+		if test, err = heldOut(ck.Config.Data); err != nil {
 			return err
 		}
-		_, test = split(series, ck.Config.Data.TestFraction)
 	}
 	if test.N != ck.ObsDim {
 		return errorf("the data has %d dimensions, the model %d", test.N, ck.ObsDim)

@@ -33,11 +33,10 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	series, err := loadSeries(ck.Config.Data)
+	test, err := heldOut(ck.Config.Data)
 	if err != nil {
 		return err
 	}
-	_, test := split(series, ck.Config.Data.TestFraction)
 	if *start < 0 || *start >= test.Rows() {
 		return usageError{fmt.Errorf("--start %d is outside the held-out data (0 … %d)", *start, test.Rows()-1)}
 	}

@@ -103,7 +103,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		if ck.Noise != [3]float64{} {
 			tr.SetNoiseState(ck.Noise[0], ck.Noise[1] != 0, ck.Noise[2])
 		}
-		if err := trRNG(tr).UnmarshalBinary(ck.RNG); err != nil {
+		if err := tr.RNG().UnmarshalBinary(ck.RNG); err != nil {
 			return errorf("%s: bad rng state: %v", ckptPath, err)
 		}
 		losses = append(losses, ck.Loss...)
@@ -137,7 +137,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 
 	save := func() error {
 		st, so := tr.OptimizerState()
-		rs, err := trRNG(tr).MarshalBinary()
+		rs, err := tr.RNG().MarshalBinary()
 		if err != nil {
 			return err
 		}
@@ -218,9 +218,6 @@ type selection struct {
 	Score      float64
 	Model, Obs []float64
 }
-
-// trRNG exposes the trainer's random source for checkpointing.
-func trRNG(tr *bptt.Trainer) *rng.Rand { return tr.RNG() }
 
 type evalRecord struct {
 	Step    int     `json:"step"`
