@@ -103,7 +103,7 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 			if err != nil {
 				fmt.Fprintf(stdout, "  %s seed %d: failed: %v\n", conds[j.cond].Name, j.seed, err)
 			} else {
-				fmt.Fprintf(stdout, "  %s seed %d: %s\n", conds[j.cond].Name, j.seed, m.long())
+				fmt.Fprintf(stdout, "  %s seed %d: %s\n", conds[j.cond].Name, j.seed, m.Long())
 			}
 			mu.Unlock()
 		}(i, j)

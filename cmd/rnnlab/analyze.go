@@ -198,7 +198,7 @@ func agreement(r Report) string {
 
 func printReport(w io.Writer, r Report) {
 	fmt.Fprintf(w, "%s: %d steps, dt = %g\n", r.Checkpoint, r.Steps, r.Dt)
-	fmt.Fprintf(w, "  long-horizon metrics: %s\n", r.Metrics.long())
+	fmt.Fprintf(w, "  long-horizon metrics: %s\n", r.Metrics.Long())
 	fmt.Fprintf(w, "  Lyapunov spectrum (per time unit): %s   Kaplan–Yorke dimension %.3f\n", fmtVec(r.Lyapunov), r.KaplanYorke)
 	if len(r.TrueLyapunov) > 0 {
 		fmt.Fprintf(w, "  true system:                        %s   Kaplan–Yorke dimension %.3f\n", fmtVec(r.TrueLyapunov), r.TrueKY)

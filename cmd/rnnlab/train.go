@@ -184,8 +184,8 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 			m := evaluate(md, test, cfg.Eval)
 			history = append(history, evalRecord{Step: s, Metrics: m})
 			consider(s)
-			status = m.short()
-			bar.println(fmt.Sprintf("step %d: loss %.4g, %s", s, loss, m.short()))
+			status = m.Short()
+			bar.println(fmt.Sprintf("step %d: loss %.4g, %s", s, loss, m.Short()))
 		}
 		if cfg.Train.CheckpointEvery > 0 && s%cfg.Train.CheckpointEvery == 0 && s < cfg.Train.Steps {
 			if err := save(); err != nil {
@@ -208,15 +208,8 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	m := evaluate(md, test, cfg.Eval)
 	history = append(history, evalRecord{Step: tr.Steps(), Metrics: m})
-	fmt.Fprintf(stdout, "final (held-out %d steps): %s\n", m.Steps, m.long())
+	fmt.Fprintf(stdout, "final (held-out %d steps): %s\n", m.Steps, m.Long())
 	return writeRunOutputs(stdout, *outDir, md, test, losses, history)
-}
-
-// selection is the best model seen so far by the selection criterion.
-type selection struct {
-	Step       int
-	Score      float64
-	Model, Obs []float64
 }
 
 type evalRecord struct {

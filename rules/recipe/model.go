@@ -1,6 +1,8 @@
-package main
+package recipe
 
 import (
+	"fmt"
+
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/models/ctrnn"
@@ -16,20 +18,20 @@ type Model struct {
 	Obs    bptt.Observer
 }
 
-// buildModel constructs the model a config describes for data of n observed
+// Build constructs the model a config describes for data of n observed
 // dimensions whose values lie in [lo, hi]. With init false the parameters
 // are left at zero, to be filled from a checkpoint.
-func buildModel(c ModelConfig, n int, lo, hi float64, seed uint64, init bool) (Model, error) {
+func Build(c ModelConfig, n int, lo, hi float64, seed uint64, init bool) (Model, error) {
 	var r *rng.Rand
 	if init {
 		r = rng.New(seed)
 	}
 	m := c.Latents
 	if m < n && c.Observation == "identity" {
-		return Model{}, errorf("model.latents = %d is smaller than the data's %d dimensions; the identity observation needs latents ≥ %d (or use \"observation\": \"affine\")", m, n, n)
+		return Model{}, fmt.Errorf("model.latents = %d is smaller than the data's %d dimensions; the identity observation needs latents ≥ %d (or use \"observation\": \"affine\")", m, n, n)
 	}
 	if m < n {
-		return Model{}, errorf("model.latents = %d is smaller than the data's %d dimensions", m, n)
+		return Model{}, fmt.Errorf("model.latents = %d is smaller than the data's %d dimensions", m, n)
 	}
 	pc := plrnn.Config{M: m, Bases: c.Bases, Hidden: c.Hidden, ThresholdLo: lo, ThresholdHi: hi}
 	var lat models.Differentiable
@@ -48,7 +50,7 @@ func buildModel(c ModelConfig, n int, lo, hi float64, seed uint64, init bool) (M
 		}
 		lat = ctrnn.NewMap(ctrnn.Config{M: m, Tau: c.Tau, Gain: c.Gain}, c.Integrator, c.Step, r)
 	default:
-		return Model{}, errorf("unknown model %q", c.Kind)
+		return Model{}, fmt.Errorf("unknown model %q", c.Kind)
 	}
 	var o bptt.Observer
 	if c.Observation == "affine" {
@@ -100,4 +102,13 @@ func (md Model) Predictor() func(dst, x0 []float64) {
 			md.Obs.Observe(dst[k*n:(k+1)*n], z)
 		}
 	}
+}
+
+// FieldsOf is the named layout of a model's parameter vector (one block
+// "theta" for a model without names).
+func FieldsOf(p models.Parametric) []models.Field {
+	if l, ok := p.(models.Layouter); ok {
+		return l.Layout()
+	}
+	return []models.Field{{Name: "theta", Shape: []int{len(p.Params())}}}
 }

@@ -1,0 +1,175 @@
+package recipe
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/rnnlab/rnnlab/rules/bptt"
+)
+
+// Config is the complete description of a run. It is read from a JSON file
+// (--config), overridden by flags, and stored inside every checkpoint, so a
+// checkpoint says exactly how it was made. docs/config.md documents each key.
+type Config struct {
+	Model ModelConfig `json:"model"`
+	Data  DataConfig  `json:"data"`
+	Train TrainConfig `json:"train"`
+	Eval  EvalConfig  `json:"eval"`
+}
+
+// ModelConfig chooses the latent model and the observation model.
+type ModelConfig struct {
+	Kind        string  `json:"kind"`        // plrnn, dendplrnn, clipped-dendplrnn, shplrnn, clipped-shplrnn, ctrnn
+	Latents     int     `json:"latents"`     // M
+	Bases       int     `json:"bases"`       // dendritic bases B
+	Hidden      int     `json:"hidden"`      // shallow hidden units L
+	Observation string  `json:"observation"` // identity or affine
+	Tau         float64 `json:"tau"`         // CT-RNN time constant
+	Integrator  string  `json:"integrator"`  // CT-RNN: euler or rk4
+	Step        float64 `json:"step"`        // CT-RNN integration step h
+	Gain        float64 `json:"gain"`        // CT-RNN initial weight gain g
+}
+
+// DataConfig chooses the training series.
+type DataConfig struct {
+	Source       string  `json:"source"`        // lorenz63, rossler, or a path to .npy/.npz
+	Array        string  `json:"array"`         // member of an .npz file (default: the first)
+	Steps        int     `json:"steps"`         // generated series length
+	Dt           float64 `json:"dt"`            // sampling interval of generated series
+	Seed         uint64  `json:"seed"`          // initial condition of generated series
+	ZScore       *bool   `json:"zscore"`        // standardise each column (default true)
+	TestFraction float64 `json:"test_fraction"` // held-out tail of the series (default 0.2)
+}
+
+// TrainConfig holds the BPTT hyperparameters and the run's schedule.
+type TrainConfig struct {
+	Steps           int     `json:"steps"`        // gradient steps
+	Seed            uint64  `json:"seed"`         // model initialisation and window sampling
+	SeqLen          int     `json:"seq_len"`      // window length T
+	Batch           int     `json:"batch"`        // windows per step
+	Forcing         string  `json:"forcing"`      // sparse, generalized or none
+	Interval        int     `json:"interval"`     // sparse forcing interval τ
+	Alpha           float64 `json:"alpha"`        // GTF α (initial value if adaptive)
+	Adaptive        bool    `json:"adaptive"`     // anneal α from Jacobian norms
+	AlphaDecay      float64 `json:"alpha_decay"`  // γ
+	AlphaEvery      int     `json:"alpha_every"`  // k
+	Noise           float64 `json:"noise"`        // Gaussian noise on windows (sd)
+	Optimizer       string  `json:"optimizer"`    // adam or radam
+	LR              float64 `json:"lr"`           // start learning rate
+	LREnd           float64 `json:"lr_end"`       // end learning rate (exponential schedule)
+	Schedule        string  `json:"lr_schedule"`  // exponential or step
+	LRGamma         float64 `json:"lr_gamma"`     // step schedule: factor
+	LREvery         int     `json:"lr_every"`     // step schedule: interval in steps
+	ClipNorm        float64 `json:"clip_norm"`    // gradient-norm bound (0: none)
+	MARRatio        float64 `json:"mar_ratio"`    // fraction of latents under MAR
+	MARLambda       float64 `json:"mar_lambda"`   // MAR strength
+	LatentNoise     string  `json:"latent_noise"` // "", fixed or adaptive (ALN)
+	NoiseScale      float64 `json:"noise_scale"`  // σ (fixed) or factor c (adaptive)
+	NoiseMin        float64 `json:"noise_min"`    // adaptive clip range
+	NoiseMax        float64 `json:"noise_max"`
+	NoiseRate       float64 `json:"noise_rate"`       // running-loss average weight
+	TSD             string  `json:"tsd"`              // "", distill or smooth (temporal self-distillation)
+	TSDLambda       float64 `json:"tsd_lambda"`       // its strength
+	EvalEvery       int     `json:"eval_every"`       // steps between evaluations (0: only at the end)
+	SelectBest      bool    `json:"select_best"`      // keep the parameters whose attractor best matches the training data
+	CheckpointEvery int     `json:"checkpoint_every"` // steps between checkpoints
+}
+
+// EvalConfig holds the long-horizon evaluation settings.
+type EvalConfig struct {
+	Bins      int     `json:"bins"`      // D_stsp bins per dimension
+	Smoothing float64 `json:"smoothing"` // D_H spectral smoothing σ
+	Horizon   int     `json:"horizon"`   // PE(n)
+	MaxSteps  int     `json:"max_steps"` // longest generated series evaluated (default 100000)
+}
+
+// DefaultConfig is the default recipe: a clipped shallow PLRNN (M = 3
+// latents, L = 50 hidden units, identity observation) trained with
+// generalized teacher forcing (α = 0.1) on Lorenz-63, as in Hess et al.
+// (ICML 2023), evaluated on an independent held-out half of 100 000 steps.
+// docs/results.md gives what it reaches.
+func Default() Config {
+	return Config{
+		Model: ModelConfig{Kind: "clipped-shplrnn", Latents: 3, Bases: 20, Hidden: 50, Observation: "identity", Tau: 1, Integrator: "rk4", Step: 0.1, Gain: 1.5},
+		Data:  DataConfig{Source: "lorenz63", Steps: 200000, Dt: 0.01, Seed: 1, TestFraction: 0.5},
+		Train: TrainConfig{Steps: 50000, Seed: 1, SeqLen: 200, Batch: 16, Forcing: "generalized", Interval: 25, Alpha: 0.1, Adaptive: false, AlphaDecay: 0.999, AlphaEvery: 5, Optimizer: "radam", LR: 1e-3, LREnd: 1e-5, Schedule: "exponential", LRGamma: 0.5, LREvery: 10000, EvalEvery: 10000, SelectBest: true, CheckpointEvery: 2000},
+		Eval:  EvalConfig{Bins: 30, Smoothing: 20, Horizon: 20, MaxSteps: 100000},
+	}
+}
+
+// DecodeConfig reads a JSON config over the defaults. Unknown keys are
+// errors, so a typo is reported instead of silently ignored.
+func DecodeConfig(b []byte) (Config, error) {
+	cfg := Default()
+	if err := DecodeStrict(b, &cfg); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// DecodeStrict decodes JSON into v, rejecting unknown keys and naming the
+// line of a syntax error.
+func DecodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if se, ok := err.(*json.SyntaxError); ok {
+			line := 1 + bytes.Count(b[:se.Offset], []byte("\n"))
+			return fmt.Errorf("invalid JSON at line %d: %v", line, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// BPTT converts the training section to the trainer's configuration.
+func (t TrainConfig) BPTT() bptt.Config {
+	return bptt.Config{
+		SeqLen: t.SeqLen, Batch: t.Batch, Forcing: bptt.Forcing(t.Forcing), Interval: t.Interval,
+		Alpha: t.Alpha, Adaptive: t.Adaptive, AlphaDecay: t.AlphaDecay, AlphaEvery: t.AlphaEvery,
+		Noise: t.Noise, Optimizer: t.Optimizer, LR: t.LR, LREnd: t.LREnd, ClipNorm: t.ClipNorm,
+		Schedule: t.Schedule, LRGamma: t.LRGamma, LREvery: t.LREvery,
+		TSD: t.TSD, TSDLambda: t.TSDLambda,
+		LatentNoise: t.LatentNoise, NoiseScale: t.NoiseScale, NoiseMin: t.NoiseMin, NoiseMax: t.NoiseMax, NoiseRate: t.NoiseRate,
+		MARRatio: t.MARRatio, MARLambda: t.MARLambda,
+	}
+}
+
+// ModelKinds are the values of model.kind.
+var ModelKinds = []string{"plrnn", "dendplrnn", "clipped-dendplrnn", "shplrnn", "clipped-shplrnn", "ctrnn"}
+
+// Validate reports the first impossible setting, naming the key and what to do.
+func (c Config) Validate() error {
+	known := false
+	for _, k := range ModelKinds {
+		known = known || k == c.Model.Kind
+	}
+	switch {
+	case !known:
+		return fmt.Errorf("unknown model %q: choose one of %s", c.Model.Kind, strings.Join(ModelKinds, ", "))
+	case c.Model.Latents < 1:
+		return fmt.Errorf("model.latents must be ≥ 1 (got %d)", c.Model.Latents)
+	case strings.Contains(c.Model.Kind, "dend") && c.Model.Bases < 1:
+		return fmt.Errorf("model.bases must be ≥ 1 for %s (got %d)", c.Model.Kind, c.Model.Bases)
+	case strings.Contains(c.Model.Kind, "sh") && c.Model.Hidden < 1:
+		return fmt.Errorf("model.hidden must be ≥ 1 for %s (got %d)", c.Model.Kind, c.Model.Hidden)
+	case c.Model.Observation != "identity" && c.Model.Observation != "affine":
+		return fmt.Errorf("unknown observation model %q: choose identity or affine", c.Model.Observation)
+	case c.Model.Kind == "ctrnn" && (c.Model.Tau <= 0 || c.Model.Step <= 0):
+		return fmt.Errorf("model.tau and model.step must be positive for ctrnn")
+	case c.Model.Kind == "ctrnn" && c.Model.Integrator != "euler" && c.Model.Integrator != "rk4":
+		return fmt.Errorf("unknown integrator %q: choose euler or rk4", c.Model.Integrator)
+	case c.Train.Steps < 1:
+		return fmt.Errorf("train.steps must be ≥ 1 (got %d)", c.Train.Steps)
+	case c.Data.TestFraction < 0 || c.Data.TestFraction >= 1:
+		return fmt.Errorf("data.test_fraction must lie in [0, 1) (got %g)", c.Data.TestFraction)
+	case c.Eval.Horizon < 1 || c.Eval.Bins < 1:
+		return fmt.Errorf("eval.horizon and eval.bins must be ≥ 1")
+	}
+	if err := c.Train.BPTT().WithDefaults().Validate(); err != nil {
+		return fmt.Errorf("train: %v", strings.TrimPrefix(err.Error(), "bptt: "))
+	}
+	return nil
+}

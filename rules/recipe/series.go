@@ -1,0 +1,229 @@
+package recipe
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rnnlab/rnnlab/kernel/dataset"
+	"github.com/rnnlab/rnnlab/kernel/npy"
+)
+
+// Series is a multivariate time series, row-major T×N.
+type Series struct {
+	X    []float64
+	N    int
+	Name string
+}
+
+// Rows is the number of time points.
+func (s Series) Rows() int { return len(s.X) / s.N }
+
+// ReadFunc returns the bytes of a named data file; its error is reported
+// as it is, so it should name the file and the problem.
+type ReadFunc func(name string) ([]byte, error)
+
+// LoadSeries makes or reads the series a data config names, standardised
+// unless zscore is false. Generated sources (lorenz63, rossler) need no
+// reader; any other source is a file name passed to read.
+func LoadSeries(c DataConfig, read ReadFunc) (Series, error) {
+	var s Series
+	switch strings.ToLower(c.Source) {
+	case "lorenz63", "lorenz":
+		if c.Steps < 2 || c.Dt <= 0 {
+			return s, errors.New("data.steps must be ≥ 2 and data.dt > 0 for a generated series")
+		}
+		s = Series{X: dataset.Lorenz63Data(c.Steps, c.Dt, c.Seed), N: 3, Name: fmt.Sprintf("Lorenz-63 (%d steps, dt=%g, seed %d)", c.Steps, c.Dt, c.Seed)}
+	case "rossler", "rössler":
+		if c.Steps < 2 || c.Dt <= 0 {
+			return s, errors.New("data.steps must be ≥ 2 and data.dt > 0 for a generated series")
+		}
+		s = Series{X: dataset.RosslerData(c.Steps, c.Dt, c.Seed), N: 3, Name: fmt.Sprintf("Rössler (%d steps, dt=%g, seed %d)", c.Steps, c.Dt, c.Seed)}
+	case "":
+		return s, errors.New("data.source is empty: give lorenz63, rossler, or the path of a .npy/.npz file")
+	default:
+		if read == nil {
+			return s, fmt.Errorf("data.source %q is a file, and no file can be read here", c.Source)
+		}
+		b, err := read(c.Source)
+		if err != nil {
+			return s, err
+		}
+		if s, err = ParseSeries(c.Source, b, c.Array); err != nil {
+			return s, err
+		}
+	}
+	if c.ZScore == nil || *c.ZScore {
+		if err := ZScore(s); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// ParseSeries decodes a T×N series from the bytes of a .npy, .npz or CSV
+// file (told apart by the name's extension) and checks it: at least two
+// time points, no NaN or infinity. For .npz, member names the array (empty:
+// the first by name). Errors name the file.
+func ParseSeries(name string, b []byte, member string) (Series, error) {
+	var a *npy.Array
+	var err error
+	switch ext := strings.ToLower(path.Ext(name)); ext {
+	case ".npy":
+		if a, err = npy.Read(bytes.NewReader(b)); err != nil {
+			return Series{}, fmt.Errorf("%s: %v", name, err)
+		}
+	case ".npz":
+		arrays, err := npy.ReadNPZ(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			return Series{}, fmt.Errorf("%s: %v", name, err)
+		}
+		names := make([]string, 0, len(arrays))
+		for k := range arrays {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		if len(names) == 0 {
+			return Series{}, fmt.Errorf("%s holds no arrays", name)
+		}
+		if member == "" {
+			member = names[0]
+		}
+		if a = arrays[member]; a == nil {
+			return Series{}, fmt.Errorf("%s has no array %q (it has: %s)", name, member, strings.Join(names, ", "))
+		}
+	case ".csv", ".txt":
+		if a, err = parseCSV(b); err != nil {
+			return Series{}, fmt.Errorf("%s: %v", name, err)
+		}
+	default:
+		return Series{}, fmt.Errorf("%s: unknown file type %q (want .npy, .npz or .csv)", name, ext)
+	}
+	var n int
+	switch len(a.Shape) {
+	case 1:
+		n = 1
+	case 2:
+		n = a.Shape[1]
+	default:
+		return Series{}, fmt.Errorf("%s: array has shape %v; want a time series of shape (T, N)", name, a.Shape)
+	}
+	if n < 1 || len(a.Data)/n < 2 {
+		return Series{}, fmt.Errorf("%s: array has shape %v; want at least 2 time points and 1 dimension", name, a.Shape)
+	}
+	for i, v := range a.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Series{}, fmt.Errorf("%s: non-finite value %v at row %d, column %d; clean or interpolate the data first", name, v, i/n, i%n)
+		}
+	}
+	return Series{X: a.Data, N: n, Name: path.Base(name)}, nil
+}
+
+// parseCSV reads rows of comma-separated numbers; a first line that is not
+// numeric is taken as a header. Every row must have the same width.
+func parseCSV(b []byte) (*npy.Array, error) {
+	r := csv.NewReader(bytes.NewReader(b))
+	r.TrimLeadingSpace = true
+	r.Comment = '#'
+	var data []float64
+	n, rows := 0, 0
+	for line := 1; ; line++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("not a CSV table: %v", err)
+		}
+		row := make([]float64, len(rec))
+		numeric := true
+		for j, f := range rec {
+			v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+			if err != nil {
+				if rows == 0 && line == 1 {
+					numeric = false
+					break
+				}
+				return nil, fmt.Errorf("line %d, column %d: %q is not a number", line, j+1, f)
+			}
+			row[j] = v
+		}
+		if !numeric {
+			continue // a header line
+		}
+		if rows == 0 {
+			n = len(row)
+		} else if len(row) != n {
+			return nil, fmt.Errorf("line %d has %d columns, the first row has %d", line, len(row), n)
+		}
+		data = append(data, row...)
+		rows++
+	}
+	if rows == 0 {
+		return nil, errors.New("no numeric rows")
+	}
+	return &npy.Array{Shape: []int{rows, n}, Data: data}, nil
+}
+
+// ZScore standardises every column in place (sample standard deviation).
+func ZScore(s Series) error {
+	T := s.Rows()
+	for j := 0; j < s.N; j++ {
+		var mean float64
+		for t := 0; t < T; t++ {
+			mean += s.X[t*s.N+j]
+		}
+		mean /= float64(T)
+		var v float64
+		for t := 0; t < T; t++ {
+			d := s.X[t*s.N+j] - mean
+			v += d * d
+		}
+		sd := math.Sqrt(v / float64(T-1))
+		if sd == 0 {
+			return fmt.Errorf("column %d of %s is constant; it cannot be standardised (drop it, or set \"zscore\": false)", j, s.Name)
+		}
+		for t := 0; t < T; t++ {
+			s.X[t*s.N+j] = (s.X[t*s.N+j] - mean) / sd
+		}
+	}
+	return nil
+}
+
+// Split cuts the series into a training head and a held-out tail holding
+// the fraction testFraction of the time points.
+func Split(s Series, testFraction float64) (train, test Series) {
+	T := s.Rows()
+	nTest := int(testFraction * float64(T))
+	cut := (T - nTest) * s.N
+	train = Series{X: s.X[:cut:cut], N: s.N, Name: s.Name + " [train]"}
+	test = Series{X: s.X[cut:], N: s.N, Name: s.Name + " [test]"}
+	return train, test
+}
+
+// HeldOut makes or reads the series a run config names and returns its
+// held-out tail: the data generation and evaluation compare with.
+func HeldOut(c DataConfig, read ReadFunc) (Series, error) {
+	series, err := LoadSeries(c, read)
+	if err != nil {
+		return Series{}, err
+	}
+	_, test := Split(series, c.TestFraction)
+	return test, nil
+}
+
+// Bounds returns the smallest and largest value of x.
+func Bounds(x []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range x {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	return lo, hi
+}
