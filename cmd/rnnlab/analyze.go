@@ -7,15 +7,13 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"math/cmplx"
 	"strings"
 
 	"github.com/rnnlab/rnnlab/analysis/corrdim"
-	"github.com/rnnlab/rnnlab/analysis/cycles"
-	"github.com/rnnlab/rnnlab/analysis/fixedpoint"
 	"github.com/rnnlab/rnnlab/analysis/lyap"
 	"github.com/rnnlab/rnnlab/kernel/dataset"
 	"github.com/rnnlab/rnnlab/kernel/ode"
+	"github.com/rnnlab/rnnlab/rules/recipe"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -108,49 +106,13 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	if r, err := corrdim.Dimension(test.X, n, nil); err == nil {
 		rep.CorrDimData = r.Dimension
 	}
-	if _, ok := md.Latent.(cycles.PiecewiseLinear); !ok {
-		// Not piecewise linear (e.g. a CT-RNN): minimise the speed q from
-		// states along the model's own orbit.
-		zs := make([][]float64, 0, 100)
-		_, lat := md.Generate(test.X[:n], 5000, true)
-		for t := 0; t < 5000; t += 50 {
-			zs = append(zs, lat[t*m:(t+1)*m])
+	for _, st := range recipe.Structures(md, test.X[:n], *period) {
+		cr := cycleReport{Period: st.Period, Stable: st.Stable, MaxModulus: st.MaxModulus(), values: st.Multipliers,
+			Latent: st.Latent, Observed: st.Observed}
+		for _, mu := range st.Multipliers {
+			cr.Multipliers = append(cr.Multipliers, fmt.Sprintf("%.4g%+.4gi", real(mu), imag(mu)))
 		}
-		for _, p := range fixedpoint.OfMap(md.Latent, zs, nil) {
-			cr := cycleReport{Period: 1, Stable: p.Stable, Latent: [][]float64{p.X}}
-			if len(p.Eigenvalues) > 0 {
-				cr.MaxModulus = cmplx.Abs(p.Eigenvalues[0])
-			}
-			for _, mu := range p.Eigenvalues {
-				cr.Multipliers = append(cr.Multipliers, fmt.Sprintf("%.4g%+.4gi", real(mu), imag(mu)))
-				cr.values = append(cr.values, mu)
-			}
-			x := make([]float64, n)
-			md.Obs.Observe(x, p.X)
-			cr.Observed = [][]float64{x}
-			rep.Cycles = append(rep.Cycles, cr)
-		}
-	}
-	if pl, ok := md.Latent.(cycles.PiecewiseLinear); ok {
-		cs, err := cycles.Find(pl, &cycles.Settings{MaxPeriod: *period, Seed: 1})
-		if err == nil {
-			for _, c := range cs {
-				cr := cycleReport{Period: c.Period, Stable: c.Stable}
-				if len(c.Multipliers) > 0 {
-					cr.MaxModulus = cmplx.Abs(c.Multipliers[0])
-				}
-				for _, mu := range c.Multipliers {
-					cr.Multipliers = append(cr.Multipliers, fmt.Sprintf("%.4g%+.4gi", real(mu), imag(mu)))
-				}
-				cr.values = c.Multipliers
-				for _, p := range c.Points {
-					x := make([]float64, n)
-					md.Obs.Observe(x, p)
-					cr.Latent, cr.Observed = append(cr.Latent, p), append(cr.Observed, x)
-				}
-				rep.Cycles = append(rep.Cycles, cr)
-			}
-		}
+		rep.Cycles = append(rep.Cycles, cr)
 	}
 	rep.Agreement = agreement(rep)
 	printReport(stdout, rep)

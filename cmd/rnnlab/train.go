@@ -14,6 +14,7 @@ import (
 
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/rules/bptt"
+	"github.com/rnnlab/rnnlab/rules/recipe"
 )
 
 const checkpointName = "checkpoint.safetensors"
@@ -97,14 +98,8 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	var losses []float64
 	if *resume {
-		if err := tr.Restore(ck.Step, ck.Alpha, ck.OptModel, ck.OptObs); err != nil {
+		if err := ck.Resume(tr); err != nil {
 			return errorf("%s: %v", ckptPath, err)
-		}
-		if ck.Noise != [3]float64{} {
-			tr.SetNoiseState(ck.Noise[0], ck.Noise[1] != 0, ck.Noise[2])
-		}
-		if err := tr.RNG().UnmarshalBinary(ck.RNG); err != nil {
-			return errorf("%s: bad rng state: %v", ckptPath, err)
 		}
 		losses = append(losses, ck.Loss...)
 		fmt.Fprintf(stdout, "resuming %s at step %d of %d\n", ckptPath, ck.Step, cfg.Train.Steps)
@@ -136,19 +131,10 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	}
 
 	save := func() error {
-		st, so := tr.OptimizerState()
-		rs, err := tr.RNG().MarshalBinary()
+		c, err := recipe.Snapshot(cfg, series.N, md, tr, losses, sel)
 		if err != nil {
 			return err
 		}
-		ema, valid, sd := tr.NoiseState()
-		v := 0.0
-		if valid {
-			v = 1
-		}
-		c := &Checkpoint{Noise: [3]float64{ema, v, sd}, Config: cfg, ObsDim: series.N, Step: tr.Steps(), Alpha: tr.Alpha, RNG: rs,
-			ModelTheta: md.Latent.Params(), ObsTheta: md.Obs.Params(), OptModel: st, OptObs: so, Loss: losses,
-			Fields: fieldsOf(md.Latent), ObsFields: fieldsOf(md.Obs), Selected: sel}
 		return writeAtomic(ckptPath, c.Encode)
 	}
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rnnlab/rnnlab/kernel/safetensors"
 	"github.com/rnnlab/rnnlab/models"
+	"github.com/rnnlab/rnnlab/rules/bptt"
 )
 
 // Format identifies rnnlab checkpoints in the safetensors metadata.
@@ -166,4 +167,38 @@ type Selection struct {
 	Step       int
 	Score      float64
 	Model, Obs []float64
+}
+
+// Snapshot is the checkpoint of a run in progress: the config, the
+// trainer's position, optimizer, random and latent-noise state, the model's
+// current parameters, the loss history and the model selection so far.
+func Snapshot(cfg Config, obsDim int, md Model, tr *bptt.Trainer, losses []float64, sel Selection) (*Checkpoint, error) {
+	st, so := tr.OptimizerState()
+	rs, err := tr.RNG().MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	ema, valid, sd := tr.NoiseState()
+	v := 0.0
+	if valid {
+		v = 1
+	}
+	return &Checkpoint{Noise: [3]float64{ema, v, sd}, Config: cfg, ObsDim: obsDim, Step: tr.Steps(), Alpha: tr.Alpha, RNG: rs,
+		ModelTheta: md.Latent.Params(), ObsTheta: md.Obs.Params(), OptModel: st, OptObs: so, Loss: losses,
+		Fields: FieldsOf(md.Latent), ObsFields: FieldsOf(md.Obs), Selected: sel}, nil
+}
+
+// Resume puts a trainer built for c's config back at the checkpoint's
+// position: step, α, optimizer, random and latent-noise state.
+func (c *Checkpoint) Resume(tr *bptt.Trainer) error {
+	if err := tr.Restore(c.Step, c.Alpha, c.OptModel, c.OptObs); err != nil {
+		return err
+	}
+	if c.Noise != [3]float64{} {
+		tr.SetNoiseState(c.Noise[0], c.Noise[1] != 0, c.Noise[2])
+	}
+	if err := tr.RNG().UnmarshalBinary(c.RNG); err != nil {
+		return fmt.Errorf("bad rng state: %v", err)
+	}
+	return nil
 }
