@@ -7,14 +7,35 @@ WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 CORE     := ./kernel/... ./models/... ./rules/... ./analysis/...
 BIN      := bin/rnnlab
 OUT      := out
+SITE     := site/dist
+ADDR     ?= 127.0.0.1:8080
+WASMBUILD := GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w'
 
-.PHONY: all build demo test test-native test-wasm vet bench bench-wasm clean
+.PHONY: all build site serve demo test test-native test-wasm test-browser vet bench bench-wasm clean
 
 all: build
 
-# The native command: pure Go, no cgo, so it needs no system libraries.
-build:
+# The native command: pure Go, no cgo, so it needs no system libraries. It
+# embeds the site that `make site` built (site/embed.go), for `rnnlab serve`.
+build: site
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/rnnlab
+
+# The static site, in site/dist (any static server can host the folder):
+# the lab widget and the home page's shell as WebAssembly, Go's wasm_exec.js,
+# the pages of site/static, and .br/.gz siblings of each (build/sitebuild,
+# which also prints the sizes). The shell is skipped while site/shell is absent.
+site:
+	$(WASMBUILD) -o $(SITE)/lab.wasm ./site/lab
+	@if [ -d site/shell ]; then echo "$(WASMBUILD) -o $(SITE)/shell.wasm ./site/shell"; \
+	  $(WASMBUILD) -o $(SITE)/shell.wasm ./site/shell; \
+	else echo "site/shell not there yet: no shell.wasm"; rm -f $(SITE)/shell.wasm; fi
+	cp $(GOROOT)/lib/wasm/wasm_exec.js $(SITE)/
+	cp -R site/static/. $(SITE)/
+	$(GO) run ./build/sitebuild $(SITE)
+
+# Serve the embedded site (ADDR=host:port to change the address).
+serve: build
+	./$(BIN) serve --addr $(ADDR)
 
 # Train a small dendritic PLRNN on Lorenz-63, print its long-horizon metrics,
 # write the checkpoint, metrics, generated trajectory and plots under out/demo.
@@ -25,8 +46,9 @@ demo: build
 	./$(BIN) generate --checkpoint $(OUT)/demo/checkpoint.safetensors --steps 20000 --out $(OUT)/demo/long.npy --plot $(OUT)/demo/long.png
 	@echo
 	@echo "Plots: $(OUT)/demo/attractor.png $(OUT)/demo/loss.png $(OUT)/demo/long.png"
+	@echo "Open the page: $(BIN) serve  →  http://$(ADDR)/"
 
-test: vet test-native test-wasm
+test: vet test-native test-wasm test-browser
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -40,6 +62,15 @@ test-native:
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" $(CORE)
 
+# The site in headless Chromium (site/test/run.mjs): every widget view draws,
+# training, native-vs-browser trajectories, bad files, shared links, the home
+# and lesson pages; screenshots and perf.json under out/browser.
+test-browser: build site/test/node_modules/.package-lock.json
+	node site/test/run.mjs --bin $(BIN) --out $(OUT)/browser
+
+site/test/node_modules/.package-lock.json: site/test/package-lock.json
+	cd site/test && npm ci --no-audit --no-fund
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1s $(CORE)
 
@@ -48,3 +79,4 @@ bench-wasm:
 
 clean:
 	rm -rf bin $(OUT)
+	find $(SITE) -mindepth 1 ! -name README.md ! -name .gitignore -delete

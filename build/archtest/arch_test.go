@@ -90,3 +90,29 @@ func TestCoreBuildsForWasm(t *testing.T) {
 		t.Fatalf("core does not build for js/wasm: %v\n%s", err, out)
 	}
 }
+
+// TestNativeCommandDependencies proves the native command, which embeds the
+// built site, stays free of browser packages and of cgo: `go list -deps
+// ./cmd/rnnlab` with CGO_ENABLED=0 names no syscall/js, ebiten, vugu,
+// honnef.co/go/js or runtime/cgo.
+func TestNativeCommandDependencies(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "./cmd/rnnlab")
+	cmd.Dir = "../.."
+	cmd.Env = append(cmd.Environ(), "CGO_ENABLED=0")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./cmd/rnnlab: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 20 {
+		t.Fatalf("go list found only %d dependencies of cmd/rnnlab", len(deps))
+	}
+	browser := []string{"syscall/js", "github.com/hajimehoshi/ebiten", "github.com/vugu/vugu", "honnef.co/go/js", "runtime/cgo"}
+	for _, d := range deps {
+		for _, f := range browser {
+			if d == f || strings.HasPrefix(d, f+"/") {
+				t.Errorf("cmd/rnnlab depends on %s; the native command must not pull in browser packages or cgo", d)
+			}
+		}
+	}
+}

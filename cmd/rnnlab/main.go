@@ -8,6 +8,7 @@
 //	rnnlab eval     --checkpoint CKPT [--json FILE]
 //	rnnlab analyze  --checkpoint CKPT [--json FILE] [--plot FILE.png]
 //	rnnlab wfdb     --record PATH [--channels 0,1] [--start s --end s] [--out x.npy|x.csv]
+//	rnnlab serve    [--addr 127.0.0.1:8080] [--dir DIR]
 //	rnnlab config   (prints the default config)
 //
 // Run `rnnlab <command> -h` for the flags of each command; docs/config.md
@@ -60,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		err = cmdWFDB(args[1:], stdout, stderr)
 	case "ablate":
 		err = cmdAblate(args[1:], stdout, stderr)
+	case "serve":
+		err = cmdServe(args[1:], stdout, stderr)
 	case "config":
 		err = cmdConfig(stdout)
 	case "help", "-h", "--help":
@@ -96,6 +99,7 @@ Commands:
   analyze   Lyapunov spectrum, dimensions, fixed points and cycles of a checkpoint
   wfdb      show a PhysioNet (WFDB) record's header, or convert its signals to .npy/.csv
   ablate    the regularizer grid (none, MAR, TSD, ALN, all) over seeds, in parallel: table and plot
+  serve     serve the in-browser lab and its pages (the site built by make site) on http://127.0.0.1:8080/
   config    print the default config as JSON (a starting point for --config)
 
 Run 'rnnlab <command> -h' for a command's flags.

@@ -1,0 +1,404 @@
+// Browser tests of the rnnlab site, run by `make test-browser`:
+//
+//   node site/test/run.mjs [--bin bin/rnnlab] [--dir DIR | --url http://host:port/] [--out out/browser] [--only a,b] [--strict]
+//
+// It starts `rnnlab serve` on a free port (or uses --url), drives Debian's
+// Chromium through playwright-core (never a downloaded browser), prints one
+// line per test and ends with the line `N passed, N failed`; the exit status
+// is non-zero when a test failed (or, with --strict, was skipped).
+// Screenshots and perf.json (first-visit brotli bytes per page, time to the
+// first frame, steps/s and fps while training) go to --out.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { Skip, sleep, startServer, run, httpStatus, brotliBytes, decodePNG, inkFraction, parseNpy, poll } from './lib.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, def) => { const i = args.indexOf('--' + name); return i >= 0 ? args[i + 1] : def; };
+const BIN = path.resolve(opt('bin', 'bin/rnnlab'));
+const OUT = path.resolve(opt('out', 'out/browser'));
+const ONLY = opt('only', '') ? opt('only').split(',') : null;
+const STRICT = args.includes('--strict');
+const DIR = opt('dir', ''); // serve this folder instead of the binary's embedded site
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const VIEWS = ['attractor', 'series', 'latent', 'raster', 'loss', 'analysis', 'dashboard'];
+const INK = 0.02; // a canvas is drawn when > 2% of its pixels differ from the background
+
+fs.mkdirSync(OUT, { recursive: true });
+const perf = { date: new Date().toISOString(), chromium: '', pages: {}, training: {} };
+let URL0, server, browser;
+
+// ---- page helpers ----
+
+async function newPage() {
+  const ctx = await browser.newContext({ viewport: { width: 960, height: 640 }, deviceScaleFactor: 1 });
+  const page = await ctx.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  // A harness page on the site's origin: lab.html in an iframe, the
+  // messages it posts collected in window.msgs, send(msg) to post to it.
+  await ctx.route('**/__test/harness.html*', (route) => {
+    const u = new URL(route.request().url());
+    const src = '../lab.html' + (u.searchParams.get('q') || '') + '#' + (u.searchParams.get('hash') || '');
+    route.fulfill({ contentType: 'text/html', body: `<!doctype html><meta charset="utf-8"><body style="margin:0">
+<iframe id="w" src="${src}" style="width:800px;height:560px;border:0"></iframe>
+<script>
+window.msgs = [];
+addEventListener('message', (e) => { if (e.data && e.data.source === 'rnnlab') window.msgs.push(e.data); });
+window.send = (msg) => document.getElementById('w').contentWindow.postMessage(msg, location.origin);
+window.b64 = (buf) => { let s = ''; const u = new Uint8Array(buf); for (let i = 0; i < u.length; i += 8192) s += String.fromCharCode.apply(null, u.subarray(i, i + 8192)); return btoa(s); };
+window.unb64 = (s) => { const b = atob(s), u = new Uint8Array(b.length); for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i); return u.buffer; };
+</script>` });
+  });
+  return page;
+}
+
+async function closePage(page) { await page.context().close(); }
+
+async function requirePage(name) {
+  const code = await httpStatus(URL0 + name);
+  if (code === 404) throw new Skip(`${name} does not exist yet`);
+  if (code !== 200) throw new Error(`${name}: HTTP ${code}`);
+}
+
+// status reads a frame's window.rnnlab.status as plain data.
+const statusOf = (frame) => frame.evaluate(() => (window.rnnlab && window.rnnlab.status) ? JSON.parse(JSON.stringify(window.rnnlab.status)) : null);
+
+async function waitStatus(frame, pred, ms, what) {
+  let last = null;
+  try {
+    return await poll(async () => { last = await statusOf(frame); return last && pred(last) ? last : null; }, ms, what, 200);
+  } catch (e) {
+    throw new Error(`${e.message}; last status ${JSON.stringify(last)}`);
+  }
+}
+
+// shot screenshots a locator to OUT/name.png and returns its ink fraction.
+async function shot(locator, name) {
+  const buf = await locator.screenshot({ path: path.join(OUT, name + '.png') });
+  return inkFraction(decodePNG(buf));
+}
+
+async function labFrame(page) {
+  const el = await page.waitForSelector('#w');
+  return el.contentFrame();
+}
+
+// messages returns the harness's collected messages (bytes as base64).
+const messages = (page) => page.evaluate(() => window.msgs.map((m) => m.bytes instanceof ArrayBuffer ? { ...m, bytes: window.b64(m.bytes) } : m));
+
+async function waitMessage(page, pred, ms, what, from = 0) {
+  return poll(async () => (await messages(page)).slice(from).find(pred), ms, what, 200);
+}
+
+const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+
+// ---- tests ----
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+for (const view of VIEWS) {
+  test(`view ${view} draws`, async () => {
+    await requirePage('lab.html');
+    const page = await newPage();
+    try {
+      await page.goto(`${URL0}lab.html#view=${view}&play=1&until=300`);
+      const canvas = page.locator('canvas').first();
+      await canvas.waitFor({ timeout: 30000 });
+      await waitStatus(page, (s) => s.step >= 50, 90000, `${view}: 50 training steps`);
+      if (view === 'analysis') await sleep(2000);
+      let ink = 0;
+      await poll(async () => (ink = await shot(canvas, `view-${view}`)) > INK, 30000, `${view}: a drawn canvas`, 1000)
+        .catch((e) => { throw new Error(`${e.message} (ink ${(100 * ink).toFixed(2)}%)`); });
+      if (page.errors.length) throw new Error('page errors: ' + page.errors.join(' | '));
+      return `ink ${(100 * ink).toFixed(1)}%`;
+    } finally { await closePage(page); }
+  });
+}
+
+test('training: step rises, loss falls, an evaluation arrives', async () => {
+  await requirePage('lab.html');
+  const page = await newPage();
+  try {
+    await page.goto(`${URL0}lab.html#play=1&until=400`);
+    const first = await waitStatus(page, (s) => s.step > 0 && isNum(s.loss), 60000, 'a first training step');
+    const samples = [];
+    const last = await waitStatus(page, (s) => {
+      if (s.running && isNum(s.stepsPerSec) && s.stepsPerSec > 0) samples.push({ sps: s.stepsPerSec, fps: s.fps });
+      return s.step >= 400 && s.dstsp !== null && s.dh !== null;
+    }, 240000, 'step 400 and an evaluation');
+    if (!(last.step > first.step)) throw new Error(`step did not rise: ${first.step} → ${last.step}`);
+    if (!(last.loss < first.loss)) throw new Error(`loss did not fall: ${first.loss} → ${last.loss}`);
+    if (!isNum(last.dstsp) || !isNum(last.dh)) throw new Error(`evaluation not numeric: dstsp ${last.dstsp}, dh ${last.dh}`);
+    if (last.step !== 400) throw new Error(`training went past until=400: step ${last.step}`);
+    const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : null; };
+    perf.training = {
+      hash: 'play=1&until=400', stepsPerSec: med(samples.map((x) => x.sps)), fps: med(samples.map((x) => x.fps).filter(isNum)),
+      samples: samples.length, firstLoss: first.loss, lastLoss: last.loss, dstsp: last.dstsp, dh: last.dh, evalStep: last.evalStep,
+    };
+    return `loss ${first.loss.toPrecision(4)} → ${last.loss.toPrecision(4)}, D_stsp ${last.dstsp.toPrecision(3)}, D_H ${last.dh.toPrecision(3)}, ${perf.training.stepsPerSec?.toFixed(0)} steps/s, ${perf.training.fps?.toFixed(0)} fps`;
+  } finally { await closePage(page); }
+});
+
+test('native and browser trajectories agree number for number', async () => {
+  await requirePage('lab.html');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnlab-browser-'));
+  try {
+    const cfg = {
+      model: { kind: 'clipped-shplrnn', latents: 3, hidden: 20, observation: 'identity' },
+      data: { source: 'lorenz63', steps: 5000, dt: 0.01, seed: 1, test_fraction: 0.5 },
+      train: { steps: 200, seed: 1, seq_len: 50, batch: 8, forcing: 'generalized', alpha: 0.1, lr: 2e-3, eval_every: 200, checkpoint_every: 200 },
+      eval: { max_steps: 500 },
+    };
+    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify(cfg));
+    await run(BIN, ['train', '--config', path.join(dir, 'run.json'), '--out', path.join(dir, 'run')]);
+    const ckpt = path.join(dir, 'run', 'checkpoint.safetensors');
+    await run(BIN, ['generate', '--checkpoint', ckpt, '--steps', '500', '--out', path.join(dir, 'native.npy')]);
+    const native = parseNpy(fs.readFileSync(path.join(dir, 'native.npy')));
+    const ckptB64 = fs.readFileSync(ckpt).toString('base64');
+
+    const compare = (b64, how) => {
+      const web = parseNpy(Buffer.from(b64, 'base64'));
+      if (web.shape.join('x') !== native.shape.join('x')) throw new Error(`${how}: shape ${web.shape} in the browser, ${native.shape} natively`);
+      for (let i = 0; i < native.data.length; i++) {
+        if (!Object.is(web.data[i], native.data[i])) throw new Error(`${how}: element ${i} (row ${Math.floor(i / native.shape[1])}) is ${web.data[i]} in the browser, ${native.data[i]} natively`);
+      }
+    };
+    const exportTrajectory = async (page, how) => {
+      const from = (await messages(page)).length;
+      await page.evaluate(() => window.send({ source: 'rnnlab', type: 'export', what: 'trajectory', deliver: 'message', steps: 500 }));
+      const m = await waitMessage(page, (m) => m.type === 'file' || m.type === 'error', 60000, `${how}: the exported trajectory`, from);
+      if (m.type === 'error') throw new Error(`${how}: export answered error: ${m.message}`);
+      compare(m.bytes, how);
+    };
+
+    // 1. The upload path: load-checkpoint by postMessage.
+    let page = await newPage();
+    try {
+      await page.goto(`${URL0}__test/harness.html?hash=${encodeURIComponent('play=0&view=attractor')}`);
+      const frame = await labFrame(page);
+      await waitMessage(page, (m) => m.type === 'ready', 60000, 'ready');
+      await waitStatus(frame, () => true, 30000, 'a status');
+      const from = (await messages(page)).length;
+      await page.evaluate((b) => window.send({ source: 'rnnlab', type: 'load-checkpoint', name: 'checkpoint.safetensors', bytes: window.unb64(b) }), ckptB64);
+      await sleep(500);
+      const err = (await messages(page)).slice(from).find((m) => m.type === 'error');
+      if (err) throw new Error('load-checkpoint answered error: ' + err.message);
+      await exportTrajectory(page, 'load-checkpoint');
+      await shot(page.locator('#w'), 'native-vs-browser');
+    } finally { await closePage(page); }
+
+    // 2. ?checkpoint=URL, a file beside the page.
+    page = await newPage();
+    try {
+      await page.context().route('**/__test/ckpt.safetensors', (r) => r.fulfill({ contentType: 'application/octet-stream', body: fs.readFileSync(ckpt) }));
+      await page.goto(`${URL0}__test/harness.html?q=${encodeURIComponent('?checkpoint=__test/ckpt.safetensors')}&hash=${encodeURIComponent('play=0')}`);
+      await waitMessage(page, (m) => m.type === 'ready', 60000, 'ready');
+      const frame = await labFrame(page);
+      await waitStatus(frame, (s) => s.params > 0, 30000, 'a status');
+      await sleep(1000);
+      await exportTrajectory(page, '?checkpoint=');
+    } finally { await closePage(page); }
+    return `${native.shape.join('×')} values identical (load-checkpoint and ?checkpoint=)`;
+  } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('malformed files give an error and leave training as it was', async () => {
+  await requirePage('lab.html');
+  const page = await newPage();
+  try {
+    await page.goto(`${URL0}__test/harness.html?hash=${encodeURIComponent('play=1&until=100000&seed=3')}`);
+    const frame = await labFrame(page);
+    await waitMessage(page, (m) => m.type === 'ready', 60000, 'ready');
+    const garbage = Buffer.from('this is not a series\x00\x01\x02\xff garbage '.repeat(20), 'latin1').toString('base64');
+    const notes = [];
+    for (const [type, name] of [['load-data', 'garbage.npy'], ['load-checkpoint', 'garbage.safetensors'], ['load-data', 'garbage.csv']]) {
+      const before = await waitStatus(frame, (s) => s.step > 0, 60000, 'training');
+      const from = (await messages(page)).length;
+      await page.evaluate(({ type, name, b }) => window.send({ source: 'rnnlab', type, name, bytes: window.unb64(b) }), { type, name, b: garbage });
+      const m = await waitMessage(page, (m) => m.type === 'error', 20000, `an error for ${type} ${name}`, from);
+      if (!m.message || m.message.length < 8) throw new Error(`${type}: error message too thin: ${JSON.stringify(m.message)}`);
+      if (!/npy|csv|safetensors|checkpoint|header|format|parse|magic|column|row|number|series|tensor/i.test(m.message)) throw new Error(`${type}: the error does not name the problem: ${m.message}`);
+      await sleep(500);
+      const after = await statusOf(frame);
+      for (const k of ['model', 'data', 'params', 'hash', 'until']) {
+        if (JSON.stringify(after[k]) !== JSON.stringify(before[k])) throw new Error(`${type}: status.${k} changed from ${JSON.stringify(before[k])} to ${JSON.stringify(after[k])}`);
+      }
+      if (!(after.step >= before.step)) throw new Error(`${type}: training went back from step ${before.step} to ${after.step}`);
+      if (!after.running) throw new Error(`${type}: training stopped`);
+      notes.push(`${type}: “${m.message}”`);
+    }
+    await shot(page.locator('#w'), 'malformed-file');
+    return notes.join('; ');
+  } finally { await closePage(page); }
+});
+
+test('a shared link reaches the same state in two fresh pages', async () => {
+  await requirePage('lab.html');
+  const hash = 'play=1&until=300&seed=7';
+  const end = [];
+  for (let i = 0; i < 2; i++) {
+    const page = await newPage();
+    try {
+      await page.goto(`${URL0}lab.html#${hash}`);
+      end.push(await waitStatus(page, (s) => s.step >= 300 && !s.running, 180000, `page ${i + 1}: step 300`));
+    } finally { await closePage(page); }
+  }
+  const [a, b] = end;
+  if (a.step !== 300 || b.step !== 300) throw new Error(`steps ${a.step} and ${b.step}, want 300`);
+  if (!isNum(a.loss) || !Object.is(a.loss, b.loss)) throw new Error(`losses differ: ${a.loss} and ${b.loss}`);
+  for (const k of ['dstsp', 'dh', 'pe', 'evalStep', 'params', 'hash']) {
+    if (a.evalStep === b.evalStep && JSON.stringify(a[k]) !== JSON.stringify(b[k])) throw new Error(`${k} differs: ${a[k]} and ${b[k]}`);
+  }
+  return `loss ${a.loss} in both`;
+});
+
+test('home page: the shell shows controls and drives the lab', async () => {
+  await requirePage('index.html');
+  const page = await newPage();
+  try {
+    await page.goto(URL0);
+    const iframe = page.locator('iframe').first();
+    await iframe.waitFor({ timeout: 60000 });
+    // The shell's controls, by their data-rnnlab names (site/shell).
+    const model = page.locator('[data-rnnlab=model], select[name=model], #model').first();
+    const seed = page.locator('[data-rnnlab=seed], input[name=seed], #seed').first();
+    await model.waitFor({ timeout: 60000 });
+    await seed.waitFor({ timeout: 10000 });
+    const text = await page.locator('body').innerText();
+    for (const w of ['step', 'loss']) if (!text.toLowerCase().includes(w)) throw new Error(`the shell does not show “${w}”`);
+    if (!/D.?stsp/i.test(text) || !/D.?H/.test(text)) throw new Error('the shell does not show D_stsp and D_H');
+    const hashOf = () => page.evaluate(() => { const f = document.querySelector('iframe'); try { return f.contentWindow.location.hash; } catch { return new URL(f.src, location.href).hash; } });
+    const h0 = await hashOf();
+    const other = (await model.evaluate((el) => el.tagName)) === 'SELECT' ? 'plrnn' : null;
+    if (other) await model.selectOption(other);
+    await poll(async () => /model=plrnn(&|$)/.test(await hashOf()), 15000, `the iframe hash to say model=plrnn (was ${h0})`);
+    await seed.fill('42');
+    await seed.press('Enter').catch(() => {});
+    await seed.dispatchEvent('change');
+    await poll(async () => /seed=42(&|$)/.test(await hashOf()), 15000, 'the iframe hash to say seed=42');
+    await page.screenshot({ path: path.join(OUT, 'home.png') });
+    return `hash ${await hashOf()}`;
+  } finally { await closePage(page); }
+});
+
+test('lesson page: at least three live widgets draw', async () => {
+  await requirePage('lesson.html');
+  const page = await newPage();
+  try {
+    await page.goto(URL0 + 'lesson.html');
+    const frames = page.locator('iframe');
+    await frames.first().waitFor({ timeout: 30000 });
+    const n = await frames.count();
+    if (n < 3) throw new Error(`${n} widgets, want ≥ 3`);
+    const notes = [];
+    for (let i = 0; i < n; i++) {
+      const el = await frames.nth(i).elementHandle();
+      await el.scrollIntoViewIfNeeded();
+      const frame = await el.contentFrame();
+      const st = await waitStatus(frame, (s) => s.step >= 30, 120000, `widget ${i + 1}: 30 steps`);
+      let ink = 0;
+      await poll(async () => (ink = await shot(frames.nth(i), `lesson-${i + 1}-${st.view}`)) > INK, 30000, `widget ${i + 1} (${st.view}) drawn`, 1000)
+        .catch((e) => { throw new Error(`${e.message} (ink ${(100 * ink).toFixed(2)}%)`); });
+      notes.push(`${st.view} ${(100 * ink).toFixed(0)}%`);
+    }
+    await page.screenshot({ path: path.join(OUT, 'lesson.png'), fullPage: true });
+    if (page.errors.length) throw new Error('page errors: ' + page.errors.join(' | '));
+    return notes.join(', ');
+  } finally { await closePage(page); }
+});
+
+// perf: first-visit brotli bytes and time to the first frame, per page.
+for (const name of ['lab.html', 'index.html', 'lesson.html', 'docs.html']) {
+  test(`perf: first visit of ${name}`, async () => {
+    await requirePage(name);
+    const page = await newPage();
+    try {
+      const urls = new Set(), wire = {};
+      page.on('response', (r) => {
+        const u = r.url().split('#')[0];
+        if (u.startsWith(URL0) && !u.includes('/__test/')) { urls.add(u); wire[u] = r.headers()['content-encoding'] || 'identity'; }
+      });
+      const t0 = Date.now();
+      await page.goto(URL0 + name + (name === 'lab.html' ? '#play=1&until=200' : ''));
+      let firstFrame = null;
+      if (name !== 'docs.html') {
+        // The first drawn frame of the page or its first widget.
+        firstFrame = await poll(async () => {
+          for (const f of page.frames()) {
+            const v = await f.evaluate(() => (window.rnnlab && typeof window.rnnlab.firstFrame === 'number') ? { ms: window.rnnlab.firstFrame, top: window === window.top, nav: performance.timeOrigin } : null).catch(() => null);
+            if (v) return v;
+          }
+          return null;
+        }, 90000, 'window.rnnlab.firstFrame', 100).catch(() => null);
+      }
+      await page.waitForLoadState('networkidle', { timeout: 60000 }).catch(() => {});
+      let total = 0;
+      const files = {};
+      for (const u of [...urls].sort()) {
+        const b = await brotliBytes(u);
+        files[u.slice(URL0.length) || '/'] = { br: b.bytes, served: b.encoding, chromium: wire[u] };
+        total += b.bytes;
+      }
+      const topOrigin = await page.evaluate(() => performance.timeOrigin);
+      const ff = firstFrame ? Math.round(firstFrame.ms + (firstFrame.nav - topOrigin)) : null;
+      perf.pages[name] = { brotliBytes: total, files, firstFrameMs: ff, wallMs: Date.now() - t0 };
+      return `${(total / 1024).toFixed(0)} KiB brotli in ${urls.size} files, first frame ${ff === null ? 'n/a' : ff + ' ms'}`;
+    } finally { await closePage(page); }
+  });
+}
+
+// ---- runner ----
+
+async function main() {
+  const given = opt('url', '');
+  if (given) URL0 = given.endsWith('/') ? given : given + '/';
+  else {
+    if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run make build first`);
+    server = await startServer(BIN, DIR ? ['--dir', DIR] : []);
+    URL0 = server.url;
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  perf.chromium = browser.version();
+  console.log(`site ${URL0}  chromium ${perf.chromium}`);
+  let passed = 0, failed = 0, skipped = 0;
+  for (const t of tests) {
+    if (ONLY && !ONLY.some((o) => t.name.includes(o))) continue;
+    const t0 = Date.now();
+    try {
+      const note = await t.fn();
+      passed++;
+      console.log(`PASS ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${note ? ': ' + note : ''}`);
+    } catch (e) {
+      if (e instanceof Skip) {
+        skipped++;
+        console.log(`SKIP ${t.name}: ${e.message}`);
+        if (STRICT) failed++;
+      } else {
+        failed++;
+        console.log(`FAIL ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s): ${e.message}`);
+      }
+    }
+  }
+  fs.writeFileSync(path.join(OUT, 'perf.json'), JSON.stringify(perf, null, 2) + '\n');
+  await browser.close();
+  if (server) await server.stop();
+  if (skipped) console.log(`${skipped} skipped${STRICT ? ' (counted as failed: --strict)' : ''}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch(async (e) => {
+  console.log(`FAIL setup: ${e.message}`);
+  if (browser) await browser.close().catch(() => {});
+  if (server) await server.stop();
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});
