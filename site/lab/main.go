@@ -1,0 +1,589 @@
+//go:build js
+
+// Command lab is the site's training widget (lab.wasm): an ebiten program
+// that builds a session from the URL hash, trains it a few milliseconds per
+// frame, draws the attractor, series, latent, raster, loss and analysis
+// views, and talks to its parent page through wasm/bridge as
+// docs/protocol.md describes.
+package main
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+	"github.com/rnnlab/rnnlab/site/view"
+	"github.com/rnnlab/rnnlab/wasm/bridge"
+	"github.com/rnnlab/rnnlab/wasm/session"
+)
+
+const (
+	trainBudget   = 8 * time.Millisecond   // training time per frame
+	statusEvery   = 200 * time.Millisecond // status at most 5 Hz
+	hashDebounce  = 400 * time.Millisecond // write the hash this long after the last view change
+	errorShownFor = 10 * time.Second
+)
+
+type game struct {
+	sess *session.Session
+
+	att  view.Attractor3D
+	ts   view.TimeSeries
+	lat  view.LatentUnit
+	ras  view.Raster
+	loss view.LossPlot
+	bt   view.Batch
+
+	playBtn, stepBtn, resetBtn view.Button
+
+	errMsg  string
+	errTime time.Time
+
+	// analysis, computed on demand in the analysis view
+	an      *session.Analysis
+	anErr   error
+	anStep  int
+	anCount int
+
+	// rates
+	frames, steps  int
+	rateT          time.Time
+	fps, stepsPerS float64
+
+	lastStatus     time.Time
+	lastStatusStep int
+	lastRunning    bool
+	lastEval       int
+
+	hashDirty   bool
+	hashChanged time.Time
+
+	in        view.Input
+	w, h      int
+	readySent bool
+	contentR  image.Rectangle
+	rects     map[string]image.Rectangle
+}
+
+func main() {
+	g := &game{rateT: time.Now(), lastEval: -1, anStep: -2, rects: map[string]image.Rectangle{}}
+	st, err := session.ParseHash(bridge.Hash(), session.Default())
+	if err != nil {
+		g.fail(err)
+		st = session.Default()
+	}
+	sess, err := session.New(st)
+	if err != nil {
+		g.fail(err)
+		if sess, err = session.New(session.Default()); err != nil {
+			panic(err)
+		}
+	}
+	g.setSession(sess)
+	bridge.Listen()
+	if u := bridge.Query("checkpoint"); u != "" {
+		bridge.Fetch(u)
+	}
+
+	ebiten.SetRunnableOnUnfocused(true)
+	ebiten.SetTPS(60)
+	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	ebiten.SetScreenClearedEveryFrame(true)
+	if err := ebiten.RunGame(g); err != nil {
+		panic(err)
+	}
+}
+
+// setSession installs a session and takes its view keys into the views.
+func (g *game) setSession(s *session.Session) {
+	g.sess = s
+	g.applyView(s.State())
+	g.an, g.anErr, g.anStep = nil, nil, -2
+	g.lastEval = -1
+	g.ras.Caption = "spikes: latent rates thresholded"
+}
+
+func (g *game) applyView(st session.State) {
+	g.att.Cam.Yaw, g.att.Cam.Pitch, g.att.Cam.Zoom = st.Yaw, st.Pitch, st.Zoom
+	g.att.Spin = st.Spin
+	g.lat.Unit = st.Unit
+}
+
+// fail reports an error to the parent and shows it in the canvas.
+func (g *game) fail(err error) {
+	g.errMsg, g.errTime = err.Error(), time.Now()
+	bridge.PostError(err.Error())
+}
+
+// viewChanged writes the views' keys into the session's state and schedules
+// the hash write.
+func (g *game) viewChanged() {
+	st := g.sess.State()
+	st.Yaw, st.Pitch, st.Zoom = round3(g.att.Cam.Yaw), round3(g.att.Cam.Pitch), round3(g.att.Cam.Zoom)
+	st.Spin = g.att.Spin
+	st.Unit = g.lat.Unit
+	g.sess.SetView(st)
+	g.hashDirty, g.hashChanged = true, time.Now()
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+func (g *game) Update() error {
+	g.drain()
+	g.in = view.ReadInput()
+	g.handleInput()
+
+	if n, err := g.sess.Train(trainBudget); err != nil {
+		g.sess.Pause()
+		g.fail(err)
+	} else {
+		g.steps += n
+	}
+
+	now := time.Now()
+	if dt := now.Sub(g.rateT); dt >= time.Second {
+		g.fps = float64(g.frames) / dt.Seconds()
+		g.stepsPerS = float64(g.steps) / dt.Seconds()
+		g.frames, g.steps, g.rateT = 0, 0, now
+	}
+	st := g.sess.Status()
+	evalNew := st.EvalStep != g.lastEval
+	changed := st.Step != g.lastStatusStep || st.Running != g.lastRunning
+	if evalNew || (changed || st.Running) && now.Sub(g.lastStatus) >= statusEvery {
+		g.postStatus(st)
+		g.lastStatus, g.lastStatusStep, g.lastRunning, g.lastEval = now, st.Step, st.Running, st.EvalStep
+	}
+	if g.hashDirty && now.Sub(g.hashChanged) >= hashDebounce {
+		bridge.SetHash(g.sess.State().Hash())
+		g.hashDirty = false
+	}
+	if g.errMsg != "" && now.Sub(g.errTime) > errorShownFor {
+		g.errMsg = ""
+	}
+	return nil
+}
+
+func (g *game) postStatus(st session.Status) {
+	sps := st.StepsPerSec
+	if !(sps > 0) {
+		sps = g.stepsPerS
+	}
+	var evalStep any
+	if st.EvalStep >= 0 {
+		evalStep = st.EvalStep
+	}
+	bridge.Post(bridge.Msg{
+		"type": "status", "view": g.sess.State().View, "step": st.Step, "until": st.Until,
+		"loss": st.Loss, "dstsp": st.Dstsp, "dh": st.DH, "pe": st.PE, "running": st.Running,
+		"stepsPerSec": round3(sps), "fps": round3(g.fps), "params": st.Params, "model": st.Model, "data": st.Data,
+		"hash": g.sess.State().Hash(), "evalStep": evalStep,
+	})
+}
+
+// drain applies the queued parent commands, between frames.
+func (g *game) drain() {
+	for {
+		c, ok := bridge.Poll()
+		if !ok {
+			return
+		}
+		if err := g.apply(c); err != nil {
+			g.fail(err)
+		}
+	}
+}
+
+func (g *game) apply(c bridge.Command) error {
+	switch c.Type {
+	case "command":
+		switch c.Cmd {
+		case "play":
+			g.sess.Play()
+		case "pause":
+			g.sess.Pause()
+		case "step":
+			return g.sess.StepOnce()
+		case "reset":
+			return g.sess.Reset()
+		default:
+			return fmt.Errorf("unknown command %q", c.Cmd)
+		}
+	case "state", "hash":
+		return g.setState(c.Hash)
+	case "load-checkpoint", "fetched":
+		if err := g.sess.LoadCheckpoint(c.Bytes); err != nil {
+			return fmt.Errorf("checkpoint %s: %v", c.Name, err)
+		}
+		g.hashDirty, g.hashChanged = true, time.Now()
+	case "fetch-error":
+		return fmt.Errorf("checkpoint: %s", c.Err)
+	case "load-data":
+		if err := g.sess.LoadData(c.Name, c.Bytes); err != nil {
+			return fmt.Errorf("data %s: %v", c.Name, err)
+		}
+		g.hashDirty, g.hashChanged = true, time.Now()
+	case "export":
+		return g.export(c.What, c.Deliver)
+	default:
+		return fmt.Errorf("unknown message type %q", c.Type)
+	}
+	return nil
+}
+
+func (g *game) setState(hash string) error {
+	st, err := session.ParseHash(hash, session.Default())
+	if err != nil {
+		return err
+	}
+	if g.sess.State().SameRun(st) {
+		g.sess.SetView(st)
+		g.applyView(st)
+	} else {
+		s, err := session.New(st)
+		if err != nil {
+			return err
+		}
+		g.setSession(s)
+	}
+	bridge.SetHash(g.sess.State().Hash())
+	g.postStatus(g.sess.Status())
+	return nil
+}
+
+func (g *game) export(what, deliver string) error {
+	st := g.sess.Status()
+	base := fmt.Sprintf("rnnlab-%s-%s-step%d", st.Model, st.Data, st.Step)
+	var (
+		b    []byte
+		err  error
+		name string
+	)
+	switch what {
+	case "checkpoint", "":
+		b, err = g.sess.ExportCheckpoint()
+		name = base + ".safetensors"
+	case "trajectory":
+		b, err = g.sess.ExportTrajectory()
+		name = base + ".npy"
+	default:
+		return fmt.Errorf("export: unknown what %q (checkpoint or trajectory)", what)
+	}
+	if err != nil {
+		return fmt.Errorf("export %s: %v", what, err)
+	}
+	switch deliver {
+	case "", "download":
+		bridge.Download(name, "application/octet-stream", b)
+	case "message":
+		bridge.PostFile(name, "application/octet-stream", b)
+	default:
+		return fmt.Errorf("export: unknown deliver %q (download or message)", deliver)
+	}
+	return nil
+}
+
+func (g *game) handleInput() {
+	in := g.in
+	switch {
+	case g.playBtn.Clicked(in) || inpututil.IsKeyJustPressed(ebiten.KeySpace):
+		if g.sess.Running() {
+			g.sess.Pause()
+		} else {
+			g.sess.Play()
+		}
+		return
+	case g.stepBtn.Clicked(in):
+		if err := g.sess.StepOnce(); err != nil {
+			g.fail(err)
+		}
+		return
+	case g.resetBtn.Clicked(in):
+		if err := g.sess.Reset(); err != nil {
+			g.fail(err)
+		}
+		return
+	}
+	if r, ok := g.rects["attractor"]; ok {
+		g.att.Update(r, in)
+		if g.att.UserChanged {
+			g.viewChanged()
+		}
+	}
+	if r, ok := g.rects["latent"]; ok {
+		g.lat.Update(r, in, g.sess.M())
+		if g.lat.UserChanged {
+			g.viewChanged()
+		}
+	}
+}
+
+func (g *game) Layout(ow, oh int) (int, int) {
+	s := ebiten.Monitor().DeviceScaleFactor()
+	if !(s > 0) {
+		s = 1
+	}
+	view.Scale = s
+	g.w, g.h = int(float64(ow)*s), int(float64(oh)*s)
+	return g.w, g.h
+}
+
+// layout places the bar, the buttons and the panels of the current view.
+func (g *game) layout() (bar image.Rectangle) {
+	U := func(v float64) int { return int(view.U(v)) }
+	m := U(6)
+	bh := int(view.LineHeight()) + U(10)
+	bar = image.Rect(m, m, g.w-m, m+bh)
+	x := bar.Min.X
+	place := func(b *view.Button, label string) {
+		w := view.ButtonWidth(label)
+		b.Label, b.Rect = label, image.Rect(x, bar.Min.Y, x+w, bar.Max.Y)
+		x += w + U(4)
+	}
+	label := "play"
+	if g.sess.Running() {
+		label = "pause"
+	}
+	place(&g.playBtn, label)
+	g.playBtn.Active = g.sess.Running()
+	place(&g.stepBtn, "step")
+	place(&g.resetBtn, "reset")
+
+	c := image.Rect(m, bar.Max.Y+m, g.w-m, g.h-m)
+	g.contentR = c
+	clear(g.rects)
+	v := g.sess.State().View
+	switch v {
+	case "dashboard", "":
+		lw := c.Dx() * 58 / 100
+		ah := c.Dy() * 66 / 100
+		g.rects["attractor"] = image.Rect(c.Min.X, c.Min.Y, c.Min.X+lw, c.Min.Y+ah)
+		g.rects["loss"] = image.Rect(c.Min.X, c.Min.Y+ah+m, c.Min.X+lw, c.Max.Y)
+		rx := c.Min.X + lw + m
+		sh := c.Dy() * 48 / 100
+		lh := (c.Dy() - sh - 2*m) / 2
+		g.rects["series"] = image.Rect(rx, c.Min.Y, c.Max.X, c.Min.Y+sh)
+		g.rects["latent"] = image.Rect(rx, c.Min.Y+sh+m, c.Max.X, c.Min.Y+sh+m+lh)
+		g.rects["raster"] = image.Rect(rx, c.Min.Y+sh+2*m+lh, c.Max.X, c.Max.Y)
+	case "analysis":
+		lw := c.Dx() * 60 / 100
+		g.rects["attractor"] = image.Rect(c.Min.X, c.Min.Y, c.Min.X+lw, c.Max.Y)
+		g.rects["analysis"] = image.Rect(c.Min.X+lw+m, c.Min.Y, c.Max.X, c.Max.Y)
+	default:
+		g.rects[v] = c
+	}
+	return bar
+}
+
+func (g *game) Draw(screen *ebiten.Image) {
+	g.frames++
+	screen.Fill(view.Background)
+	bar := g.layout()
+	s := g.sess
+	n, m := s.N(), s.M()
+	truth, gen, lat := s.Truth(), s.Generated(), s.Latent()
+	tT, tG, tL := rows(truth, n), rows(gen, n), rows(lat, m)
+
+	if g.sess.State().View == "analysis" {
+		g.updateAnalysis()
+	}
+	for name, r := range g.rects {
+		switch name {
+		case "attractor":
+			g.att.SetData(truth, tT, gen, tG, n, s.Version())
+			if g.an != nil {
+				g.att.SetPoints(g.an.Points, g.anCount)
+			}
+			g.att.Draw(screen, r, g.in)
+		case "series":
+			g.ts.Draw(screen, r, truth, tT, gen, tG, n)
+		case "latent":
+			g.lat.Draw(screen, r, g.in, lat, tL, m)
+		case "raster":
+			g.ras.Draw(screen, r, s.Spikes(), m)
+		case "loss":
+			g.loss.Draw(screen, r, s.Loss(), s.Evals())
+		case "analysis":
+			g.drawAnalysis(screen, r)
+		}
+	}
+	g.drawBar(screen, bar)
+	if g.errMsg != "" {
+		g.drawError(screen)
+	}
+	if !g.readySent {
+		g.readySent = true
+		bridge.Ready(s.State().View, s.State().Hash())
+		g.postStatus(s.Status())
+	}
+}
+
+func rows(x []float64, n int) int {
+	if n <= 0 {
+		return 0
+	}
+	return len(x) / n
+}
+
+func (g *game) drawBar(dst *ebiten.Image, bar image.Rectangle) {
+	st := g.sess.Status()
+	g.playBtn.Draw(dst, &g.bt, g.in)
+	g.stepBtn.Draw(dst, &g.bt, g.in)
+	g.resetBtn.Draw(dst, &g.bt, g.in)
+	x0 := g.resetBtn.Rect.Max.X + int(view.U(8))
+	right := fmt.Sprintf("%s · %s   %.0f fps  %.0f steps/s", st.Model, st.Data, g.fps, g.stepsPerS)
+	rw := int(view.TextWidth(right) + view.U(12))
+	pb := image.Rect(x0, bar.Min.Y, bar.Max.X-rw, bar.Max.Y)
+	if pb.Dx() < int(view.U(200)) {
+		pb.Max.X, right = bar.Max.X, ""
+	}
+	frac := 0.0
+	if st.Until > 0 {
+		frac = float64(st.Step) / float64(st.Until)
+	}
+	label := "step " + strconv.Itoa(st.Step) + " / " + strconv.Itoa(st.Until) + "   loss " + view.Fmt(st.Loss)
+	if st.EvalStep >= 0 {
+		label += "   D_stsp " + view.Fmt(st.Dstsp) + "   D_H " + view.Fmt(st.DH)
+	}
+	for len(label) > 0 && view.TextWidth(label)+view.U(12) > float64(pb.Dx()) {
+		label = label[:len(label)-1]
+	}
+	view.ProgressBar(dst, &g.bt, pb, frac, label)
+	if right != "" {
+		view.TextRight(dst, right, float64(bar.Max.X), float64(bar.Min.Y)+(float64(bar.Dy())-view.LineHeight())/2, view.DimColor)
+	}
+}
+
+func (g *game) drawError(dst *ebiten.Image) {
+	c := g.contentR
+	lines := wrap(g.errMsg, int((float64(c.Dx())-view.U(24))/view.TextWidth("x")))
+	h := float64(len(lines))*view.LineHeight() + view.U(12)
+	x, y := float64(c.Min.X)+view.U(8), float64(c.Max.Y)-h-view.U(8)
+	w := float64(c.Dx()) - view.U(16)
+	g.bt.Rect(x, y, w, h, view.Background)
+	g.bt.Frame(x, y, w, h, math.Max(1, view.U(1)), view.ErrorColor)
+	g.bt.Flush(dst)
+	for i, l := range lines {
+		view.Text(dst, l, x+view.U(8), y+view.U(6)+float64(i)*view.LineHeight(), view.ErrorColor)
+	}
+}
+
+// wrap breaks s into lines of at most n characters at spaces.
+func wrap(s string, n int) []string {
+	if n < 8 {
+		n = 8
+	}
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			for len(w) > n {
+				if line != "" {
+					out, line = append(out, line), ""
+				}
+				out, w = append(out, w[:n]), w[n:]
+			}
+			switch {
+			case line == "":
+				line = w
+			case len(line)+1+len(w) <= n:
+				line += " " + w
+			default:
+				out, line = append(out, line), w
+			}
+		}
+		out = append(out, line)
+	}
+	if len(out) > 4 {
+		out = append(out[:3], "...")
+	}
+	return out
+}
+
+// updateAnalysis recomputes the analysis after each new evaluation (and
+// once when the view opens).
+func (g *game) updateAnalysis() {
+	st := g.sess.Status()
+	if st.EvalStep == g.anStep {
+		return
+	}
+	g.anStep = st.EvalStep
+	g.an, g.anErr = g.sess.Analysis()
+	g.anCount++
+}
+
+func (g *game) drawAnalysis(dst *ebiten.Image, r image.Rectangle) {
+	in := view.Panel(dst, &g.bt, r, "analysis")
+	x, y := float64(in.Min.X), float64(in.Min.Y)
+	lh := view.LineHeight()
+	line := func(s string, c any) {
+		if y+lh > float64(in.Max.Y) {
+			return
+		}
+		col := view.TextColor
+		if c != nil {
+			col = view.DimColor
+		}
+		view.Text(dst, s, x, y, col)
+		y += lh
+	}
+	if g.anErr != nil {
+		for _, l := range wrap(g.anErr.Error(), int(float64(in.Dx())/view.TextWidth("x"))) {
+			view.Text(dst, l, x, y, view.ErrorColor)
+			y += lh
+		}
+		return
+	}
+	a := g.an
+	if a == nil {
+		line("no analysis yet", 1)
+		return
+	}
+	line("at step "+strconv.Itoa(a.Step), 1)
+	y += lh / 2
+	line("Lyapunov spectrum (per step)", 1)
+	line("  "+floats(a.Lyapunov), nil)
+	if a.LyapDt != nil {
+		line("per unit time", 1)
+		line("  "+floats(a.LyapDt), nil)
+	}
+	line("Kaplan-Yorke dimension  "+view.Fmt(a.KY), nil)
+	if !math.IsNaN(a.TrueL1) {
+		line("true system l1 (per unit time)  "+view.Fmt(a.TrueL1), nil)
+	}
+	y += lh / 2
+	line(strconv.Itoa(len(a.Points))+" fixed / cycle points", 1)
+	for _, p := range a.Points {
+		kind := "stable  "
+		if !p.Stable {
+			kind = "unstable"
+		}
+		per := "fixed point"
+		if p.Period > 1 {
+			per = strconv.Itoa(p.Period) + "-cycle"
+		}
+		line(fmt.Sprintf("  %-11s %s |l|max %s  at %s", per, kind, view.Fmt(p.Radius), floats(p.X)), nil)
+	}
+}
+
+func floats(v []float64) string {
+	var b strings.Builder
+	for i, x := range v {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		if i == 6 && len(v) > 7 {
+			b.WriteString("...")
+			break
+		}
+		b.WriteString(view.Fmt(x))
+	}
+	if len(v) == 0 {
+		return "-"
+	}
+	return b.String()
+}

@@ -1,0 +1,91 @@
+//go:build js
+
+package view
+
+import (
+	"image"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+)
+
+// Input is one frame's pointer state in screen pixels: mouse or the first
+// touch.
+type Input struct {
+	X, Y     int     // pointer position
+	Down     bool    // button or finger held
+	Pressed  bool    // went down this frame
+	Released bool    // went up this frame
+	WheelY   float64 // wheel delta (positive: away from the user)
+	Touch    bool    // the pointer is a finger
+}
+
+var touchIDs []ebiten.TouchID
+
+// ReadInput reads this frame's pointer state from ebiten.
+func ReadInput() Input {
+	var in Input
+	touchIDs = ebiten.AppendTouchIDs(touchIDs[:0])
+	if len(touchIDs) > 0 {
+		id := touchIDs[0]
+		in.X, in.Y = ebiten.TouchPosition(id)
+		in.Down, in.Touch = true, true
+		in.Pressed = inpututil.TouchPressDuration(id) == 1
+		return in
+	}
+	in.X, in.Y = ebiten.CursorPosition()
+	in.Down = ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft)
+	in.Pressed = inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft)
+	in.Released = inpututil.IsMouseButtonJustReleased(ebiten.MouseButtonLeft)
+	_, in.WheelY = ebiten.Wheel()
+	return in
+}
+
+// In reports whether the pointer is inside r.
+func (in Input) In(r image.Rectangle) bool { return image.Pt(in.X, in.Y).In(r) }
+
+// Clicked reports whether the pointer went down inside r this frame.
+func (in Input) Clicked(r image.Rectangle) bool { return in.Pressed && in.In(r) }
+
+// Button is a drawn, hit-tested push button.
+type Button struct {
+	Label  string
+	Rect   image.Rectangle
+	Active bool // drawn highlighted (e.g. "pause" while running)
+}
+
+// Clicked reports whether in pressed the button this frame.
+func (b *Button) Clicked(in Input) bool { return in.Clicked(b.Rect) }
+
+// Draw draws the button, highlighted while hovered.
+func (b *Button) Draw(dst *ebiten.Image, bt *Batch, in Input) {
+	r := b.Rect
+	x, y, w, h := float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy())
+	fill := PanelColor
+	if in.In(r) && !in.Touch {
+		fill = FrameColor
+	}
+	bt.Rect(x, y, w, h, fill)
+	c := AxisColor
+	if b.Active {
+		c = DataColor
+	}
+	bt.Frame(x, y, w, h, max(1, float64(int(U(1)))), c)
+	bt.Flush(dst)
+	TextCentre(dst, b.Label, x+w/2, y+(h-LineHeight())/2, TextColor)
+}
+
+// ButtonWidth is the width a button needs for label.
+func ButtonWidth(label string) int { return int(TextWidth(label) + U(16)) }
+
+// ProgressBar draws a horizontal bar filled to frac (0–1) with a label
+// inside it.
+func ProgressBar(dst *ebiten.Image, bt *Batch, r image.Rectangle, frac float64, label string) {
+	x, y, w, h := float64(r.Min.X), float64(r.Min.Y), float64(r.Dx()), float64(r.Dy())
+	frac = min(max(frac, 0), 1)
+	bt.Rect(x, y, w, h, PanelColor)
+	bt.Rect(x, y, w*frac, h, color32(DataColor, 0.35))
+	bt.Frame(x, y, w, h, max(1, float64(int(U(1)))), AxisColor)
+	bt.Flush(dst)
+	Text(dst, label, x+U(6), y+(h-LineHeight())/2, TextColor)
+}

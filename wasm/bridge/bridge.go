@@ -1,0 +1,267 @@
+//go:build js
+
+package bridge
+
+import (
+	"math"
+	"syscall/js"
+)
+
+// Source is the source field of every message of the protocol.
+const Source = "rnnlab"
+
+// Command is one message from the parent (or an internal event such as a
+// finished fetch), decoded from JavaScript.
+type Command struct {
+	Type    string // command, state, load-checkpoint, load-data, export; fetched, fetch-error, hash
+	Cmd     string // play, pause, step, reset (Type command)
+	Hash    string // Type state / hash
+	Name    string // file name (load-*, fetched)
+	Bytes   []byte // file contents (load-*, fetched)
+	What    string // checkpoint or trajectory (Type export)
+	Deliver string // download (default) or message (Type export)
+	Err     string // Type fetch-error
+}
+
+var queue = make(chan Command, 64)
+
+// Poll returns the next queued command without blocking.
+func Poll() (Command, bool) {
+	select {
+	case c := <-queue:
+		return c, true
+	default:
+		return Command{}, false
+	}
+}
+
+func enqueue(c Command) {
+	select {
+	case queue <- c:
+	default:
+		PostError("too many commands queued; " + c.Type + " dropped")
+	}
+}
+
+var (
+	global  = js.Global()
+	funcs   []js.Func
+	inFrame = global.Get("parent").Truthy() && !global.Get("parent").Equal(global)
+)
+
+// InFrame reports whether the page runs inside another page's iframe.
+func InFrame() bool { return inFrame }
+
+// Listen installs the message and hashchange listeners. Messages must come
+// from the page's own origin and, when they carry a source, from "rnnlab".
+func Listen() {
+	onMsg := js.FuncOf(func(this js.Value, args []js.Value) any {
+		ev := args[0]
+		if o := ev.Get("origin").String(); o != global.Get("location").Get("origin").String() {
+			return nil
+		}
+		d := ev.Get("data")
+		if d.Type() != js.TypeObject {
+			return nil
+		}
+		if s := d.Get("source"); !s.IsUndefined() && s.String() != Source {
+			return nil
+		}
+		c := Command{Type: str(d, "type"), Cmd: str(d, "cmd"), Hash: str(d, "hash"), Name: str(d, "name"),
+			What: str(d, "what"), Deliver: str(d, "deliver")}
+		if c.Type == "" {
+			return nil
+		}
+		if b := d.Get("bytes"); b.Truthy() {
+			c.Bytes = toBytes(b)
+		}
+		enqueue(c)
+		return nil
+	})
+	onHash := js.FuncOf(func(this js.Value, args []js.Value) any {
+		enqueue(Command{Type: "hash", Hash: Hash()})
+		return nil
+	})
+	funcs = append(funcs, onMsg, onHash)
+	global.Call("addEventListener", "message", onMsg)
+	global.Call("addEventListener", "hashchange", onHash)
+}
+
+func str(v js.Value, k string) string {
+	f := v.Get(k)
+	if f.Type() != js.TypeString {
+		return ""
+	}
+	return f.String()
+}
+
+// toBytes copies an ArrayBuffer, a typed array or a DataView into Go.
+func toBytes(v js.Value) []byte {
+	u8 := global.Get("Uint8Array")
+	var a js.Value
+	switch {
+	case v.InstanceOf(u8):
+		a = v
+	case v.InstanceOf(global.Get("ArrayBuffer")):
+		a = u8.New(v)
+	case v.Get("buffer").Truthy():
+		a = u8.New(v.Get("buffer"), v.Get("byteOffset"), v.Get("byteLength"))
+	default:
+		return nil
+	}
+	b := make([]byte, a.Get("length").Int())
+	js.CopyBytesToGo(b, a)
+	return b
+}
+
+func fromBytes(b []byte) js.Value {
+	a := global.Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(a, b)
+	return a
+}
+
+// Hash returns location.hash without its '#'.
+func Hash() string {
+	h := global.Get("location").Get("hash").String()
+	if len(h) > 0 && h[0] == '#' {
+		h = h[1:]
+	}
+	return h
+}
+
+// SetHash replaces the URL's hash (history.replaceState: no history entry,
+// no hashchange event).
+func SetHash(h string) {
+	if h == Hash() {
+		return
+	}
+	global.Get("history").Call("replaceState", nil, "", "#"+h)
+}
+
+// Query returns the query parameter key of the page's URL ("" if absent).
+func Query(key string) string {
+	p := global.Get("URLSearchParams").New(global.Get("location").Get("search"))
+	v := p.Call("get", key)
+	if v.IsNull() {
+		return ""
+	}
+	return v.String()
+}
+
+// Msg is a message to the parent; Post adds source.
+type Msg map[string]any
+
+// jsValue converts Go values for postMessage: NaN and ±Inf become null.
+func jsValue(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil
+		}
+	case []byte:
+		return fromBytes(x).Get("buffer")
+	case Msg:
+		o := global.Get("Object").New()
+		for k, e := range x {
+			o.Set(k, jsValue(e))
+		}
+		return o
+	}
+	return v
+}
+
+// Post sends m (with source "rnnlab") to the parent window, if any.
+func Post(m Msg) {
+	m["source"] = Source
+	v := jsValue(m).(js.Value)
+	if inFrame {
+		global.Get("parent").Call("postMessage", v, "*")
+	}
+	if m["type"] == "status" {
+		setStatus(v)
+	}
+}
+
+// setStatus keeps the last status object in window.rnnlab.status.
+func setStatus(v js.Value) {
+	r := global.Get("rnnlab")
+	if r.Type() != js.TypeObject {
+		r = global.Get("Object").New()
+		global.Set("rnnlab", r)
+	}
+	r.Set("status", v)
+}
+
+// PostError sends an error message to the parent.
+func PostError(msg string) { Post(Msg{"type": "error", "message": msg}) }
+
+// PostFile answers an export with deliver "message": the bytes travel as
+// an ArrayBuffer.
+func PostFile(name, mime string, b []byte) {
+	Post(Msg{"type": "file", "name": name, "mime": mime, "bytes": b})
+}
+
+// Download offers b as a file download (a Blob behind a temporary anchor).
+func Download(name, mime string, b []byte) {
+	arr := global.Get("Array").New(fromBytes(b))
+	opt := global.Get("Object").New()
+	opt.Set("type", mime)
+	blob := global.Get("Blob").New(arr, opt)
+	url := global.Get("URL").Call("createObjectURL", blob)
+	doc := global.Get("document")
+	a := doc.Call("createElement", "a")
+	a.Set("href", url)
+	a.Set("download", name)
+	a.Get("style").Set("display", "none")
+	doc.Get("body").Call("appendChild", a)
+	a.Call("click")
+	a.Call("remove")
+	var rel js.Func
+	rel = js.FuncOf(func(js.Value, []js.Value) any {
+		global.Get("URL").Call("revokeObjectURL", url)
+		rel.Release()
+		return nil
+	})
+	global.Call("setTimeout", rel, 1000)
+}
+
+// Fetch starts fetching url; the result arrives in the queue as a Command
+// of type "fetched" (Name = url, Bytes) or "fetch-error" (Err).
+func Fetch(url string) {
+	var onOK, onBuf, onErr js.Func
+	release := func() { onOK.Release(); onBuf.Release(); onErr.Release() }
+	onErr = js.FuncOf(func(this js.Value, args []js.Value) any {
+		msg := "fetch failed"
+		if len(args) > 0 {
+			msg = args[0].Call("toString").String()
+		}
+		enqueue(Command{Type: "fetch-error", Name: url, Err: url + ": " + msg})
+		release()
+		return nil
+	})
+	onBuf = js.FuncOf(func(this js.Value, args []js.Value) any {
+		enqueue(Command{Type: "fetched", Name: url, Bytes: toBytes(args[0])})
+		release()
+		return nil
+	})
+	onOK = js.FuncOf(func(this js.Value, args []js.Value) any {
+		r := args[0]
+		if !r.Get("ok").Bool() {
+			enqueue(Command{Type: "fetch-error", Name: url, Err: url + ": HTTP " + r.Get("status").Call("toString").String()})
+			release()
+			return nil
+		}
+		r.Call("arrayBuffer").Call("then", onBuf, onErr)
+		return nil
+	})
+	global.Call("fetch", url).Call("then", onOK, onErr)
+}
+
+// Ready tells the page the first frame is drawn: it removes the loader's
+// "loading" text (element #loading) and posts "ready".
+func Ready(view, hash string) {
+	if el := global.Get("document").Call("getElementById", "loading"); el.Truthy() {
+		el.Call("remove")
+	}
+	Post(Msg{"type": "ready", "view": view, "hash": hash})
+}
