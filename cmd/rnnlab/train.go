@@ -12,8 +12,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/rnnlab/rnnlab/kernel/rng"
-	"github.com/rnnlab/rnnlab/rules/bptt"
 	"github.com/rnnlab/rnnlab/rules/recipe"
 )
 
@@ -92,7 +90,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	} else if ck.ObsDim != series.N {
 		return errorf("the checkpoint was trained on %d-dimensional data, but the data now has %d dimensions", ck.ObsDim, series.N)
 	}
-	tr, err := bptt.New(md.Latent, md.Obs, train.X, cfg.Train.BPTT(), cfg.Train.Steps, rng.New(cfg.Train.Seed^0x5eed))
+	tr, err := recipe.NewTrainer(cfg, md, train)
 	if err != nil {
 		return errorf("%v", err)
 	}

@@ -134,3 +134,17 @@ func (p *Shallow) VJP(gx, gtheta, x, u, g []float64) {
 		}
 	}
 }
+
+// HiddenUnits is L, the width of the hidden layer.
+func (p *Shallow) HiddenUnits() int { return p.L }
+
+// HiddenRates sets dst (length L) to the hidden layer's activity at the
+// latent state z: relu(W₂z + h₂), or relu(W₂z + h₂) − relu(W₂z) when
+// clipped — the units' rates, which a raster view can show as spikes.
+func (p *Shallow) HiddenRates(dst, z []float64) {
+	if len(dst) != p.L || len(z) != p.m {
+		panic("plrnn: HiddenRates length mismatch")
+	}
+	p.hidden(z)
+	copy(dst, p.act)
+}

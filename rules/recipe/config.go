@@ -83,6 +83,7 @@ type EvalConfig struct {
 	Smoothing float64 `json:"smoothing"` // D_H spectral smoothing σ
 	Horizon   int     `json:"horizon"`   // PE(n)
 	MaxSteps  int     `json:"max_steps"` // longest generated series evaluated (default 100000)
+	PEPoints  int     `json:"pe_points"` // held-out start points of PE(n) (0: every point of the evaluated stretch)
 }
 
 // DefaultConfig is the default recipe: a clipped shallow PLRNN (M = 3

@@ -85,7 +85,11 @@ func Evaluate(md Model, test Series, ec EvalConfig) Metrics {
 		m.Note = err.Error()
 	}
 	if T > ec.Horizon+1 {
-		if m.PE, err = metric.PredictionError(test.X[:(T+1)*test.N], test.N, ec.Horizon, md.Predictor()); err != nil {
+		pe := T
+		if ec.PEPoints > 0 {
+			pe = min(T, ec.PEPoints+ec.Horizon)
+		}
+		if m.PE, err = metric.PredictionError(test.X[:(pe+1)*test.N], test.N, ec.Horizon, md.Predictor()); err != nil {
 			m.Diverged = m.Diverged || errors.Is(err, metric.ErrDiverged)
 		}
 	}

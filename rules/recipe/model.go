@@ -112,3 +112,11 @@ func FieldsOf(p models.Parametric) []models.Field {
 	}
 	return []models.Field{{Name: "theta", Shape: []int{len(p.Params())}}}
 }
+
+// NewTrainer is the BPTT trainer of a run: the config's training section
+// over the training series, with the window-sampling generator seeded from
+// train.seed. The command and the page both start runs here, so the same
+// config trains to the same bits in either.
+func NewTrainer(cfg Config, md Model, train Series) (*bptt.Trainer, error) {
+	return bptt.New(md.Latent, md.Obs, train.X, cfg.Train.BPTT(), cfg.Train.Steps, rng.New(cfg.Train.Seed^0x5eed))
+}

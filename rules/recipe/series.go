@@ -132,6 +132,7 @@ func parseCSV(b []byte) (*npy.Array, error) {
 	r := csv.NewReader(bytes.NewReader(b))
 	r.TrimLeadingSpace = true
 	r.Comment = '#'
+	r.FieldsPerRecord = -1
 	var data []float64
 	n, rows := 0, 0
 	for line := 1; ; line++ {

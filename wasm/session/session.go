@@ -1,18 +1,18 @@
-// Package session is the page's live training run, without any browser
-// code: the state a URL hash describes (State), the model, data and trainer
-// it builds, training under a time budget per frame, evaluation, export and
-// import of checkpoints and trajectories. The lab widget (site/lab) drives a
-// Session from ebiten's frame loop; tests drive it natively.
-//
-// STUB: the signatures are final; the bodies are being written.
 package session
 
 import (
+	"bytes"
+	_ "embed"
 	"errors"
+	"fmt"
 	"math"
 	"time"
 
-	"github.com/rnnlab/rnnlab/kernel/dataset"
+	"github.com/rnnlab/rnnlab/analysis/lyap"
+	"github.com/rnnlab/rnnlab/kernel/embed"
+	"github.com/rnnlab/rnnlab/kernel/npy"
+	"github.com/rnnlab/rnnlab/rules/bptt"
+	"github.com/rnnlab/rnnlab/rules/recipe"
 )
 
 // Status is what a widget reports to its parent (docs/protocol.md).
@@ -26,6 +26,8 @@ type Status struct {
 	StepsPerSec float64
 	Params      int
 	Model, Data string
+	Diverged    bool   // the last evaluation's trajectory diverged
+	Note        string // what the page should say about the run, if anything
 }
 
 // Eval is one evaluation of the free-running model against held-out data.
@@ -45,75 +47,515 @@ type Point struct {
 	Radius float64 // largest |eigenvalue| (or Floquet multiplier)
 }
 
-// Analysis is the dynamical report shown over the attractor.
+// Analysis is the dynamical report shown over the attractor: the model's
+// fixed points and cycles up to period 2 (recipe.Structures) and its
+// Lyapunov spectrum along its own orbit (analysis/lyap).
 type Analysis struct {
 	Step     int
 	Points   []Point
 	Lyapunov []float64 // spectrum of the model, per step
-	LyapDt   []float64 // per unit time (nil when the data has no Δt)
+	LyapDt   []float64 // per unit time of the data
 	KY       float64   // Kaplan–Yorke dimension
 	TrueL1   float64   // λ1 of the true system per unit time (NaN if unknown)
 }
 
-// Session is one live run.
-type Session struct {
-	st      State
-	running bool
-	step    int
-	loss    []float64
-	truth   []float64
-	gen     []float64
-	version int
+// Display lengths: the generated and true trajectories drawn and evaluated
+// (the eval horizon of State.Config), and the raster window.
+const (
+	rasterSteps = 1000
+	displayClip = 10 // generated values are drawn clipped to ±displayClip·max|data|
+)
+
+// The shipped ECG: 120 s of MIT-BIH record 100, lead MLII, at 90 Hz
+// (build/ecgexcerpt), delay-embedded in 3 dimensions with the delay at the
+// first minimum of the auto-mutual information.
+const (
+	ecgName = "mitbih100-mlii-embedded.npy"
+	ecgRate = 90.0
+)
+
+//go:embed ecg100.npy
+var ecgNPY []byte
+
+// ECGSeries returns the shipped ECG excerpt as a 3-d uniform delay
+// embedding (kernel/embed) and the delay chosen, in samples.
+func ECGSeries() (x []float64, tau int, err error) {
+	a, err := npy.Read(bytes.NewReader(ecgNPY))
+	if err != nil {
+		return nil, 0, fmt.Errorf("the shipped ECG is damaged: %v", err)
+	}
+	tau = embed.FirstMinimum(embed.AutoMutualInformation(a.Data, 60, 32))
+	if tau < 1 {
+		tau = 8
+	}
+	x, err = embed.Delay(a.Data, embed.Uniform(3, tau))
+	return x, tau, err
 }
 
-// New builds the run a state describes.
+// Session is one live run: the recipe a State describes, its series, model
+// and trainer, the loss history, the evaluations, and the trajectories the
+// views draw. It is not safe for concurrent use; the frame loop owns it.
+type Session struct {
+	st       State
+	cfg      recipe.Config
+	userName string
+	userData []byte
+
+	train, test recipe.Series
+	md          recipe.Model
+	tr          *bptt.Trainer
+	losses      []float64
+	evals       []Eval
+	running     bool
+	diverged    bool
+	note        string
+
+	truth, gen, lat []float64 // display: T×N, T×N, T×M
+	version         int
+	spikes          []Spike
+	spikeUnits      int
+	spikeNote       string
+	analysis        *Analysis
+	sps             float64
+}
+
+// New builds the run a state describes. The parameters are initialised and
+// a first (untrained) trajectory is generated; training starts if st.Play.
 func New(st State) (*Session, error) {
+	return build(st, "", nil)
+}
+
+func build(st State, userName string, userData []byte) (*Session, error) {
 	if err := st.Validate(); err != nil {
 		return nil, err
 	}
-	x := dataset.Lorenz63Data(2000, 0.01, 1)
-	s := &Session{st: st, truth: x, gen: append([]float64(nil), x...), running: st.Play}
+	if st.Data == "user" && userData == nil {
+		return nil, errors.New("data=user: drop a .npy or CSV file on the page first (or pick lorenz63, rossler or ecg)")
+	}
+	s := &Session{st: st, userName: userName, userData: userData}
+	s.cfg = st.Config(userName)
+	series, err := recipe.LoadSeries(s.cfg.Data, s.read)
+	if err != nil {
+		return nil, err
+	}
+	if s.cfg.Model.Observation == "identity" && s.cfg.Model.Latents < series.N {
+		s.note = fmt.Sprintf("latents raised from %d to the data's %d dimensions (the identity observation needs latents ≥ N)", s.cfg.Model.Latents, series.N)
+		s.cfg.Model.Latents, s.st.Latents = series.N, series.N
+	}
+	if err := s.cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s.train, s.test = recipe.Split(series, s.cfg.Data.TestFraction)
+	if s.test.Rows() < 50 || s.train.Rows() < s.cfg.Train.SeqLen+2 {
+		return nil, fmt.Errorf("%s has %d time points: too few for a window of %d steps and a held-out part", series.Name, series.Rows(), s.cfg.Train.SeqLen)
+	}
+	lo, hi := recipe.Bounds(s.train.X)
+	if s.md, err = recipe.Build(s.cfg.Model, series.N, lo, hi, s.cfg.Train.Seed, true); err != nil {
+		return nil, err
+	}
+	if s.tr, err = recipe.NewTrainer(s.cfg, s.md, s.train); err != nil {
+		return nil, err
+	}
+	s.running = st.Play
+	s.refresh()
 	return s, nil
 }
 
-func (s *Session) State() State                 { return s.st }
-func (s *Session) SetView(st State)             { s.st.setView(st) }
-func (s *Session) Running() bool                { return s.running }
-func (s *Session) Play()                        { s.running = true }
-func (s *Session) Pause()                       { s.running = false }
-func (s *Session) Reset() error                 { s.step = 0; s.loss = nil; return nil }
-func (s *Session) N() int                       { return 3 }
-func (s *Session) M() int                       { return 3 }
-func (s *Session) Truth() []float64             { return s.truth }
-func (s *Session) Generated() []float64         { return s.gen }
-func (s *Session) Latent() []float64            { return s.gen }
-func (s *Session) Version() int                 { return s.version }
-func (s *Session) Loss() []float64              { return s.loss }
-func (s *Session) Evals() []Eval                { return nil }
-func (s *Session) Analysis() (*Analysis, error) { return &Analysis{TrueL1: math.NaN()}, nil }
+// read is the session's recipe.ReadFunc: the shipped ECG and the user's
+// dropped file are the only files a page has.
+func (s *Session) read(name string) ([]byte, error) {
+	switch {
+	case name == ecgName:
+		x, _, err := ECGSeries()
+		if err != nil {
+			return nil, err
+		}
+		var b bytes.Buffer
+		err = npy.Write(&b, &npy.Array{Shape: []int{len(x) / 3, 3}, Data: x}, "<f8")
+		return b.Bytes(), err
+	case s.userData != nil && name == s.userName:
+		return s.userData, nil
+	}
+	return nil, fmt.Errorf("the run needs the data file %s, which this page does not have: drop it on the page first", name)
+}
 
-// Train runs whole gradient steps until budget has passed or the state's
-// Until is reached; it returns the number of steps taken.
+// State is the state of the run and view.
+func (s *Session) State() State { return s.st }
+
+// SetView changes only the view keys of the state.
+func (s *Session) SetView(st State) { s.st.setView(st) }
+
+// SetState moves to a new state: the view keys change in place; any other
+// change starts a new run (with the same user data). On error nothing
+// changes.
+func (s *Session) SetState(st State) error {
+	if st.SameRun(s.st) {
+		if err := st.Validate(); err != nil {
+			return err
+		}
+		s.st.setView(st)
+		if st.Play != s.st.Play {
+			s.st.Play = st.Play
+			s.running = st.Play && s.tr.Steps() < s.cfg.Train.Steps
+		}
+		return nil
+	}
+	n, err := build(st, s.userName, s.userData)
+	if err != nil {
+		return err
+	}
+	*s = *n
+	return nil
+}
+
+// Running reports whether Train advances.
+func (s *Session) Running() bool { return s.running }
+
+// Play lets Train advance (until the run's last step).
+func (s *Session) Play() { s.running = s.tr.Steps() < s.cfg.Train.Steps }
+
+// Pause stops Train from advancing.
+func (s *Session) Pause() { s.running = false }
+
+// Reset starts the run again from its initial parameters.
+func (s *Session) Reset() error {
+	n, err := build(s.st, s.userName, s.userData)
+	if err != nil {
+		return err
+	}
+	n.running = false
+	*s = *n
+	return nil
+}
+
+// N is the observed dimension; M the latent dimension.
+func (s *Session) N() int { return s.train.N }
+
+// M is the latent dimension.
+func (s *Session) M() int {
+	_, m := s.md.Obs.Dims()
+	return m
+}
+
+// Truth is the held-out true trajectory drawn and evaluated against (T×N).
+func (s *Session) Truth() []float64 { return s.truth }
+
+// Generated is the model's free-running trajectory from the first held-out
+// point (T×N), clipped for drawing; it is recomputed at every evaluation.
+func (s *Session) Generated() []float64 { return s.gen }
+
+// Latent is the latent trajectory behind Generated (T×M).
+func (s *Session) Latent() []float64 { return s.lat }
+
+// Version changes whenever Generated, Latent, Spikes and Analysis do.
+func (s *Session) Version() int { return s.version }
+
+// Loss is the training loss at every step so far.
+func (s *Session) Loss() []float64 { return s.losses }
+
+// Evals are the evaluations so far.
+func (s *Session) Evals() []Eval { return s.evals }
+
+// Train runs whole gradient steps until budget has passed or the run's last
+// step is reached, and returns the number of steps taken. Steps, never wall
+// time, decide what is computed, so a run is the same on every machine; the
+// budget decides only how many steps fit into one frame. A step that fails
+// (a NaN blow-up) pauses the run, keeps the parameters from before it and
+// returns an error saying what to change.
 func (s *Session) Train(budget time.Duration) (int, error) {
 	if !s.running {
 		return 0, nil
 	}
-	s.step++
-	s.loss = append(s.loss, 1/float64(s.step))
-	return 1, nil
+	start := time.Now()
+	n := 0
+	for s.tr.Steps() < s.cfg.Train.Steps {
+		if err := s.step(); err != nil {
+			s.running = false
+			return n, err
+		}
+		n++
+		if time.Since(start) >= budget {
+			break
+		}
+	}
+	if el := time.Since(start).Seconds(); el > 0 && n > 0 {
+		r := float64(n) / el
+		if s.sps == 0 {
+			s.sps = r
+		} else {
+			s.sps = 0.9*s.sps + 0.1*r
+		}
+	}
+	if s.tr.Steps() >= s.cfg.Train.Steps {
+		s.running = false
+	}
+	return n, nil
 }
 
-// StepOnce takes one gradient step whether running or not.
-func (s *Session) StepOnce() error { s.step++; return nil }
+// StepOnce takes one gradient step whether running or not (not past the
+// run's last step).
+func (s *Session) StepOnce() error {
+	if s.tr.Steps() >= s.cfg.Train.Steps {
+		return nil
+	}
+	return s.step()
+}
 
+func (s *Session) step() error {
+	loss, err := s.tr.Step()
+	if err != nil {
+		return fmt.Errorf("training failed at step %d: %v; the parameters of step %d are kept: lower lr (now %g) or seq, or reset", s.tr.Steps()+1, err, s.tr.Steps(), s.cfg.Train.LR)
+	}
+	s.losses = append(s.losses, loss)
+	k := s.tr.Steps()
+	if (s.cfg.Train.EvalEvery > 0 && k%s.cfg.Train.EvalEvery == 0) || k == s.cfg.Train.Steps {
+		s.evaluate()
+	}
+	return nil
+}
+
+// evaluate scores the free-running model on the held-out data (recipe.
+// Evaluate) and refreshes what is drawn.
+func (s *Session) evaluate() {
+	m := recipe.Evaluate(s.md, s.test, s.cfg.Eval)
+	s.evals = append(s.evals, Eval{Step: s.tr.Steps(), Dstsp: m.Dstsp, DH: m.DH, PE: m.PE})
+	s.diverged = m.Diverged
+	s.refresh()
+}
+
+// refresh regenerates the drawn trajectories, the raster and drops the
+// cached analysis.
+func (s *Session) refresh() {
+	n := s.test.N
+	T := min(s.test.Rows()-1, s.cfg.Eval.MaxSteps)
+	s.truth = s.test.X[n : (T+1)*n]
+	gen, lat := s.md.Generate(s.test.X[:n], T, true)
+	bound := 0.0
+	for _, v := range s.truth {
+		bound = math.Max(bound, math.Abs(v))
+	}
+	bound *= displayClip
+	for i, v := range gen {
+		switch {
+		case math.IsNaN(v):
+			gen[i] = 0
+		case v > bound:
+			gen[i] = bound
+		case v < -bound:
+			gen[i] = -bound
+		}
+	}
+	s.gen, s.lat = gen, lat
+	s.spikes, s.spikeUnits, s.spikeNote = s.rasterOf(lat)
+	s.analysis = nil
+	s.version++
+}
+
+// Status is the run's current status.
 func (s *Session) Status() Status {
-	return Status{Step: s.step, Until: s.st.Until, Loss: math.NaN(), Dstsp: math.NaN(), DH: math.NaN(), PE: math.NaN(), EvalStep: -1, Running: s.running, Model: s.st.Model, Data: s.st.Data}
+	st := Status{Step: s.tr.Steps(), Until: s.cfg.Train.Steps, Loss: math.NaN(), Dstsp: math.NaN(), DH: math.NaN(), PE: math.NaN(),
+		EvalStep: -1, Running: s.running, StepsPerSec: s.sps, Params: len(s.md.Latent.Params()) + len(s.md.Obs.Params()),
+		Model: s.cfg.Model.Kind, Data: s.train.Name, Diverged: s.diverged, Note: s.note}
+	if len(s.losses) > 0 {
+		st.Loss = s.losses[len(s.losses)-1]
+	}
+	if len(s.evals) > 0 {
+		e := s.evals[len(s.evals)-1]
+		st.Dstsp, st.DH, st.PE, st.EvalStep = e.Dstsp, e.DH, e.PE, e.Step
+	}
+	return st
 }
 
-// Spikes thresholds the latent trajectory of the generated run into events.
-func (s *Session) Spikes() []Spike { return nil }
+// Analysis is the fixed points, cycles and Lyapunov spectrum of the current
+// model, computed on first use after each refresh.
+func (s *Session) Analysis() (*Analysis, error) {
+	if s.analysis != nil {
+		return s.analysis, nil
+	}
+	n, m := s.md.Obs.Dims()
+	a := &Analysis{Step: s.tr.Steps(), TrueL1: trueL1(s.cfg.Data.Source)}
+	for _, c := range recipe.Structures(s.md, s.test.X[:n], 2) {
+		for _, x := range c.Observed {
+			a.Points = append(a.Points, Point{X: x, Period: c.Period, Stable: c.Stable, Radius: c.MaxModulus()})
+		}
+	}
+	z0 := make([]float64, m)
+	s.md.Obs.Invert(z0, s.test.X[:n])
+	l, err := lyap.Spectrum(s.md.Latent, z0, 5000, &lyap.Settings{Transient: 500})
+	if err != nil {
+		return nil, fmt.Errorf("the model's orbit diverged while computing its Lyapunov spectrum: %v", err)
+	}
+	a.Lyapunov, a.KY = l, lyap.KaplanYorke(l)
+	if dt := s.cfg.Data.Dt; dt > 0 {
+		for _, v := range l {
+			a.LyapDt = append(a.LyapDt, v/dt)
+		}
+	}
+	s.analysis = a
+	return a, nil
+}
 
-func (s *Session) LoadCheckpoint(b []byte) error        { return errors.New("not yet") }
-func (s *Session) LoadData(name string, b []byte) error { return errors.New("not yet") }
-func (s *Session) ExportCheckpoint() ([]byte, error)    { return nil, errors.New("not yet") }
-func (s *Session) ExportTrajectory() ([]byte, error)    { return nil, errors.New("not yet") }
+// trueL1 is the largest Lyapunov exponent of the system behind generated
+// data, per unit time: Lorenz-63 (σ=10, ρ=28, β=8/3) 0.9056 and Rössler
+// (a=b=0.2, c=5.7) 0.0714 (Sprott, Chaos and Time-Series Analysis, 2003,
+// Table A.1).
+func trueL1(source string) float64 {
+	switch source {
+	case "lorenz63":
+		return 0.9056
+	case "rossler":
+		return 0.0714
+	}
+	return math.NaN()
+}
+
+// Spikes are the raster's events over the first rasterSteps generated
+// steps; SpikeUnits the number of rows and SpikeSource what they are.
+func (s *Session) Spikes() []Spike { return s.spikes }
+
+// SpikeUnits is the number of units in the raster.
+func (s *Session) SpikeUnits() int { return s.spikeUnits }
+
+// SpikeSource says where the raster's spikes come from, for its caption.
+func (s *Session) SpikeSource() string { return s.spikeNote }
+
+// hiddenLayer is a model whose hidden units have rates (the shallow PLRNN).
+type hiddenLayer interface {
+	HiddenUnits() int
+	HiddenRates(dst, z []float64)
+}
+
+// rasterOf turns rates along the latent trajectory into spikes, for the
+// raster until a spiking model drives it: the hidden units' rates of a
+// shallow PLRNN, or else the latent units, each standardised over the
+// window, rectified above its mean (the threshold), and encoded by a
+// deterministic integrate-and-fire counter v ← v + r/2 that spikes and
+// resets by 1 whenever v ≥ 1 — so spike density follows the rate.
+func (s *Session) rasterOf(lat []float64) ([]Spike, int, string) {
+	m := s.M()
+	T := min(rasterSteps, len(lat)/m)
+	var rates []float64
+	units := m
+	note := fmt.Sprintf("spikes from thresholded rates of the %d latent units (no spiking model yet)", m)
+	if h, ok := s.md.Latent.(hiddenLayer); ok {
+		units = h.HiddenUnits()
+		rates = make([]float64, T*units)
+		for t := 0; t < T; t++ {
+			h.HiddenRates(rates[t*units:(t+1)*units], lat[t*m:(t+1)*m])
+		}
+		note = fmt.Sprintf("spikes from thresholded rates of the %d hidden units (no spiking model yet)", units)
+	} else {
+		rates = lat[:T*m]
+	}
+	var out []Spike
+	for i := 0; i < units; i++ {
+		var mean, sq float64
+		for t := 0; t < T; t++ {
+			mean += rates[t*units+i]
+		}
+		mean /= float64(T)
+		for t := 0; t < T; t++ {
+			d := rates[t*units+i] - mean
+			sq += d * d
+		}
+		sd := math.Sqrt(sq / float64(T))
+		if sd == 0 || math.IsNaN(sd) {
+			continue
+		}
+		v := 0.0
+		for t := 0; t < T; t++ {
+			r := (rates[t*units+i] - mean) / sd
+			if r <= 0 {
+				continue
+			}
+			if v += r / 2; v >= 1 {
+				out = append(out, Spike{Unit: i, T: t})
+				v--
+			}
+		}
+	}
+	return out, units, note
+}
+
+// LoadCheckpoint replaces the run by a checkpoint written by `rnnlab train`
+// (or exported by the page): its config, parameters and training position,
+// so training can continue where it stopped. The data must be generated or
+// already on the page. On error nothing changes.
+func (s *Session) LoadCheckpoint(b []byte) error {
+	ck, md, err := recipe.DecodeCheckpoint(b)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %v", err)
+	}
+	n := &Session{userName: s.userName, userData: s.userData, cfg: ck.Config, md: md}
+	series, err := recipe.LoadSeries(n.cfg.Data, n.read)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %v", err)
+	}
+	if series.N != ck.ObsDim {
+		return fmt.Errorf("checkpoint: it was trained on %d-dimensional data, but %s has %d dimensions", ck.ObsDim, series.Name, series.N)
+	}
+	n.train, n.test = recipe.Split(series, n.cfg.Data.TestFraction)
+	if n.tr, err = recipe.NewTrainer(n.cfg, md, n.train); err != nil {
+		return fmt.Errorf("checkpoint: %v", err)
+	}
+	if err := ck.Resume(n.tr); err != nil {
+		return fmt.Errorf("checkpoint: %v", err)
+	}
+	n.losses = append([]float64(nil), ck.Loss...)
+	n.st = stateOf(n.cfg, s.st)
+	n.note = fmt.Sprintf("checkpoint loaded: %s at step %d", n.cfg.Model.Kind, ck.Step)
+	n.refresh()
+	*s = *n
+	return nil
+}
+
+// LoadData starts a new run on a user's series (.npy, .npz or CSV, T×N,
+// z-scored), keeping the other run keys. On error nothing changes.
+func (s *Session) LoadData(name string, b []byte) error {
+	if _, err := recipe.ParseSeries(name, b, ""); err != nil {
+		return err
+	}
+	st := s.st
+	st.Data = "user"
+	n, err := build(st, name, b)
+	if err != nil {
+		return err
+	}
+	*s = *n
+	return nil
+}
+
+// ExportCheckpoint writes the run in the checkpoint format of `rnnlab
+// train` (docs/checkpoint.md), so `rnnlab eval`, `generate`, `analyze` and
+// `train --resume` take it.
+func (s *Session) ExportCheckpoint() ([]byte, error) {
+	c, err := recipe.Snapshot(s.cfg, s.train.N, s.md, s.tr, s.losses, recipe.Selection{Step: -1})
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := c.Encode(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// ExportTrajectory generates steps steps (100 000 when steps ≤ 0, as
+// `rnnlab generate` does) from the first held-out point and writes them as
+// a float64 .npy of shape (steps, N): the same numbers `rnnlab generate
+// --checkpoint` writes for the same parameters.
+func (s *Session) ExportTrajectory(steps int) ([]byte, error) {
+	if steps <= 0 {
+		steps = 100000
+	}
+	if steps > 10_000_000 {
+		return nil, fmt.Errorf("%d steps is too long a trajectory for a page (at most 10 000 000)", steps)
+	}
+	n := s.test.N
+	gen, _ := s.md.Generate(s.test.X[:n], steps, false)
+	var b bytes.Buffer
+	if err := npy.Write(&b, &npy.Array{Shape: []int{steps, n}, Data: gen}, "<f8"); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,350 @@
+package session
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rnnlab/rnnlab/build/golden"
+	"github.com/rnnlab/rnnlab/kernel/npy"
+	"github.com/rnnlab/rnnlab/rules/recipe"
+)
+
+// small is a run that trains in well under a second.
+func small(until int) State {
+	st := Default()
+	st.Hidden, st.SeqLen, st.Batch, st.Until, st.Play = 20, 30, 4, until, true
+	return st
+}
+
+func trainAll(t *testing.T, s *Session, budget time.Duration) {
+	t.Helper()
+	for guard := 0; s.Running(); guard++ {
+		if _, err := s.Train(budget); err != nil {
+			t.Fatal(err)
+		}
+		if guard > 1e7 {
+			t.Fatal("Train never finished")
+		}
+	}
+}
+
+func TestHashRoundTrip(t *testing.T) {
+	st := Default()
+	got, err := ParseHash(st.Hash(), Default())
+	if err != nil || got != st {
+		t.Fatalf("default state: %v, %+v", err, got)
+	}
+	st2 := st
+	st2.Model, st2.Latents, st2.Seed, st2.LR, st2.Data, st2.View, st2.Yaw, st2.Spin = "dendplrnn", 7, 12345678901234, 3.5e-4, "rossler", "raster", -1.25, false
+	got, err = ParseHash("#"+st2.Hash(), Default())
+	if err != nil || got != st2 {
+		t.Fatalf("round trip: %v\n got %+v\nwant %+v", err, got, st2)
+	}
+	// A partial hash keeps the base's other keys.
+	got, err = ParseHash("seed=7&until=300", Default())
+	if err != nil || got.Seed != 7 || got.Until != 300 || got.Model != st.Model {
+		t.Fatalf("partial hash: %v %+v", err, got)
+	}
+}
+
+func TestHashErrors(t *testing.T) {
+	base := Default()
+	for _, c := range []struct{ hash, want string }{
+		{"colour=red", `unknown key "colour"`},
+		{"latents=three", `latents="three"`},
+		{"latents=0", "latents=0 is impossible"},
+		{"model=lstm", "model=lstm is impossible"},
+		{"lr=NaN", "lr=NaN is impossible"},
+		{"lr=-1", "lr=-1 is impossible"},
+		{"play=maybe", "want 0 or 1"},
+		{"view=cube", "view=cube is impossible"},
+		{"seed=-4", `seed="-4"`},
+		{"a=%zz", "malformed"},
+	} {
+		got, err := ParseHash(c.hash, base)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want one mentioning %q", c.hash, err, c.want)
+		}
+		if got != base {
+			t.Errorf("%q: the base state was not kept", c.hash)
+		}
+	}
+}
+
+func TestTrainingLearns(t *testing.T) {
+	s, err := New(small(600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v0 := s.Version()
+	trainAll(t, s, 5*time.Millisecond)
+	st := s.Status()
+	if st.Step != 600 || st.Running {
+		t.Fatalf("status after the run: %+v", st)
+	}
+	l := s.Loss()
+	first, last := mean(l[:50]), mean(l[len(l)-50:])
+	if !(last < 0.5*first) {
+		t.Errorf("loss did not fall: first 50 steps %.4g, last 50 %.4g", first, last)
+	}
+	if len(s.Evals()) != 3 || st.EvalStep != 600 || math.IsNaN(st.Dstsp) || math.IsNaN(st.DH) {
+		t.Errorf("evaluations: %+v, status %+v", s.Evals(), st)
+	}
+	if s.Version() == v0 || len(s.Generated()) != len(s.Truth()) || len(s.Latent()) != len(s.Truth())/s.N()*s.M() {
+		t.Errorf("trajectories not refreshed: version %d → %d, lengths %d %d %d", v0, s.Version(), len(s.Generated()), len(s.Truth()), len(s.Latent()))
+	}
+	if len(s.Spikes()) == 0 || s.SpikeUnits() != 20 || !strings.Contains(s.SpikeSource(), "hidden units") {
+		t.Errorf("raster: %d spikes over %d units (%s)", len(s.Spikes()), s.SpikeUnits(), s.SpikeSource())
+	}
+}
+
+func mean(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+// TestBudgetDoesNotChangeResults: steps, never time, decide the run.
+func TestBudgetDoesNotChangeResults(t *testing.T) {
+	a, _ := New(small(300))
+	b, _ := New(small(300))
+	trainAll(t, a, time.Nanosecond)
+	trainAll(t, b, time.Second)
+	if !slices.Equal(a.md.Latent.Params(), b.md.Latent.Params()) || !slices.Equal(a.Loss(), b.Loss()) {
+		t.Fatal("different budgets gave different runs")
+	}
+}
+
+// TestSameAsNative: the page's run is the recipe's run, step for step, as
+// `rnnlab train` makes it from the equivalent config.
+func TestSameAsNative(t *testing.T) {
+	st := small(200)
+	s, _ := New(st)
+	trainAll(t, s, time.Second)
+
+	cfg := st.Config("")
+	series, err := recipe.LoadSeries(cfg.Data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, _ := recipe.Split(series, cfg.Data.TestFraction)
+	lo, hi := recipe.Bounds(train.X)
+	md, err := recipe.Build(cfg.Model, 3, lo, hi, cfg.Train.Seed, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := recipe.NewTrainer(cfg, md, train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tr.Steps() < 200 {
+		if _, err := tr.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(md.Latent.Params(), s.md.Latent.Params()) {
+		t.Fatal("the page's run differs from the recipe's")
+	}
+}
+
+// TestGoldenSession pins the default page run's parameters after 150 steps
+// and its first evaluation, bit for bit; `make test` runs it natively and
+// under js/wasm, so a shared link reproduces the same run in any browser.
+func TestGoldenSession(t *testing.T) {
+	st := Default()
+	st.Until = 250
+	s, err := New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainAll(t, s, time.Second)
+	e := s.Evals()[0]
+	got := fmt.Sprintf("params %016x loss %.17g\neval step %d dstsp %.17g dh %.17g pe %.17g\n",
+		golden.HashBits(s.md.Latent.Params()), s.Status().Loss, e.Step, e.Dstsp, e.DH, e.PE)
+	golden.Check(t, "testdata/golden_session.txt", got)
+}
+
+// TestCheckpointContinues: export at step 150, load into a fresh page,
+// train on to 300: the same parameters as a run straight to 300.
+func TestCheckpointContinues(t *testing.T) {
+	straight, _ := New(small(300))
+	trainAll(t, straight, time.Second)
+
+	a, _ := New(small(300))
+	for a.Status().Step < 150 {
+		if err := a.StepOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ck, err := a.ExportCheckpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := New(Default())
+	if err := b.LoadCheckpoint(ck); err != nil {
+		t.Fatal(err)
+	}
+	if b.Status().Step != 150 || b.State().Hidden != 20 || b.Running() {
+		t.Fatalf("loaded status %+v, state %+v", b.Status(), b.State())
+	}
+	a.refresh()
+	if !slices.Equal(b.Generated(), a.Generated()) {
+		t.Fatal("the loaded model generates another trajectory")
+	}
+	b.Play()
+	trainAll(t, b, time.Second)
+	if !slices.Equal(b.md.Latent.Params(), straight.md.Latent.Params()) {
+		t.Fatal("training on from the checkpoint differs from training straight through")
+	}
+}
+
+func TestExportTrajectory(t *testing.T) {
+	s, _ := New(small(10))
+	b, err := s.ExportTrajectory(500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := npy.Read(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := s.md.Generate(s.test.X[:3], 500, false)
+	if !slices.Equal(a.Shape, []int{500, 3}) || !slices.Equal(a.Data, want) {
+		t.Fatalf("exported trajectory: shape %v, equal %v", a.Shape, slices.Equal(a.Data, want))
+	}
+}
+
+func TestBadInputKeepsState(t *testing.T) {
+	s, _ := New(small(100))
+	for i := 0; i < 20; i++ {
+		s.StepOnce()
+	}
+	before := slices.Clone(s.md.Latent.Params())
+	for _, c := range []struct {
+		name string
+		do   func() error
+		want string
+	}{
+		{"garbage checkpoint", func() error { return s.LoadCheckpoint([]byte("garbage")) }, "not a valid safetensors file"},
+		{"garbage npy", func() error { return s.LoadData("x.npy", []byte("not numpy")) }, "x.npy"},
+		{"ragged CSV", func() error { return s.LoadData("x.csv", []byte("1,2\n3\n")) }, "line 2 has 1 columns"},
+		{"NaN CSV", func() error { return s.LoadData("x.csv", []byte("1,2\nnan,3\n")) }, "non-finite"},
+		{"short CSV", func() error { return s.LoadData("x.csv", []byte("1,2\n3,4\n5,6\n")) }, "too few"},
+		{"bad type", func() error { return s.LoadData("x.mat", []byte("MATLAB")) }, "unknown file type"},
+		{"bad state", func() error { st := s.State(); st.Latents = -2; return s.SetState(st) }, "latents=-2"},
+	} {
+		err := c.do()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.want)
+		}
+	}
+	if s.Status().Step != 20 || !slices.Equal(before, s.md.Latent.Params()) || s.State().Data != "lorenz63" {
+		t.Fatal("a rejected input changed the run")
+	}
+}
+
+func TestUserCSV(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x,y\n")
+	for i := 0; i < 400; i++ {
+		fmt.Fprintf(&b, "%g,%g\n", math.Sin(float64(i)/5), math.Cos(float64(i)/5))
+	}
+	s, _ := New(small(50))
+	if err := s.LoadData("circle.csv", []byte(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	if s.N() != 2 || s.State().Data != "user" || !s.Running() {
+		t.Fatalf("N %d, state %+v", s.N(), s.State())
+	}
+	// Changing a run key keeps the user's data.
+	st := s.State()
+	st.Seed = 9
+	if err := s.SetState(st); err != nil || s.N() != 2 {
+		t.Fatalf("SetState on user data: %v, N %d", err, s.N())
+	}
+}
+
+func TestViewChangeKeepsRun(t *testing.T) {
+	s, _ := New(small(100))
+	for i := 0; i < 10; i++ {
+		s.StepOnce()
+	}
+	st := s.State()
+	st.View, st.Yaw, st.Zoom = "raster", 2, 3
+	if err := s.SetState(st); err != nil || s.Status().Step != 10 || s.State().View != "raster" {
+		t.Fatalf("view change: %v, step %d, view %s", err, s.Status().Step, s.State().View)
+	}
+	st.Seed = 2
+	if err := s.SetState(st); err != nil || s.Status().Step != 0 {
+		t.Fatalf("run change: %v, step %d", err, s.Status().Step)
+	}
+}
+
+func TestECGAndAnalysis(t *testing.T) {
+	x, tau, err := ECGSeries()
+	if err != nil || tau < 2 || tau > 30 || len(x)%3 != 0 {
+		t.Fatalf("ECG embedding: %v, τ=%d, %d values", err, tau, len(x))
+	}
+	st := small(20)
+	st.Data = "ecg"
+	s, err := New(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.N() != 3 {
+		t.Fatalf("ECG N = %d", s.N())
+	}
+	a, err := s.Analysis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Lyapunov) != 3 || !math.IsNaN(a.TrueL1) {
+		t.Fatalf("analysis %+v", a)
+	}
+	l, _ := New(small(20))
+	al, err := l.Analysis()
+	if err != nil || al.TrueL1 != 0.9056 || len(al.LyapDt) != 3 {
+		t.Fatalf("Lorenz analysis %+v, %v", al, err)
+	}
+}
+
+// TestDefaultRunReconstructs: the home page's default run, as a visitor
+// starts it, ends with a free-running model close to the Lorenz attractor.
+func TestDefaultRunReconstructs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains the default page run (seconds)")
+	}
+	s, err := New(Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainAll(t, s, time.Second)
+	st := s.Status()
+	t.Logf("default run: %+v", st)
+	if st.Dstsp > 1 || st.DH > 0.15 {
+		t.Errorf("D_stsp %.3f, D_H %.3f after the default run; want ≤ 1 and ≤ 0.15 (seed 1 reaches 0.34 and 0.03)", st.Dstsp, st.DH)
+	}
+}
+
+func BenchmarkPageTraining(b *testing.B) {
+	st := Default()
+	st.Until = 1 << 30
+	s, err := New(st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+}
