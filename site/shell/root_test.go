@@ -1,0 +1,208 @@
+package main
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	vjs "github.com/vugu/vugu/js"
+
+	"github.com/rnnlab/rnnlab/wasm/session"
+)
+
+// fakeHost records what the shell asks of the browser.
+type fakeHost struct {
+	posts    []map[string]any
+	hash     string
+	controls map[string]string
+	ready    bool
+	copied   string
+}
+
+func (h *fakeHost) post(m map[string]any)              { h.posts = append(h.posts, m) }
+func (h *fakeHost) setHash(s string)                   { h.hash = s }
+func (h *fakeHost) pageURL(s string) string            { return "http://x/index.html#" + s }
+func (h *fakeHost) copyText(t string, done func(bool)) { h.copied = t; done(true) }
+func (h *fakeHost) readFile(f vjs.Value, done func(string, vjs.Value, error)) {
+	done("series.npy", vjs.Value{}, nil)
+}
+func (h *fakeHost) download(string, string, vjs.Value) {}
+func (h *fakeHost) setControls(v map[string]string)    { h.controls = v }
+func (h *fakeHost) mounted()                           { h.ready = true }
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newTest(t *testing.T, hash string) (*Root, *fakeHost, *clock) {
+	t.Helper()
+	h := &fakeHost{}
+	ck := &clock{time.Unix(1000, 0)}
+	return newRoot(h, hash, ck.now), h, ck
+}
+
+func mustParse(t *testing.T, hash string, base session.State) session.State {
+	t.Helper()
+	st, err := session.ParseHash(hash, base)
+	if err != nil {
+		t.Fatalf("ParseHash(%q): %v", hash, err)
+	}
+	return st
+}
+
+func TestHomeDefaultIsPausedAndRoundTrips(t *testing.T) {
+	c, h, _ := newTest(t, "")
+	if c.st.Play {
+		t.Fatal("home page plays by default")
+	}
+	// the widget, whose default is to play, reads the same paused state
+	if got := mustParse(t, h.hash, session.Default()); got != c.st {
+		t.Fatalf("widget reads %+v from %q, want %+v", got, h.hash, c.st)
+	}
+	c.AfterRender(true)
+	if !h.ready || h.controls["model"] != c.st.Model {
+		t.Fatalf("first render: ready %v controls %v", h.ready, h.controls)
+	}
+}
+
+func TestPageHashRestoresState(t *testing.T) {
+	c, h, _ := newTest(t, "#model=plrnn&latents=5&view=attractor")
+	if c.st.Model != "plrnn" || c.st.Latents != 5 || c.st.View != "attractor" || c.message != "" {
+		t.Fatalf("state %+v message %q", c.st, c.message)
+	}
+	// the copied link restores exactly the same state
+	c.CopyLink()
+	i := strings.IndexByte(h.copied, '#')
+	c2, _, _ := newTest(t, h.copied[i:])
+	if c2.st != c.st {
+		t.Fatalf("link %q restores %+v, want %+v", h.copied, c2.st, c.st)
+	}
+	if c.Link() != h.copied || c.Note() == "" {
+		t.Fatalf("link field %q note %q", c.Link(), c.Note())
+	}
+}
+
+func TestBadPageHashShowsErrorKeepsDefault(t *testing.T) {
+	c, _, _ := newTest(t, "#nonsense=1")
+	if c.message == "" || c.st != homeDefault() {
+		t.Fatalf("message %q state %+v", c.message, c.st)
+	}
+}
+
+func TestControlSendsStateOrRefuses(t *testing.T) {
+	c, h, _ := newTest(t, "")
+	c.OnLab(LabMsg{Type: "ready", Status: Status{Hash: hashOf(c.st)}})
+	if len(h.posts) != 0 {
+		t.Fatalf("ready with the same state posted %v", h.posts)
+	}
+	c.OnControl("latents", "7")
+	if c.st.Latents != 7 || len(h.posts) != 1 || h.posts[0]["type"] != "state" {
+		t.Fatalf("latents: state %+v posts %v", c.st, h.posts)
+	}
+	if got := mustParse(t, h.posts[0]["hash"].(string), session.Default()); got != c.st {
+		t.Fatalf("sent %+v, want %+v", got, c.st)
+	}
+	if mustParse(t, h.hash, homeDefault()) != c.st {
+		t.Fatal("page hash not updated")
+	}
+	prev := c.st
+	c.OnControl("latents", "-3")
+	if c.message == "" || c.st != prev || len(h.posts) != 1 || !c.sync {
+		t.Fatalf("bad value: message %q state %+v posts %d", c.message, c.st, len(h.posts))
+	}
+	c.OnControl("data", "user")
+	if c.message == "" || c.st != prev {
+		t.Fatal("data=user without a file accepted")
+	}
+}
+
+func TestCommandsQueueUntilReady(t *testing.T) {
+	c, h, _ := newTest(t, "")
+	c.Command("play")
+	c.OnControl("seed", "3")
+	if len(h.posts) != 0 {
+		t.Fatalf("posted before ready: %v", h.posts)
+	}
+	// the widget started on the old hash: ready brings it in line
+	c.OnLab(LabMsg{Type: "ready", Status: Status{Hash: hashOf(homeDefault())}})
+	if len(h.posts) != 2 || h.posts[0]["type"] != "state" || h.posts[1]["cmd"] != "play" {
+		t.Fatalf("after ready: %v", h.posts)
+	}
+}
+
+func TestStatusHistoryAndAdoption(t *testing.T) {
+	c, h, ck := newTest(t, "")
+	c.OnLab(LabMsg{Type: "ready", Status: Status{Hash: hashOf(c.st)}})
+	nan := math.NaN()
+	for i := 1; i <= 5; i++ {
+		c.OnLab(LabMsg{Type: "status", Status: Status{Step: 100 * i, Until: 4000, Loss: 1 / float64(i),
+			Dstsp: nan, DH: nan, EvalStep: -1, Hash: hashOf(c.st)}})
+	}
+	c.OnLab(LabMsg{Type: "status", Status: Status{Step: 500, Until: 4000, Loss: 0.2, Dstsp: 3, DH: 0.2, EvalStep: 500, Hash: hashOf(c.st)}})
+	if len(c.loss) != 5 || len(c.evals) != 1 || c.LossPath() == "" || len(c.MetricDots(true)) != 1 {
+		t.Fatalf("history: %d losses %d evals", len(c.loss), len(c.evals))
+	}
+	if c.StatusStep() != "500 / 4000" || c.StatusDstsp() != "3" {
+		t.Fatalf("status %q %q", c.StatusStep(), c.StatusDstsp())
+	}
+	// a view change made inside the widget reaches the page's hash
+	v := c.st
+	v.View = "attractor"
+	c.OnLab(LabMsg{Type: "status", Status: Status{Step: 600, Loss: 0.1, EvalStep: 500, Hash: hashOf(v)}})
+	if c.st.View != "attractor" || mustParse(t, h.hash, homeDefault()).View != "attractor" {
+		t.Fatalf("view not adopted: %+v", c.st)
+	}
+	// a state we sent is not undone by an older report
+	c.OnControl("seed", "9")
+	c.OnLab(LabMsg{Type: "status", Status: Status{Step: 700, Loss: 0.1, Hash: hashOf(v)}})
+	if c.st.Seed != 9 {
+		t.Fatal("stale status reverted the seed")
+	}
+	if len(c.loss) != 0 {
+		t.Fatal("history kept across a new run")
+	}
+	// the widget refuses it: the page shows its kept state again
+	c.OnLab(LabMsg{Type: "error", Message: "seed: no"})
+	if c.st.Seed == 9 || c.message != "seed: no" {
+		t.Fatalf("after error: seed %d message %q", c.st.Seed, c.message)
+	}
+	// a reset run (step going back) clears the plots
+	c.OnLab(LabMsg{Type: "status", Status: Status{Step: 50, Loss: 1, Hash: c.labHash}})
+	if len(c.loss) != 1 {
+		t.Fatalf("after reset %d points", len(c.loss))
+	}
+	_ = ck
+}
+
+func TestLoadDataMarksUser(t *testing.T) {
+	c, h, _ := newTest(t, "")
+	c.OnLab(LabMsg{Type: "ready", Status: Status{Hash: hashOf(c.st)}})
+	c.OnFile(vjs.Value{}, false)
+	if c.st.Data != "user" || c.UserData() != "series.npy" || h.posts[len(h.posts)-1]["type"] != "load-data" {
+		t.Fatalf("state %+v posts %v", c.st, h.posts)
+	}
+	c.OnControl("seed", "4")
+	if c.st.Data != "user" || c.st.Seed != 4 {
+		t.Fatalf("after seed: %+v %q", c.st, c.message)
+	}
+}
+
+func TestThinKeepsEnds(t *testing.T) {
+	var p []lossPoint
+	for i := 1; i <= maxHistory+1; i++ {
+		p = append(p, lossPoint{i, 1})
+	}
+	q := thin(p)
+	if q[0].Step != 1 || q[len(q)-1].Step != maxHistory+1 || len(q) > maxHistory/2+2 {
+		t.Fatalf("thin: %d points, %v..%v", len(q), q[0], q[len(q)-1])
+	}
+}
+
+func TestNiceCeil(t *testing.T) {
+	for _, c := range []struct{ x, want float64 }{{0.3, 0.5}, {1, 1}, {7, 10}, {12, 20}, {0.011, 0.02}} {
+		if got := niceCeil(c.x); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("niceCeil(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+}
