@@ -105,7 +105,7 @@ func (g *game) setSession(s *session.Session) {
 	g.applyView(s.State())
 	g.an, g.anErr, g.anStep = nil, nil, -2
 	g.lastEval = -1
-	g.ras.Caption = "spikes: latent rates thresholded"
+	g.ras.Caption = s.SpikeSource()
 }
 
 func (g *game) applyView(st session.State) {
@@ -228,7 +228,7 @@ func (g *game) apply(c bridge.Command) error {
 		}
 		g.hashDirty, g.hashChanged = true, time.Now()
 	case "export":
-		return g.export(c.What, c.Deliver)
+		return g.export(c.What, c.Deliver, c.Steps)
 	default:
 		return fmt.Errorf("unknown message type %q", c.Type)
 	}
@@ -240,22 +240,21 @@ func (g *game) setState(hash string) error {
 	if err != nil {
 		return err
 	}
-	if g.sess.State().SameRun(st) {
-		g.sess.SetView(st)
-		g.applyView(st)
+	same := g.sess.State().SameRun(st)
+	if err := g.sess.SetState(st); err != nil {
+		return err
+	}
+	if same {
+		g.applyView(g.sess.State())
 	} else {
-		s, err := session.New(st)
-		if err != nil {
-			return err
-		}
-		g.setSession(s)
+		g.setSession(g.sess)
 	}
 	bridge.SetHash(g.sess.State().Hash())
 	g.postStatus(g.sess.Status())
 	return nil
 }
 
-func (g *game) export(what, deliver string) error {
+func (g *game) export(what, deliver string, steps int) error {
 	st := g.sess.Status()
 	base := fmt.Sprintf("rnnlab-%s-%s-step%d", st.Model, st.Data, st.Step)
 	var (
@@ -268,7 +267,7 @@ func (g *game) export(what, deliver string) error {
 		b, err = g.sess.ExportCheckpoint()
 		name = base + ".safetensors"
 	case "trajectory":
-		b, err = g.sess.ExportTrajectory()
+		b, err = g.sess.ExportTrajectory(steps)
 		name = base + ".npy"
 	default:
 		return fmt.Errorf("export: unknown what %q (checkpoint or trajectory)", what)
@@ -404,7 +403,8 @@ func (g *game) Draw(screen *ebiten.Image) {
 		case "latent":
 			g.lat.Draw(screen, r, g.in, lat, tL, m)
 		case "raster":
-			g.ras.Draw(screen, r, s.Spikes(), m)
+			g.ras.Caption = s.SpikeSource()
+			g.ras.Draw(screen, r, s.Spikes(), s.SpikeUnits())
 		case "loss":
 			g.loss.Draw(screen, r, s.Loss(), s.Evals())
 		case "analysis":
@@ -412,6 +412,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 		}
 	}
 	g.drawBar(screen, bar)
+	g.drawNote(screen)
 	if g.errMsg != "" {
 		g.drawError(screen)
 	}
@@ -435,11 +436,18 @@ func (g *game) drawBar(dst *ebiten.Image, bar image.Rectangle) {
 	g.stepBtn.Draw(dst, &g.bt, g.in)
 	g.resetBtn.Draw(dst, &g.bt, g.in)
 	x0 := g.resetBtn.Rect.Max.X + int(view.U(8))
-	right := fmt.Sprintf("%s · %s   %.0f fps  %.0f steps/s", st.Model, st.Data, g.fps, g.stepsPerS)
-	rw := int(view.TextWidth(right) + view.U(12))
-	pb := image.Rect(x0, bar.Min.Y, bar.Max.X-rw, bar.Max.Y)
-	if pb.Dx() < int(view.U(200)) {
-		pb.Max.X, right = bar.Max.X, ""
+	pb := image.Rect(x0, bar.Min.Y, bar.Max.X, bar.Max.Y)
+	right := ""
+	for _, r := range []string{
+		fmt.Sprintf("%s   %.0f fps  %.0f steps/s", st.Model, g.fps, g.stepsPerS),
+		fmt.Sprintf("%.0f fps  %.0f steps/s", g.fps, g.stepsPerS),
+		fmt.Sprintf("%.0f fps", g.fps),
+	} {
+		rw := int(view.TextWidth(r) + view.U(16))
+		if bar.Max.X-rw-x0 >= int(view.U(260)) {
+			right, pb.Max.X = r, bar.Max.X-rw
+			break
+		}
 	}
 	frac := 0.0
 	if st.Until > 0 {
@@ -454,7 +462,33 @@ func (g *game) drawBar(dst *ebiten.Image, bar image.Rectangle) {
 	}
 	view.ProgressBar(dst, &g.bt, pb, frac, label)
 	if right != "" {
-		view.TextRight(dst, right, float64(bar.Max.X), float64(bar.Min.Y)+(float64(bar.Dy())-view.LineHeight())/2, view.DimColor)
+		view.TextRight(dst, right, float64(bar.Max.X)-view.U(4), float64(bar.Min.Y)+(float64(bar.Dy())-view.LineHeight())/2, view.DimColor)
+	}
+}
+
+// drawNote writes the session's note (and divergence) at the bottom of the
+// attractor panel, or of the content area.
+func (g *game) drawNote(dst *ebiten.Image) {
+	st := g.sess.Status()
+	note, c := st.Note, view.AccentColor
+	if st.Diverged {
+		note, c = "the generated trajectory diverged", view.ErrorColor
+		if st.Note != "" {
+			note += ": " + st.Note
+		}
+	}
+	if note == "" {
+		return
+	}
+	r, ok := g.rects["attractor"]
+	if !ok {
+		r = g.contentR
+	}
+	lines := wrap(note, int((float64(r.Dx())-view.U(20))/view.TextWidth("x")))
+	y := float64(r.Max.Y) - view.U(6) - float64(len(lines)+1)*view.LineHeight()
+	for _, l := range lines {
+		view.Text(dst, l, float64(r.Min.X)+view.U(6), y, c)
+		y += view.LineHeight()
 	}
 }
 

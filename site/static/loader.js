@@ -6,11 +6,11 @@
   "use strict";
   window.rnnlabModules = window.rnnlabModules || {};
 
-  function parentModule(url) {
+  function parentModule(url, abs) {
     if (window.parent === window) return null;
     try {
       var m = window.parent.rnnlabModules;
-      return (m && m[url]) || null;
+      return (m && (m[abs] || m[url])) || null;
     } catch (e) {
       return null; // another origin: no access
     }
@@ -18,7 +18,7 @@
 
   function compile(url) {
     var abs = new URL(url, location.href).href;
-    var p = parentModule(abs) || window.rnnlabModules[abs];
+    var p = parentModule(url, abs) || window.rnnlabModules[abs] || window.rnnlabModules[url];
     if (!p) {
       p = WebAssembly.compileStreaming
         ? WebAssembly.compileStreaming(fetch(abs)).catch(function () {
@@ -27,7 +27,7 @@
           })
         : fetch(abs).then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile);
     }
-    window.rnnlabModules[abs] = p;
+    window.rnnlabModules[abs] = window.rnnlabModules[url] = p;
     return p;
   }
 

@@ -193,11 +193,10 @@ func (a *Attractor3D) drawLayer(img *ebiten.Image, moving bool) {
 		}
 	}
 	// three axes from the corner (−1,−1,−1)
-	for k, bit := range []int{1, 2, 4} {
+	for _, bit := range []int{1, 2, 4} {
 		b.Seg(c[0][0], c[0][1], c[bit][0], c[bit][1], lw*1.5, AxisColor)
-		_ = k
 	}
-	b.Flush(img)
+	b.FlushAA(img)
 	for k, bit := range []int{1, 2, 4} {
 		label := [3]string{"x1", "x2", "x3"}[k]
 		if a.n == 1 {
@@ -215,7 +214,7 @@ func (a *Attractor3D) drawLayer(img *ebiten.Image, moving bool) {
 	w := math.Max(1, U(1.1))
 	a.trajectory(&pj, a.truth, a.nTruth, maxSeg, w, DataColor)
 	a.trajectory(&pj, a.gen, a.nGen, maxSeg, w, ModelColor)
-	b.Flush(img)
+	b.FlushAA(img)
 
 	// fixed / cycle points
 	for _, p := range a.Points {

@@ -134,6 +134,21 @@ func Fmt(v float64) string {
 	return strconv.FormatFloat(v, 'g', 3, 64)
 }
 
+// FmtTick formats an axis tick: powers of ten as 0.01…1000 or 1e-5, other
+// values as Fmt does.
+func FmtTick(v float64) string {
+	if v > 0 {
+		if e := math.Log10(v); math.Abs(e-math.Round(e)) < 1e-9 {
+			k := int(math.Round(e))
+			if k >= -2 && k <= 3 {
+				return strconv.FormatFloat(v, 'f', max(-k, 0), 64)
+			}
+			return "1e" + strconv.Itoa(k)
+		}
+	}
+	return Fmt(v)
+}
+
 // Batch collects coloured triangles (line segments, rectangles, discs) and
 // draws them with one DrawTriangles32 call. Its slices are reused, so a
 // steady-state frame allocates nothing.
@@ -240,18 +255,25 @@ func (b *Batch) Ring(cx, cy, rad, w float64, c color.Color) {
 	}
 }
 
-// Draw draws the batch onto dst (antialiased) and keeps it.
-func (b *Batch) Draw(dst *ebiten.Image) {
+// Draw draws the batch onto dst and keeps it; antialias costs an extra
+// offscreen pass, so it is used for curves only.
+func (b *Batch) Draw(dst *ebiten.Image, antialias bool) {
 	if len(b.is) == 0 {
 		return
 	}
-	op := &ebiten.DrawTrianglesOptions{AntiAlias: true}
+	op := &ebiten.DrawTrianglesOptions{AntiAlias: antialias}
 	dst.DrawTriangles32(b.vs, b.is, whiteImage(), op)
 }
 
-// Flush draws the batch onto dst and empties it.
+// Flush draws the batch onto dst without antialiasing and empties it.
 func (b *Batch) Flush(dst *ebiten.Image) {
-	b.Draw(dst)
+	b.Draw(dst, false)
+	b.Reset()
+}
+
+// FlushAA draws the batch onto dst antialiased and empties it.
+func (b *Batch) FlushAA(dst *ebiten.Image) {
+	b.Draw(dst, true)
 	b.Reset()
 }
 

@@ -5,6 +5,7 @@ package view
 import (
 	"image"
 	"math"
+	"strconv"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/rnnlab/rnnlab/site/view/geom"
@@ -23,34 +24,27 @@ func (l *LossPlot) Draw(dst *ebiten.Image, r image.Rectangle, loss []float64, ev
 	b := &l.batch
 	in := Panel(dst, b, r, "loss (log)")
 	// legend in the title row
+	names := [3]string{"loss", "D_stsp", "D_H"}
 	lx := float64(in.Max.X)
-	for _, it := range []struct {
-		s string
-		c any
-	}{{"D_H", nil}, {"D_stsp", nil}, {"loss", nil}} {
-		lx -= TextWidth(it.s) + U(18)
+	for _, s := range names {
+		lx -= U(14) + TextWidth(s) + U(4)
 	}
 	ly := float64(r.Min.Y) + U(3)
+	mid := ly + LineHeight()/2
 	x := lx
-	for i, s := range []string{"loss", "D_stsp", "D_H"} {
-		c := [3]any{TextColor, DataColor, AccentColor}[i]
-		_ = c
+	for i, s := range names {
 		switch i {
 		case 0:
-			b.Seg(x, ly+LineHeight()/2, x+U(10), ly+LineHeight()/2, U(2), TextColor)
+			b.Seg(x, mid, x+U(10), mid, U(2), TextColor)
 		case 1:
-			b.Disc(x+U(5), ly+LineHeight()/2, U(3), DataColor)
+			b.Disc(x+U(5), mid, U(3), DataColor)
 		case 2:
-			b.Rect(x+U(2), ly+LineHeight()/2-U(3), U(6), U(6), AccentColor)
+			b.Rect(x+U(2), mid-U(3), U(6), U(6), AccentColor)
 		}
-		x += U(14) + TextWidth(s) + U(4)
-	}
-	b.Flush(dst)
-	x = lx
-	for _, s := range []string{"loss", "D_stsp", "D_H"} {
 		Text(dst, s, x+U(14), ly, DimColor)
 		x += U(14) + TextWidth(s) + U(4)
 	}
+	b.Flush(dst)
 
 	labW := int(TextWidth("1e-03") + U(4))
 	pr := image.Rect(in.Min.X+labW, in.Min.Y, in.Max.X-labW, in.Max.Y-int(LineHeight()))
@@ -132,15 +126,15 @@ func (l *LossPlot) Draw(dst *ebiten.Image, r image.Rectangle, loss []float64, ev
 			b.Rect(sx-U(3), y-U(3), U(6), U(6), AccentColor)
 		}
 	}
-	b.Flush(dst)
+	b.FlushAA(dst)
 	for _, t := range l.ticks {
 		y := geom.Lin(math.Log10(t), llo, lhi, fy0, fy1)
-		TextRight(dst, Fmt(t), float64(pr.Min.X)-U(3), y-LineHeight()/2, DimColor)
+		TextRight(dst, FmtTick(t), float64(pr.Min.X)-U(3), y-LineHeight()/2, DimColor)
 	}
 	if len(evals) > 0 {
 		Text(dst, Fmt(emax), float64(pr.Max.X)+U(3), float64(pr.Min.Y), DataColor)
 		Text(dst, "0", float64(pr.Max.X)+U(3), float64(pr.Max.Y)-LineHeight(), DataColor)
 	}
 	Text(dst, "0", float64(pr.Min.X), float64(pr.Max.Y), DimColor)
-	TextRight(dst, "step "+Fmt(float64(steps-1)), float64(pr.Max.X), float64(pr.Max.Y), DimColor)
+	TextRight(dst, "step "+strconv.Itoa(steps-1), float64(pr.Max.X), float64(pr.Max.Y), DimColor)
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/rnnlab/rnnlab/site/view/geom"
 )
 
-// plotLines draws columns of series into the rectangle r: x is time (rows
-// t0..t1), the y range [lo, hi]; each series is clamped to a margin around
+// plotLine draws column d of a T×N series into the rectangle r: x is time (rows
+// t0..t1), the y range [lo, hi]; the series is clamped to a margin around
 // the range and decimated to about two points per pixel.
 func plotLine(b *Batch, r image.Rectangle, x []float64, N, d, t0, t1 int, lo, hi float64, w float64, c color.RGBA) {
 	if t1-t0 < 2 {
@@ -41,8 +41,8 @@ func plotLine(b *Batch, r image.Rectangle, x []float64, N, d, t0, t1 int, lo, hi
 	}
 }
 
-// yAxis draws a zero line and the range labels of a small panel.
-func yAxis(dst *ebiten.Image, b *Batch, r image.Rectangle, lo, hi float64) {
+// yAxis adds the zero line of a small panel.
+func yAxis(_ *ebiten.Image, b *Batch, r image.Rectangle, lo, hi float64) {
 	if lo < 0 && hi > 0 {
 		y := geom.Lin(0, lo, hi, float64(r.Max.Y), float64(r.Min.Y))
 		b.Seg(float64(r.Min.X), y, float64(r.Max.X), y, math.Max(1, U(1)), FrameColor)
@@ -80,6 +80,12 @@ func (s *TimeSeries) Draw(dst *ebiten.Image, r image.Rectangle, truth []float64,
 	gap := int(U(4))
 	h := (in.Dy() - gap*(k-1)) / k
 	lab := int(TextWidth("x10") + U(4))
+	w := math.Max(1, U(1))
+	for d := 0; d < k; d++ {
+		pr := image.Rect(in.Min.X+lab, in.Min.Y+d*(h+gap), in.Max.X, in.Min.Y+d*(h+gap)+h)
+		b.Rect(float64(pr.Min.X), float64(pr.Min.Y), float64(pr.Dx()), float64(pr.Dy()), Background)
+	}
+	b.Flush(dst)
 	for d := 0; d < k; d++ {
 		pr := image.Rect(in.Min.X+lab, in.Min.Y+d*(h+gap), in.Max.X, in.Min.Y+d*(h+gap)+h)
 		tw := min(win, tTruth)
@@ -92,13 +98,14 @@ func (s *TimeSeries) Draw(dst *ebiten.Image, r image.Rectangle, truth []float64,
 			lo, hi = -1, 1
 		}
 		lo, hi = geom.Pad(lo, hi, 0.08)
-		b.Rect(float64(pr.Min.X), float64(pr.Min.Y), float64(pr.Dx()), float64(pr.Dy()), Background)
 		yAxis(dst, b, pr, lo, hi)
-		w := math.Max(1, U(1))
 		plotLine(b, pr, truth, n, d, 0, tw, lo, hi, w, DataColor)
 		plotLine(b, pr, gen, n, d, 0, gw, lo, hi, w, ModelColor)
-		b.Flush(dst)
-		Text(dst, "x"+strconv.Itoa(d+1), float64(in.Min.X), float64(pr.Min.Y)+float64(pr.Dy())/2-LineHeight()/2, DimColor)
+	}
+	b.FlushAA(dst)
+	for d := 0; d < k; d++ {
+		y := float64(in.Min.Y + d*(h+gap) + h/2)
+		Text(dst, "x"+strconv.Itoa(d+1), float64(in.Min.X), y-LineHeight()/2, DimColor)
 	}
 }
 
@@ -165,12 +172,12 @@ func (l *LatentUnit) Draw(dst *ebiten.Image, r image.Rectangle, in Input, latent
 		lo, hi = -1, 1
 	}
 	lo, hi = geom.Pad(lo, hi, 0.08)
-	lab := int(TextWidth("-0.00e+00") * 0)
-	pr := image.Rect(inner.Min.X+lab, inner.Min.Y, inner.Max.X, inner.Max.Y)
+	pr := inner
 	b.Rect(float64(pr.Min.X), float64(pr.Min.Y), float64(pr.Dx()), float64(pr.Dy()), Background)
+	b.Flush(dst)
 	yAxis(dst, b, pr, lo, hi)
 	plotLine(b, pr, latent, m, u, 0, tw, lo, hi, math.Max(1, U(1)), ModelColor)
-	b.Flush(dst)
+	b.FlushAA(dst)
 	Text(dst, Fmt(hi), float64(pr.Min.X)+U(2), float64(pr.Min.Y), DimColor)
 	Text(dst, Fmt(lo), float64(pr.Min.X)+U(2), float64(pr.Max.Y)-LineHeight(), DimColor)
 }

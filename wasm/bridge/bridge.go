@@ -20,6 +20,7 @@ type Command struct {
 	Bytes   []byte // file contents (load-*, fetched)
 	What    string // checkpoint or trajectory (Type export)
 	Deliver string // download (default) or message (Type export)
+	Steps   int    // trajectory length (Type export; 0: the default)
 	Err     string // Type fetch-error
 }
 
@@ -71,6 +72,9 @@ func Listen() {
 			What: str(d, "what"), Deliver: str(d, "deliver")}
 		if c.Type == "" {
 			return nil
+		}
+		if n := d.Get("steps"); n.Type() == js.TypeNumber {
+			c.Steps = n.Int()
 		}
 		if b := d.Get("bytes"); b.Truthy() {
 			c.Bytes = toBytes(b)
