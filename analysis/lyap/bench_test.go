@@ -10,9 +10,11 @@ import (
 	"github.com/rnnlab/rnnlab/models/plrnn"
 )
 
-// BenchmarkSpectrum measures the full spectrum per orbit step. flops counts
-// the tangent-space work, 2n²k for J·Q and 2nk² for the Gram–Schmidt
-// orthonormalisation (issue 4's measure, against one core's float64 peak).
+// BenchmarkSpectrum measures the full spectrum per orbit step, with the
+// tangent vectors re-orthonormalised every step (qr=1) and every 10 steps
+// (qr=10). GFLOP/s counts the work done, 2n²k for J·Q and 2nk²/r for the
+// Gram–Schmidt orthonormalisation; JQ-GFLOP/s only the Jacobian products
+// (issue 4's measure, against one core's float64 peak).
 func BenchmarkSpectrum(b *testing.B) {
 	type tc struct {
 		name string
@@ -33,19 +35,22 @@ func BenchmarkSpectrum(b *testing.B) {
 	}
 	cases = append(cases, tc{"Lorenz63/RK4,h=0.01", ode.NewRK4(dataset.NewLorenz63(), 0.01), []float64{1, 1, 20}})
 	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			const steps = 2000
-			n := c.m.Dim()
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := Spectrum(c.m, c.x0, steps, &Settings{Transient: 1}); err != nil {
-					b.Fatal(err)
+		for _, r := range []int{1, 10} {
+			b.Run(fmt.Sprintf("%s/qr=%d", c.name, r), func(b *testing.B) {
+				const steps = 2000
+				n := float64(c.m.Dim())
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := Spectrum(c.m, c.x0, steps, &Settings{Transient: 1, QREvery: r}); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			perStep := b.Elapsed().Seconds() / float64(b.N) / float64(steps+1)
-			flops := 2*float64(n*n*n) + 2*float64(n*n*n)
-			b.ReportMetric(perStep*1e6, "µs/step")
-			b.ReportMetric(flops/perStep/1e9, "GFLOP/s")
-		})
+				perStep := b.Elapsed().Seconds() / float64(b.N) / float64(steps+1)
+				jq := 2 * n * n * n
+				b.ReportMetric(perStep*1e6, "µs/step")
+				b.ReportMetric((jq+jq/float64(r))/perStep/1e9, "GFLOP/s")
+				b.ReportMetric(jq/perStep/1e9, "JQ-GFLOP/s")
+			})
+		}
 	}
 }

@@ -163,3 +163,32 @@ func TestJacobians(t *testing.T) {
 		t.Fatalf("first Jacobian %v, want −2.8·0.1 = −0.28 at [0,0]", js[0])
 	}
 }
+
+// TestQREvery: re-orthonormalising every r steps gives the same spectrum as
+// every step — exactly for a diagonal map, to the estimator's own accuracy
+// for Hénon and Lorenz-63 (whose exponents are known: see TestHenon and
+// TestLorenz) — including the last partial interval.
+func TestQREvery(t *testing.T) {
+	d := diag{[]float64{0.5, -2, 1.1}}
+	a, _ := Spectrum(d, []float64{1e-3, 1e-3, 1e-3}, 203, &Settings{Transient: 10})
+	b, _ := Spectrum(d, []float64{1e-3, 1e-3, 1e-3}, 203, &Settings{Transient: 10, QREvery: 7})
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-12 {
+			t.Fatalf("diagonal map: every step %v, every 7 steps %v", a, b)
+		}
+	}
+	h1, _ := Spectrum(henon{}, []float64{0.1, 0.1}, 100000, nil)
+	h5, _ := Spectrum(henon{}, []float64{0.1, 0.1}, 100000, &Settings{QREvery: 5})
+	if math.Abs(h1[0]-h5[0]) > 1e-6 || math.Abs((h5[0]+h5[1])-math.Log(0.3)) > 1e-9 {
+		t.Fatalf("Hénon: every step %v, every 5 steps %v", h1, h5)
+	}
+	const h = 0.01
+	m := ode.NewRK4(dataset.NewLorenz63(), h)
+	l1, _ := Spectrum(m, []float64{1, 1, 20}, 20000, &Settings{Dt: h, Transient: 2000})
+	l10, _ := Spectrum(m, []float64{1, 1, 20}, 20000, &Settings{Dt: h, Transient: 2000, QREvery: 10})
+	for i := range l1 {
+		if math.Abs(l1[i]-l10[i]) > 1e-6 {
+			t.Fatalf("Lorenz: every step %v, every 10 steps %v", l1, l10)
+		}
+	}
+}
