@@ -60,7 +60,7 @@ test-native:
 # The core under js/wasm, run by node: the golden tests prove the same seed
 # gives bit-identical trajectories and trained parameters on both targets.
 test-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" $(CORE)
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" $(CORE) ./wasm/session/...
 
 # The site in headless Chromium (site/test/run.mjs): every widget view draws,
 # training, native-vs-browser trajectories, bad files, shared links, the home
@@ -72,10 +72,10 @@ site/test/node_modules/.package-lock.json: site/test/package-lock.json
 	cd site/test && npm ci --no-audit --no-fund
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1s $(CORE)
+	$(GO) test -run '^$$' -bench . -benchtime 1s $(CORE) ./wasm/session/...
 
 bench-wasm:
-	GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 1s -exec="$(WASMEXEC)" $(CORE)
+	GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 1s -exec="$(WASMEXEC)" $(CORE) ./wasm/session/...
 
 clean:
 	rm -rf bin $(OUT)
