@@ -229,7 +229,6 @@ func (c *Root) OnFile(file vjs.Value, checkpoint bool) {
 // loadBytes sends a file's bytes to the widget.
 func (c *Root) loadBytes(name string, bytes vjs.Value, checkpoint bool) {
 	c.message = ""
-	c.clearHistory()
 	c.pending = time.Time{}
 	if checkpoint {
 		c.toLab(map[string]any{"type": "load-checkpoint", "name": name, "bytes": bytes})
