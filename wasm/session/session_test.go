@@ -335,7 +335,7 @@ func TestDefaultRunReconstructs(t *testing.T) {
 
 func BenchmarkPageTraining(b *testing.B) {
 	st := Default()
-	st.Until = 1 << 30
+	st.Until = 10_000_000
 	s, err := New(st)
 	if err != nil {
 		b.Fatal(err)
