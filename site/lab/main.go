@@ -59,6 +59,8 @@ type game struct {
 	lastStatusStep int
 	lastRunning    bool
 	lastEval       int
+	lastFPS        float64
+	lastFrame      frameKey
 
 	hashDirty   bool
 	hashChanged time.Time
@@ -93,7 +95,7 @@ func main() {
 	ebiten.SetRunnableOnUnfocused(true)
 	ebiten.SetTPS(60)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
-	ebiten.SetScreenClearedEveryFrame(true)
+	ebiten.SetScreenClearedEveryFrame(false) // Draw skips frames that would not change
 	if err := ebiten.RunGame(g); err != nil {
 		panic(err)
 	}
@@ -153,10 +155,10 @@ func (g *game) Update() error {
 	}
 	st := g.sess.Status()
 	evalNew := st.EvalStep != g.lastEval
-	changed := st.Step != g.lastStatusStep || st.Running != g.lastRunning
+	changed := st.Step != g.lastStatusStep || st.Running != g.lastRunning || g.fps != g.lastFPS
 	if evalNew || (changed || st.Running) && now.Sub(g.lastStatus) >= statusEvery {
 		g.postStatus(st)
-		g.lastStatus, g.lastStatusStep, g.lastRunning, g.lastEval = now, st.Step, st.Running, st.EvalStep
+		g.lastStatus, g.lastStatusStep, g.lastRunning, g.lastEval, g.lastFPS = now, st.Step, st.Running, st.EvalStep, g.fps
 	}
 	if g.hashDirty && now.Sub(g.hashChanged) >= hashDebounce {
 		bridge.SetHash(g.sess.State().Hash())
@@ -378,8 +380,27 @@ func (g *game) layout() (bar image.Rectangle) {
 	return bar
 }
 
+// frameKey is everything a frame's pixels depend on besides a spinning
+// camera; an unchanged key skips the redraw.
+type frameKey struct {
+	w, h, x, y, step, version, losses int
+	down, running, spin               bool
+	view, err                         string
+	cam                               [3]float64
+	unit                              int
+	fps                               float64
+	anCount                           int
+}
+
 func (g *game) Draw(screen *ebiten.Image) {
 	g.frames++
+	st := g.sess.Status()
+	k := frameKey{g.w, g.h, g.in.X, g.in.Y, st.Step, g.sess.Version(), len(g.sess.Loss()), g.in.Down, st.Running, g.att.Spin,
+		g.sess.State().View, g.errMsg, [3]float64{g.att.Cam.Yaw, g.att.Cam.Pitch, g.att.Cam.Zoom}, g.lat.Unit, math.Round(g.fps), g.anCount}
+	if k == g.lastFrame && g.readySent && !g.att.Spin {
+		return
+	}
+	g.lastFrame = k
 	screen.Fill(view.Background)
 	bar := g.layout()
 	s := g.sess
