@@ -39,6 +39,35 @@ func LoadConfig(path string) (Config, error) {
 	return cfg, nil
 }
 
+// loadConfigOver reads a JSON config file over a base config (a recipe).
+func loadConfigOver(base Config, path string) (Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return base, fmt.Errorf("cannot read config: %w", err)
+	}
+	cfg, err := recipe.DecodeConfigOver(base, b)
+	if err != nil {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// prepLine says what the preprocessing of a recording did and chose.
+func prepLine(c DataConfig, p recipe.Prep) string {
+	s := ""
+	if c.Baseline {
+		s = "baseline removed (200 + 600 ms median filters), "
+	}
+	if c.Resample > 0 {
+		s += fmt.Sprintf("resampled to %g Hz, ", c.Resample)
+	}
+	s += p.String()
+	if c.ZScore == nil || *c.ZScore {
+		s += ", z-scored"
+	}
+	return s
+}
+
 func decodeStrict(b []byte, v any) error { return recipe.DecodeStrict(b, v) }
 
 func buildModel(c ModelConfig, n int, lo, hi float64, seed uint64, init bool) (Model, error) {

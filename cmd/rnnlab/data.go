@@ -12,7 +12,7 @@ func readDataFile(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, errorf("data file %s does not exist (data.source must be lorenz63, rossler, or a path to a .npy/.npz/.csv file)", path)
+			return nil, errorf("data file %s does not exist (data.source must be lorenz63, rossler, a path to a .npy/.npz/.csv file, or a WFDB record such as data/100 for data/100.hea and the signal file it names)", path)
 		}
 		return nil, errorf("cannot read data file: %v", err)
 	}

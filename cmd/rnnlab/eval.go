@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/rnnlab/rnnlab/rules/recipe"
 )
 
 func cmdEval(args []string, stdout, stderr io.Writer) error {
@@ -13,6 +15,9 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	ckpt := fs.String("checkpoint", "", "checkpoint file (required)")
 	jsonOut := fs.String("json", "", "also write the metrics as JSON to this file")
 	data := fs.String("data", "", "evaluate on this series instead of the checkpoint's held-out data (.npy/.npz, z-scored like training)")
+	steps := fs.Int("steps", 0, "compare this many generated steps (default: eval.max_steps of the checkpoint's config, at most the held-out length)")
+	transient := fs.Int("transient", -1, "generated steps discarded first (default: eval.transient of the config)")
+	plotPath := fs.String("plot", "", "draw generated vs held-out traces (first coordinate, several beats) and the attractor (first three coordinates) to this PNG")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -38,8 +43,32 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	if test.N != ck.ObsDim {
 		return errorf("the data has %d dimensions, the model %d", test.N, ck.ObsDim)
 	}
-	m := evaluate(md, test, ck.Config.Eval)
-	fmt.Fprintf(stdout, "%s (step %d) on %s, %d steps:\n  %s\n", *ckpt, ck.Step, test.Name, m.Steps, m.Long())
+	ec := ck.Config.Eval
+	if *steps > 0 {
+		ec.MaxSteps = *steps
+	}
+	if *transient >= 0 {
+		ec.Transient = *transient
+	}
+	m := evaluate(md, test, ec)
+	fmt.Fprintf(stdout, "%s (step %d) on %s, %d steps after a transient of %d, D_stsp %s:\n  %s\n", *ckpt, ck.Step, test.Name, m.Steps, m.Transient, m.Estimator, m.Long())
+	if b := m.Behaviour; b != nil {
+		verdict := "reproduces the oscillation"
+		switch {
+		case b.Diverged:
+			verdict = "DIVERGED"
+		case b.Collapsed():
+			verdict = "COLLAPSED"
+		}
+		fmt.Fprintf(stdout, "  behaviour: %s — %s\n", verdict, b.Words)
+	}
+	if *plotPath != "" {
+		gen, _ := md.Generate(test.X[:test.N], ec.Transient+m.Steps, false)
+		if err := plotTraces(*plotPath, test.X[test.N:(m.Steps+1)*test.N], gen[ec.Transient*test.N:], test.N, m.Behaviour); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", *plotPath)
+	}
 	if *jsonOut != "" {
 		return writeAtomic(*jsonOut, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
@@ -50,10 +79,19 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func cmdConfig(stdout io.Writer) error {
+func cmdConfig(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("config", stderr)
+	name := fs.String("recipe", "lorenz63", "the recipe to print: lorenz63, ecg, ecg-dend")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := recipe.Recipe(*name)
+	if err != nil {
+		return usageError{err}
+	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
-	return enc.Encode(DefaultConfig())
+	return enc.Encode(cfg)
 }
 
 var _ = os.Stdout

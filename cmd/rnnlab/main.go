@@ -4,12 +4,14 @@
 // Usage:
 //
 //	rnnlab train    [--config run.json] [--out DIR] [--resume] [flags]
+//	rnnlab train    --config DIR/sweep.json --run N
+//	rnnlab sweep    --grid grid.json --out DIR [--jobs N] [--slurm [--submit]] [--gather]
 //	rnnlab generate --checkpoint CKPT [--steps N] [--out traj.npy]
 //	rnnlab eval     --checkpoint CKPT [--json FILE]
 //	rnnlab analyze  --checkpoint CKPT [--json FILE] [--plot FILE.png]
 //	rnnlab wfdb     --record PATH [--channels 0,1] [--start s --end s] [--out x.npy|x.csv]
 //	rnnlab serve    [--addr 127.0.0.1:8080] [--dir DIR]
-//	rnnlab config   (prints the default config)
+//	rnnlab config   [--recipe lorenz63|ecg|ecg-dend] (prints a recipe's config)
 //
 // Run `rnnlab <command> -h` for the flags of each command; docs/config.md
 // documents the config file.
@@ -61,10 +63,12 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		err = cmdWFDB(args[1:], stdout, stderr)
 	case "ablate":
 		err = cmdAblate(args[1:], stdout, stderr)
+	case "sweep":
+		err = cmdSweep(args[1:], stdout, stderr)
 	case "serve":
 		err = cmdServe(args[1:], stdout, stderr)
 	case "config":
-		err = cmdConfig(stdout)
+		err = cmdConfig(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -99,8 +103,9 @@ Commands:
   analyze   Lyapunov spectrum, dimensions, fixed points and cycles of a checkpoint
   wfdb      show a PhysioNet (WFDB) record's header, or convert its signals to .npy/.csv
   ablate    the regularizer grid (none, MAR, TSD, ALN, all) over seeds, in parallel: table and plot
+  sweep     a grid of runs (models, regularizers, seeds, any config key): here in parallel or as a Slurm job array
   serve     serve the in-browser lab and its pages (the site built by make site) on http://127.0.0.1:8080/
-  config    print the default config as JSON (a starting point for --config)
+  config    print a recipe's config as JSON (--recipe ecg; a starting point for --config)
 
 Run 'rnnlab <command> -h' for a command's flags.
 `)

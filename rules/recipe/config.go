@@ -41,6 +41,15 @@ type DataConfig struct {
 	Seed         uint64  `json:"seed"`          // initial condition of generated series
 	ZScore       *bool   `json:"zscore"`        // standardise each column (default true)
 	TestFraction float64 `json:"test_fraction"` // held-out tail of the series (default 0.2)
+
+	// Recordings (a WFDB record, or a one-column file): docs/config.md.
+	Channel  int     `json:"channel,omitempty"`  // WFDB signal (lead) number
+	Start    float64 `json:"start,omitempty"`    // WFDB: first second
+	End      float64 `json:"end,omitempty"`      // WFDB: last second, exclusive (0: the end)
+	Baseline bool    `json:"baseline,omitempty"` // remove baseline wander (200 ms + 600 ms median filters)
+	Resample float64 `json:"resample,omitempty"` // new sampling rate in Hz (0: keep)
+	Embed    string  `json:"embed,omitempty"`    // "", "none", "auto" or "delays"
+	Delays   []int   `json:"delays,omitempty"`   // explicit delays of the embedding (samples)
 }
 
 // TrainConfig holds the BPTT hyperparameters and the run's schedule.
@@ -84,6 +93,8 @@ type EvalConfig struct {
 	Horizon   int     `json:"horizon"`   // PE(n)
 	MaxSteps  int     `json:"max_steps"` // longest generated series evaluated (default 100000)
 	PEPoints  int     `json:"pe_points"` // held-out start points of PE(n) (0: every point of the evaluated stretch)
+	Transient int     `json:"transient,omitempty"` // generated steps discarded before the comparison
+	Stsp      string  `json:"stsp,omitempty"`      // D_stsp estimator: "" (binned for N ≤ 5, GMM above), "gmm" or "binned"
 }
 
 // DefaultConfig is the default recipe: a clipped shallow PLRNN (M = 3
@@ -168,6 +179,13 @@ func (c Config) Validate() error {
 		return fmt.Errorf("data.test_fraction must lie in [0, 1) (got %g)", c.Data.TestFraction)
 	case c.Eval.Horizon < 1 || c.Eval.Bins < 1:
 		return fmt.Errorf("eval.horizon and eval.bins must be ≥ 1")
+	case c.Eval.Transient < 0:
+		return fmt.Errorf("eval.transient must be ≥ 0")
+	case c.Eval.Stsp != "" && c.Eval.Stsp != "gmm" && c.Eval.Stsp != "binned":
+		return fmt.Errorf("unknown eval.stsp %q: choose gmm or binned (empty: the reference's rule)", c.Eval.Stsp)
+	}
+	if err := c.Data.validateData(); err != nil {
+		return err
 	}
 	if err := c.Train.BPTT().WithDefaults().Validate(); err != nil {
 		return fmt.Errorf("train: %v", strings.TrimPrefix(err.Error(), "bptt: "))

@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/rnnlab/rnnlab/analysis/metric"
+	"github.com/rnnlab/rnnlab/kernel/rng"
 )
 
 // Metrics are the long-horizon measures of a generated series against
@@ -20,14 +21,35 @@ type Metrics struct {
 	Horizon  int     `json:"pe_horizon"`
 	Diverged bool    `json:"diverged"`
 	Note     string  `json:"note,omitempty"`
+	// Transient is how many generated steps were discarded first; Estimator
+	// the D_stsp estimator used ("binned" or "gmm").
+	Transient int    `json:"transient,omitempty"`
+	Estimator string `json:"stsp,omitempty"`
+	// Behaviour judges the generated trajectory (divergence, collapse to a
+	// fixed point or a short cycle, beat-like peaks); see Diagnose.
+	Behaviour *Behaviour `json:"behaviour,omitempty"`
 }
+
+// Collapsed reports a generated trajectory that collapsed (Behaviour).
+func (m Metrics) Collapsed() bool { return m.Behaviour != nil && m.Behaviour.Collapsed() }
 
 // Short is a one-line summary for progress output.
 func (m Metrics) Short() string {
-	if m.Diverged {
+	if m.Diverged || (m.Behaviour != nil && m.Behaviour.Diverged) {
 		return "generated trajectory diverged"
 	}
-	return fmt.Sprintf("D_stsp %.3f D_H %.3f", m.Dstsp, m.DH)
+	s := fmt.Sprintf("D_stsp %.3f D_H %.3f", m.Dstsp, m.DH)
+	if b := m.Behaviour; b != nil {
+		switch {
+		case b.FixedPoint:
+			s += " (fixed point)"
+		case b.ShortCycle:
+			s += fmt.Sprintf(" (%d-cycle)", b.Cycle)
+		case b.NoBeats:
+			s += " (no beats)"
+		}
+	}
+	return s
 }
 
 // Long is the full summary line.
@@ -38,6 +60,9 @@ func (m Metrics) Long() string {
 	}
 	if m.Note != "" {
 		s += " (" + m.Note + ")"
+	}
+	if m.Behaviour != nil && m.Behaviour.Words != "" {
+		s += "; " + m.Behaviour.Words
 	}
 	return s
 }
@@ -60,7 +85,9 @@ func (m Metrics) MarshalJSON() ([]byte, error) {
 }
 
 // Evaluate generates as many steps as the held-out series has (at most
-// MaxSteps) from its first point and compares them with it.
+// MaxSteps) from its first point, after discarding ec.Transient steps, and
+// compares them with it: D_stsp (ec.Stsp chooses the estimator), D_H, PE(n)
+// from the held-out points, and the trajectory's behaviour (Diagnose).
 func Evaluate(md Model, test Series, ec EvalConfig) Metrics {
 	T := test.Rows() - 1
 	if ec.MaxSteps > 0 && T > ec.MaxSteps {
@@ -72,11 +99,23 @@ func Evaluate(md Model, test Series, ec EvalConfig) Metrics {
 		m.Dstsp, m.DH, m.PE = math.NaN(), math.NaN(), math.NaN()
 		return m
 	}
-	gen, _ := md.Generate(test.X[:test.N], T, false)
+	gen, _ := md.Generate(test.X[:test.N], ec.Transient+T, false)
+	gen = gen[ec.Transient*test.N:]
+	m.Transient = ec.Transient
 	truth := test.X[test.N : (T+1)*test.N]
 	var err error
 	s := &metric.Settings{Bins: ec.Bins, Smoothing: ec.Smoothing, Horizon: ec.Horizon}
-	if m.Dstsp, err = metric.StateSpace(truth, gen, test.N, s); err != nil {
+	m.Estimator = "binned"
+	switch {
+	case ec.Stsp == "gmm" || (ec.Stsp == "" && test.N > metric.BinningMaxDim):
+		m.Estimator = "gmm"
+		m.Dstsp, err = metric.StateSpaceGMM(truth, gen, test.N, 1, metric.DefaultMaxT, metric.DefaultMCSamples, rng.New(0))
+	default:
+		m.Dstsp, err = metric.StateSpaceBinned(truth, gen, test.N, s.Resolved().Bins)
+	}
+	b := Diagnose(gen, truth, test.N)
+	m.Behaviour = &b
+	if err != nil {
 		m.Diverged = m.Diverged || errors.Is(err, metric.ErrDiverged)
 		m.Note = err.Error()
 	}

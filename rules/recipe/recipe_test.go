@@ -3,6 +3,7 @@ package recipe
 import (
 	"bytes"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -67,8 +68,8 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Step != 12 || got.Config != cfg || !slices.Equal(got.Loss, losses) || !slices.Equal(md2.Latent.Params(), md.Latent.Params()) {
-		t.Fatalf("round trip lost data: step %d, config equal %v", got.Step, got.Config == cfg)
+	if got.Step != 12 || !reflect.DeepEqual(got.Config, cfg) || !slices.Equal(got.Loss, losses) || !slices.Equal(md2.Latent.Params(), md.Latent.Params()) {
+		t.Fatalf("round trip lost data: step %d, config equal %v", got.Step, reflect.DeepEqual(got.Config, cfg))
 	}
 	// The decoded model generates the same trajectory.
 	a, _ := md.Generate(test.X[:3], 100, false)

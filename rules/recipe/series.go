@@ -21,6 +21,7 @@ type Series struct {
 	X    []float64
 	N    int
 	Name string
+	Prep *Prep // what the preprocessing of a recording chose (nil: none)
 }
 
 // Rows is the number of time points.
@@ -52,12 +53,34 @@ func LoadSeries(c DataConfig, read ReadFunc) (Series, error) {
 		if read == nil {
 			return s, fmt.Errorf("data.source %q is a file, and no file can be read here", c.Source)
 		}
+		if IsWFDB(c.Source) {
+			x, fs, name, err := LoadWFDB(c, read)
+			if err != nil {
+				return s, err
+			}
+			e, n, p, err := Preprocess(x, fs, c)
+			if err != nil {
+				return s, err
+			}
+			s = Series{X: e, N: n, Name: name, Prep: &p}
+			break
+		}
 		b, err := read(c.Source)
 		if err != nil {
 			return s, err
 		}
 		if s, err = ParseSeries(c.Source, b, c.Array); err != nil {
 			return s, err
+		}
+		if c.preprocessing() {
+			if s.N != 1 {
+				return s, fmt.Errorf("%s has %d columns; baseline removal, resampling and embedding apply to a single recorded signal", c.Source, s.N)
+			}
+			e, n, p, err := Preprocess(s.X, 0, c)
+			if err != nil {
+				return s, err
+			}
+			s = Series{X: e, N: n, Name: s.Name, Prep: &p}
 		}
 	}
 	if c.ZScore == nil || *c.ZScore {
@@ -204,8 +227,8 @@ func Split(s Series, testFraction float64) (train, test Series) {
 	T := s.Rows()
 	nTest := int(testFraction * float64(T))
 	cut := (T - nTest) * s.N
-	train = Series{X: s.X[:cut:cut], N: s.N, Name: s.Name + " [train]"}
-	test = Series{X: s.X[cut:], N: s.N, Name: s.Name + " [test]"}
+	train = Series{X: s.X[:cut:cut], N: s.N, Name: s.Name + " [train]", Prep: s.Prep}
+	test = Series{X: s.X[cut:], N: s.N, Name: s.Name + " [test]", Prep: s.Prep}
 	return train, test
 }
 
