@@ -11,7 +11,7 @@ SITE     := site/dist
 ADDR     ?= 127.0.0.1:8080
 WASMBUILD := GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w'
 
-.PHONY: all build site serve demo test test-native test-wasm test-browser vet bench bench-wasm clean
+.PHONY: all build site serve demo test test-native test-wasm test-browser test-slurm vet bench bench-wasm clean
 
 all: build
 
@@ -70,6 +70,11 @@ test-browser: build site/test/node_modules/.package-lock.json
 
 site/test/node_modules/.package-lock.json: site/test/package-lock.json
 	cd site/test && npm ci --no-audit --no-fund
+
+# A sweep as a real Slurm job array on a one-node cluster that
+# build/slurm/start.sh installs and starts here (idempotently).
+test-slurm:
+	bash build/slurm/start.sh && RNNLAB_SLURM=1 $(GO) test -count=1 -run TestSlurmArray ./cmd/rnnlab
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1s $(CORE) ./wasm/session/...

@@ -18,10 +18,54 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// ablation is one condition of the regularizer grid.
+// ablation is one condition of the regularizer grid: Key is its preset name
+// in a sweep grid (none, mar, tsd, aln, all), Name its label in ablate's table.
 type ablation struct {
-	Name string
-	Set  func(*TrainConfig)
+	Key, Name string
+	Set       func(*TrainConfig)
+}
+
+// regStrengths are the regularizer strengths the presets set.
+type regStrengths struct{ MARRatio, MARLambda, TSDLambda, ALNScale float64 }
+
+// defaultRegStrengths are ablate's flag defaults, also used by sweep presets.
+var defaultRegStrengths = regStrengths{MARRatio: 0.5, MARLambda: 1e-3, TSDLambda: 0.1, ALNScale: 1}
+
+// regularizerConditions are the five regularizer conditions (none, MAR, TSD,
+// ALN, all three), shared by ablate and sweep's "regularizers" axis. Each
+// Set is applied to a training section cleared by clearRegularizers.
+func regularizerConditions(s regStrengths) []ablation {
+	mar := func(c *TrainConfig) { c.MARRatio, c.MARLambda = s.MARRatio, s.MARLambda }
+	tsd := func(c *TrainConfig) { c.TSD, c.TSDLambda = "distill", s.TSDLambda }
+	aln := func(c *TrainConfig) { c.LatentNoise, c.NoiseScale = "adaptive", s.ALNScale }
+	return []ablation{
+		{"none", "none", func(*TrainConfig) {}},
+		{"mar", "MAR", mar},
+		{"tsd", "TSD", tsd},
+		{"aln", "ALN", aln},
+		{"all", "MAR+TSD+ALN", func(c *TrainConfig) { mar(c); tsd(c); aln(c) }},
+	}
+}
+
+// clearRegularizers switches MAR, TSD and ALN off.
+func clearRegularizers(c *TrainConfig) {
+	c.MARRatio, c.MARLambda, c.TSD, c.TSDLambda, c.LatentNoise = 0, 0, "", 0, ""
+}
+
+// parallel calls f(0) … f(n−1), at most jobs at a time, and waits for all.
+func parallel(n, jobs int, f func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, jobs)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f(i)
+		}(i)
+	}
+	wg.Wait()
 }
 
 // cmdAblate runs the regularizer grid (none, MAR, TSD, ALN, all three) over
@@ -33,10 +77,11 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 	outDir := fs.String("out", "out/ablation", "directory for the runs, table and plot")
 	seeds := fs.Int("seeds", 3, "training seeds per condition (1 … seeds)")
 	jobs := fs.Int("jobs", runtime.NumCPU(), "runs in parallel")
-	marRatio := fs.Float64("mar-ratio", 0.5, "MAR: fraction of latents regulated")
-	marLambda := fs.Float64("mar-lambda", 1e-3, "MAR: strength")
-	tsdLambda := fs.Float64("tsd-lambda", 0.1, "TSD: strength (distillation form)")
-	alnScale := fs.Float64("aln-scale", 1, "ALN: factor c of σ = c·√(running loss)")
+	d := defaultRegStrengths
+	marRatio := fs.Float64("mar-ratio", d.MARRatio, "MAR: fraction of latents regulated")
+	marLambda := fs.Float64("mar-lambda", d.MARLambda, "MAR: strength")
+	tsdLambda := fs.Float64("tsd-lambda", d.TSDLambda, "TSD: strength (distillation form)")
+	alnScale := fs.Float64("aln-scale", d.ALNScale, "ALN: factor c of σ = c·√(running loss)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,16 +95,7 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	mar := func(c *TrainConfig) { c.MARRatio, c.MARLambda = *marRatio, *marLambda }
-	tsd := func(c *TrainConfig) { c.TSD, c.TSDLambda = "distill", *tsdLambda }
-	aln := func(c *TrainConfig) { c.LatentNoise, c.NoiseScale = "adaptive", *alnScale }
-	conds := []ablation{
-		{"none", func(*TrainConfig) {}},
-		{"MAR", mar},
-		{"TSD", tsd},
-		{"ALN", aln},
-		{"MAR+TSD+ALN", func(c *TrainConfig) { mar(c); tsd(c); aln(c) }},
-	}
+	conds := regularizerConditions(regStrengths{MARRatio: *marRatio, MARLambda: *marLambda, TSDLambda: *tsdLambda, ALNScale: *alnScale})
 	type job struct {
 		cond, seed int
 		dir        string
@@ -68,7 +104,7 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 	for ci, c := range conds {
 		for s := 1; s <= *seeds; s++ {
 			cfg := base
-			cfg.Train.MARRatio, cfg.Train.MARLambda, cfg.Train.TSD, cfg.Train.TSDLambda, cfg.Train.LatentNoise = 0, 0, "", 0, ""
+			clearRegularizers(&cfg.Train)
 			c.Set(&cfg.Train)
 			cfg.Train.Seed = uint64(s)
 			if err := cfg.Validate(); err != nil {
@@ -88,27 +124,19 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "ablation: %d conditions × %d seeds = %d runs, %d at a time\n", len(conds), *seeds, len(list), *jobs)
 	results := make([]Metrics, len(list))
 	errs := make([]error, len(list))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, *jobs)
 	var mu sync.Mutex
-	for i, j := range list {
-		wg.Add(1)
-		go func(i int, j job) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			m, err := runOne(j.dir)
-			results[i], errs[i] = m, err
-			mu.Lock()
-			if err != nil {
-				fmt.Fprintf(stdout, "  %s seed %d: failed: %v\n", conds[j.cond].Name, j.seed, err)
-			} else {
-				fmt.Fprintf(stdout, "  %s seed %d: %s\n", conds[j.cond].Name, j.seed, m.Long())
-			}
-			mu.Unlock()
-		}(i, j)
-	}
-	wg.Wait()
+	parallel(len(list), *jobs, func(i int) {
+		j := list[i]
+		m, err := runOne(j.dir)
+		results[i], errs[i] = m, err
+		mu.Lock()
+		if err != nil {
+			fmt.Fprintf(stdout, "  %s seed %d: failed: %v\n", conds[j.cond].Name, j.seed, err)
+		} else {
+			fmt.Fprintf(stdout, "  %s seed %d: %s\n", conds[j.cond].Name, j.seed, m.Long())
+		}
+		mu.Unlock()
+	})
 	// Table: mean ± sem per condition over the runs that finished.
 	type row struct {
 		Name                     string
@@ -212,8 +240,12 @@ func runOne(dir string) (Metrics, error) {
 	return m, nil
 }
 
-func finished(dir string) (Metrics, bool) {
-	b, err := os.ReadFile(filepath.Join(dir, "run", "metrics.json"))
+func finished(dir string) (Metrics, bool) { return readFinalMetrics(filepath.Join(dir, "run")) }
+
+// readFinalMetrics reads the final held-out metrics of the run whose train
+// --out directory is runDir, from its metrics.json.
+func readFinalMetrics(runDir string) (Metrics, bool) {
+	b, err := os.ReadFile(filepath.Join(runDir, "metrics.json"))
 	if err != nil {
 		return Metrics{}, false
 	}

@@ -1,0 +1,913 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/rnnlab/rnnlab/rules/recipe"
+)
+
+// A sweep is the cartesian product of a grid's axes over a base config.
+// `rnnlab sweep` writes DIR/sweep.json (the run list) and one
+// DIR/runs/NNN/config.json per run, trains the runs locally in parallel or
+// writes a Slurm job array whose tasks call `rnnlab train --config
+// DIR/sweep.json --run N`, and gathers DIR/results.{md,csv}.
+
+const (
+	sweepFormat = "rnnlab-sweep/1"
+	sweepFile   = "sweep.json"
+	regAxis     = "regularizer"
+	seedAxis    = "train.seed"
+	kindAxis    = "model.kind"
+)
+
+// sweepAxis is one varied key and its values, as compact JSON.
+type sweepAxis struct {
+	Key    string            `json:"key"`
+	Values []json.RawMessage `json:"values"`
+}
+
+// sweepRun is one run of the expanded grid.
+type sweepRun struct {
+	Index  int                        `json:"index"`
+	Dir    string                     `json:"dir"` // relative to the sweep directory
+	Values map[string]json.RawMessage `json:"values"`
+	Config string                     `json:"config_sha256"` // of its config.json
+}
+
+// sweepDoc is DIR/sweep.json.
+type sweepDoc struct {
+	Format      string          `json:"format"`
+	Fingerprint string          `json:"fingerprint"` // of every run's values and config
+	Grid        json.RawMessage `json:"grid"`        // the grid file, with its base inlined
+	Axes        []sweepAxis     `json:"axes"`
+	Runs        []sweepRun      `json:"runs"`
+
+	dir     string   // the sweep directory (not stored)
+	configs [][]byte // each run's config.json (not stored)
+}
+
+// gridFile is the grid file's fixed keys; any other key with a dot in it is
+// a config key to vary.
+type gridFile struct {
+	Base         json.RawMessage   `json:"base"`
+	Models       []json.RawMessage `json:"models"`
+	Regularizers []json.RawMessage `json:"regularizers"`
+	Seeds        []json.RawMessage `json:"seeds"`
+}
+
+var gridFixedKeys = []string{"base", "models", "regularizers", "seeds"}
+
+func cmdSweep(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("sweep", stderr)
+	gridPath := fs.String("grid", "", "grid file (required, except with --gather): a base config and the axes to vary (docs/config.md, Sweeps)")
+	outDir := fs.String("out", "out/sweep", "sweep directory: sweep.json, runs/NNN/, results.md, results.csv")
+	jobs := fs.Int("jobs", runtime.NumCPU(), "runs trained in parallel on this machine")
+	slurm := fs.Bool("slurm", false, "write DIR/sweep.sbatch, a Slurm job array of the runs, instead of training here")
+	submit := fs.Bool("submit", false, "with --slurm: also submit it with sbatch and print the job id")
+	gather := fs.Bool("gather", false, "only collect the table from the runs that finished and list the missing ones")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *jobs < 1 {
+		return usageError{errors.New("--jobs must be ≥ 1")}
+	}
+	if *submit && !*slurm {
+		return usageError{errors.New("--submit goes with --slurm")}
+	}
+	if *gather && *slurm {
+		return usageError{errors.New("--gather and --slurm exclude each other")}
+	}
+	if *gridPath == "" && !*gather {
+		return usageError{errors.New("--grid is required (see docs/config.md, Sweeps)")}
+	}
+
+	var doc *sweepDoc
+	if *gridPath != "" {
+		d, err := expandGrid(*gridPath, *outDir)
+		if err != nil {
+			return err
+		}
+		if doc, err = prepareSweepDir(d, *gather); err != nil {
+			return err
+		}
+	} else {
+		d, err := readSweepDoc(filepath.Join(*outDir, sweepFile))
+		if err != nil {
+			return err
+		}
+		doc = d
+	}
+	sweepPath := filepath.Join(doc.dir, sweepFile)
+
+	switch {
+	case *gather:
+		return gatherSweep(doc, stdout)
+	case *slurm:
+		script, err := writeSbatch(doc)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "sweep: %d runs; wrote %s (logs in %s)\n", len(doc.Runs), script, filepath.Join(doc.dir, "logs"))
+		if !*submit {
+			fmt.Fprintf(stdout, "submit it with: sbatch %s\nthen collect with: rnnlab sweep --out %s --gather\n", script, doc.dir)
+			return nil
+		}
+		out, err := exec.Command("sbatch", "--parsable", script).CombinedOutput()
+		if err != nil {
+			if errors.Is(err, exec.ErrNotFound) {
+				return errorf("sbatch not found: is this a Slurm login node? (the script %s is written; submit it there)", script)
+			}
+			return errorf("sbatch %s: %v\n%s", script, err, bytes.TrimSpace(out))
+		}
+		id := strings.TrimSpace(string(out))
+		if i := strings.IndexByte(id, ';'); i >= 0 { // "jobid;cluster"
+			id = id[:i]
+		}
+		fmt.Fprintf(stdout, "submitted job %s (array 0-%d)\n", id, len(doc.Runs)-1)
+		fmt.Fprintf(stdout, "collect with: rnnlab sweep --out %s --gather\n", doc.dir)
+		return nil
+	}
+
+	// Train locally: finished runs are skipped, interrupted ones resumed.
+	var todo []int
+	for i := range doc.Runs {
+		if runState(doc.runDir(i)) != stateFinished {
+			todo = append(todo, i)
+		}
+	}
+	fmt.Fprintf(stdout, "sweep: %d runs (%d already finished), %d at a time\n", len(doc.Runs), len(doc.Runs)-len(todo), min(*jobs, max(1, len(todo))))
+	var mu sync.Mutex
+	failed := 0
+	parallel(len(todo), *jobs, func(k int) {
+		i := todo[k]
+		resumed := runState(doc.runDir(i)) == stateInterrupted
+		var out bytes.Buffer
+		st := run([]string{"train", "--config", sweepPath, "--run", strconv.Itoa(i), "--quiet"}, &out, &out)
+		_ = writeAtomic(filepath.Join(doc.runDir(i), "train.log"), func(w io.Writer) error { _, err := w.Write(out.Bytes()); return err })
+		mu.Lock()
+		defer mu.Unlock()
+		label := doc.label(i)
+		if resumed {
+			label += " (resumed)"
+		}
+		if st != 0 {
+			failed++
+			fmt.Fprintf(stdout, "  run %d %s: failed: %s\n", i, label, lastLine(out.String()))
+			return
+		}
+		if m, ok := readFinalMetrics(doc.runDir(i)); ok {
+			fmt.Fprintf(stdout, "  run %d %s: %s\n", i, label, m.Long())
+		}
+	})
+	if err := gatherSweep(doc, stdout); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return errorf("%d of %d runs failed (their logs: %s/runs/NNN/train.log); run the same command again to retry them", failed, len(doc.Runs), doc.dir)
+	}
+	return nil
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// ---- expansion -------------------------------------------------------------
+
+// expandGrid reads a grid file and expands it into the runs of outDir.
+func expandGrid(gridPath, outDir string) (*sweepDoc, error) {
+	b, err := os.ReadFile(gridPath)
+	if err != nil {
+		return nil, errorf("cannot read grid: %v", err)
+	}
+	d, err := expandGridBytes(b, filepath.Dir(gridPath))
+	if err != nil {
+		return nil, errorf("grid %s: %v", gridPath, err)
+	}
+	d.dir = outDir
+	return d, nil
+}
+
+// expandGridBytes expands a grid; a base given as a path is read relative
+// to baseDir. The runs are numbered in a stable order: the cartesian product
+// of models, regularizers, the dotted keys (sorted by name) and seeds, the
+// last axis varying fastest (so the seeds of one setting are consecutive).
+func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
+	var raw map[string]json.RawMessage
+	if err := decodeStrict(b, &raw); err != nil {
+		return nil, err
+	}
+	var g gridFile
+	var dotted []string
+	for k, v := range raw {
+		switch {
+		case k == "base":
+			g.Base = v
+		case k == "models" || k == "regularizers" || k == "seeds":
+			var vals []json.RawMessage
+			if err := json.Unmarshal(v, &vals); err != nil {
+				return nil, fmt.Errorf("%q must be a list of values", k)
+			}
+			switch k {
+			case "models":
+				g.Models = nonNil(vals)
+			case "regularizers":
+				g.Regularizers = nonNil(vals)
+			case "seeds":
+				g.Seeds = nonNil(vals)
+			}
+		case strings.Contains(k, "."):
+			dotted = append(dotted, k)
+		default:
+			return nil, fmt.Errorf("unknown grid key %q%s (a grid has base, models, regularizers, seeds and dotted config keys such as \"train.lr\")",
+				k, suggest(k, append(append([]string{}, gridFixedKeys...), configKeys()...)))
+		}
+	}
+	sort.Strings(dotted)
+
+	// The base config: inline, or a path relative to the grid file.
+	base := DefaultConfig()
+	if len(g.Base) > 0 && string(g.Base) != "null" {
+		src, where := []byte(g.Base), "base"
+		var path string
+		if json.Unmarshal(g.Base, &path) == nil {
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(baseDir, path)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil, fmt.Errorf("base: cannot read config: %v", err)
+			}
+			src, where = b, "base "+path
+		}
+		var err error
+		if base, err = recipe.DecodeConfig(src); err != nil {
+			return nil, fmt.Errorf("%s: %v", where, err)
+		}
+	}
+	baseJSON, _ := json.Marshal(base)
+
+	// The axes, each value checked once.
+	type axis struct {
+		sweepAxis
+		apply func(cfg map[string]any, v json.RawMessage) error
+	}
+	var axes []axis
+	setKey := func(key string) func(map[string]any, json.RawMessage) error {
+		return func(cfg map[string]any, v json.RawMessage) error { return setDotted(cfg, key, v) }
+	}
+	gridName := map[string]string{kindAxis: "models", regAxis: "regularizers", seedAxis: "seeds"}
+	add := func(key string, vals []json.RawMessage, apply func(map[string]any, json.RawMessage) error) error {
+		if vals == nil {
+			return nil
+		}
+		name := key
+		if n, ok := gridName[key]; ok && !slices.Contains(dotted, key) {
+			name = n
+		}
+		if len(vals) == 0 {
+			return fmt.Errorf("axis %q is empty: give it at least one value, or leave it out to keep the base's", name)
+		}
+		seen := map[string]bool{}
+		for i, v := range vals {
+			var c bytes.Buffer
+			if err := json.Compact(&c, v); err == nil {
+				vals[i] = c.Bytes()
+			}
+			if seen[string(vals[i])] {
+				return fmt.Errorf("axis %q lists %s twice", name, vals[i])
+			}
+			seen[string(vals[i])] = true
+		}
+		axes = append(axes, axis{sweepAxis{key, vals}, apply})
+		return nil
+	}
+	for _, k := range dotted {
+		if k == kindAxis && g.Models != nil || k == seedAxis && g.Seeds != nil {
+			return nil, fmt.Errorf("%q and %q vary the same key: keep one", k, map[string]string{kindAxis: "models", seedAxis: "seeds"}[k])
+		}
+		if err := checkDotted(k); err != nil {
+			return nil, err
+		}
+	}
+	if err := add(kindAxis, g.Models, setKey(kindAxis)); err != nil {
+		return nil, err
+	}
+	presets := map[string]ablation{}
+	var presetNames []string
+	for _, c := range regularizerConditions(defaultRegStrengths) {
+		presets[c.Key] = c
+		presetNames = append(presetNames, c.Key)
+	}
+	if err := add(regAxis, g.Regularizers, func(cfg map[string]any, v json.RawMessage) error {
+		var name string
+		if json.Unmarshal(v, &name) != nil {
+			return fmt.Errorf("regularizers: %s is not a preset name (choose %s)", v, strings.Join(presetNames, ", "))
+		}
+		c, ok := presets[strings.ToLower(name)]
+		if !ok {
+			return fmt.Errorf("unknown regularizer preset %q (choose %s)%s", name, strings.Join(presetNames, ", "), suggest(strings.ToLower(name), presetNames))
+		}
+		return editTrain(cfg, func(t *TrainConfig) { clearRegularizers(t); c.Set(t) })
+	}); err != nil {
+		return nil, err
+	}
+	for _, k := range dotted {
+		var vals []json.RawMessage
+		if err := json.Unmarshal(raw[k], &vals); err != nil {
+			return nil, fmt.Errorf("%q must be a list of values", k)
+		}
+		if err := add(k, nonNil(vals), setKey(k)); err != nil {
+			return nil, err
+		}
+	}
+	if err := add(seedAxis, g.Seeds, setKey(seedAxis)); err != nil {
+		return nil, err
+	}
+
+	// The cartesian product, last axis fastest.
+	total := 1
+	for _, a := range axes {
+		total *= len(a.Values)
+	}
+	if total > 100000 {
+		return nil, fmt.Errorf("the grid expands to %d runs; split it", total)
+	}
+	width := max(3, len(strconv.Itoa(total-1)))
+	gridInline := map[string]json.RawMessage{}
+	for k, v := range raw {
+		gridInline[k] = v
+	}
+	gridInline["base"] = baseJSON
+	d := &sweepDoc{Format: sweepFormat}
+	d.Grid, _ = json.Marshal(gridInline)
+	for _, a := range axes {
+		d.Axes = append(d.Axes, a.sweepAxis)
+	}
+	fp := sha256.New()
+	idx := make([]int, len(axes))
+	for n := 0; n < total; n++ {
+		rem := n
+		for a := len(axes) - 1; a >= 0; a-- {
+			idx[a] = rem % len(axes[a].Values)
+			rem /= len(axes[a].Values)
+		}
+		var cfgMap map[string]any
+		_ = json.Unmarshal(baseJSON, &cfgMap)
+		r := sweepRun{Index: n, Dir: filepath.ToSlash(filepath.Join("runs", fmt.Sprintf("%0*d", width, n))), Values: map[string]json.RawMessage{}}
+		for a, ax := range axes {
+			v := ax.Values[idx[a]]
+			if err := ax.apply(cfgMap, v); err != nil {
+				return nil, err
+			}
+			r.Values[ax.Key] = v
+		}
+		mb, _ := json.Marshal(cfgMap)
+		cfg, err := recipe.DecodeConfig(mb)
+		if err != nil {
+			return nil, fmt.Errorf("run %d (%s): %v", n, valuesLabel(d.Axes, r.Values), err)
+		}
+		if err := cfg.Validate(); err != nil {
+			return nil, fmt.Errorf("run %d (%s): %v", n, valuesLabel(d.Axes, r.Values), err)
+		}
+		cb, _ := json.MarshalIndent(cfg, "", "  ")
+		cb = append(cb, '\n')
+		sum := sha256.Sum256(cb)
+		r.Config = hex.EncodeToString(sum[:])
+		vb, _ := json.Marshal(r.Values)
+		fmt.Fprintf(fp, "%d %s %s\n", n, vb, r.Config)
+		d.Runs = append(d.Runs, r)
+		d.configs = append(d.configs, cb)
+	}
+	d.Fingerprint = hex.EncodeToString(fp.Sum(nil))
+	return d, nil
+}
+
+func nonNil(v []json.RawMessage) []json.RawMessage {
+	if v == nil {
+		return []json.RawMessage{}
+	}
+	return v
+}
+
+// configKeys lists every config key as a dotted path ("train.lr", …).
+func configKeys() []string {
+	var m map[string]any
+	b, _ := json.Marshal(DefaultConfig())
+	_ = json.Unmarshal(b, &m)
+	var keys []string
+	for sec, v := range m {
+		if sub, ok := v.(map[string]any); ok {
+			for k := range sub {
+				keys = append(keys, sec+"."+k)
+			}
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// checkDotted reports a key that is not a config key, with the nearest one.
+func checkDotted(key string) error {
+	keys := configKeys()
+	for _, k := range keys {
+		if k == key {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown config key %q in the grid%s ('rnnlab config' prints every key)", key, suggest(key, keys))
+}
+
+// setDotted sets section.key of a config held as JSON maps.
+func setDotted(cfg map[string]any, key string, v json.RawMessage) error {
+	if err := checkDotted(key); err != nil {
+		return err
+	}
+	sec, k, _ := strings.Cut(key, ".")
+	var val any
+	if err := json.Unmarshal(v, &val); err != nil {
+		return fmt.Errorf("%s: %v", key, err)
+	}
+	cfg[sec].(map[string]any)[k] = val
+	// Check the value's type now, naming the key.
+	b, _ := json.Marshal(cfg)
+	if _, err := recipe.DecodeConfig(b); err != nil {
+		return fmt.Errorf("%s = %s: %v", key, v, err)
+	}
+	return nil
+}
+
+// editTrain applies f to the training section of a config held as JSON maps.
+func editTrain(cfg map[string]any, f func(*TrainConfig)) error {
+	b, _ := json.Marshal(cfg)
+	c, err := recipe.DecodeConfig(b)
+	if err != nil {
+		return err
+	}
+	f(&c.Train)
+	var t map[string]any
+	tb, _ := json.Marshal(c.Train)
+	_ = json.Unmarshal(tb, &t)
+	cfg["train"] = t
+	return nil
+}
+
+// suggest returns `; did you mean "x"?` for the candidate nearest to s, or
+// "" when none is near.
+func suggest(s string, candidates []string) string {
+	best, bd := "", math.MaxInt
+	for _, c := range candidates {
+		d := editDistance(s, c)
+		// A key given without its section ("lr" for "train.lr") is near too.
+		if _, k, ok := strings.Cut(c, "."); ok && k == s {
+			d = 0
+		}
+		if d < bd {
+			best, bd = c, d
+		}
+	}
+	if best == "" || bd > max(2, len(s)/2) {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := 1
+			if a[i-1] == b[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// ---- the sweep directory -------------------------------------------------
+
+func (d *sweepDoc) runDir(i int) string {
+	return filepath.Join(d.dir, filepath.FromSlash(d.Runs[i].Dir))
+}
+
+func (d *sweepDoc) label(i int) string { return valuesLabel(d.Axes, d.Runs[i].Values) }
+
+func valuesLabel(axes []sweepAxis, vals map[string]json.RawMessage) string {
+	var parts []string
+	for _, a := range axes {
+		parts = append(parts, a.Key+"="+valueText(vals[a.Key]))
+	}
+	if len(parts) == 0 {
+		return "(base)"
+	}
+	return strings.Join(parts, " ")
+}
+
+// valueText shows a JSON value as a table cell: strings without quotes.
+func valueText(v json.RawMessage) string {
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	return string(v)
+}
+
+// prepareSweepDir writes the runs' configs and sweep.json, or checks that a
+// sweep directory already there was made from the same grid. With check
+// only (gather), nothing is written.
+func prepareSweepDir(d *sweepDoc, checkOnly bool) (*sweepDoc, error) {
+	path := filepath.Join(d.dir, sweepFile)
+	fresh := fmt.Sprintf("use another --out, or delete %s (rm -r %s) to start the sweep fresh", d.dir, d.dir)
+	old, err := readSweepDoc(path)
+	switch {
+	case err == nil:
+		if old.Fingerprint != d.Fingerprint {
+			return nil, errorf("%s holds a sweep made from a different grid (%s); its finished runs can't be mixed with the new grid's: %s", d.dir, sweepDiff(old, d), fresh)
+		}
+	case !os.IsNotExist(errors.Unwrap(err)):
+		return nil, err
+	case checkOnly:
+		return nil, errorf("%s is not a sweep directory (no %s): run 'rnnlab sweep --grid ... --out %s' first", d.dir, sweepFile, d.dir)
+	default:
+		if _, err := os.Stat(filepath.Join(d.dir, "runs")); err == nil {
+			return nil, errorf("%s has a runs/ directory but no %s, so it is not a sweep this command made: %s", d.dir, sweepFile, fresh)
+		}
+	}
+	if checkOnly {
+		return d, nil
+	}
+	for i, r := range d.Runs {
+		p := filepath.Join(d.runDir(i), "config.json")
+		if b, err := os.ReadFile(p); err == nil {
+			if !bytes.Equal(b, d.configs[i]) {
+				return nil, errorf("%s was edited (it is not what the grid gives for run %d); %s", p, r.Index, fresh)
+			}
+			continue
+		}
+		if err := writeAtomic(p, func(w io.Writer) error { _, err := w.Write(d.configs[i]); return err }); err != nil {
+			return nil, err
+		}
+	}
+	if old == nil {
+		// sweep.json last: its presence means every config is written.
+		b, _ := json.MarshalIndent(d, "", "  ")
+		if err := writeAtomic(path, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err }); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// sweepDiff says briefly how two expansions differ.
+func sweepDiff(old, cur *sweepDoc) string {
+	if len(old.Runs) != len(cur.Runs) {
+		return fmt.Sprintf("it has %d runs, the grid now gives %d", len(old.Runs), len(cur.Runs))
+	}
+	for i := range old.Runs {
+		a, b := old.Runs[i], cur.Runs[i]
+		va, vb := valuesLabel(old.Axes, a.Values), valuesLabel(cur.Axes, b.Values)
+		if va != vb {
+			return fmt.Sprintf("run %d was %s, now %s", i, va, vb)
+		}
+		if a.Config != b.Config {
+			return fmt.Sprintf("run %d (%s) now has a different config: the base changed", i, vb)
+		}
+	}
+	return "its fingerprint differs"
+}
+
+// readSweepDoc reads DIR/sweep.json.
+func readSweepDoc(path string) (*sweepDoc, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read sweep: %w", err)
+	}
+	var d sweepDoc
+	if err := json.Unmarshal(b, &d); err != nil || d.Format != sweepFormat {
+		return nil, errorf("%s is not a sweep file (written by 'rnnlab sweep', format %s)", path, sweepFormat)
+	}
+	d.dir = filepath.Dir(path)
+	return &d, nil
+}
+
+// isSweepFile reports whether a --config path is a sweep.json.
+func isSweepFile(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	var head struct {
+		Format string `json:"format"`
+	}
+	return json.Unmarshal(b, &head) == nil && head.Format == sweepFormat
+}
+
+const (
+	stateMissing     = "missing"
+	stateInterrupted = "interrupted"
+	stateFinished    = "finished"
+)
+
+// runState says whether a run directory holds a finished run (a checkpoint
+// and metrics.json), an interrupted one (a checkpoint only) or nothing.
+func runState(dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, checkpointName)); err != nil {
+		return stateMissing
+	}
+	if _, err := os.Stat(filepath.Join(dir, "metrics.json")); err != nil {
+		return stateInterrupted
+	}
+	return stateFinished
+}
+
+// sweepTrainRun resolves `train --config DIR/sweep.json --run N`: the run's
+// config file, its out dir and its state. Only --quiet and --stop-at may
+// accompany --run, so the run stays what the grid says.
+func sweepTrainRun(fs *flag.FlagSet, sweepPath string, n int) (cfgPath, out, state string, err error) {
+	if sweepPath == "" {
+		return "", "", "", usageError{errors.New("--run N needs --config DIR/sweep.json (written by 'rnnlab sweep')")}
+	}
+	if !isSweepFile(sweepPath) {
+		if _, err := os.Stat(sweepPath); err != nil {
+			return "", "", "", errorf("cannot read sweep: %v", err)
+		}
+		return "", "", "", usageError{fmt.Errorf("--run N needs a sweep file as --config; %s is not one (written by 'rnnlab sweep')", sweepPath)}
+	}
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "config", "run", "quiet", "stop-at":
+		default:
+			bad = append(bad, "--"+f.Name)
+		}
+	})
+	if len(bad) > 0 {
+		return "", "", "", usageError{fmt.Errorf("--run trains the sweep's run as its grid says: %s cannot go with it", strings.Join(bad, ", "))}
+	}
+	d, err := readSweepDoc(sweepPath)
+	if err != nil {
+		return "", "", "", err
+	}
+	if n < 0 || n >= len(d.Runs) {
+		return "", "", "", usageError{fmt.Errorf("--run %d is out of range: %s has runs 0 … %d", n, sweepPath, len(d.Runs)-1)}
+	}
+	out = d.runDir(n)
+	return filepath.Join(out, "config.json"), out, runState(out), nil
+}
+
+// ---- Slurm -----------------------------------------------------------------
+
+// sbatchScript is the job-array script of a sweep; bin is the absolute
+// path of rnnlab and dir, cwd absolute paths.
+func sbatchScript(bin, dir, cwd string, runs int) string {
+	q := shellQuote
+	return fmt.Sprintf(`#!/bin/bash
+# rnnlab sweep: one array task per run (%[4]d runs). Each task trains run
+# $SLURM_ARRAY_TASK_ID of %[2]s/sweep.json into %[2]s/runs/NNN/; a task whose
+# run already finished exits at once, an interrupted one resumes.
+# Collect the table with: %[1]s sweep --out %[2]s --gather
+#SBATCH --job-name=rnnlab-sweep
+#SBATCH --array=0-%[5]d
+#SBATCH --ntasks=1
+#SBATCH --cpus-per-task=1
+#SBATCH --output=%[2]s/logs/%%A_%%a.out
+#SBATCH --chdir=%[3]s
+set -eu
+exec %[6]s train --config %[7]s --run "$SLURM_ARRAY_TASK_ID" --quiet
+`, bin, dir, cwd, runs, runs-1, q(bin), q(filepath.Join(dir, sweepFile)))
+}
+
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '+' || r == ':' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// rnnlabBinary is the absolute path of the running rnnlab (RNNLAB_BIN
+// overrides it, e.g. for tests that run inside a test binary).
+func rnnlabBinary() (string, error) {
+	if b := os.Getenv("RNNLAB_BIN"); b != "" {
+		return filepath.Abs(b)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	if r, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = r
+	}
+	return filepath.Abs(exe)
+}
+
+// writeSbatch writes DIR/sweep.sbatch and creates DIR/logs (Slurm does not
+// create the directory of --output).
+func writeSbatch(d *sweepDoc) (string, error) {
+	bin, err := rnnlabBinary()
+	if err != nil {
+		return "", err
+	}
+	dir, err := filepath.Abs(d.dir)
+	if err != nil {
+		return "", err
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	if strings.ContainsAny(dir+cwd, " \t\n") {
+		return "", errorf("the sweep directory %q (or the working directory) contains a space, which #SBATCH lines cannot hold: choose another --out", dir)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "sweep.sbatch")
+	text := sbatchScript(bin, dir, cwd, len(d.Runs))
+	if err := writeAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, text); return err }); err != nil {
+		return "", err
+	}
+	return path, os.Chmod(path, 0o755)
+}
+
+// ---- results ---------------------------------------------------------------
+
+type sweepResult struct {
+	State   string // missing, interrupted, finished, diverged
+	Metrics Metrics
+}
+
+// gatherSweep writes DIR/results.md and results.csv (one row per run) and,
+// grouping the runs of a setting over seeds, mean ± s.e.m. of each metric
+// (the runs that finished without diverging); it prints the table and the
+// runs still missing.
+func gatherSweep(d *sweepDoc, stdout io.Writer) error {
+	res := make([]sweepResult, len(d.Runs))
+	var missing []string
+	horizon := 0
+	for i := range d.Runs {
+		st := runState(d.runDir(i))
+		r := sweepResult{State: st}
+		if st == stateFinished {
+			m, ok := readFinalMetrics(d.runDir(i))
+			if !ok {
+				r.State = stateInterrupted
+			} else {
+				r.Metrics = m
+				horizon = m.Horizon
+				if m.Diverged || math.IsInf(m.Dstsp, 0) || math.IsNaN(m.Dstsp) {
+					r.State = "diverged"
+				}
+			}
+		}
+		if r.State == stateMissing || r.State == stateInterrupted {
+			missing = append(missing, fmt.Sprintf("%d (%s)", i, r.State))
+		}
+		res[i] = r
+	}
+	md, csvText := sweepTables(d, res, horizon)
+	if err := writeAtomic(filepath.Join(d.dir, "results.md"), func(w io.Writer) error { _, err := io.WriteString(w, md); return err }); err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(d.dir, "results.csv"), func(w io.Writer) error { _, err := io.WriteString(w, csvText); return err }); err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, md)
+	done := len(d.Runs) - len(missing)
+	fmt.Fprintf(stdout, "%d of %d runs finished; wrote %s/{results.md, results.csv}\n", done, len(d.Runs), d.dir)
+	if len(missing) > 0 {
+		fmt.Fprintf(stdout, "missing: %s\n(train them with 'rnnlab sweep --grid GRID --out %s', or one with 'rnnlab train --config %s --run N')\n",
+			strings.Join(missing, ", "), d.dir, filepath.Join(d.dir, sweepFile))
+	}
+	return nil
+}
+
+func fmtMetric(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+// sweepTables renders results.md and results.csv.
+func sweepTables(d *sweepDoc, res []sweepResult, horizon int) (string, string) {
+	var keys []string
+	for _, a := range d.Axes {
+		keys = append(keys, a.Key)
+	}
+	pe := "PE"
+	if horizon > 0 {
+		pe = fmt.Sprintf("PE(%d)", horizon)
+	}
+	var tb strings.Builder
+	var cb bytes.Buffer
+	cw := csv.NewWriter(&cb)
+	_ = cw.Write(append(append([]string{"run"}, keys...), "status", "d_stsp", "d_h", "pe"))
+	fmt.Fprintf(&tb, "# sweep %s\n\n## runs\n\n", d.dir)
+	tb.WriteString(mdRow(append(append([]string{"run"}, keys...), "status", "D_stsp", "D_H", pe)))
+	tb.WriteString(mdSep(len(keys) + 5))
+	for i, r := range d.Runs {
+		var vals []string
+		for _, k := range keys {
+			vals = append(vals, valueText(r.Values[k]))
+		}
+		m := res[i].Metrics
+		cells := []string{"–", "–", "–"}
+		csvCells := []string{"", "", ""}
+		if res[i].State == stateFinished || res[i].State == "diverged" {
+			cells = []string{fmtMetric(m.Dstsp), fmtMetric(m.DH), fmtMetric(m.PE)}
+			csvCells = []string{csvFloat(m.Dstsp), csvFloat(m.DH), csvFloat(m.PE)}
+		}
+		row := append(append([]string{strconv.Itoa(i)}, vals...), res[i].State)
+		tb.WriteString(mdRow(append(append([]string{}, row...), cells...)))
+		_ = cw.Write(append(row, csvCells...))
+	}
+	cw.Flush()
+
+	// Mean ± s.e.m. over seeds per setting.
+	var group []string
+	for _, k := range keys {
+		if k != seedAxis {
+			group = append(group, k)
+		}
+	}
+	if len(group) < len(keys) {
+		tb.WriteString("\n## mean ± s.e.m. over seeds\n\n")
+		tb.WriteString(mdRow(append(append([]string{}, group...), "runs", "diverged", "D_stsp", "D_H", pe)))
+		tb.WriteString(mdSep(len(group) + 5))
+		type agg struct {
+			vals        []string
+			n, div      int
+			ds, dh, pes []float64
+		}
+		var order []string
+		groups := map[string]*agg{}
+		for i, r := range d.Runs {
+			var vals []string
+			for _, k := range group {
+				vals = append(vals, valueText(r.Values[k]))
+			}
+			key := strings.Join(vals, "\x00")
+			g, ok := groups[key]
+			if !ok {
+				g = &agg{vals: vals}
+				groups[key] = g
+				order = append(order, key)
+			}
+			g.n++
+			switch res[i].State {
+			case "diverged":
+				g.div++
+			case stateFinished:
+				m := res[i].Metrics
+				g.ds, g.dh, g.pes = append(g.ds, m.Dstsp), append(g.dh, m.DH), append(g.pes, m.PE)
+			}
+		}
+		for _, k := range order {
+			g := groups[k]
+			ms := func(x []float64) string {
+				m, s := meanSE(x)
+				if math.IsNaN(m) {
+					return "–"
+				}
+				return fmt.Sprintf("%.4g ± %.2g", m, s)
+			}
+			tb.WriteString(mdRow(append(append([]string{}, g.vals...), fmt.Sprintf("%d/%d", len(g.ds), g.n), strconv.Itoa(g.div), ms(g.ds), ms(g.dh), ms(g.pes))))
+		}
+	}
+	return tb.String(), cb.String()
+}
+
+func csvFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func mdRow(cells []string) string { return "| " + strings.Join(cells, " | ") + " |\n" }
+
+func mdSep(n int) string { return "|" + strings.Repeat("---|", n) + "\n" }
