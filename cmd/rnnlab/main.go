@@ -11,7 +11,7 @@
 //	rnnlab analyze  --checkpoint CKPT [--json FILE] [--plot FILE.png]
 //	rnnlab wfdb     --record PATH [--channels 0,1] [--start s --end s] [--out x.npy|x.csv]
 //	rnnlab serve    [--addr 127.0.0.1:8080] [--dir DIR]
-//	rnnlab config   (prints the default config)
+//	rnnlab config   [--recipe lorenz63|ecg|ecg-dend] (prints a recipe's config)
 //
 // Run `rnnlab <command> -h` for the flags of each command; docs/config.md
 // documents the config file.
@@ -68,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	case "serve":
 		err = cmdServe(args[1:], stdout, stderr)
 	case "config":
-		err = cmdConfig(stdout)
+		err = cmdConfig(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -105,7 +105,7 @@ Commands:
   ablate    the regularizer grid (none, MAR, TSD, ALN, all) over seeds, in parallel: table and plot
   sweep     a grid of runs (models, regularizers, seeds, any config key): here in parallel or as a Slurm job array
   serve     serve the in-browser lab and its pages (the site built by make site) on http://127.0.0.1:8080/
-  config    print the default config as JSON (a starting point for --config)
+  config    print a recipe's config as JSON (--recipe ecg; a starting point for --config)
 
 Run 'rnnlab <command> -h' for a command's flags.
 `)

@@ -20,7 +20,8 @@ const checkpointName = "checkpoint.safetensors"
 
 func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("train", stderr)
-	configPath := fs.String("config", "", "JSON config file (default: the built-in Lorenz-63 recipe; see 'rnnlab config')")
+	configPath := fs.String("config", "", "JSON config file, read over the recipe (default: the built-in Lorenz-63 recipe; see 'rnnlab config')")
+	recipeName := fs.String("recipe", "", "start from a named recipe: lorenz63 (default), ecg, ecg-dend (see 'rnnlab config --recipe NAME')")
 	outDir := fs.String("out", "out/run", "directory for the checkpoint, metrics, plots and trajectories")
 	resume := fs.Bool("resume", false, "continue from DIR/"+checkpointName+" (its stored config is used)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -65,8 +66,13 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		cfg = ck.Config
 	} else {
 		cfg = DefaultConfig()
+		if *recipeName != "" {
+			if cfg, err = recipe.Recipe(*recipeName); err != nil {
+				return usageError{err}
+			}
+		}
 		if *configPath != "" {
-			if cfg, err = LoadConfig(*configPath); err != nil {
+			if cfg, err = loadConfigOver(cfg, *configPath); err != nil {
 				return err
 			}
 		}
@@ -87,7 +93,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	set(*forcing != "", func() { cfg.Train.Forcing = *forcing })
 	set(*lr != 0, func() { cfg.Train.LR = *lr })
 	set(*evalEvery >= 0, func() { cfg.Train.EvalEvery = *evalEvery })
-	if *resume && (*model != "" || *latents != 0 || *data != "" || *seed != 0) {
+	if *resume && (*model != "" || *latents != 0 || *data != "" || *seed != 0 || *recipeName != "") {
 		return usageError{errors.New("--resume continues the stored run; only --steps, --lr, --forcing and --eval-every may change")}
 	}
 	if err := cfg.Validate(); err != nil {
@@ -120,6 +126,9 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "resuming %s at step %d of %d\n", ckptPath, ck.Step, cfg.Train.Steps)
 	}
 	fmt.Fprintf(stdout, "data: %s, %d train / %d test steps, %d dims\n", series.Name, train.Rows(), test.Rows(), series.N)
+	if series.Prep != nil {
+		fmt.Fprintf(stdout, "preprocessing: %s\n", prepLine(cfg.Data, *series.Prep))
+	}
 	fmt.Fprintf(stdout, "model: %s, %d latents, %d parameters; %s forcing, %d steps\n",
 		cfg.Model.Kind, cfg.Model.Latents, len(md.Latent.Params())+len(md.Obs.Params()), cfg.Train.Forcing, cfg.Train.Steps)
 
