@@ -88,11 +88,11 @@ type TrainConfig struct {
 
 // EvalConfig holds the long-horizon evaluation settings.
 type EvalConfig struct {
-	Bins      int     `json:"bins"`      // D_stsp bins per dimension
-	Smoothing float64 `json:"smoothing"` // D_H spectral smoothing σ
-	Horizon   int     `json:"horizon"`   // PE(n)
-	MaxSteps  int     `json:"max_steps"` // longest generated series evaluated (default 100000)
-	PEPoints  int     `json:"pe_points"` // held-out start points of PE(n) (0: every point of the evaluated stretch)
+	Bins      int     `json:"bins"`                // D_stsp bins per dimension
+	Smoothing float64 `json:"smoothing"`           // D_H spectral smoothing σ
+	Horizon   int     `json:"horizon"`             // PE(n)
+	MaxSteps  int     `json:"max_steps"`           // longest generated series evaluated (default 100000)
+	PEPoints  int     `json:"pe_points"`           // held-out start points of PE(n) (0: every point of the evaluated stretch)
 	Transient int     `json:"transient,omitempty"` // generated steps discarded before the comparison
 	Stsp      string  `json:"stsp,omitempty"`      // D_stsp estimator: "" (binned for N ≤ 5, GMM above), "gmm" or "binned"
 }

@@ -23,7 +23,9 @@ type Behaviour struct {
 
 // Collapsed reports a fixed point, a short cycle or the loss of beat-like
 // peaks: the generated trajectory does not reproduce the oscillation.
-func (b Behaviour) Collapsed() bool { return !b.Diverged && (b.FixedPoint || b.ShortCycle || b.NoBeats) }
+func (b Behaviour) Collapsed() bool {
+	return !b.Diverged && (b.FixedPoint || b.ShortCycle || b.NoBeats)
+}
 
 // Diagnosis thresholds.
 const (

@@ -184,7 +184,9 @@ func TestDiagnose(t *testing.T) {
 	}{
 		{"same process", mk(func(i int) (float64, float64) {
 			return beat(i, 310) + 0.01*r.Norm(), math.Cos(2 * math.Pi * float64(i) / 310)
-		}), func(b Behaviour) bool { return !b.Collapsed() && !b.Diverged && math.Abs(b.PeakRate/b.DataRate-300.0/310) < 0.02 }},
+		}), func(b Behaviour) bool {
+			return !b.Collapsed() && !b.Diverged && math.Abs(b.PeakRate/b.DataRate-300.0/310) < 0.02
+		}},
 		{"fixed point", mk(func(i int) (float64, float64) {
 			d := math.Exp(-float64(i) / 500)
 			return 0.2 + d*beat(i, 300), d
