@@ -68,12 +68,13 @@ type sweepDoc struct {
 // a config key to vary.
 type gridFile struct {
 	Base         json.RawMessage   `json:"base"`
+	Recipe       string            `json:"recipe"`
 	Models       []json.RawMessage `json:"models"`
 	Regularizers []json.RawMessage `json:"regularizers"`
 	Seeds        []json.RawMessage `json:"seeds"`
 }
 
-var gridFixedKeys = []string{"base", "models", "regularizers", "seeds"}
+var gridFixedKeys = []string{"base", "recipe", "models", "regularizers", "seeds"}
 
 func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sweep", stderr)
@@ -222,6 +223,10 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 		switch {
 		case k == "base":
 			g.Base = v
+		case k == "recipe":
+			if err := json.Unmarshal(v, &g.Recipe); err != nil {
+				return nil, fmt.Errorf("\"recipe\" must be a recipe name (lorenz63, ecg, ecg-dend)")
+			}
 		case k == "models" || k == "regularizers" || k == "seeds":
 			var vals []json.RawMessage
 			if err := json.Unmarshal(v, &vals); err != nil {
@@ -238,14 +243,21 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 		case strings.Contains(k, "."):
 			dotted = append(dotted, k)
 		default:
-			return nil, fmt.Errorf("unknown grid key %q%s (a grid has base, models, regularizers, seeds and dotted config keys such as \"train.lr\")",
+			return nil, fmt.Errorf("unknown grid key %q%s (a grid has base, recipe, models, regularizers, seeds and dotted config keys such as \"train.lr\")",
 				k, suggest(k, append(append([]string{}, gridFixedKeys...), configKeys()...)))
 		}
 	}
 	sort.Strings(dotted)
 
-	// The base config: inline, or a path relative to the grid file.
+	// The base config: inline, or a path relative to the grid file, read
+	// over the named recipe (default: the built-in Lorenz-63 one).
 	base := DefaultConfig()
+	if g.Recipe != "" {
+		var err error
+		if base, err = recipe.Recipe(g.Recipe); err != nil {
+			return nil, err
+		}
+	}
 	if len(g.Base) > 0 && string(g.Base) != "null" {
 		src, where := []byte(g.Base), "base"
 		var path string
@@ -260,7 +272,7 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 			src, where = b, "base "+path
 		}
 		var err error
-		if base, err = recipe.DecodeConfig(src); err != nil {
+		if base, err = recipe.DecodeConfigOver(base, src); err != nil {
 			return nil, fmt.Errorf("%s: %v", where, err)
 		}
 	}

@@ -7,10 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rnnlab/rnnlab/rules/recipe"
 )
 
 // tinySweepBase is a base config whose runs take a fraction of a second.
@@ -94,6 +97,16 @@ func TestSweepExpansion(t *testing.T) {
 	if c := runConfig(t, d, 0); c.Train.TSD != "" || c.Train.MARRatio != 0 || c.Model.Kind != "plrnn" {
 		t.Errorf("run 0 config: %+v", c)
 	}
+	// A base read over a named recipe.
+	e, err := expandGridBytes([]byte(`{"recipe": "ecg", "base": {"train": {"batch": 3}}, "train.steps": [10]}`), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want0, _ := recipe.Recipe("ecg")
+	want0.Train.Batch, want0.Train.Steps = 3, 10
+	if got, err := recipe.DecodeConfigOver(DefaultConfig(), e.configs[0]); err != nil || !reflect.DeepEqual(got, want0) {
+		t.Errorf("recipe base: %v\n%+v\nwant %+v", err, got, want0)
+	}
 	var doc sweepDoc
 	b, _ := os.ReadFile(filepath.Join(dir, "sw", sweepFile))
 	if err := json.Unmarshal(b, &doc); err != nil || len(doc.Runs) != 48 || string(doc.Runs[5].Values["train.lr"]) != "3e-4" {
@@ -113,6 +126,7 @@ func TestSweepErrors(t *testing.T) {
 		{`{"regularizers": ["marr"]}`, `did you mean "mar"?`},
 		{`{"train.lr": ["fast"]}`, `train.lr = "fast"`},
 		{`{"models": ["lstm"]}`, `unknown model "lstm"`},
+		{`{"recipe": "ekg"}`, `ekg`},
 		{`{"models": ["plrnn"], "model.kind": ["ctrnn"]}`, `vary the same key`},
 	}
 	for i, c := range cases {
