@@ -22,10 +22,14 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   # No init system here: keep the packages' maintainer scripts from trying to
   # start the daemons (we start them below).
-  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-  chmod +x /usr/sbin/policy-rc.d
+  own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
-  rm -f /usr/sbin/policy-rc.d
+  [ "$own_policy" = 0 ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 # --- munge ------------------------------------------------------------------
