@@ -248,9 +248,9 @@ func (a *Attractor3D) drawLayer(img *ebiten.Image, moving bool) {
 	}
 	if len(a.Points) > 0 {
 		y := ly + 2*LineHeight() + LineHeight()/2
-		b.Disc(lx+sw/2-U(5), y, U(3.5), TextColor)
-		b.Disc(lx+sw/2+U(5), y, U(3.5), PanelColor)
-		b.Ring(lx+sw/2+U(5), y, U(3.5), U(1.5), TextColor)
+		b.Disc(lx+U(3.5), y, U(3.5), TextColor)
+		b.Disc(lx+sw-U(2), y, U(3.5), PanelColor)
+		b.Ring(lx+sw-U(2), y, U(3.5), U(1.5), TextColor)
 	}
 	b.Flush(img)
 	Text(img, "data", lx+sw+U(6), ly, TextColor)
