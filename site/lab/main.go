@@ -408,7 +408,11 @@ func (g *game) Draw(screen *ebiten.Image) {
 	truth, gen, lat := s.Truth(), s.Generated(), s.Latent()
 	tT, tG, tL := rows(truth, n), rows(gen, n), rows(lat, m)
 
-	if g.sess.State().View == "analysis" {
+	// The analysis (fixed points, cycles, Lyapunov spectrum) costs about a
+	// frame in wasm: it follows every evaluation in the analysis view, and
+	// in the other views once training pauses or ends, so the attractor
+	// shows the model's fixed points and cycles without stalling training.
+	if v := g.sess.State().View; v == "analysis" || (!st.Running && (v == "dashboard" || v == "attractor")) {
 		g.updateAnalysis()
 	}
 	for name, r := range g.rects {

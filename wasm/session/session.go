@@ -429,7 +429,7 @@ type hiddenLayer interface {
 // raster until a spiking model drives it: the hidden units' rates of a
 // shallow PLRNN, or else the latent units, each standardised over the
 // window, rectified above its mean (the threshold), and encoded by a
-// deterministic integrate-and-fire counter v ← v + r/2 that spikes and
+// deterministic integrate-and-fire counter v ← v + r/8 that spikes and
 // resets by 1 whenever v ≥ 1 — so spike density follows the rate.
 func (s *Session) rasterOf(lat []float64) ([]Spike, int, string) {
 	m := s.M()
@@ -468,7 +468,7 @@ func (s *Session) rasterOf(lat []float64) ([]Spike, int, string) {
 			if r <= 0 {
 				continue
 			}
-			if v += r / 2; v >= 1 {
+			if v += r / 8; v >= 1 {
 				out = append(out, Spike{Unit: i, T: t})
 				v--
 			}
