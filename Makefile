@@ -66,7 +66,7 @@ test-wasm:
 # training, native-vs-browser trajectories, bad files, shared links, the home
 # and lesson pages; screenshots and perf.json under out/browser.
 test-browser: build site/test/node_modules/.package-lock.json
-	node site/test/run.mjs --bin $(BIN) --out $(OUT)/browser
+	node site/test/run.mjs --strict --bin $(BIN) --out $(OUT)/browser
 
 site/test/node_modules/.package-lock.json: site/test/package-lock.json
 	cd site/test && npm ci --no-audit --no-fund
