@@ -18,9 +18,13 @@ func TestConfigRecipes(t *testing.T) {
 	if err := json.Unmarshal([]byte(o), &cfg); err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Model.Kind != "clipped-shplrnn" || cfg.Model.Latents != 5 || cfg.Model.Hidden != 250 || cfg.Model.Observation != "affine" ||
-		cfg.Train.Forcing != "generalized" || cfg.Train.Alpha != 0.3 || len(cfg.Data.Delays) != 5 || cfg.Eval.Stsp != "gmm" {
+	if cfg.Model.Kind != "clipped-shplrnn" || cfg.Model.Latents != 5 || cfg.Model.Hidden != 250 || cfg.Model.Observation != "identity" ||
+		cfg.Train.Forcing != "sparse" || cfg.Train.Interval != 10 || len(cfg.Data.Delays) != 5 || cfg.Data.Resample != 120 || cfg.Eval.Stsp != "gmm" {
 		t.Fatalf("ecg recipe: %+v", cfg)
+	}
+	st, o, _ = runCmd(t, "config", "--recipe", "ecg-gtf")
+	if st != 0 || !strings.Contains(o, `"affine"`) || !strings.Contains(o, `"generalized"`) || !strings.Contains(o, `"alpha": 0.3`) {
+		t.Fatalf("ecg-gtf recipe: %s", o)
 	}
 	st, o, _ = runCmd(t, "config", "--recipe", "ecg-dend")
 	if st != 0 || !strings.Contains(o, `"clipped-dendplrnn"`) || !strings.Contains(o, `"bases": 50`) || !strings.Contains(o, `"seq_len": 500`) {
@@ -43,7 +47,7 @@ func TestTrainECGRecord(t *testing.T) {
 	cfg := filepath.Join(dir, "run.json")
 	writeFile(t, cfg, `{
   "model": {"hidden": 20},
-  "data": {"source": "`+rec+`", "end": 60, "embed": "auto", "delays": null, "test_fraction": 0.3},
+  "data": {"source": "`+rec+`", "end": 60, "embed": "auto", "delays": null, "resample": 0, "test_fraction": 0.3},
   "train": {"steps": 6, "seq_len": 30, "batch": 2, "eval_every": 3, "checkpoint_every": 3},
   "eval": {"max_steps": 3000, "transient": 500, "pe_points": 100}
 }`)
@@ -57,7 +61,7 @@ func TestTrainECGRecord(t *testing.T) {
 	// With explicit delays the recipe's 5 latents fit.
 	writeFile(t, cfg, `{
   "model": {"hidden": 20},
-  "data": {"source": "`+rec+`", "end": 60, "test_fraction": 0.3},
+  "data": {"source": "`+rec+`", "end": 60, "test_fraction": 0.3, "resample": 0, "delays": [0, 22, 44, 66, 88]},
   "train": {"steps": 6, "seq_len": 30, "batch": 2, "eval_every": 3, "checkpoint_every": 3},
   "eval": {"max_steps": 3000, "transient": 500, "pe_points": 100}
 }`)

@@ -90,6 +90,11 @@ func plotTraces(path string, truth, gen []float64, n int, b *recipe.Behaviour) e
 		}
 		l.Color, l.Width = col, vg.Points(0.3)
 		p.Add(l)
+		// Mark the last point, so a fixed point (a line of length zero) shows.
+		if sc, err := plotter.NewScatter(xy[len(xy)-1:]); err == nil {
+			sc.Color, sc.Radius, sc.Shape = col, vg.Points(4), draw.CrossGlyph{}
+			p.Add(sc)
+		}
 		return p, nil
 	}
 	p3, err := attr("held-out attractor (x₁, x₂, x₃)", truth, colTrue)

@@ -81,7 +81,7 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 
 func cmdConfig(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("config", stderr)
-	name := fs.String("recipe", "lorenz63", "the recipe to print: lorenz63, ecg, ecg-dend")
+	name := fs.String("recipe", "lorenz63", "the recipe to print: lorenz63, ecg, ecg-gtf, ecg-dend")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

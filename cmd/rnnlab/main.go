@@ -11,7 +11,7 @@
 //	rnnlab analyze  --checkpoint CKPT [--json FILE] [--plot FILE.png]
 //	rnnlab wfdb     --record PATH [--channels 0,1] [--start s --end s] [--out x.npy|x.csv]
 //	rnnlab serve    [--addr 127.0.0.1:8080] [--dir DIR]
-//	rnnlab config   [--recipe lorenz63|ecg|ecg-dend] (prints a recipe's config)
+//	rnnlab config   [--recipe lorenz63|ecg|ecg-gtf|ecg-dend] (prints a recipe's config)
 //
 // Run `rnnlab <command> -h` for the flags of each command; docs/config.md
 // documents the config file.

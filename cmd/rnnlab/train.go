@@ -21,7 +21,7 @@ const checkpointName = "checkpoint.safetensors"
 func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("train", stderr)
 	configPath := fs.String("config", "", "JSON config file, read over the recipe (default: the built-in Lorenz-63 recipe; see 'rnnlab config')")
-	recipeName := fs.String("recipe", "", "start from a named recipe: lorenz63 (default), ecg, ecg-dend (see 'rnnlab config --recipe NAME')")
+	recipeName := fs.String("recipe", "", "start from a named recipe: lorenz63 (default), ecg, ecg-gtf, ecg-dend (see 'rnnlab config --recipe NAME')")
 	outDir := fs.String("out", "out/run", "directory for the checkpoint, metrics, plots and trajectories")
 	resume := fs.Bool("resume", false, "continue from DIR/"+checkpointName+" (its stored config is used)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
