@@ -23,7 +23,8 @@ import (
 )
 
 const (
-	trainBudget   = 8 * time.Millisecond   // training time per frame
+	minBudget     = 2 * time.Millisecond   // training time per frame, at least
+	maxBudget     = 12 * time.Millisecond  // and at most (see budget)
 	statusEvery   = 200 * time.Millisecond // status at most 5 Hz
 	hashDebounce  = 400 * time.Millisecond // write the hash this long after the last view change
 	errorShownFor = 10 * time.Second
@@ -31,6 +32,16 @@ const (
 
 type game struct {
 	sess *session.Session
+
+	caches      map[string]*panelCache // offscreen panels (cache)
+	cacheOrigin image.Point            // screen position of the panel being cached
+	latUnit     int                    // latent unit of the cached latent panel
+	lastUpdate  time.Time              // start of the previous Update
+	lastTrain   time.Duration          // training time of the previous Update
+	otherEMA    time.Duration          // running frame time outside training
+	drawEMA     time.Duration          // running time of Draw
+	lastFull    fullKey                // what the last full redraw showed
+	lastAtt     attKey                 // what the attractor panel shows
 
 	att  view.Attractor3D
 	ts   view.TimeSeries
@@ -74,6 +85,7 @@ type game struct {
 
 func main() {
 	g := &game{rateT: time.Now(), lastEval: -1, anStep: -2, rects: map[string]image.Rectangle{}}
+	view.InputScale = bridge.RenderScale()
 	st, err := session.ParseHash(bridge.Hash(), session.Default())
 	if err != nil {
 		g.fail(err)
@@ -93,7 +105,10 @@ func main() {
 	}
 
 	ebiten.SetRunnableOnUnfocused(true)
-	ebiten.SetTPS(60)
+	// One Update per drawn frame: with a fixed TPS, ebiten runs several
+	// Updates per slow frame to catch up, and each would train its budget
+	// again, so a slow frame would make the next one slower.
+	ebiten.SetTPS(ebiten.SyncWithFPS)
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	ebiten.SetScreenClearedEveryFrame(false) // Draw skips frames that would not change
 	if err := ebiten.RunGame(g); err != nil {
@@ -135,12 +150,25 @@ func (g *game) viewChanged() {
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 
+func ms(d time.Duration) float64 { return round3(d.Seconds() * 1000) }
+
+// ema is a running average with weight 1/10 for the newest value.
+func ema(avg, v time.Duration) time.Duration {
+	if avg == 0 {
+		return v
+	}
+	return (9*avg + v) / 10
+}
+
 func (g *game) Update() error {
 	g.drain()
 	g.in = view.ReadInput()
 	g.handleInput()
 
-	if n, err := g.sess.Train(trainBudget); err != nil {
+	t0 := time.Now()
+	n, err := g.sess.Train(g.budget(t0))
+	g.lastTrain = time.Since(t0)
+	if err != nil {
 		g.sess.Pause()
 		g.fail(err)
 	} else {
@@ -184,6 +212,7 @@ func (g *game) postStatus(st session.Status) {
 		"loss": st.Loss, "dstsp": st.Dstsp, "dh": st.DH, "pe": st.PE, "running": st.Running,
 		"stepsPerSec": round3(sps), "fps": round3(g.fps), "params": st.Params, "model": st.Model, "data": st.Data,
 		"hash": g.sess.State().Hash(), "evalStep": evalStep,
+		"trainMs": ms(g.lastTrain), "drawMs": ms(g.drawEMA), "frameMs": ms(g.otherEMA + g.lastTrain),
 	})
 }
 
@@ -393,6 +422,8 @@ type frameKey struct {
 }
 
 func (g *game) Draw(screen *ebiten.Image) {
+	t0 := time.Now()
+	defer func() { g.drawEMA = ema(g.drawEMA, time.Since(t0)) }()
 	g.frames++
 	st := g.sess.Status()
 	k := frameKey{g.w, g.h, g.in.X, g.in.Y, st.Step, g.sess.Version(), len(g.sess.Loss()), g.in.Down, st.Running, g.att.Spin,
@@ -401,7 +432,6 @@ func (g *game) Draw(screen *ebiten.Image) {
 		return
 	}
 	g.lastFrame = k
-	screen.Fill(view.Background)
 	bar := g.layout()
 	s := g.sess
 	n, m := s.N(), s.M()
@@ -415,6 +445,25 @@ func (g *game) Draw(screen *ebiten.Image) {
 	if v := g.sess.State().View; v == "analysis" || (!st.Running && (v == "dashboard" || v == "attractor")) {
 		g.updateAnalysis()
 	}
+
+	// Software-rendered WebGL pays for every pixel drawn, so a frame redraws
+	// only the panels whose content changed (the screen is kept between
+	// frames); a new size, view, note or error message redraws everything.
+	note := st.Note
+	if st.Diverged {
+		note = "diverged " + note
+	}
+	fk := fullKey{g.w, g.h, g.sess.State().View, g.errMsg, note}
+	full := fk != g.lastFull || g.errMsg != ""
+	if full {
+		screen.Fill(view.Background)
+		g.lastFull = fk
+	}
+	clearRect := func(r image.Rectangle) {
+		if !full {
+			screen.SubImage(r).(*ebiten.Image).Fill(view.Background)
+		}
+	}
 	for name, r := range g.rects {
 		switch name {
 		case "attractor":
@@ -422,30 +471,139 @@ func (g *game) Draw(screen *ebiten.Image) {
 			if g.an != nil {
 				g.att.SetPoints(g.an.Points, g.anCount)
 			}
-			g.att.Draw(screen, r, g.in)
+			ak := attKey{s.Version(), g.anCount, [3]float64{g.att.Cam.Yaw, g.att.Cam.Pitch, g.att.Cam.Zoom}, g.att.Spin, r}
+			if full || ak != g.lastAtt || g.in.In(r) {
+				clearRect(r)
+				g.att.Draw(screen, r, g.in)
+				g.lastAtt = ak
+				if note != "" {
+					g.drawNote(screen)
+				}
+			}
 		case "series":
-			g.ts.Draw(screen, r, truth, tT, gen, tG, n)
+			g.cache("series", screen, r, full, panelKey{version: s.Version()}, func(dst *ebiten.Image, r image.Rectangle) {
+				g.ts.Draw(dst, r, truth, tT, gen, tG, n)
+			})
 		case "latent":
-			g.lat.Draw(screen, r, g.in, lat, tL, m)
+			if g.in.In(r) || g.lat.Unit != g.latUnit {
+				g.latUnit = g.lat.Unit
+				if c := g.caches["latent"]; c != nil {
+					c.valid = false // buttons under the pointer, or a new unit
+				}
+			}
+			g.cache("latent", screen, r, full, panelKey{version: s.Version(), n: g.lat.Unit}, func(dst *ebiten.Image, r image.Rectangle) {
+				in := g.in
+				in.X, in.Y = in.X-g.cacheOrigin.X, in.Y-g.cacheOrigin.Y
+				g.lat.Draw(dst, r, in, lat, tL, m)
+			})
 		case "raster":
-			g.ras.Caption = s.SpikeSource()
-			g.ras.Draw(screen, r, s.Spikes(), s.SpikeUnits())
+			g.cache("raster", screen, r, full, panelKey{version: s.Version()}, func(dst *ebiten.Image, r image.Rectangle) {
+				g.ras.Caption = s.SpikeSource()
+				g.ras.Draw(dst, r, s.Spikes(), s.SpikeUnits())
+			})
 		case "loss":
-			g.loss.Draw(screen, r, s.Loss(), s.Evals())
+			// While training, the loss curve is redrawn about five times a
+			// second, not every frame.
+			every := max(1, int(g.stepsPerS/5))
+			g.cache("loss", screen, r, full, panelKey{n: len(s.Loss()) / every, evals: len(s.Evals()), version: s.Version()}, func(dst *ebiten.Image, r image.Rectangle) {
+				g.loss.Draw(dst, r, s.Loss(), s.Evals())
+			})
 		case "analysis":
-			g.drawAnalysis(screen, r)
+			g.cache("analysis", screen, r, full, panelKey{n: g.anCount, version: s.Version()}, func(dst *ebiten.Image, r image.Rectangle) {
+				g.drawAnalysis(dst, r)
+			})
 		}
 	}
+	if _, ok := g.rects["attractor"]; !ok && note != "" && full {
+		g.drawNote(screen)
+	}
+	clearRect(bar)
 	g.drawBar(screen, bar)
-	g.drawNote(screen)
 	if g.errMsg != "" {
 		g.drawError(screen)
 	}
 	if !g.readySent {
 		g.readySent = true
+		bridge.MarkFirstFrame()
 		bridge.Ready(s.State().View, s.State().Hash())
 		g.postStatus(s.Status())
 	}
+}
+
+// panelKey identifies what a cached panel shows; the panel is redrawn when
+// it changes (or its rectangle does).
+type panelKey struct {
+	version, n, evals int
+	r                 image.Rectangle
+}
+
+// cache draws a panel through an offscreen image that is redrawn only when
+// key changes: the series, latent, raster and loss panels change at
+// evaluations (or a few times a second), not at every frame, and software
+// WebGL pays for every triangle.
+func (g *game) cache(name string, screen *ebiten.Image, r image.Rectangle, full bool, key panelKey, draw func(dst *ebiten.Image, r image.Rectangle)) {
+	if g.caches == nil {
+		g.caches = map[string]*panelCache{}
+	}
+	c := g.caches[name]
+	if c == nil {
+		c = &panelCache{}
+		g.caches[name] = c
+	}
+	key.r = r
+	w, h := max(r.Dx(), 1), max(r.Dy(), 1)
+	if c.img == nil || c.img.Bounds().Dx() != w || c.img.Bounds().Dy() != h {
+		if c.img != nil {
+			c.img.Deallocate()
+		}
+		c.img, c.valid = ebiten.NewImage(w, h), false
+	}
+	if c.valid && c.key == key && !full {
+		return // on the screen already
+	}
+	if !c.valid || c.key != key {
+		c.img.Fill(view.Background)
+		g.cacheOrigin = r.Min
+		draw(c.img, image.Rect(0, 0, w, h))
+		c.key, c.valid = key, true
+	}
+	var op ebiten.DrawImageOptions
+	op.Blend = ebiten.BlendCopy
+	op.GeoM.Translate(float64(r.Min.X), float64(r.Min.Y))
+	screen.DrawImage(c.img, &op)
+}
+
+// fullKey is what, when it changes, makes a frame redraw every panel.
+type fullKey struct {
+	w, h            int
+	view, err, note string
+}
+
+// attKey is what the attractor panel's pixels depend on.
+type attKey struct {
+	version, points int
+	cam             [3]float64
+	spin            bool
+	r               image.Rectangle
+}
+
+type panelCache struct {
+	img   *ebiten.Image
+	key   panelKey
+	valid bool
+}
+
+// budget is the training time of the next frame: what is left of a
+// 1/40 s frame after the last frame's drawing and browser work, between
+// 2 and 12 ms, so the page stays above 30 frames per second however slow
+// the drawing is and trains as fast as it can when drawing is cheap.
+func (g *game) budget(now time.Time) time.Duration {
+	if !g.lastUpdate.IsZero() {
+		other := now.Sub(g.lastUpdate) - g.lastTrain
+		g.otherEMA = ema(g.otherEMA, other)
+	}
+	g.lastUpdate = now
+	return min(max(25*time.Millisecond-g.otherEMA, minBudget), maxBudget)
 }
 
 func rows(x []float64, n int) int {

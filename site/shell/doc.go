@@ -14,3 +14,4 @@
 package main
 
 //go:generate go run github.com/vugu/vugu/cmd/vugugen -skip-go-mod -skip-main .
+//go:generate gofmt -w root_gen.go

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/rnnlab/rnnlab/site/view/geom"
@@ -16,7 +17,7 @@ import (
 // and draws at most MovingSegments per trajectory; a still one draws up to
 // StillSegments once into a cached layer.
 const (
-	MovingSegments = 4000
+	MovingSegments = 2000
 	StillSegments  = 20000
 )
 
@@ -47,6 +48,7 @@ type Attractor3D struct {
 	lastX, lastY  int
 	spinBtn       Button
 	plot          image.Rectangle
+	lastSpin      time.Time
 }
 
 // SetData gives the trajectories (row-major, T×N) and the session's data
@@ -116,7 +118,14 @@ func (a *Attractor3D) Update(r image.Rectangle, in Input) bool {
 		used = true
 	}
 	if a.Spin && !a.dragging {
-		a.Cam.Yaw = math.Mod(a.Cam.Yaw+0.004, 2*math.Pi)
+		// A quarter radian per second, whatever the frame rate.
+		now := time.Now()
+		if !a.lastSpin.IsZero() {
+			a.Cam.Yaw = math.Mod(a.Cam.Yaw+0.25*min(now.Sub(a.lastSpin).Seconds(), 0.1), 2*math.Pi)
+		}
+		a.lastSpin = now
+	} else {
+		a.lastSpin = time.Time{}
 	}
 	return used
 }
@@ -196,7 +205,11 @@ func (a *Attractor3D) drawLayer(img *ebiten.Image, moving bool) {
 	for _, bit := range []int{1, 2, 4} {
 		b.Seg(c[0][0], c[0][1], c[bit][0], c[bit][1], lw*1.5, AxisColor)
 	}
-	b.FlushAA(img)
+	if moving {
+		b.Flush(img)
+	} else {
+		b.FlushAA(img)
+	}
 	for k, bit := range []int{1, 2, 4} {
 		label := [3]string{"x1", "x2", "x3"}[k]
 		if a.n == 1 {
@@ -214,7 +227,13 @@ func (a *Attractor3D) drawLayer(img *ebiten.Image, moving bool) {
 	w := math.Max(1, U(1.1))
 	a.trajectory(&pj, a.truth, a.nTruth, maxSeg, w, DataColor)
 	a.trajectory(&pj, a.gen, a.nGen, maxSeg, w, ModelColor)
-	b.FlushAA(img)
+	// Antialiasing renders the batch at twice the resolution: only for a
+	// still picture, where it is drawn once into the cached layer.
+	if moving {
+		b.Flush(img)
+	} else {
+		b.FlushAA(img)
+	}
 
 	// fixed / cycle points
 	for _, p := range a.Points {

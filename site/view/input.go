@@ -22,6 +22,12 @@ type Input struct {
 
 var touchIDs []ebiten.TouchID
 
+// InputScale converts the pointer positions ebiten reports into canvas
+// coordinates when the page renders the canvas at a reduced resolution and
+// scales it up with a CSS transform (lab.html does so in software-rendered
+// WebGL): ebiten reads clientX/Y, which are in the scaled-up pixels.
+var InputScale = 1.0
+
 // ReadInput reads this frame's pointer state from ebiten.
 func ReadInput() Input {
 	var in Input
@@ -29,16 +35,25 @@ func ReadInput() Input {
 	if len(touchIDs) > 0 {
 		id := touchIDs[0]
 		in.X, in.Y = ebiten.TouchPosition(id)
+		in.X, in.Y = scaled(in.X), scaled(in.Y)
 		in.Down, in.Touch = true, true
 		in.Pressed = inpututil.TouchPressDuration(id) == 1
 		return in
 	}
 	in.X, in.Y = ebiten.CursorPosition()
+	in.X, in.Y = scaled(in.X), scaled(in.Y)
 	in.Down = ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft)
 	in.Pressed = inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft)
 	in.Released = inpututil.IsMouseButtonJustReleased(ebiten.MouseButtonLeft)
 	_, in.WheelY = ebiten.Wheel()
 	return in
+}
+
+func scaled(v int) int {
+	if InputScale == 1 {
+		return v
+	}
+	return int(float64(v) * InputScale)
 }
 
 // In reports whether the pointer is inside r.

@@ -269,3 +269,26 @@ func Ready(view, hash string) {
 	}
 	Post(Msg{"type": "ready", "view": view, "hash": hash})
 }
+
+// MarkFirstFrame records the time of the first drawn frame as
+// window.rnnlab.firstFrame (performance.now() milliseconds), for the
+// start-up measurement of the browser tests.
+func MarkFirstFrame() {
+	r := global.Get("rnnlab")
+	if !r.Truthy() {
+		r = global.Get("Object").New()
+		global.Set("rnnlab", r)
+	}
+	r.Set("firstFrame", global.Get("performance").Call("now"))
+}
+
+// RenderScale is the factor by which the page shrank the canvas's backing
+// store (window.rnnlabRenderScale, set by lab.html in software-rendered
+// WebGL), 1 when it did not.
+func RenderScale() float64 {
+	v := global.Get("rnnlabRenderScale")
+	if v.Type() != js.TypeNumber || !(v.Float() > 0 && v.Float() <= 1) {
+		return 1
+	}
+	return v.Float()
+}

@@ -47,7 +47,7 @@ type State struct {
 func Default() State {
 	return State{Model: "clipped-shplrnn", Latents: 3, Hidden: 50, Bases: 8, Obs: "identity", Data: "lorenz63", Seed: 1,
 		LR: 0.005, SeqLen: 50, Batch: 8, Forcing: "generalized", Alpha: 0.1, Interval: 10, Until: 8000, Play: true,
-		View: "dashboard", Yaw: 0.6, Pitch: 0.35, Zoom: 1, Spin: true}
+		View: "dashboard", Yaw: 0.6, Pitch: 0.35, Zoom: 1, Spin: false}
 }
 
 // Views are the values of the view key.
