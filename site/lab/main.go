@@ -23,7 +23,7 @@ import (
 )
 
 const (
-	minBudget     = 2 * time.Millisecond   // training time per frame, at least
+	minBudget     = 4 * time.Millisecond   // training time per frame, at least
 	maxBudget     = 12 * time.Millisecond  // and at most (see budget)
 	statusEvery   = 200 * time.Millisecond // status at most 5 Hz
 	hashDebounce  = 400 * time.Millisecond // write the hash this long after the last view change
@@ -210,7 +210,7 @@ func (g *game) postStatus(st session.Status) {
 	bridge.Post(bridge.Msg{
 		"type": "status", "view": g.sess.State().View, "step": st.Step, "until": st.Until,
 		"loss": st.Loss, "dstsp": st.Dstsp, "dh": st.DH, "pe": st.PE, "running": st.Running,
-		"stepsPerSec": round3(sps), "fps": round3(g.fps), "params": st.Params, "model": st.Model, "data": st.Data,
+		"stepsPerSec": round3(sps), "progressPerSec": round3(g.stepsPerS), "fps": round3(g.fps), "params": st.Params, "model": st.Model, "data": st.Data,
 		"hash": g.sess.State().Hash(), "evalStep": evalStep,
 		"trainMs": ms(g.lastTrain), "drawMs": ms(g.drawEMA), "frameMs": ms(g.otherEMA + g.lastTrain),
 	})
@@ -594,8 +594,8 @@ type panelCache struct {
 }
 
 // budget is the training time of the next frame: what is left of a
-// 1/40 s frame after the last frame's drawing and browser work, between
-// 2 and 12 ms, so the page stays above 30 frames per second however slow
+// 1/30 s frame after the last frame's drawing and browser work, between
+// 4 and 12 ms, so the page stays near 30 frames per second however slow
 // the drawing is and trains as fast as it can when drawing is cheap.
 func (g *game) budget(now time.Time) time.Duration {
 	if !g.lastUpdate.IsZero() {
@@ -603,7 +603,7 @@ func (g *game) budget(now time.Time) time.Duration {
 		g.otherEMA = ema(g.otherEMA, other)
 	}
 	g.lastUpdate = now
-	return min(max(25*time.Millisecond-g.otherEMA, minBudget), maxBudget)
+	return min(max(33*time.Millisecond-g.otherEMA, minBudget), maxBudget)
 }
 
 func rows(x []float64, n int) int {
