@@ -17,6 +17,7 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "evaluate on this series instead of the checkpoint's held-out data (.npy/.npz, z-scored like training)")
 	steps := fs.Int("steps", 0, "compare this many generated steps (default: eval.max_steps of the checkpoint's config, at most the held-out length)")
 	transient := fs.Int("transient", -1, "generated steps discarded first (default: eval.transient of the config)")
+	stsp := fs.String("stsp", "", "D_stsp estimator: gmm or binned (default: eval.stsp of the config)")
 	plotPath := fs.String("plot", "", "draw generated vs held-out traces (first coordinate, several beats) and the attractor (first three coordinates) to this PNG")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -49,6 +50,12 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	}
 	if *transient >= 0 {
 		ec.Transient = *transient
+	}
+	if *stsp != "" {
+		if *stsp != "gmm" && *stsp != "binned" {
+			return usageError{fmt.Errorf("--stsp %q: choose gmm or binned", *stsp)}
+		}
+		ec.Stsp = *stsp
 	}
 	m := evaluate(md, test, ec)
 	fmt.Fprintf(stdout, "%s (step %d) on %s, %d steps after a transient of %d, D_stsp %s:\n  %s\n", *ckpt, ck.Step, test.Name, m.Steps, m.Transient, m.Estimator, m.Long())
