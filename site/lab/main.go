@@ -255,7 +255,7 @@ func (g *game) apply(c bridge.Command) error {
 		return fmt.Errorf("checkpoint: %s", c.Err)
 	case "load-data":
 		if err := g.sess.LoadData(c.Name, c.Bytes); err != nil {
-			return fmt.Errorf("data %s: %v", c.Name, err)
+			return err // the session's errors name the file
 		}
 		g.hashDirty, g.hashChanged = true, time.Now()
 	case "export":

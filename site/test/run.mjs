@@ -226,13 +226,14 @@ test('malformed files give an error and leave training as it was', async () => {
     await waitMessage(page, (m) => m.type === 'ready', 60000, 'ready');
     const garbage = Buffer.from('this is not a series\x00\x01\x02\xff garbage '.repeat(20), 'latin1').toString('base64');
     const notes = [];
-    for (const [type, name] of [['load-data', 'garbage.npy'], ['load-checkpoint', 'garbage.safetensors'], ['load-data', 'garbage.csv']]) {
+    // Each message must name the file and say what is wrong with it.
+    for (const [type, name, problem] of [['load-data', 'garbage.npy', /not a \.npy file/], ['load-checkpoint', 'garbage.safetensors', /not a valid safetensors file/], ['load-data', 'garbage.csv', /no numeric rows/]]) {
       const before = await waitStatus(frame, (s) => s.step > 0, 60000, 'training');
       const from = (await messages(page)).length;
       await page.evaluate(({ type, name, b }) => window.send({ source: 'rnnlab', type, name, bytes: window.unb64(b) }), { type, name, b: garbage });
       const m = await waitMessage(page, (m) => m.type === 'error', 20000, `an error for ${type} ${name}`, from);
       if (!m.message || m.message.length < 8) throw new Error(`${type}: error message too thin: ${JSON.stringify(m.message)}`);
-      if (!/npy|csv|safetensors|checkpoint|header|format|parse|magic|column|row|number|series|tensor/i.test(m.message)) throw new Error(`${type}: the error does not name the problem: ${m.message}`);
+      if (!m.message.includes(name) || !problem.test(m.message)) throw new Error(`${type}: the error does not name ${name} and ${problem}: ${m.message}`);
       await sleep(500);
       const after = await statusOf(frame);
       for (const k of ['model', 'data', 'params', 'hash', 'until']) {

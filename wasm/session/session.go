@@ -480,26 +480,27 @@ func (s *Session) rasterOf(lat []float64) ([]Spike, int, string) {
 // LoadCheckpoint replaces the run by a checkpoint written by `rnnlab train`
 // (or exported by the page): its config, parameters and training position,
 // so training can continue where it stopped. The data must be generated or
-// already on the page. On error nothing changes.
+// already on the page. On error nothing changes; errors do not name the
+// file (the caller knows it).
 func (s *Session) LoadCheckpoint(b []byte) error {
 	ck, md, err := recipe.DecodeCheckpoint(b)
 	if err != nil {
-		return fmt.Errorf("checkpoint: %v", err)
+		return err
 	}
 	n := &Session{userName: s.userName, userData: s.userData, cfg: ck.Config, md: md}
 	series, err := recipe.LoadSeries(n.cfg.Data, n.read)
 	if err != nil {
-		return fmt.Errorf("checkpoint: %v", err)
+		return err
 	}
 	if series.N != ck.ObsDim {
-		return fmt.Errorf("checkpoint: it was trained on %d-dimensional data, but %s has %d dimensions", ck.ObsDim, series.Name, series.N)
+		return fmt.Errorf("it was trained on %d-dimensional data, but %s has %d dimensions", ck.ObsDim, series.Name, series.N)
 	}
 	n.train, n.test = recipe.Split(series, n.cfg.Data.TestFraction)
 	if n.tr, err = recipe.NewTrainer(n.cfg, md, n.train); err != nil {
-		return fmt.Errorf("checkpoint: %v", err)
+		return err
 	}
 	if err := ck.Resume(n.tr); err != nil {
-		return fmt.Errorf("checkpoint: %v", err)
+		return err
 	}
 	n.losses = append([]float64(nil), ck.Loss...)
 	n.st = stateOf(n.cfg, s.st)
