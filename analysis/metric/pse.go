@@ -228,9 +228,18 @@ func smooth(dst, src, g []float64) {
 	R := len(g) - 1
 	for k := range dst {
 		acc := 0.0
-		for j := -R; j <= R; j++ {
-			w := g[abs(j)]
-			acc += float64(w * src[reflect(k+j, m)])
+		if k-R >= 0 && k+R < m {
+			// Away from the edges no index reflects: the same sum in the
+			// same order, without the index arithmetic.
+			win := src[k-R : k+R+1]
+			for j := -R; j <= R; j++ {
+				acc += float64(g[abs(j)] * win[j+R])
+			}
+		} else {
+			for j := -R; j <= R; j++ {
+				w := g[abs(j)]
+				acc += float64(w * src[reflect(k+j, m)])
+			}
 		}
 		dst[k] = max(acc, 0)
 	}

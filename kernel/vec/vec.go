@@ -91,16 +91,51 @@ func matVecGeneric(dst, A []float64, rows, cols int, x []float64) {
 
 // matVecNarrow is matVecGeneric for fewer than eight columns, where every
 // product is alone in its lane: lane k holds 0 + a_k·x_k (so −0 becomes +0,
-// as in dotGeneric) and the empty lanes are +0.
+// as in dotGeneric) and the empty lanes are +0. A lane or partial sum is
+// then never −0, so adding an empty (+0) lane changes nothing and the
+// eight-lane combination ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)) reduces, for
+// each width, to the sums of the lanes that exist, in the same order: the
+// cases below are that reduction written out (the same bits, without the
+// empty lanes' additions, which dominate narrow products under js/wasm).
 func matVecNarrow(dst, A []float64, rows, cols int, x []float64) {
 	x = x[:cols]
-	for i := 0; i < rows; i++ {
-		a := A[i*cols : (i+1)*cols]
-		var l [8]float64
-		for k, v := range x {
-			l[k] = 0 + float64(a[k]*v)
+	dst = dst[:rows]
+	A = A[:rows*cols]
+	switch cols {
+	case 1:
+		x0 := x[0]
+		for i := range dst {
+			dst[i] = 0 + float64(A[i]*x0)
 		}
-		dst[i] = ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
+	case 2:
+		x0, x1 := x[0], x[1]
+		for i := range dst {
+			a := A[2*i : 2*i+2 : 2*i+2]
+			dst[i] = (0 + float64(a[0]*x0)) + (0 + float64(a[1]*x1))
+		}
+	case 3:
+		x0, x1, x2 := x[0], x[1], x[2]
+		for i := range dst {
+			a := A[3*i : 3*i+3 : 3*i+3]
+			l0, l1, l2 := 0+float64(a[0]*x0), 0+float64(a[1]*x1), 0+float64(a[2]*x2)
+			dst[i] = (l0 + l2) + l1
+		}
+	case 4:
+		x0, x1, x2, x3 := x[0], x[1], x[2], x[3]
+		for i := range dst {
+			a := A[4*i : 4*i+4 : 4*i+4]
+			l0, l1, l2, l3 := 0+float64(a[0]*x0), 0+float64(a[1]*x1), 0+float64(a[2]*x2), 0+float64(a[3]*x3)
+			dst[i] = (l0 + l2) + (l1 + l3)
+		}
+	default: // 5, 6, 7
+		for i := range dst {
+			a := A[i*cols : (i+1)*cols]
+			var l [8]float64
+			for k, v := range x {
+				l[k] = 0 + float64(a[k]*v)
+			}
+			dst[i] = ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
+		}
 	}
 }
 
@@ -127,19 +162,38 @@ func AddOuter(A, a, b []float64) {
 		panic("vec: AddOuter dimension mismatch")
 	}
 	if n < 8 { // narrow: inline the element loop, no call per row
+		addOuterNarrow(A, a, b)
+		return
+	}
+	for i, ai := range a {
+		if ai != 0 {
+			axpy(ai, b, A[i*n:(i+1)*n])
+		}
+	}
+}
+
+// addOuterNarrow is AddOuter for fewer than eight columns (the same
+// element operations; width 3 unrolled).
+func addOuterNarrow(A, a, b []float64) {
+	n := len(b)
+	if n == 3 {
+		b0, b1, b2 := b[0], b[1], b[2]
 		for i, ai := range a {
 			if ai != 0 {
-				row := A[i*n : (i+1)*n]
-				for j, v := range b {
-					row[j] += float64(ai * v)
-				}
+				row := A[3*i : 3*i+3 : 3*i+3]
+				row[0] += float64(ai * b0)
+				row[1] += float64(ai * b1)
+				row[2] += float64(ai * b2)
 			}
 		}
 		return
 	}
 	for i, ai := range a {
 		if ai != 0 {
-			axpy(ai, b, A[i*n:(i+1)*n])
+			row := A[i*n : (i+1)*n]
+			for j, v := range b {
+				row[j] += float64(ai * v)
+			}
 		}
 	}
 }
@@ -154,6 +208,18 @@ func MatTVec(dst, A []float64, rows, cols int, x []float64) {
 	dst = dst[:cols]
 	clear(dst)
 	if cols < 8 { // narrow: inline the element loop, no call per row
+		if cols == 3 { // the common latent width of small models, unrolled
+			d := dst[:3:3]
+			for i, xi := range x[:rows] {
+				if xi != 0 {
+					r := A[3*i : 3*i+3 : 3*i+3]
+					d[0] += float64(xi * r[0])
+					d[1] += float64(xi * r[1])
+					d[2] += float64(xi * r[2])
+				}
+			}
+			return
+		}
 		for i := 0; i < rows; i++ {
 			if xi := x[i]; xi != 0 {
 				for j, v := range A[i*cols : (i+1)*cols] {

@@ -56,16 +56,22 @@ func NewShallow(cfg Config, r *rng.Rand) *Shallow {
 }
 
 // hidden sets s = W₂z, act = relu(s + h₂) [− relu(s)] and d = act'(s).
+// The slices are resliced to one length so the loops run without bounds
+// checks (they dominate the step under js/wasm).
 func (p *Shallow) hidden(z []float64) {
 	vec.MatVec(p.s, p.W2, p.L, p.m, z)
-	for l, s := range p.s {
-		a := s + p.H2[l]
-		v, d := relu(a), step01(a)
-		if p.Clipped {
-			v -= relu(s)
-			d -= step01(s)
+	s := p.s
+	h2, act, d := p.H2[:len(s)], p.act[:len(s)], p.d[:len(s)]
+	if p.Clipped {
+		for l, sl := range s {
+			a := sl + h2[l]
+			act[l], d[l] = relu(a)-relu(sl), step01(a)-step01(sl)
 		}
-		p.act[l], p.d[l] = v, d
+		return
+	}
+	for l, sl := range s {
+		a := sl + h2[l]
+		act[l], d[l] = relu(a), step01(a)
 	}
 }
 
@@ -113,15 +119,16 @@ func (p *Shallow) VJP(gx, gtheta, x, u, g []float64) {
 		z, gr := x[r*m:(r+1)*m], g[r*m:(r+1)*m]
 		p.hidden(z)
 		vec.MatTVec(p.gs, p.W1, m, L, gr) // v = W₁ᵀg
+		gs := p.gs[:L]
 		if gtheta != nil {
-			gh2 := block(gtheta, p.offH2, L)
-			for l, v := range p.gs {
-				gh2[l] += float64(step01(p.s[l]+p.H2[l]) * v)
+			gh2, sl, h2 := block(gtheta, p.offH2, L)[:L], p.s[:L], p.H2[:L]
+			for l, v := range gs {
+				gh2[l] += float64(step01(sl[l]+h2[l]) * v)
 			}
 			vec.AddOuter(block(gtheta, p.offW1, m*L), gr, p.act)
 		}
-		for l := range p.gs {
-			p.gs[l] = float64(p.d[l] * p.gs[l])
+		for l, d := range p.d[:L] {
+			gs[l] = float64(d * gs[l])
 		}
 		vec.MatTVec(p.gz, p.W2, L, m, p.gs)
 		out := gx[r*m : (r+1)*m]
