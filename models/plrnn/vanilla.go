@@ -59,11 +59,16 @@ func (p *Vanilla) Step(dst, x, u []float64) {
 // Jacobian sets dst = diag(A) + W diag(1[x > 0]).
 func (p *Vanilla) Jacobian(dst, x, u []float64) {
 	m := p.m
+	d := p.phi[:m] // relu'(z), once per state rather than once per element
+	for j, v := range x[:m] {
+		d[j] = step01(v)
+	}
 	for i := 0; i < m; i++ {
-		for j := 0; j < m; j++ {
-			dst[i*m+j] = p.W[i*m+j] * step01(x[j])
+		row, w := dst[i*m:(i+1)*m:(i+1)*m], p.W[i*m:(i+1)*m:(i+1)*m]
+		for j, dj := range d {
+			row[j] = w[j] * dj
 		}
-		dst[i*m+i] += p.A[i]
+		row[i] += p.A[i]
 	}
 }
 
