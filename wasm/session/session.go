@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"time"
 
 	"github.com/rnnlab/rnnlab/analysis/lyap"
@@ -247,7 +248,8 @@ func (s *Session) Generated() []float64 { return s.gen }
 // Latent is the latent trajectory behind Generated (T×M).
 func (s *Session) Latent() []float64 { return s.lat }
 
-// Version changes whenever Generated, Latent, Spikes and Analysis do.
+// Version changes whenever Generated, Latent, Spikes and Analysis do; it
+// is unique across sessions.
 func (s *Session) Version() int { return s.version }
 
 // Loss is the training loss at every step so far.
@@ -348,8 +350,13 @@ func (s *Session) refresh() {
 	s.gen, s.lat = gen, lat
 	s.spikes, s.spikeUnits, s.spikeNote = s.rasterOf(lat)
 	s.analysis = nil
-	s.version++
+	s.version = int(versions.Add(1))
 }
+
+// versions numbers the refreshes of every session, so a view's cache keyed
+// by Version never mistakes a new run (SetState, Reset, a loaded file) for
+// the one it drew.
+var versions atomic.Int64
 
 // Status is the run's current status.
 func (s *Session) Status() Status {

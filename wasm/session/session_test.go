@@ -348,3 +348,22 @@ func BenchmarkPageTraining(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
 }
+
+// TestVersionUniqueAcrossRuns: a new run never reuses a version a view may
+// have cached.
+func TestVersionUniqueAcrossRuns(t *testing.T) {
+	s, _ := New(small(10))
+	v := s.Version()
+	st := s.State()
+	st.Model = "plrnn"
+	if err := s.SetState(st); err != nil {
+		t.Fatal(err)
+	}
+	if s.Version() == v || s.SpikeUnits() != 3 {
+		t.Fatalf("after a model change: version %d (was %d), raster units %d", s.Version(), v, s.SpikeUnits())
+	}
+	v = s.Version()
+	if err := s.Reset(); err != nil || s.Version() == v {
+		t.Fatalf("after reset: version %d (was %d), %v", s.Version(), v, err)
+	}
+}
