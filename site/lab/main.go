@@ -58,7 +58,7 @@ type game struct {
 	// analysis, computed on demand in the analysis view
 	an      *session.Analysis
 	anErr   error
-	anStep  int
+	anStep  int // session version the analysis belongs to
 	anCount int
 
 	// rates
@@ -468,8 +468,10 @@ func (g *game) Draw(screen *ebiten.Image) {
 		switch name {
 		case "attractor":
 			g.att.SetData(truth, tT, gen, tG, n, s.Version())
-			if g.an != nil {
+			if g.an != nil && g.anStep == s.Version() {
 				g.att.SetPoints(g.an.Points, g.anCount)
+			} else {
+				g.att.SetPoints(nil, -s.Version()) // stale: the model changed since
 			}
 			ak := attKey{s.Version(), g.anCount, [3]float64{g.att.Cam.Yaw, g.att.Cam.Pitch, g.att.Cam.Zoom}, g.att.Spin, r}
 			if full || ak != g.lastAtt || g.in.In(r) {
@@ -721,14 +723,13 @@ func wrap(s string, n int) []string {
 	return out
 }
 
-// updateAnalysis recomputes the analysis after each new evaluation (and
-// once when the view opens).
+// updateAnalysis recomputes the analysis when the session's trajectories
+// (and so its parameters or its run) changed.
 func (g *game) updateAnalysis() {
-	st := g.sess.Status()
-	if st.EvalStep == g.anStep {
+	if g.sess.Version() == g.anStep {
 		return
 	}
-	g.anStep = st.EvalStep
+	g.anStep = g.sess.Version()
 	g.an, g.anErr = g.sess.Analysis()
 	g.anCount++
 }
