@@ -19,7 +19,7 @@ func BenchmarkECGRecipeStep(b *testing.B) {
 		}
 	}
 	s := Series{X: x, N: n, Name: "synthetic"}
-	for _, name := range []string{"ecg", "ecg-dend"} {
+	for _, name := range []string{"ecg", "ecg-gtf", "ecg-dend"} {
 		b.Run(name, func(b *testing.B) {
 			cfg, _ := Recipe(name)
 			lo, hi := Bounds(x)
