@@ -7,9 +7,10 @@ import (
 )
 
 // ECGRecord is the record the ECG recipes train on: MIT-BIH Arrhythmia
-// Database record 100 (PhysioNet), relative to the repository root as the
-// project's shared data lie (../shared/data/ecg/100.hea and 100.dat).
-const ECGRecord = "../shared/data/ecg/100"
+// Database record 100 (PhysioNet; 100.hea and 100.dat as PhysioNet serves
+// them), in the working directory unless data.source (or --data) names
+// another path.
+const ECGRecord = "100"
 
 // ECGDelays is the ECG recipes' embedding of lead MLII resampled to 120 Hz:
 // uniform, with the delay data.embed "auto" chooses on the training head of
