@@ -120,21 +120,27 @@ func Diagnose(gen, data []float64, n int) Behaviour {
 
 // totalVar is the sum over dimensions of the variance of a T×n series.
 func totalVar(x []float64, n int) float64 {
-	T := len(x) / n
 	var s float64
 	for i := 0; i < n; i++ {
-		var m, v float64
-		for t := 0; t < T; t++ {
-			m += x[t*n+i]
-		}
-		m /= float64(T)
-		for t := 0; t < T; t++ {
-			d := x[t*n+i] - m
-			v += d * d
-		}
-		s += v / float64(T)
+		_, v := ColumnMoments(x, n, i)
+		s += v
 	}
 	return s
+}
+
+// ColumnMoments returns the mean and the (population) variance
+// Σ_t (x_ti − mean)²/T of column i of a row-major T×n series.
+func ColumnMoments(x []float64, n, i int) (mean, variance float64) {
+	T := len(x) / n
+	for t := 0; t < T; t++ {
+		mean += x[t*n+i]
+	}
+	mean /= float64(T)
+	for t := 0; t < T; t++ {
+		d := x[t*n+i] - mean
+		variance += d * d
+	}
+	return mean, variance / float64(T)
 }
 
 // crossings counts upward crossings of x₁ through hi, re-armed only after

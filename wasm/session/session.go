@@ -455,17 +455,10 @@ func (s *Session) rasterOf(lat []float64) ([]Spike, int, string) {
 		rates = lat[:T*m]
 	}
 	var out []Spike
+	rates = rates[:T*units]
 	for i := 0; i < units; i++ {
-		var mean, sq float64
-		for t := 0; t < T; t++ {
-			mean += rates[t*units+i]
-		}
-		mean /= float64(T)
-		for t := 0; t < T; t++ {
-			d := rates[t*units+i] - mean
-			sq += d * d
-		}
-		sd := math.Sqrt(sq / float64(T))
+		mean, variance := recipe.ColumnMoments(rates, units, i)
+		sd := math.Sqrt(variance)
 		if sd == 0 || math.IsNaN(sd) {
 			continue
 		}
