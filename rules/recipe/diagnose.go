@@ -101,7 +101,7 @@ func Diagnose(gen, data []float64, n int) Behaviour {
 
 	rate := ""
 	if b.DataRate > 0 {
-		rate = fmt.Sprintf("%.2f beat-like peaks per 1000 steps (data %.2f, ratio %.2f)", b.PeakRate, b.DataRate, b.PeakRate/b.DataRate)
+		rate = fmt.Sprintf("%.2f large peaks of x₁ per 1000 steps (data %.2f, ratio %.2f)", b.PeakRate, b.DataRate, b.PeakRate/b.DataRate)
 	}
 	switch {
 	case b.FixedPoint:
@@ -109,7 +109,7 @@ func Diagnose(gen, data []float64, n int) Behaviour {
 	case b.ShortCycle:
 		b.Words = fmt.Sprintf("collapsed to a short %d-cycle (the data's beat interval is %.0f steps); %s", b.Cycle, beat, rate)
 	case b.NoBeats:
-		b.Words = fmt.Sprintf("no beat-like peaks: %s; variance of the last 10%% %.2f of the data's", rate, b.VarRatio)
+		b.Words = fmt.Sprintf("no large peaks of x₁ (no beats, for an ECG): %s; variance of the last 10%% %.2f of the data's", rate, b.VarRatio)
 	case b.Cycle > 0:
 		b.Words = fmt.Sprintf("settles on a periodic orbit of period %d steps (%.2f data beat intervals); %s", b.Cycle, float64(b.Cycle)/math.Max(beat, 1), rate)
 	default:
