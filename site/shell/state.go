@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/url"
-	"strconv"
 
 	"github.com/rnnlab/rnnlab/wasm/session"
 )
@@ -63,43 +62,10 @@ func withKey(st session.State, key, value string) (session.State, error) {
 	return session.ParseHash(url.QueryEscape(key)+"="+url.QueryEscape(value), st)
 }
 
-// controlValue is the value a control shows for its key of st.
-func controlValue(st session.State, key string) string {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	switch key {
-	case "model":
-		return st.Model
-	case "data":
-		return st.Data
-	case "obs":
-		return st.Obs
-	case "seed":
-		return strconv.FormatUint(st.Seed, 10)
-	case "latents":
-		return strconv.Itoa(st.Latents)
-	case "hidden":
-		return strconv.Itoa(st.Hidden)
-	case "bases":
-		return strconv.Itoa(st.Bases)
-	case "lr":
-		return f(st.LR)
-	case "seq":
-		return strconv.Itoa(st.SeqLen)
-	case "batch":
-		return strconv.Itoa(st.Batch)
-	case "forcing":
-		return st.Forcing
-	case "alpha":
-		return f(st.Alpha)
-	case "interval":
-		return strconv.Itoa(st.Interval)
-	case "until":
-		return strconv.Itoa(st.Until)
-	case "view":
-		return st.View
-	}
-	return ""
-}
+// controlValue is the value a control shows for its key of st: the
+// value the hash writes (session.State.Value), so the keys' formatting is
+// defined once.
+func controlValue(st session.State, key string) string { return st.Value(key) }
 
 // controlValues are the values of all Controls for st.
 func controlValues(st session.State) map[string]string {

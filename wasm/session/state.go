@@ -208,9 +208,9 @@ func unwrapNum(err error) error {
 	return err
 }
 
-// Hash is the canonical hash of the state, without the '#': every key, in
-// the order of docs/protocol.md, so equal states have equal links.
-func (s State) Hash() string {
+// Values are the state's keys and their values as the hash writes them
+// (unescaped), in the order of docs/protocol.md.
+func (s State) Values() [][2]string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	b := func(v bool) string {
 		if v {
@@ -218,7 +218,7 @@ func (s State) Hash() string {
 		}
 		return "0"
 	}
-	kv := [][2]string{
+	return [][2]string{
 		{"model", s.Model}, {"latents", strconv.Itoa(s.Latents)}, {"hidden", strconv.Itoa(s.Hidden)},
 		{"bases", strconv.Itoa(s.Bases)}, {"obs", s.Obs}, {"data", s.Data},
 		{"seed", strconv.FormatUint(s.Seed, 10)}, {"lr", f(s.LR)}, {"seq", strconv.Itoa(s.SeqLen)},
@@ -227,8 +227,24 @@ func (s State) Hash() string {
 		{"view", s.View}, {"yaw", f(s.Yaw)}, {"pitch", f(s.Pitch)}, {"zoom", f(s.Zoom)},
 		{"spin", b(s.Spin)}, {"unit", strconv.Itoa(s.Unit)},
 	}
+}
+
+// Value is the value of one key as the hash writes it ("" for an unknown
+// key).
+func (s State) Value(key string) string {
+	for _, kv := range s.Values() {
+		if kv[0] == key {
+			return kv[1]
+		}
+	}
+	return ""
+}
+
+// Hash is the canonical hash of the state, without the '#': every key, in
+// the order of docs/protocol.md, so equal states have equal links.
+func (s State) Hash() string {
 	var sb strings.Builder
-	for i, p := range kv {
+	for i, p := range s.Values() {
 		if i > 0 {
 			sb.WriteByte('&')
 		}
