@@ -404,6 +404,18 @@ func TestSlurmArray(t *testing.T) {
 		}
 		time.Sleep(time.Second)
 	}
+	// A task is done when Slurm says so, not when its files appear: wait for
+	// the array to leave the queue, so no task is still writing while the
+	// test reads the logs and removes its directory.
+	for end := time.Now().Add(time.Minute); ; time.Sleep(500 * time.Millisecond) {
+		q, err := exec.Command("squeue", "--noheader", "--jobs", job).Output()
+		if err != nil || strings.TrimSpace(string(q)) == "" {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("job %s still queued a minute after its outputs appeared:\n%s", job, q)
+		}
+	}
 	for i := 0; i < 4; i++ {
 		l, _ := os.ReadFile(logOf(i))
 		if !strings.Contains(string(l), "final (held-out") {

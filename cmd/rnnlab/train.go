@@ -227,16 +227,9 @@ type evalRecord struct {
 	Metrics Metrics `json:"metrics"`
 }
 
-// writeRunOutputs writes metrics.json, the generated trajectory and the plots.
+// writeRunOutputs writes the generated trajectory, the plots and, last,
+// metrics.json.
 func writeRunOutputs(stdout io.Writer, dir string, md Model, test Series, losses []float64, history []evalRecord) error {
-	last := history[len(history)-1]
-	if err := writeAtomic(filepath.Join(dir, "metrics.json"), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"final": last, "history": history})
-	}); err != nil {
-		return err
-	}
 	gen, _ := md.Generate(test.X[:test.N], test.Rows()-1, false)
 	if err := writeNPY(filepath.Join(dir, "generated.npy"), gen, test.N); err != nil {
 		return err
@@ -245,6 +238,17 @@ func writeRunOutputs(stdout io.Writer, dir string, md Model, test Series, losses
 		return err
 	}
 	if err := plotLoss(filepath.Join(dir, "loss.png"), losses, history); err != nil {
+		return err
+	}
+	// metrics.json goes last: its presence is what marks a run finished
+	// (runState), so a sweep gatherer or a Slurm watcher never sees a
+	// finished run whose other outputs are still being written.
+	last := history[len(history)-1]
+	if err := writeAtomic(filepath.Join(dir, "metrics.json"), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"final": last, "history": history})
+	}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s/{%s, metrics.json, generated.npy, attractor.png, loss.png}\n", dir, checkpointName)
