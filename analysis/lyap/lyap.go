@@ -97,43 +97,56 @@ func Spectrum(m Map, x0 []float64, steps int, s *Settings) ([]float64, error) {
 	}
 	x, y := append([]float64(nil), x0...), make([]float64, n)
 	J := make([]float64, n*n)
-	Q := make([]float64, n*k) // column-major: column c is Q[c*n:(c+1)*n]
+	// The tangent vectors are the columns of the n×k matrix Q, kept
+	// row-major (Q[i·k+c]) so that J·Q is one vec.MatMul; the
+	// orthonormalisation works on a column-major copy T (column c is
+	// T[c·n:(c+1)·n]) and writes Q back.
+	Q := make([]float64, n*k)
 	W := make([]float64, n*k)
+	T := make([]float64, n*k)
+	proj := make([]float64, k)
 	for c := 0; c < k; c++ {
-		Q[c*n+c] = 1
+		Q[c*k+c] = 1
 	}
 	sums := make([]float64, k)
 	est := make([]float64, k)
 	factored := 0 // orbit steps covered by sums
 	for t := -set.Transient; t < steps; t++ {
 		m.Jacobian(J, x, nil)
-		// W = J Q, column by column.
-		for c := 0; c < k; c++ {
-			vec.MatVec(W[c*n:(c+1)*n], J, n, n, Q[c*n:(c+1)*n])
-		}
+		vec.MatMul(W, J, Q, n, n, k)
 		if t >= 0 && (t+1)%set.QREvery != 0 && t != steps-1 {
 			// Between factorisations: Q ← J Q, unnormalised.
 			Q, W = W, Q
 		} else {
-			// Modified Gram–Schmidt: W = Q R, log|R_cc| accumulated.
+			// Modified Gram–Schmidt on the columns of W = J Q (copied into
+			// T): W = Q R, log|R_cc| accumulated. Right-looking: once
+			// column c is normalised, its projections on the later columns
+			// are one matrix–vector product and their removal one rank-one
+			// update. Each column still receives the same operations in
+			// the same order as in the textbook (left-looking) loop.
+			transpose(T, W, n, k)
 			for c := 0; c < k; c++ {
-				w := W[c*n : (c+1)*n]
-				for p := 0; p < c; p++ {
-					q := Q[p*n : (p+1)*n]
-					vec.Axpy(-vec.Dot(q, w), q, w)
-				}
+				w := T[c*n : (c+1)*n]
 				nrm := math.Sqrt(vec.Dot(w, w))
 				if !(nrm > 0) || math.IsInf(nrm, 0) {
 					return nil, fmt.Errorf("%w at step %d (tangent norm %v)", ErrDiverged, t, nrm)
 				}
-				q := Q[c*n : (c+1)*n]
 				for i, v := range w {
-					q[i] = v / nrm
+					w[i] = v / nrm
 				}
 				if t >= 0 {
 					sums[c] += fmath.Log(nrm)
 				}
+				if rest := k - c - 1; rest > 0 {
+					later := T[(c+1)*n : k*n]
+					vec.MatVec(proj[:rest], later, rest, n, w)
+					for p := range proj[:rest] {
+						proj[p] = -proj[p]
+					}
+					vec.AddOuter(later, proj[:rest], w)
+				}
 			}
+			transpose(Q, T, k, n)
 			factored = t + 1
 		}
 		m.Step(y, x, nil)
@@ -155,6 +168,16 @@ func Spectrum(m Map, x0 []float64, steps int, s *Settings) ([]float64, error) {
 		out[c] = sums[c] / float64(steps) / set.Dt
 	}
 	return out, nil
+}
+
+// transpose sets dst (cols×rows, row-major) to the transpose of src
+// (rows×cols, row-major).
+func transpose(dst, src []float64, rows, cols int) {
+	for i := 0; i < rows; i++ {
+		for j, v := range src[i*cols : (i+1)*cols] {
+			dst[j*rows+i] = v
+		}
+	}
 }
 
 // KaplanYorke returns the Kaplan–Yorke dimension of a spectrum sorted in

@@ -263,3 +263,53 @@ func abs(x float64) float64 {
 	}
 	return x
 }
+
+// MatMul sets dst = A·B for row-major A (n×m), B (m×k) and dst (n×k):
+//
+//	dst[i,c] = (⋯((+0 + A[i,0]·B[0,c]) + A[i,1]·B[1,c]) + ⋯) + A[i,m−1]·B[m−1,c],
+//
+// each element accumulating its m products in increasing order, products
+// and sums rounded separately (no fused multiply-add). The order is the
+// definition on every target; the amd64 kernels broadcast A[i,j] against a
+// block of a row of B, so no reduction across lanes is needed and the work
+// runs at the speed of the multiply and add ports. dst must not overlap A or
+// B. This is the tangent-space product J·Q of the Lyapunov estimator.
+func MatMul(dst, A, B []float64, n, m, k int) {
+	if n < 0 || m < 0 || k < 0 || len(A) < n*m || len(B) < m*k || len(dst) < n*k {
+		panic("vec: MatMul dimension mismatch")
+	}
+	if n == 0 || k == 0 {
+		return
+	}
+	matMul(dst[:n*k], A[:n*m], B[:m*k], n, m, k)
+}
+
+// matMulGeneric is the reference definition of MatMul's arithmetic.
+func matMulGeneric(dst, A, B []float64, n, m, k int) {
+	for i := 0; i < n; i++ {
+		row := dst[i*k : (i+1)*k : (i+1)*k]
+		clear(row)
+		for j, a := range A[i*m : (i+1)*m] {
+			b := B[j*k : (j+1)*k : (j+1)*k]
+			for c, v := range b {
+				row[c] += float64(a * v)
+			}
+		}
+	}
+}
+
+// Mul sets dst[j] = a[j]·b[j] (the element-wise product; one rounding per
+// element, so every target gives the same bits). dst may be a or b.
+func Mul(dst, a, b []float64) {
+	if len(a) != len(b) || len(dst) != len(a) {
+		panic("vec: Mul length mismatch")
+	}
+	mul(dst, a, b)
+}
+
+func mulGeneric(dst, a, b []float64) {
+	b, dst = b[:len(a)], dst[:len(a)]
+	for j, v := range a {
+		dst[j] = v * b[j]
+	}
+}

@@ -277,3 +277,431 @@ mvreduce:
 mvdone:
 	VZEROUPPER
 	RET
+
+// ZROW adds the product of the x block in Z8 and the row at addr to the
+// accumulator acc (tmp is scratch): a rounded product, then a rounded sum.
+#define ZROW(addr, acc, tmp) \
+	VMULPD addr, Z8, tmp \
+	VADDPD tmp, acc, acc
+
+// ZROWTAIL is ZROW for the masked last block: lanes outside K1 are neither
+// read (no fault past the end of the matrix) nor kept (they are +0).
+#define ZROWTAIL(addr, acc, tmp) \
+	VMULPD.Z addr, Z8, K1, tmp \
+	VADDPD   tmp, acc, acc
+
+// ZFOLD sets the low half y of the accumulator z to
+// [l0+l4, l1+l5, l2+l6, l3+l7], the first adds of the lane order.
+#define ZFOLD(z, y, tmpy) \
+	VEXTRACTF64X4 $1, z, tmpy \
+	VADDPD        tmpy, y, y
+
+// QUADREDUCE stores the four row sums whose folded halves are in a, b, c, d
+// (Y registers; rows in that order) at addr, with the rest of the lane order
+// ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)) done transposed, as in matVecAVX2
+// (Y8–Y11 scratch: VEX instructions reach only the first 16 registers).
+#define QUADREDUCE(a, b, c, d, addr) \
+	VPERM2F128 $0x20, b, a, Y8 \
+	VPERM2F128 $0x31, b, a, Y9 \
+	VPERM2F128 $0x20, d, c, Y10 \
+	VPERM2F128 $0x31, d, c, Y11 \
+	VADDPD     Y9, Y8, Y8 \
+	VADDPD     Y11, Y10, Y10 \
+	VHADDPD    Y10, Y8, Y8 \
+	VPERMPD    $0xD8, Y8, Y8 \
+	VMOVUPD    Y8, addr
+
+// func matVecAVX512(dst, a []float64, rows, cols int, x []float64)
+//
+// dst[i] = row i of the row-major rows×cols matrix a times x, for rows ≥ 8,
+// with exactly dotGeneric's arithmetic: one 512-bit register holds a row's
+// eight lanes (element j in lane j mod 8), eight rows go at once (eight
+// independent accumulation chains), the last cols mod 8 elements are one
+// more block read under the mask K1 (masked-off lanes add +0), and the
+// lanes are combined as ((l0+l4)+(l2+l6)) + ((l1+l5)+(l3+l7)). Rows left
+// after the blocks of eight are recomputed as an overlapping last block.
+//
+// Row r of a block is addressed from two bases, P = row 0 and Q = row 3,
+// with the stride s in R12 and 3s in R13: 0:(P) 1:(P)(s) 2:(P)(2s) 3:(Q)
+// 4:(P)(4s) 5:(Q)(2s) 6:(P)(3s·2) 7:(Q)(4s).
+TEXT ·matVecAVX512(SB), NOSPLIT, $0-88
+	MOVQ dst_base+0(FP), BX
+	MOVQ a_base+24(FP), SI
+	MOVQ rows+48(FP), CX
+	MOVQ cols+56(FP), DX
+	MOVQ x_base+64(FP), DI
+	MOVQ DX, R12
+	SHLQ $3, R12          // s: row stride in bytes
+	LEAQ (R12)(R12*2), R13 // 3s
+	MOVQ DX, R11
+	SHRQ $3, R11          // whole blocks of eight per row
+	ANDQ $7, DX           // remainder
+	MOVQ $1, AX
+	MOVQ DX, CX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K1
+	MOVQ rows+48(FP), CX
+
+zmblock:
+	MOVQ   SI, R9         // P
+	LEAQ   (SI)(R13*1), R8 // Q
+	MOVQ   DI, AX         // x
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	VXORPD Z4, Z4, Z4
+	VXORPD Z5, Z5, Z5
+	VXORPD Z6, Z6, Z6
+	VXORPD Z7, Z7, Z7
+	MOVQ   R11, R10
+	TESTQ  R10, R10
+	JZ     zmtail
+
+zmloop:
+	VMOVUPD (AX), Z8
+	ZROW((R9), Z0, Z9)
+	ZROW((R9)(R12*1), Z1, Z10)
+	ZROW((R9)(R12*2), Z2, Z11)
+	ZROW((R8), Z3, Z12)
+	ZROW((R9)(R12*4), Z4, Z13)
+	ZROW((R8)(R12*2), Z5, Z14)
+	ZROW((R9)(R13*2), Z6, Z15)
+	ZROW((R8)(R12*4), Z7, Z16)
+	ADDQ    $64, AX
+	ADDQ    $64, R9
+	ADDQ    $64, R8
+	DECQ    R10
+	JNZ     zmloop
+
+zmtail:
+	TESTQ    DX, DX
+	JZ       zmreduce
+	VMOVUPD.Z (AX), K1, Z8
+	ZROWTAIL((R9), Z0, Z9)
+	ZROWTAIL((R9)(R12*1), Z1, Z10)
+	ZROWTAIL((R9)(R12*2), Z2, Z11)
+	ZROWTAIL((R8), Z3, Z12)
+	ZROWTAIL((R9)(R12*4), Z4, Z13)
+	ZROWTAIL((R8)(R12*2), Z5, Z14)
+	ZROWTAIL((R9)(R13*2), Z6, Z15)
+	ZROWTAIL((R8)(R12*4), Z7, Z16)
+
+zmreduce:
+	ZFOLD(Z0, Y0, Y9)
+	ZFOLD(Z1, Y1, Y9)
+	ZFOLD(Z2, Y2, Y9)
+	ZFOLD(Z3, Y3, Y9)
+	ZFOLD(Z4, Y4, Y9)
+	ZFOLD(Z5, Y5, Y9)
+	ZFOLD(Z6, Y6, Y9)
+	ZFOLD(Z7, Y7, Y9)
+	QUADREDUCE(Y0, Y1, Y2, Y3, (BX))
+	QUADREDUCE(Y4, Y5, Y6, Y7, 32(BX))
+
+	SUBQ $8, CX
+	JZ   zmdone
+	LEAQ (SI)(R12*8), SI
+	ADDQ $64, BX
+	CMPQ CX, $8
+	JGE  zmblock
+
+	// 1…7 rows left: move the block back by 8−CX rows.
+	MOVQ  $8, R10
+	SUBQ  CX, R10
+	MOVQ  R10, AX
+	IMULQ R12, AX
+	SUBQ  AX, SI
+	SHLQ  $3, R10
+	SUBQ  R10, BX
+	MOVQ  $8, CX
+	JMP   zmblock
+
+zmdone:
+	VZEROUPPER
+	RET
+
+// BROW adds A[row, j] (a float64 at addr, broadcast) times the block of
+// B's row j in Z8 to the accumulator acc: a rounded product, a rounded sum.
+#define BROW(addr, acc, tmp) \
+	VMULPD.BCST addr, Z8, tmp \
+	VADDPD      tmp, acc, acc
+
+// func matMulAVX512(dst, a, b []float64, n, m, k int)
+//
+// dst = a·b (row-major n×m times m×k), for n ≥ 8 and k ≥ 1, with exactly
+// matMulGeneric's arithmetic. A block of eight rows of dst by eight columns
+// is eight 512-bit accumulators (one per row, column c in lane c mod 8);
+// for j = 0…m−1 the block of row j of b is loaded once and each row's
+// A[i,j] is broadcast against it, so every element adds its products in
+// increasing j. The last k mod 8 columns are loaded and stored under the
+// mask K1 (no access past the ends of b and dst). Rows left after the
+// blocks of eight are recomputed as an overlapping last block, which
+// rewrites those rows with the same values.
+//
+// Registers: SI a's row block, DI b, BX dst's row block, CX rows left,
+// R12 a's row stride s, R13 3s, R11 the row stride of b and dst (8k), DX
+// the byte offset of the column block; R9 and R8 address a's rows 0 and 3
+// of the block (advancing one element per j), AX b's row j, R10 counts j.
+TEXT ·matMulAVX512(SB), NOSPLIT, $0-96
+	MOVQ dst_base+0(FP), BX
+	MOVQ a_base+24(FP), SI
+	MOVQ b_base+48(FP), DI
+	MOVQ n+72(FP), CX
+	MOVQ m+80(FP), R12
+	SHLQ $3, R12
+	LEAQ (R12)(R12*2), R13
+	MOVQ k+88(FP), R11
+	MOVQ R11, DX
+	ANDQ $7, DX
+	MOVQ $1, AX
+	MOVQ CX, R10       // keep n while CL holds the shift
+	MOVQ DX, CX
+	SHLQ CX, AX
+	DECQ AX
+	KMOVW AX, K3       // the mask of the last k mod 8 columns
+	MOVQ  $0xff, AX
+	KMOVW AX, K2       // a whole block
+	MOVQ  R10, CX
+	SHLQ  $3, R11
+
+mmrows:
+	XORQ DX, DX
+
+mmcols:
+	KMOVW K2, K1
+	LEAQ  64(DX), AX
+	CMPQ  AX, R11
+	JLE   mmmasked
+	KMOVW K3, K1
+
+mmmasked:
+	MOVQ   SI, R9
+	LEAQ   (SI)(R13*1), R8
+	LEAQ   (DI)(DX*1), AX
+	VXORPD Z0, Z0, Z0
+	VXORPD Z1, Z1, Z1
+	VXORPD Z2, Z2, Z2
+	VXORPD Z3, Z3, Z3
+	VXORPD Z4, Z4, Z4
+	VXORPD Z5, Z5, Z5
+	VXORPD Z6, Z6, Z6
+	VXORPD Z7, Z7, Z7
+	MOVQ   m+80(FP), R10
+	TESTQ  R10, R10
+	JZ     mmstore
+
+mmj:
+	VMOVUPD.Z (AX), K1, Z8
+	BROW((R9), Z0, Z9)
+	BROW((R9)(R12*1), Z1, Z10)
+	BROW((R9)(R12*2), Z2, Z11)
+	BROW((R8), Z3, Z12)
+	BROW((R9)(R12*4), Z4, Z13)
+	BROW((R8)(R12*2), Z5, Z14)
+	BROW((R9)(R13*2), Z6, Z15)
+	BROW((R8)(R12*4), Z7, Z16)
+	ADDQ      $8, R9
+	ADDQ      $8, R8
+	ADDQ      R11, AX
+	DECQ      R10
+	JNZ       mmj
+
+mmstore:
+	LEAQ    (BX)(DX*1), R9
+	LEAQ    (R11)(R11*2), R10
+	LEAQ    (R9)(R10*1), R8
+	VMOVUPD Z0, K1, (R9)
+	VMOVUPD Z1, K1, (R9)(R11*1)
+	VMOVUPD Z2, K1, (R9)(R11*2)
+	VMOVUPD Z3, K1, (R8)
+	VMOVUPD Z4, K1, (R9)(R11*4)
+	VMOVUPD Z5, K1, (R8)(R11*2)
+	VMOVUPD Z6, K1, (R9)(R10*2)
+	VMOVUPD Z7, K1, (R8)(R11*4)
+	ADDQ    $64, DX
+	CMPQ    DX, R11
+	JLT     mmcols
+
+	SUBQ $8, CX
+	JZ   mmdone
+	LEAQ (SI)(R12*8), SI
+	LEAQ (BX)(R11*8), BX
+	CMPQ CX, $8
+	JGE  mmrows
+
+	// 1…7 rows left: move the block back by 8−CX rows.
+	MOVQ  $8, R10
+	SUBQ  CX, R10
+	MOVQ  R10, AX
+	IMULQ R12, AX
+	SUBQ  AX, SI
+	MOVQ  R10, AX
+	IMULQ R11, AX
+	SUBQ  AX, BX
+	MOVQ  $8, CX
+	JMP   mmrows
+
+mmdone:
+	VZEROUPPER
+	RET
+
+// BROW2 adds A[row, j] (at addr, broadcast into Y10) times the block of B's
+// row j in Y8, Y9 to the accumulators lo, hi.
+#define BROW2(addr, lo, hi) \
+	VBROADCASTSD addr, Y10 \
+	VMULPD       Y8, Y10, Y11 \
+	VMULPD       Y9, Y10, Y12 \
+	VADDPD       Y11, lo, lo \
+	VADDPD       Y12, hi, hi
+
+// func matMulAVX2(dst, a, b []float64, n, m, k int)
+//
+// matMulAVX512 on 256-bit registers, for n ≥ 4 and k ≥ 1: blocks of four
+// rows by eight columns (two accumulators per row), the column block's
+// masks in Y14, Y15 (all ones but at the last k mod 8 columns), rows left
+// over recomputed as an overlapping last block. Registers as there.
+TEXT ·matMulAVX2(SB), NOSPLIT, $0-96
+	MOVQ dst_base+0(FP), BX
+	MOVQ a_base+24(FP), SI
+	MOVQ b_base+48(FP), DI
+	MOVQ n+72(FP), CX
+	MOVQ m+80(FP), R12
+	SHLQ $3, R12
+	LEAQ (R12)(R12*2), R13
+	MOVQ k+88(FP), R11
+	SHLQ $3, R11
+
+m2rows:
+	XORQ DX, DX
+
+m2cols:
+	MOVQ R11, R10
+	SUBQ DX, R10
+	SHRQ $3, R10      // columns left
+	MOVQ $8, AX
+	CMPQ R10, AX
+	CMOVQGT AX, R10   // this block's width, 1…8
+	TAILMASKS(R10, AX, R8, R9)
+	MOVQ   SI, R9
+	LEAQ   (SI)(R13*1), R8
+	LEAQ   (DI)(DX*1), AX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ   m+80(FP), R10
+	TESTQ  R10, R10
+	JZ     m2store
+
+m2j:
+	VMASKMOVPD (AX), Y14, Y8
+	VMASKMOVPD 32(AX), Y15, Y9
+	BROW2((R9), Y0, Y1)
+	BROW2((R9)(R12*1), Y2, Y3)
+	BROW2((R9)(R12*2), Y4, Y5)
+	BROW2((R8), Y6, Y7)
+	ADDQ       $8, R9
+	ADDQ       $8, R8
+	ADDQ       R11, AX
+	DECQ       R10
+	JNZ        m2j
+
+m2store:
+	LEAQ       (BX)(DX*1), R9
+	LEAQ       (R11)(R11*2), R10
+	LEAQ       (R9)(R10*1), R8
+	VMASKMOVPD Y0, Y14, (R9)
+	VMASKMOVPD Y1, Y15, 32(R9)
+	VMASKMOVPD Y2, Y14, (R9)(R11*1)
+	VMASKMOVPD Y3, Y15, 32(R9)(R11*1)
+	VMASKMOVPD Y4, Y14, (R9)(R11*2)
+	VMASKMOVPD Y5, Y15, 32(R9)(R11*2)
+	VMASKMOVPD Y6, Y14, (R8)
+	VMASKMOVPD Y7, Y15, 32(R8)
+	ADDQ       $64, DX
+	CMPQ       DX, R11
+	JLT        m2cols
+
+	SUBQ $4, CX
+	JZ   m2done
+	LEAQ (SI)(R12*4), SI
+	LEAQ (BX)(R11*4), BX
+	CMPQ CX, $4
+	JGE  m2rows
+
+	// 1…3 rows left: move the block back by 4−CX rows.
+	MOVQ  $4, R10
+	SUBQ  CX, R10
+	MOVQ  R10, AX
+	IMULQ R12, AX
+	SUBQ  AX, SI
+	MOVQ  R10, AX
+	IMULQ R11, AX
+	SUBQ  AX, BX
+	MOVQ  $4, CX
+	JMP   m2rows
+
+m2done:
+	VZEROUPPER
+	RET
+
+// func mulAVX2(dst, a, b []float64)
+//
+// dst[j] = a[j]·b[j]: eight elements per iteration, then four, then scalar.
+TEXT ·mulAVX2(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ a_base+24(FP), SI
+	MOVQ a_len+32(FP), CX
+	MOVQ b_base+48(FP), DX
+	MOVQ CX, AX
+	SHRQ $3, AX
+	JZ   multail
+
+mulloop:
+	VMOVUPD 0(SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMULPD  0(DX), Y0, Y0
+	VMULPD  32(DX), Y1, Y1
+	VMOVUPD Y0, 0(DI)
+	VMOVUPD Y1, 32(DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DX
+	ADDQ    $64, DI
+	DECQ    AX
+	JNZ     mulloop
+
+multail:
+	ANDQ    $7, CX
+	CMPQ    CX, $4
+	JLT     mulrest
+	VMOVUPD 0(SI), Y0
+	VMULPD  0(DX), Y0, Y0
+	VMOVUPD Y0, 0(DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+
+mulrest:
+	VZEROUPPER
+	TESTQ CX, CX
+	JZ    muldone
+
+mulscalar:
+	MOVSD (SI), X0
+	MULSD (DX), X0
+	MOVSD X0, (DI)
+	ADDQ  $8, SI
+	ADDQ  $8, DX
+	ADDQ  $8, DI
+	DECQ  CX
+	JNZ   mulscalar
+
+muldone:
+	RET

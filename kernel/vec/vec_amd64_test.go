@@ -24,6 +24,14 @@ func TestAVX2Kernels(t *testing.T) {
 			y1 := mixed(r, n)
 			y2 := append([]float64(nil), y1...)
 			alpha := r.Norm()
+			p1, p2 := make([]float64, n), make([]float64, n)
+			mulAVX2(p1, a, b)
+			mulGeneric(p2, a, b)
+			for j := range p1 {
+				if !sameBits(p1[j], p2[j]) {
+					t.Fatalf("mulAVX2 n=%d element %d: %v, portable %v", n, j, p1[j], p2[j])
+				}
+			}
 			axpyAVX2(alpha, a, y1)
 			axpyGeneric(alpha, a, y2)
 			for j := range y1 {
@@ -52,5 +60,122 @@ func TestAVX2Kernels(t *testing.T) {
 	}
 	if math.Float64bits(dotAVX2(nil, nil)) != 0 {
 		t.Fatal("dotAVX2 of empty slices is not +0")
+	}
+}
+
+// TestAVX512Kernel calls the eight-row kernel directly for every block
+// shape rows 8…25 × cols 0…40 (whole blocks, overlapping last blocks, every
+// masked tail) and compares with the portable definition bit for bit.
+func TestAVX512Kernel(t *testing.T) {
+	if !useAVX512 {
+		t.Skip("no AVX-512 on this machine")
+	}
+	r := rng.New(11)
+	for rows := 8; rows <= 25; rows++ {
+		for cols := 0; cols <= 40; cols++ {
+			A, x := mixed(r, rows*cols), mixed(r, cols)
+			got := make([]float64, rows+1)
+			got[rows] = 42 // sentinel: the kernel must not write past rows
+			matVecAVX512(got[:rows], A, rows, cols, x)
+			for i := 0; i < rows; i++ {
+				want := dotGeneric(A[i*cols:(i+1)*cols], x)
+				if !sameBits(got[i], want) {
+					t.Fatalf("matVecAVX512 %d×%d row %d: %v, portable %v", rows, cols, i, got[i], want)
+				}
+			}
+			if got[rows] != 42 {
+				t.Fatalf("matVecAVX512 %d×%d wrote past dst", rows, cols)
+			}
+		}
+	}
+}
+
+// BenchmarkPeak states one core's float64 peak on this machine: twelve
+// independent fused multiply-adds per iteration on 512-bit (where AVX-512
+// is there) and 256-bit registers, 2 flops per lane. This is the
+// denominator of every "% of peak" in docs/performance.md. (The kernels
+// themselves never fuse: a separate rounded product and sum keeps them
+// bit-identical to js/wasm, so half the FMA peak is their ceiling.)
+func BenchmarkPeak(b *testing.B) {
+	const iters = 1 << 16
+	for _, p := range []struct {
+		name  string
+		lanes int
+		ok    bool
+		f     func(int)
+	}{{"FMA512", 8, useAVX512, peakFMA512}, {"FMA256", 4, hasFMA(), peakFMA256}} {
+		b.Run(p.name, func(b *testing.B) {
+			if !p.ok {
+				b.Skip("not on this processor")
+			}
+			for b.Loop() {
+				p.f(iters)
+			}
+			flops := float64(iters) * 12 * 2 * float64(p.lanes) * float64(b.N)
+			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkMatVecKernels times the AVX2 four-row and AVX-512 eight-row
+// matrix–vector kernels side by side on square matrices.
+func BenchmarkMatVecKernels(b *testing.B) {
+	for _, n := range []int{15, 22, 50, 64, 100, 200} {
+		r := rng.New(1)
+		A, x, dst := mixed(r, n*n), mixed(r, n), make([]float64, n)
+		for _, k := range []struct {
+			name string
+			ok   bool
+			f    func(dst, a []float64, rows, cols int, x []float64)
+		}{{"avx2", useAVX2, matVecAVX2}, {"avx512", useAVX512, matVecAVX512}} {
+			b.Run(k.name+"/n="+itoa(n), func(b *testing.B) {
+				if !k.ok {
+					b.Skip("not on this processor")
+				}
+				for b.Loop() {
+					k.f(dst, A, n, n, x)
+				}
+				b.ReportMetric(2*float64(n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
+
+// TestMatMulKernels calls both matrix-product kernels directly on every
+// shape n (from the kernel's block height) × m 0…11 × k 1…27 (whole and
+// masked column blocks, overlapping last row blocks) and compares with the
+// portable definition bit for bit; a sentinel past dst must stay.
+func TestMatMulKernels(t *testing.T) {
+	r := rng.New(13)
+	for _, kern := range []struct {
+		name string
+		ok   bool
+		minN int
+		f    func(dst, a, b []float64, n, m, k int)
+	}{{"matMulAVX2", useAVX2, 4, matMulAVX2}, {"matMulAVX512", useAVX512, 8, matMulAVX512}} {
+		if !kern.ok {
+			t.Logf("%s: not on this processor", kern.name)
+			continue
+		}
+		for n := kern.minN; n <= kern.minN+13; n++ {
+			for m := 0; m <= 11; m++ {
+				for k := 1; k <= 27; k++ {
+					A, B := mixed(r, n*m), mixed(r, m*k)
+					want := make([]float64, n*k)
+					matMulGeneric(want, A, B, n, m, k)
+					got := mixed(r, n*k+1)
+					got[n*k] = 42
+					kern.f(got[:n*k], A, B, n, m, k)
+					for i := range want {
+						if !sameBits(got[i], want[i]) {
+							t.Fatalf("%s %d×%d·%d×%d element (%d,%d): %v, portable %v", kern.name, n, m, m, k, i/k, i%k, got[i], want[i])
+						}
+					}
+					if got[n*k] != 42 {
+						t.Fatalf("%s %d×%d·%d×%d wrote past dst", kern.name, n, m, m, k)
+					}
+				}
+			}
+		}
 	}
 }

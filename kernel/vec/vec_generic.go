@@ -6,3 +6,7 @@ func dot(a, b []float64) float64                           { return dotGeneric(a
 func matVec(dst, A []float64, rows, cols int, x []float64) { matVecGeneric(dst, A, rows, cols, x) }
 func axpy(alpha float64, x, y []float64)                   { axpyGeneric(alpha, x, y) }
 func fastPath() bool                                       { return false }
+
+func matMul(dst, A, B []float64, n, m, k int) { matMulGeneric(dst, A, B, n, m, k) }
+
+func mul(dst, a, b []float64) { mulGeneric(dst, a, b) }

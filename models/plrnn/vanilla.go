@@ -64,10 +64,8 @@ func (p *Vanilla) Jacobian(dst, x, u []float64) {
 		d[j] = step01(v)
 	}
 	for i := 0; i < m; i++ {
-		row, w := dst[i*m:(i+1)*m:(i+1)*m], p.W[i*m:(i+1)*m:(i+1)*m]
-		for j, dj := range d {
-			row[j] = w[j] * dj
-		}
+		row := dst[i*m : (i+1)*m]
+		vec.Mul(row, p.W[i*m:(i+1)*m], d)
 		row[i] += p.A[i]
 	}
 }
