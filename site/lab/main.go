@@ -622,18 +622,6 @@ func (g *game) drawBar(dst *ebiten.Image, bar image.Rectangle) {
 	g.resetBtn.Draw(dst, &g.bt, g.in)
 	x0 := g.resetBtn.Rect.Max.X + int(view.U(8))
 	pb := image.Rect(x0, bar.Min.Y, bar.Max.X, bar.Max.Y)
-	right := ""
-	for _, r := range []string{
-		fmt.Sprintf("%s   %.0f fps  %.0f steps/s", st.Model, g.fps, g.stepsPerS),
-		fmt.Sprintf("%.0f fps  %.0f steps/s", g.fps, g.stepsPerS),
-		fmt.Sprintf("%.0f fps", g.fps),
-	} {
-		rw := int(view.TextWidth(r) + view.U(16))
-		if bar.Max.X-rw-x0 >= int(view.U(260)) {
-			right, pb.Max.X = r, bar.Max.X-rw
-			break
-		}
-	}
 	frac := 0.0
 	if st.Until > 0 {
 		frac = float64(st.Step) / float64(st.Until)
@@ -641,6 +629,21 @@ func (g *game) drawBar(dst *ebiten.Image, bar image.Rectangle) {
 	label := "step " + strconv.Itoa(st.Step) + " / " + strconv.Itoa(st.Until) + "   loss " + view.Fmt(st.Loss)
 	if st.EvalStep >= 0 {
 		label += "   D_stsp " + view.Fmt(st.Dstsp) + "   D_H " + view.Fmt(st.DH)
+	}
+	// The progress label comes first: the rate on the right takes the
+	// longest form that leaves the bar room for the whole label, or goes.
+	need := int(math.Max(view.U(260), view.TextWidth(label)+view.U(12)))
+	right := ""
+	for _, r := range []string{
+		fmt.Sprintf("%s   %.0f fps  %.0f steps/s", st.Model, g.fps, g.stepsPerS),
+		fmt.Sprintf("%.0f fps  %.0f steps/s", g.fps, g.stepsPerS),
+		fmt.Sprintf("%.0f steps/s", g.stepsPerS),
+	} {
+		rw := int(view.TextWidth(r) + view.U(16))
+		if bar.Max.X-rw-x0 >= need {
+			right, pb.Max.X = r, bar.Max.X-rw
+			break
+		}
 	}
 	for len(label) > 0 && view.TextWidth(label)+view.U(12) > float64(pb.Dx()) {
 		label = label[:len(label)-1]
@@ -771,7 +774,7 @@ func (g *game) drawAnalysis(dst *ebiten.Image, r image.Rectangle) {
 	}
 	line("Kaplan-Yorke dimension  "+view.Fmt(a.KY), nil)
 	if !math.IsNaN(a.TrueL1) {
-		line("true system l1 (per unit time)  "+view.Fmt(a.TrueL1), nil)
+		line("true λ1 (per unit time)  "+view.Fmt(a.TrueL1), nil)
 	}
 	y += lh / 2
 	line(strconv.Itoa(len(a.Points))+" fixed / cycle points", 1)
@@ -784,7 +787,7 @@ func (g *game) drawAnalysis(dst *ebiten.Image, r image.Rectangle) {
 		if p.Period > 1 {
 			per = strconv.Itoa(p.Period) + "-cycle"
 		}
-		line(fmt.Sprintf("  %-11s %s |l|max %s  at %s", per, kind, view.Fmt(p.Radius), floats(p.X)), nil)
+		line(fmt.Sprintf("  %-11s %s |λ|max %s  at %s", per, kind, view.Fmt(p.Radius), floats(p.X)), nil)
 	}
 }
 

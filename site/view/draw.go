@@ -9,7 +9,7 @@ import (
 	"strconv"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/ebitenutil"
+	"golang.org/x/image/font/basicfont"
 )
 
 // The palette of every view (a dark instrument theme).
@@ -28,7 +28,7 @@ var (
 
 // Scale is the size of one layout unit in device pixels (the device scale
 // factor); the lab sets it every frame. Text is drawn at the nearest
-// integer multiple of the 6×16 debug font.
+// integer multiple of the 7×13 fixed font (in 7×16 cells).
 var Scale = 1.0
 
 // U returns v layout units in device pixels.
@@ -37,7 +37,7 @@ func U(v float64) float64 { return v * Scale }
 var (
 	white    *ebiten.Image
 	glyphs   *ebiten.Image
-	glyphSub [256]*ebiten.Image
+	glyphSub [128]*ebiten.Image
 )
 
 func whiteImage() *ebiten.Image {
@@ -48,28 +48,48 @@ func whiteImage() *ebiten.Image {
 	return white.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image)
 }
 
-const glyphW, glyphH = 6, 16
+// The glyphs are those of golang.org/x/image/font/basicfont.Face7x13 (the
+// X11 misc-fixed 7×13 font, public domain), printable ASCII, each in a 7×16
+// cell with its 13 rows starting at glyphTop. (ebitenutil's debug font was
+// used first; ebitenutil imports net/http under js, which put crypto/tls,
+// x509 and mime into the widget: 377 KB of its brotli download.)
+const glyphW, glyphH, glyphTop = 7, 16, 2
 
-// glyph returns the debug-font image of r (Latin-1), drawn once into an atlas
-// so text can be coloured and batched.
+// glyph returns the image of r from an atlas drawn once, so text can be
+// coloured and batched.
 func glyph(r rune) *ebiten.Image {
-	if r < 0 || r > 255 {
-		r = '?'
-	}
+	c := cell(r)
 	if glyphs == nil {
-		glyphs = ebiten.NewImage(16*glyphW, 16*glyphH)
-		for c := 32; c < 256; c++ {
-			if c >= 127 && c < 160 {
-				continue
-			}
-			ebitenutil.DebugPrintAt(glyphs, string(rune(c)), (c%16)*glyphW-1, (c/16)*glyphH)
+		face := basicfont.Face7x13
+		mask := face.Mask.(*image.Alpha)
+		atlas := image.NewRGBA(image.Rect(0, 0, 16*glyphW, 8*glyphH))
+		ink := func(cell, x, y int, a uint8) {
+			atlas.SetRGBA((cell%16)*glyphW+x, (cell/16)*glyphH+glyphTop+y, color.RGBA{a, a, a, a})
 		}
+		for ch := 32; ch < 127; ch++ {
+			i := face.Ranges[0].Offset + ch - int(face.Ranges[0].Low)
+			for y := 0; y < face.Height; y++ {
+				for x := 0; x < face.Width; x++ {
+					ink(ch, x, y, mask.AlphaAt(x, i*face.Height+y).A)
+				}
+			}
+		}
+		for i, e := range extra {
+			for y, row := range e.rows {
+				for x, b := range row {
+					if b == '#' {
+						ink(1+i, x, y, 0xff)
+					}
+				}
+			}
+		}
+		glyphs = ebiten.NewImageFromImage(atlas)
 	}
-	if glyphSub[r] == nil {
-		x, y := int(r%16)*glyphW, int(r/16)*glyphH
-		glyphSub[r] = glyphs.SubImage(image.Rect(x, y, x+glyphW, y+glyphH)).(*ebiten.Image)
+	if glyphSub[c] == nil {
+		x, y := (c%16)*glyphW, (c/16)*glyphH
+		glyphSub[c] = glyphs.SubImage(image.Rect(x, y, x+glyphW, y+glyphH)).(*ebiten.Image)
 	}
-	return glyphSub[r]
+	return glyphSub[c]
 }
 
 func textScale() float64 { return math.Max(1, math.Round(Scale)) }
