@@ -116,3 +116,29 @@ func TestNativeCommandDependencies(t *testing.T) {
 		}
 	}
 }
+
+// TestWidgetDependencies keeps the lab widget's download small: its js/wasm
+// import graph must not reach net/http (through ebitenutil, which imports it
+// under js), crypto/tls, crypto/x509 or dom/v2, each worth hundreds of
+// kilobytes of brotli (see docs/performance.md, the static site).
+func TestWidgetDependencies(t *testing.T) {
+	cmd := exec.Command("go", "list", "-deps", "./site/lab")
+	cmd.Dir = "../.."
+	cmd.Env = append(cmd.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./site/lab (js/wasm): %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 20 {
+		t.Fatalf("go list found only %d dependencies of site/lab", len(deps))
+	}
+	heavy := []string{"net/http", "crypto/tls", "crypto/x509", "honnef.co/go/js/dom/v2", "github.com/hajimehoshi/ebiten/v2/ebitenutil"}
+	for _, d := range deps {
+		for _, f := range heavy {
+			if d == f {
+				t.Errorf("site/lab depends on %s under js/wasm; that package weighs on every widget page's first visit", d)
+			}
+		}
+	}
+}
