@@ -16,6 +16,7 @@ type Shallow struct {
 	Clipped              bool
 
 	s, act, d, gs, gz   []float64 // scratch, length L or M
+	w1d                 []float64 // scratch M×L: W₁ diag(d), for the Jacobian
 	offW1, offW2, offH2 int
 }
 
@@ -93,18 +94,16 @@ func (p *Shallow) Step(dst, x, u []float64) {
 func (p *Shallow) Jacobian(dst, x, u []float64) {
 	m, L := p.m, p.L
 	p.hidden(x[:m])
-	clear(dst[:m*m])
-	for l := 0; l < L; l++ {
-		if p.d[l] == 0 {
-			continue
-		}
-		w2 := p.W2[l*m : (l+1)*m]
-		for i := 0; i < m; i++ {
-			if c := float64(p.W1[i*L+l] * p.d[l]); c != 0 {
-				vec.Axpy(c, w2, dst[i*m:(i+1)*m])
-			}
-		}
+	// J = A + (W₁ diag d) W₂: scale W₁'s columns, then one matrix product
+	// (each J_ic sums its L products in increasing l, as the reference
+	// loop over hidden units did).
+	if len(p.w1d) != m*L {
+		p.w1d = make([]float64, m*L)
 	}
+	for i := 0; i < m; i++ {
+		vec.Mul(p.w1d[i*L:(i+1)*L], p.W1[i*L:(i+1)*L], p.d[:L])
+	}
+	vec.MatMul(dst[:m*m], p.w1d, p.W2, m, L, m)
 	for i := 0; i < m; i++ {
 		dst[i*m+i] += p.A[i]
 	}
