@@ -433,3 +433,37 @@ func TestLorenzData(t *testing.T) {
 		t.Errorf("D_stsp halves %v, shifted %v, D_H %v", dSame, dShift, hSame)
 	}
 }
+
+// TestSpectrumReference checks that a reference computed once gives the
+// bits of PowerSpectrumHellinger for several generated series, and the
+// same errors for bad input.
+func TestSpectrumReference(t *testing.T) {
+	truth := lorenz(3000, 500, 1, 0.01)
+	ref := NewSpectrumReference(truth, 3, 20)
+	r := rng.New(4)
+	for k := 0; k < 3; k++ {
+		gen := append([]float64(nil), truth...)
+		for i := range gen {
+			gen[i] += float64(k) * r.Norm()
+		}
+		got, err := ref.Hellinger(gen)
+		want, werr := PowerSpectrumHellinger(truth, gen, 3, 20)
+		if err != nil || werr != nil || math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("series %d: reference %v (%v), direct %v (%v)", k, got, err, want, werr)
+		}
+	}
+	if got, _ := ref.Hellinger(truth); !(got < 1e-12) {
+		t.Errorf("the truth against itself: %v, want 0", got)
+	}
+	bad := append([]float64(nil), truth...)
+	bad[7] = math.Inf(1)
+	if v, err := ref.Hellinger(bad); !errors.Is(err, ErrDiverged) || !math.IsInf(v, 1) {
+		t.Errorf("a diverged series: %v, %v; want +Inf and ErrDiverged", v, err)
+	}
+	if _, err := ref.Hellinger(truth[:30]); !errors.Is(err, ErrShape) {
+		t.Errorf("a shorter series: %v, want ErrShape", err)
+	}
+	if _, err := NewSpectrumReference(bad, 3, 20).Hellinger(truth); !errors.Is(err, ErrNonFinite) {
+		t.Errorf("a non-finite reference: %v, want ErrNonFinite", err)
+	}
+}

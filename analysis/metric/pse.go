@@ -280,3 +280,72 @@ func hellinger(p, q []float64) float64 {
 	}
 	return math.Sqrt(s) / math.Sqrt2
 }
+
+// SpectrumReference holds the smoothed power spectra of a reference (true)
+// series, so that repeated comparisons against it (the evaluations during
+// training) compute them once. Its Hellinger gives exactly the bits of
+// PowerSpectrumHellinger on the same inputs.
+type SpectrumReference struct {
+	n, T int
+	p    [][]float64 // p[i]: the reference spectrum of dimension i
+	ps   *spectrum
+	h    []float64
+	err  error // the reference's own error, reported by every comparison
+}
+
+// NewSpectrumReference computes the spectra of the T×n series xTrue with
+// Gaussian smoothing σ = smoothing (see PowerSpectrumHellinger). A series
+// PowerSpectrumHellinger would refuse (too short, not finite) gives a
+// reference whose comparisons return that error.
+func NewSpectrumReference(xTrue []float64, n int, smoothing float64) *SpectrumReference {
+	checkDim(n)
+	checkSmoothing(smoothing)
+	r := &SpectrumReference{n: n}
+	T, err := rows(xTrue, n, "xTrue")
+	switch {
+	case err != nil:
+		r.err = err
+	case T < 2:
+		r.err = fmt.Errorf("%w: need at least 2 time points, have %d", ErrShape, T)
+	case !allFinite(xTrue):
+		r.err = ErrNonFinite
+	}
+	if r.err != nil {
+		return r
+	}
+	r.T, r.ps, r.h = T, newSpectrum(T, smoothing), make([]float64, n)
+	for i := range n {
+		if err := r.ps.compute(xTrue, n, i); err != nil {
+			r.err = fmt.Errorf("%w: dimension %d of the ground truth", err, i)
+			return r
+		}
+		r.p = append(r.p, append([]float64(nil), r.ps.out...))
+	}
+	return r
+}
+
+// Hellinger returns PowerSpectrumHellinger(xTrue, xGen, n, smoothing) for
+// the reference's xTrue, n and smoothing. It is not safe for concurrent use
+// (the FFT scratch is shared).
+func (r *SpectrumReference) Hellinger(xGen []float64) (float64, error) {
+	if r.err != nil {
+		return math.NaN(), r.err
+	}
+	if len(xGen) != r.T*r.n {
+		return math.NaN(), fmt.Errorf("%w: len(xTrue) = %d and len(xGen) = %d differ (the reference requires equal sizes)", ErrShape, r.T*r.n, len(xGen))
+	}
+	if !allFinite(xGen) {
+		return diverged("PowerSpectrumHellinger")
+	}
+	for i := range r.n {
+		if err := r.ps.compute(xGen, r.n, i); err != nil {
+			return math.NaN(), fmt.Errorf("%w: dimension %d of the generated series", err, i)
+		}
+		r.h[i] = hellinger(r.p[i], r.ps.out)
+	}
+	s := 0.0
+	for _, v := range r.h {
+		s += v
+	}
+	return s / float64(r.n), nil
+}

@@ -368,7 +368,7 @@ zmloop:
 	ZROW((R9)(R12*4), Z4, Z13)
 	ZROW((R8)(R12*2), Z5, Z14)
 	ZROW((R9)(R13*2), Z6, Z15)
-	ZROW((R8)(R12*4), Z7, Z16)
+	ZROW((R8)(R12*4), Z7, Z9)
 	ADDQ    $64, AX
 	ADDQ    $64, R9
 	ADDQ    $64, R8
@@ -386,7 +386,7 @@ zmtail:
 	ZROWTAIL((R9)(R12*4), Z4, Z13)
 	ZROWTAIL((R8)(R12*2), Z5, Z14)
 	ZROWTAIL((R9)(R13*2), Z6, Z15)
-	ZROWTAIL((R8)(R12*4), Z7, Z16)
+	ZROWTAIL((R8)(R12*4), Z7, Z9)
 
 zmreduce:
 	ZFOLD(Z0, Y0, Y9)
@@ -501,7 +501,7 @@ mmj:
 	BROW((R9)(R12*4), Z4, Z13)
 	BROW((R8)(R12*2), Z5, Z14)
 	BROW((R9)(R13*2), Z6, Z15)
-	BROW((R8)(R12*4), Z7, Z16)
+	BROW((R8)(R12*4), Z7, Z9)
 	ADDQ      $8, R9
 	ADDQ      $8, R8
 	ADDQ      R11, AX

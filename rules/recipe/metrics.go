@@ -89,18 +89,58 @@ func (m Metrics) MarshalJSON() ([]byte, error) {
 // compares them with it: D_stsp (ec.Stsp chooses the estimator), D_H, PE(n)
 // from the held-out points, and the trajectory's behaviour (Diagnose).
 func Evaluate(md Model, test Series, ec EvalConfig) Metrics {
+	return NewEvaluator(test, ec).Evaluate(md)
+}
+
+// An Evaluator evaluates models against one held-out series with one
+// EvalConfig, computing what depends on the series alone (the smoothed
+// power spectra of D_H) once: the periodic evaluations during training
+// reuse it. Evaluate(md) gives the bits of the function Evaluate.
+type Evaluator struct {
+	test Series
+	ec   EvalConfig
+	T    int // generated steps compared (after the transient)
+	spec *metric.SpectrumReference
+}
+
+// NewEvaluator prepares the evaluation of models on test with ec.
+func NewEvaluator(test Series, ec EvalConfig) *Evaluator {
 	T := test.Rows() - 1
 	if ec.MaxSteps > 0 && T > ec.MaxSteps {
 		T = ec.MaxSteps
 	}
+	e := &Evaluator{test: test, ec: ec, T: T}
+	if T >= 2 {
+		e.spec = metric.NewSpectrumReference(test.X[test.N:(T+1)*test.N], test.N, ec.Smoothing)
+	}
+	return e
+}
+
+// Steps is the number of generated steps compared with the held-out data.
+func (e *Evaluator) Steps() int { return e.T }
+
+// Evaluate generates Transient + Steps() steps of md from the held-out
+// series' first point and scores the last Steps() (Score).
+func (e *Evaluator) Evaluate(md Model) Metrics {
+	if e.T < 2 {
+		return e.Score(md, nil)
+	}
+	n := e.test.N
+	gen, _ := md.Generate(e.test.X[:n], e.ec.Transient+e.T, false)
+	return e.Score(md, gen[e.ec.Transient*n:])
+}
+
+// Score compares gen, md's free-running trajectory of Steps() steps after
+// the transient (Steps()×N values), with the held-out data; PE(n) uses md's
+// one-step predictor from the held-out points.
+func (e *Evaluator) Score(md Model, gen []float64) Metrics {
+	ec, test, T := e.ec, e.test, e.T
 	m := Metrics{Steps: T, Horizon: ec.Horizon}
 	if T < 2 {
 		m.Note = "held-out series too short to evaluate"
 		m.Dstsp, m.DH, m.PE = math.NaN(), math.NaN(), math.NaN()
 		return m
 	}
-	gen, _ := md.Generate(test.X[:test.N], ec.Transient+T, false)
-	gen = gen[ec.Transient*test.N:]
 	m.Transient = ec.Transient
 	truth := test.X[test.N : (T+1)*test.N]
 	var err error
@@ -119,7 +159,7 @@ func Evaluate(md Model, test Series, ec EvalConfig) Metrics {
 		m.Diverged = m.Diverged || errors.Is(err, metric.ErrDiverged)
 		m.Note = err.Error()
 	}
-	if m.DH, err = metric.PowerSpectrumHellinger(truth, gen, test.N, ec.Smoothing); err != nil {
+	if m.DH, err = e.spec.Hellinger(gen); err != nil {
 		m.Diverged = m.Diverged || errors.Is(err, metric.ErrDiverged)
 		m.Note = err.Error()
 	}
