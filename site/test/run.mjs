@@ -31,8 +31,8 @@ let URL0, server, browser;
 
 // ---- page helpers ----
 
-async function newPage() {
-  const ctx = await browser.newContext({ viewport: { width: 960, height: 640 }, deviceScaleFactor: 1 });
+async function newPage(opts = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 960, height: 640 }, deviceScaleFactor: 1, ...opts });
   const page = await ctx.newPage();
   // The time of the first WebGL draw call in each frame, a stand-in for
   // window.rnnlab.firstFrame where the lab does not set it.
@@ -266,6 +266,46 @@ test('a shared link reaches the same state in two fresh pages', async () => {
     if (a.evalStep === b.evalStep && JSON.stringify(a[k]) !== JSON.stringify(b[k])) throw new Error(`${k} differs: ${a[k]} and ${b[k]}`);
   }
   return `loss ${a.loss} in both`;
+});
+
+test('touch: two fingers pinch-zoom the attractor, one finger rotates it', async () => {
+  await requirePage('lab.html');
+  const page = await newPage({ hasTouch: true });
+  try {
+    await page.goto(`${URL0}lab.html#view=attractor&zoom=1&yaw=0.6`);
+    const canvas = page.locator('canvas').first();
+    await canvas.waitFor({ timeout: 30000 });
+    await waitStatus(page, (s) => typeof s.hash === 'string', 60000, 'the lab running');
+    const box = await canvas.boundingBox();
+    const cx = box.x + box.width * 0.45, cy = box.y + box.height * 0.5;
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type, pts) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: pts.map(([x, y], id) => ({ x, y, id })) });
+    const hashNum = (h, k) => Number(new URLSearchParams(h).get(k));
+    // Pinch: the fingers move from 40 to 160 px apart over 12 frames.
+    await touch('touchStart', [[cx - 20, cy], [cx + 20, cy]]);
+    for (let i = 1; i <= 12; i++) {
+      await sleep(50);
+      await touch('touchMove', [[cx - 20 - 5 * i, cy], [cx + 20 + 5 * i, cy]]);
+    }
+    await sleep(100);
+    await touch('touchEnd', []);
+    const z = await waitStatus(page, (s) => hashNum(s.hash, 'zoom') > 1.5, 15000, 'zoom > 1.5 after the pinch');
+    const zoom = hashNum(z.hash, 'zoom'), yaw = hashNum(z.hash, 'yaw');
+    if (Math.abs(yaw - 0.6) > 1e-9) throw new Error(`the pinch rotated the view: yaw ${yaw}, want 0.6`);
+    // One finger drags to the right: the yaw changes, the zoom does not.
+    await touch('touchStart', [[cx, cy]]);
+    for (let i = 1; i <= 8; i++) {
+      await sleep(50);
+      await touch('touchMove', [[cx + 10 * i, cy]]);
+    }
+    await sleep(100);
+    await touch('touchEnd', []);
+    const r = await waitStatus(page, (s) => Math.abs(hashNum(s.hash, 'yaw') - 0.6) > 0.2, 15000, 'yaw changed by the drag');
+    if (hashNum(r.hash, 'zoom') !== zoom) throw new Error(`the drag changed the zoom: ${hashNum(r.hash, 'zoom')}, was ${zoom}`);
+    await shot(canvas, 'touch-pinch');
+    if (page.errors.length) throw new Error('page errors: ' + page.errors.join(' | '));
+    return `zoom 1 → ${zoom} (pinch 40 → 160 px), yaw 0.6 → ${hashNum(r.hash, 'yaw')} (drag 80 px)`;
+  } finally { await closePage(page); }
 });
 
 test('home page: the shell shows controls and drives the lab', async () => {

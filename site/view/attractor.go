@@ -100,6 +100,15 @@ func (a *Attractor3D) Update(r image.Rectangle, in Input) bool {
 		a.dragging, a.lastX, a.lastY = true, in.X, in.Y
 		used = true
 	}
+	if in.Pinching && in.In(r) {
+		// Two fingers zoom (pinch) and do not rotate.
+		a.dragging = false
+		if in.Pinch != 1 {
+			a.Cam.Zoom = geom.Clamp(a.Cam.Zoom*in.Pinch, 0.2, 8)
+			a.UserChanged = true
+		}
+		used = true
+	}
 	if a.dragging {
 		if !in.Down {
 			a.dragging = false
@@ -277,7 +286,7 @@ func (a *Attractor3D) drawLayer(img *ebiten.Image, moving bool) {
 	if len(a.Points) > 0 {
 		Text(img, "stable / unstable", lx+sw+U(6), ly+2*LineHeight(), DimColor)
 	}
-	TextRight(img, "drag: rotate  wheel: zoom", float64(plot.Max.X), float64(plot.Max.Y)-LineHeight(), DimColor)
+	TextRight(img, "drag: rotate  wheel, pinch: zoom", float64(plot.Max.X), float64(plot.Max.Y)-LineHeight(), DimColor)
 }
 
 // trajectory adds a T×3 trajectory to the batch, decimated to maxSeg

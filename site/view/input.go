@@ -7,6 +7,8 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"github.com/rnnlab/rnnlab/site/view/geom"
 )
 
 // Input is one frame's pointer state in screen pixels: mouse or the first
@@ -18,9 +20,17 @@ type Input struct {
 	Released bool    // went up this frame
 	WheelY   float64 // wheel delta (positive: away from the user)
 	Touch    bool    // the pointer is a finger
+	// Pinch is the factor by which two fingers spread apart since the last
+	// frame (1 with fewer than two); Pinching is set while two are down.
+	// The pointer is then the first finger, but not "pressed".
+	Pinch    float64
+	Pinching bool
 }
 
-var touchIDs []ebiten.TouchID
+var (
+	touchIDs []ebiten.TouchID
+	pinch    geom.Pinch
+)
 
 // InputScale converts the pointer positions ebiten reports into canvas
 // coordinates when the page renders the canvas at a reduced resolution and
@@ -32,12 +42,22 @@ var InputScale = 1.0
 func ReadInput() Input {
 	var in Input
 	touchIDs = ebiten.AppendTouchIDs(touchIDs[:0])
+	in.Pinch = 1
+	if len(touchIDs) >= 2 {
+		a, b := touchIDs[0], touchIDs[1]
+		x0, y0 := ebiten.TouchPosition(a)
+		x1, y1 := ebiten.TouchPosition(b)
+		in.Pinch = pinch.Update(true, int(a), int(b), float64(x0), float64(y0), float64(x1), float64(y1))
+		in.Pinching = true
+	} else {
+		pinch.Update(false, 0, 0, 0, 0, 0, 0)
+	}
 	if len(touchIDs) > 0 {
 		id := touchIDs[0]
 		in.X, in.Y = ebiten.TouchPosition(id)
 		in.X, in.Y = scaled(in.X), scaled(in.Y)
 		in.Down, in.Touch = true, true
-		in.Pressed = inpututil.TouchPressDuration(id) == 1
+		in.Pressed = inpututil.TouchPressDuration(id) == 1 && !in.Pinching
 		return in
 	}
 	in.X, in.Y = ebiten.CursorPosition()

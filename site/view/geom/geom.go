@@ -226,3 +226,32 @@ func Lin(v, lo, hi, a, b float64) float64 {
 
 // Clamp limits v to [lo, hi].
 func Clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+
+// Pinch follows a two-finger pinch from frame to frame. Update takes the
+// two touches of this frame (ok false when there are not two) and returns
+// the factor by which the distance between them grew since the previous
+// frame: 1 on the frame a pair forms, when a different pair appears, when
+// the fingers sit on one point, and when there is no pair.
+type Pinch struct {
+	a, b int
+	d    float64
+	on   bool
+}
+
+// Update advances the gesture by one frame; a and b identify the touches.
+func (p *Pinch) Update(ok bool, a, b int, x0, y0, x1, y1 float64) float64 {
+	if !ok {
+		p.on = false
+		return 1
+	}
+	d := math.Hypot(x1-x0, y1-y0)
+	f := 1.0
+	if p.on && p.a == a && p.b == b && p.d > 0 && d > 0 {
+		f = d / p.d
+	}
+	p.a, p.b, p.d, p.on = a, b, d, true
+	return f
+}
+
+// Active reports whether a two-finger gesture is under way.
+func (p *Pinch) Active() bool { return p.on }

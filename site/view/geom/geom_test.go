@@ -163,3 +163,31 @@ func TestLinClamp(t *testing.T) {
 		t.Fatal("Clamp")
 	}
 }
+
+func TestPinch(t *testing.T) {
+	var p Pinch
+	if f := p.Update(false, 0, 0, 0, 0, 0, 0); f != 1 || p.Active() {
+		t.Fatalf("no touches: %v, active %v", f, p.Active())
+	}
+	if f := p.Update(true, 3, 4, 0, 0, 100, 0); f != 1 || !p.Active() {
+		t.Fatalf("pair forms: %v, want 1 and active", f)
+	}
+	if f := p.Update(true, 3, 4, -10, 0, 140, 0); !near(f, 1.5) {
+		t.Fatalf("spread 100 → 150: %v, want 1.5", f)
+	}
+	if f := p.Update(true, 3, 4, 0, 0, 0, 75); !near(f, 0.5) {
+		t.Fatalf("150 → 75: %v, want 0.5", f)
+	}
+	if f := p.Update(true, 3, 9, 0, 0, 0, 300); f != 1 {
+		t.Fatalf("another pair: %v, want 1 (no jump)", f)
+	}
+	if f := p.Update(true, 3, 9, 5, 5, 5, 5); f != 1 {
+		t.Fatalf("fingers on one point: %v, want 1", f)
+	}
+	if f := p.Update(true, 3, 9, 0, 0, 0, 10); f != 1 {
+		t.Fatalf("after a zero distance: %v, want 1", f)
+	}
+	if f := p.Update(false, 0, 0, 0, 0, 0, 0); f != 1 || p.Active() {
+		t.Fatalf("fingers lifted: %v, active %v", f, p.Active())
+	}
+}
