@@ -62,6 +62,11 @@ type Config struct {
 	// steps, windows and latents. "" (default): none.
 	TSD       string
 	TSDLambda float64
+	// TSDHorizon H restarts the "distill" free-running chain from the
+	// teacher-forced state every H steps (z^free_t = sg(z_t) for t a multiple
+	// of H), so only H-step free-running drift is penalised and its gradient
+	// runs through at most H steps. 0 (default): one chain over the window.
+	TSDHorizon int
 }
 
 // WithDefaults returns c with zero fields replaced by the defaults.
@@ -156,6 +161,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("bptt: unknown TSD form %q (want distill, smooth or empty)", c.TSD)
 	case c.TSDLambda < 0:
 		return fmt.Errorf("bptt: TSD lambda %g must be ≥ 0", c.TSDLambda)
+	case c.TSDHorizon < 0:
+		return fmt.Errorf("bptt: TSD horizon %d must be ≥ 0 (0: the whole window)", c.TSDHorizon)
 	case c.MARRatio < 0 || c.MARRatio > 1:
 		return fmt.Errorf("bptt: MAR ratio %g must lie in [0, 1]", c.MARRatio)
 	}
@@ -391,6 +398,25 @@ func (t *Trainer) Forward() float64 {
 	return sse / float64(T*SN)
 }
 
+// tsdHorizon is the length of the distillation's free-running chains.
+func (t *Trainer) tsdHorizon() int {
+	if h := t.Cfg.TSDHorizon; h > 0 && h < t.Cfg.SeqLen {
+		return h
+	}
+	return t.Cfg.SeqLen
+}
+
+// tsdInput is the state the distillation's free chain steps from to reach
+// step k: its own previous state, or at a restart (k−1 a positive multiple
+// of the horizon) the teacher-forced target, a stop-gradient constant.
+func (t *Trainer) tsdInput(k int) []float64 {
+	SM := t.Cfg.Batch * t.Model.Dim()
+	if k > 1 && (k-1)%t.tsdHorizon() == 0 {
+		return t.ztgt[(k-1)*SM : k*SM]
+	}
+	return t.zfree[(k-1)*SM : k*SM]
+}
+
 // TSDLoss is the temporal self-distillation penalty of the last Forward.
 func (t *Trainer) TSDLoss() float64 { return t.lastTSD }
 
@@ -412,7 +438,7 @@ func (t *Trainer) tsdForward() float64 {
 	case "distill":
 		copy(t.zfree[:SM], t.z[:SM])
 		for k := 1; k <= T; k++ {
-			t.Model.Step(t.zfree[k*SM:(k+1)*SM], t.zfree[(k-1)*SM:k*SM], nil)
+			t.Model.Step(t.zfree[k*SM:(k+1)*SM], t.tsdInput(k), nil)
 			for i, v := range t.zfree[k*SM : (k+1)*SM] {
 				d := v - t.ztgt[k*SM+i]
 				pen += float64(d * d)
@@ -477,13 +503,18 @@ func (t *Trainer) Backward() (gModel, gObs []float64) {
 	if t.zfree != nil && t.Cfg.TSD == "distill" {
 		// BPTT through the free-running chain with the distillation cotangent.
 		c := 2 * t.Cfg.TSDLambda / float64(T*SM)
+		H := t.tsdHorizon()
 		clear(t.gf)
 		for k := T; k >= 1; k-- {
 			for i := range t.gf {
 				t.gf[i] += float64(c * (t.zfree[k*SM+i] - t.ztgt[k*SM+i]))
 			}
-			t.Model.VJP(t.gp, t.gthetaM, t.zfree[(k-1)*SM:k*SM], nil, t.gf)
-			copy(t.gf, t.gp)
+			t.Model.VJP(t.gp, t.gthetaM, t.tsdInput(k), nil, t.gf)
+			if (k-1)%H == 0 {
+				clear(t.gf) // the chain restarted from a stop-gradient state
+			} else {
+				copy(t.gf, t.gp)
+			}
 		}
 	}
 	return t.gthetaM, t.gthetaO

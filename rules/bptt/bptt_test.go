@@ -282,10 +282,14 @@ func TestLatentNoise(t *testing.T) {
 // differences of data loss + TSD penalty (targets held fixed).
 func TestTSDGradient(t *testing.T) {
 	data := toySeries(60)
-	for _, form := range []string{"distill", "smooth"} {
+	for _, form := range []string{"distill", "distill/H=4", "smooth"} {
 		for _, f := range []Forcing{Sparse, Generalized} {
 			m := plrnn.NewShallow(plrnn.Config{M: 4, Hidden: 6, Clipped: true}, rng.New(3))
-			tr, err := New(m, obs.NewIdentity(2, 4), data, Config{SeqLen: 9, Batch: 2, Forcing: f, Interval: 3, Alpha: 0.3, TSD: form, TSDLambda: 0.5}, 10, rng.New(5))
+			cfg := Config{SeqLen: 9, Batch: 2, Forcing: f, Interval: 3, Alpha: 0.3, TSD: form, TSDLambda: 0.5}
+			if form == "distill/H=4" {
+				cfg.TSD, cfg.TSDHorizon = "distill", 4
+			}
+			tr, err := New(m, obs.NewIdentity(2, 4), data, cfg, 10, rng.New(5))
 			if err != nil {
 				t.Fatal(err)
 			}

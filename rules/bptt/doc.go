@@ -47,7 +47,11 @@
 //
 // pulling the model's own free-running trajectory towards its teacher-forced
 // one, which closes the gap between training under forcing and generating
-// without it; its gradient is a second BPTT pass through the free chain. The
+// without it; its gradient is a second BPTT pass through the free chain.
+// With a horizon H (TSDHorizon) the chain restarts from sg(z_t) at every t
+// that is a multiple of H, which bounds both the drift penalised and the
+// length the gradient travels (a chaotic free chain over a whole window has
+// exploding gradients, the very problem teacher forcing removes). The
 // named baseline "smooth" is the temporal-smoothness penalty
 // λ/(T·S·M) Σ_t ‖z̄_t − sg(z_{t−1})‖² on the forced pass's predictions.
 package bptt
