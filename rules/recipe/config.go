@@ -78,13 +78,13 @@ type TrainConfig struct {
 	NoiseScale      float64 `json:"noise_scale"`  // σ (fixed) or factor c (adaptive)
 	NoiseMin        float64 `json:"noise_min"`    // adaptive clip range
 	NoiseMax        float64 `json:"noise_max"`
-	NoiseRate       float64 `json:"noise_rate"`            // running-loss average weight
-	TSD             string  `json:"tsd"`                   // "", distill or smooth (temporal self-distillation)
-	TSDLambda       float64 `json:"tsd_lambda"`            // its strength
-	TSDHorizon      int     `json:"tsd_horizon,omitempty"` // distill: restart the free chain every H steps (0: the window)
-	EvalEvery       int     `json:"eval_every"`            // steps between evaluations (0: only at the end)
-	SelectBest      bool    `json:"select_best"`           // keep the parameters whose attractor best matches the training data
-	CheckpointEvery int     `json:"checkpoint_every"`      // steps between checkpoints
+	NoiseRate       float64 `json:"noise_rate"`       // running-loss average weight
+	TSD             string  `json:"tsd"`              // "", distill or smooth (temporal self-distillation)
+	TSDLambda       float64 `json:"tsd_lambda"`       // its strength
+	TSDHorizon      int     `json:"tsd_horizon"`      // distill: restart the free chain every H steps (0: the window)
+	EvalEvery       int     `json:"eval_every"`       // steps between evaluations (0: only at the end)
+	SelectBest      bool    `json:"select_best"`      // keep the parameters whose attractor best matches the training data
+	CheckpointEvery int     `json:"checkpoint_every"` // steps between checkpoints
 }
 
 // EvalConfig holds the long-horizon evaluation settings.
