@@ -41,23 +41,7 @@ func TestAVX2Kernels(t *testing.T) {
 			}
 		}
 	}
-	for rows := 4; rows <= 12; rows++ {
-		for cols := 0; cols <= 40; cols++ {
-			A, x := mixed(r, rows*cols), mixed(r, cols)
-			got := make([]float64, rows+1)
-			got[rows] = 42 // sentinel: the kernel must not write past rows
-			matVecAVX2(got[:rows], A, rows, cols, x)
-			for i := 0; i < rows; i++ {
-				want := dotGeneric(A[i*cols:(i+1)*cols], x)
-				if !sameBits(got[i], want) {
-					t.Fatalf("matVecAVX2 %d×%d row %d: %v, portable %v", rows, cols, i, got[i], want)
-				}
-			}
-			if got[rows] != 42 {
-				t.Fatalf("matVecAVX2 %d×%d wrote past dst", rows, cols)
-			}
-		}
-	}
+	checkMatVecKernel(t, "matVecAVX2", matVecAVX2, 4, 12, r)
 	if math.Float64bits(dotAVX2(nil, nil)) != 0 {
 		t.Fatal("dotAVX2 of empty slices is not +0")
 	}
@@ -70,21 +54,28 @@ func TestAVX512Kernel(t *testing.T) {
 	if !useAVX512 {
 		t.Skip("no AVX-512 on this machine")
 	}
-	r := rng.New(11)
-	for rows := 8; rows <= 25; rows++ {
+	checkMatVecKernel(t, "matVecAVX512", matVecAVX512, 8, 25, rng.New(11))
+}
+
+// checkMatVecKernel runs a matrix–vector kernel on every shape rows
+// minRows…maxRows × cols 0…40 and compares each row with dotGeneric bit
+// for bit; a sentinel past dst must stay.
+func checkMatVecKernel(t *testing.T, name string, kernel func(dst, a []float64, rows, cols int, x []float64), minRows, maxRows int, r *rng.Rand) {
+	t.Helper()
+	for rows := minRows; rows <= maxRows; rows++ {
 		for cols := 0; cols <= 40; cols++ {
 			A, x := mixed(r, rows*cols), mixed(r, cols)
 			got := make([]float64, rows+1)
 			got[rows] = 42 // sentinel: the kernel must not write past rows
-			matVecAVX512(got[:rows], A, rows, cols, x)
+			kernel(got[:rows], A, rows, cols, x)
 			for i := 0; i < rows; i++ {
 				want := dotGeneric(A[i*cols:(i+1)*cols], x)
 				if !sameBits(got[i], want) {
-					t.Fatalf("matVecAVX512 %d×%d row %d: %v, portable %v", rows, cols, i, got[i], want)
+					t.Fatalf("%s %d×%d row %d: %v, portable %v", name, rows, cols, i, got[i], want)
 				}
 			}
 			if got[rows] != 42 {
-				t.Fatalf("matVecAVX512 %d×%d wrote past dst", rows, cols)
+				t.Fatalf("%s %d×%d wrote past dst", name, rows, cols)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package vec
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/rnnlab/rnnlab/kernel/rng"
@@ -360,7 +361,7 @@ func TestMatMul(t *testing.T) {
 	B := []float64{7, 8, 9, 10, 11, 12} // 3×2
 	got := []float64{-1, -1, -1, -1}
 	MatMul(got, A, B, 2, 3, 2)
-	if want := []float64{58, 64, 139, 154}; !slicesEqual(got, want) {
+	if want := []float64{58, 64, 139, 154}; !slices.Equal(got, want) {
 		t.Fatalf("MatMul 2×3·3×2 = %v, want %v", got, want)
 	}
 	r := rng.New(17)
@@ -387,17 +388,6 @@ func TestMatMul(t *testing.T) {
 	MatMul(nil, nil, nil, 0, 3, 0) // empty products are allowed
 }
 
-func slicesEqual(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
 
 // BenchmarkMatMul times the square product n×n·n×n (the Lyapunov
 // estimator's J·Q) through the dispatch and the portable loop.
