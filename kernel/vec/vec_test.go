@@ -388,7 +388,6 @@ func TestMatMul(t *testing.T) {
 	MatMul(nil, nil, nil, 0, 3, 0) // empty products are allowed
 }
 
-
 // BenchmarkMatMul times the square product n×n·n×n (the Lyapunov
 // estimator's J·Q) through the dispatch and the portable loop.
 func BenchmarkMatMul(b *testing.B) {
