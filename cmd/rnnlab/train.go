@@ -140,11 +140,18 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		sel = ck.Selected
 	}
 	selecting := cfg.Train.SelectBest && cfg.Train.EvalEvery > 0
+	// One evaluator per series: what depends on the data alone (its power
+	// spectra) is computed once for all the periodic evaluations.
+	evalTest := recipe.NewEvaluator(test, cfg.Eval)
+	var evalTrain *recipe.Evaluator
 	consider := func(step int) {
 		if !selecting {
 			return
 		}
-		sc := evaluate(md, train, cfg.Eval).Dstsp
+		if evalTrain == nil {
+			evalTrain = recipe.NewEvaluator(train, cfg.Eval)
+		}
+		sc := evalTrain.Evaluate(md).Dstsp
 		if math.IsNaN(sc) {
 			sc = math.Inf(1)
 		}
@@ -191,7 +198,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		losses = append(losses, loss)
 		s := tr.Steps()
 		if cfg.Train.EvalEvery > 0 && s%cfg.Train.EvalEvery == 0 && s < cfg.Train.Steps {
-			m := evaluate(md, test, cfg.Eval)
+			m := evalTest.Evaluate(md)
 			history = append(history, evalRecord{Step: s, Metrics: m})
 			consider(s)
 			status = m.Short()
@@ -216,7 +223,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if err := save(); err != nil {
 		return err
 	}
-	m := evaluate(md, test, cfg.Eval)
+	m := evalTest.Evaluate(md)
 	history = append(history, evalRecord{Step: tr.Steps(), Metrics: m})
 	fmt.Fprintf(stdout, "final (held-out %d steps): %s\n", m.Steps, m.Long())
 	return writeRunOutputs(stdout, *outDir, md, test, losses, history)
