@@ -264,9 +264,20 @@ func (a *Attractor3D) drawLayer(img *ebiten.Image, moving bool) {
 		}
 	}
 
-	// legend
+	// legend and hint, on a translucent backing so a zoomed-in trajectory
+	// does not run through them
 	lx, ly := float64(plot.Min.X), float64(plot.Min.Y)
 	sw := U(14)
+	b.Flush(img)
+	backing := color.NRGBA{0x16, 0x1a, 0x21, 0xd0} // PanelColor at 80% opacity
+	lines, widest := 2.0, TextWidth("model")
+	if len(a.Points) > 0 {
+		lines, widest = 3, TextWidth("stable / unstable")
+	}
+	b.Rect(lx-U(2), ly, sw+U(8)+widest+U(4), lines*LineHeight(), backing)
+	hint := "drag: rotate  wheel, pinch: zoom"
+	b.Rect(float64(plot.Max.X)-TextWidth(hint)-U(4), float64(plot.Max.Y)-LineHeight(), TextWidth(hint)+U(4), LineHeight(), backing)
+	b.Flush(img)
 	for i, it := range []struct {
 		s string
 		c color.RGBA
@@ -286,7 +297,7 @@ func (a *Attractor3D) drawLayer(img *ebiten.Image, moving bool) {
 	if len(a.Points) > 0 {
 		Text(img, "stable / unstable", lx+sw+U(6), ly+2*LineHeight(), DimColor)
 	}
-	TextRight(img, "drag: rotate  wheel, pinch: zoom", float64(plot.Max.X), float64(plot.Max.Y)-LineHeight(), DimColor)
+	TextRight(img, hint, float64(plot.Max.X), float64(plot.Max.Y)-LineHeight(), DimColor)
 }
 
 // trajectory adds a T×3 trajectory to the batch, decimated to maxSeg
