@@ -28,7 +28,7 @@ type ablation struct {
 // regStrengths are the regularizer strengths the presets set.
 type regStrengths struct {
 	MARRatio, MARLambda, TSDLambda, ALNScale float64
-	TSDHorizon                               int
+	TSDHorizon, TSDFrom                      int
 }
 
 // defaultRegStrengths are ablate's flag defaults, also used by sweep presets.
@@ -39,7 +39,9 @@ var defaultRegStrengths = regStrengths{MARRatio: 0.5, MARLambda: 1e-3, TSDLambda
 // Set is applied to a training section cleared by clearRegularizers.
 func regularizerConditions(s regStrengths) []ablation {
 	mar := func(c *TrainConfig) { c.MARRatio, c.MARLambda = s.MARRatio, s.MARLambda }
-	tsd := func(c *TrainConfig) { c.TSD, c.TSDLambda, c.TSDHorizon = "distill", s.TSDLambda, s.TSDHorizon }
+	tsd := func(c *TrainConfig) {
+		c.TSD, c.TSDLambda, c.TSDHorizon, c.TSDFrom = "distill", s.TSDLambda, s.TSDHorizon, s.TSDFrom
+	}
 	aln := func(c *TrainConfig) { c.LatentNoise, c.NoiseScale = "adaptive", s.ALNScale }
 	return []ablation{
 		{"none", "none", func(*TrainConfig) {}},
@@ -52,7 +54,7 @@ func regularizerConditions(s regStrengths) []ablation {
 
 // clearRegularizers switches MAR, TSD and ALN off.
 func clearRegularizers(c *TrainConfig) {
-	c.MARRatio, c.MARLambda, c.TSD, c.TSDLambda, c.TSDHorizon, c.LatentNoise = 0, 0, "", 0, 0, ""
+	c.MARRatio, c.MARLambda, c.TSD, c.TSDLambda, c.TSDHorizon, c.TSDFrom, c.LatentNoise = 0, 0, "", 0, 0, 0, ""
 }
 
 // parallel calls f(0) … f(n−1), at most jobs at a time, and waits for all.
@@ -84,6 +86,7 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 	marRatio := fs.Float64("mar-ratio", d.MARRatio, "MAR: fraction of latents regulated")
 	marLambda := fs.Float64("mar-lambda", d.MARLambda, "MAR: strength")
 	tsdLambda := fs.Float64("tsd-lambda", d.TSDLambda, "TSD: strength (distillation form)")
+	tsdFrom := fs.Int("tsd-from", d.TSDFrom, "TSD: steps trained before it switches on (warm start)")
 	tsdHorizon := fs.Int("tsd-horizon", d.TSDHorizon, "TSD: restart the free-running chain from the teacher-forced state every H steps (0: one chain over the window)")
 	alnScale := fs.Float64("aln-scale", d.ALNScale, "ALN: factor c of σ = c·√(running loss)")
 	if err := parseFlags(fs, args); err != nil {
@@ -99,7 +102,7 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	conds := regularizerConditions(regStrengths{MARRatio: *marRatio, MARLambda: *marLambda, TSDLambda: *tsdLambda, TSDHorizon: *tsdHorizon, ALNScale: *alnScale})
+	conds := regularizerConditions(regStrengths{MARRatio: *marRatio, MARLambda: *marLambda, TSDLambda: *tsdLambda, TSDHorizon: *tsdHorizon, TSDFrom: *tsdFrom, ALNScale: *alnScale})
 	type job struct {
 		cond, seed int
 		dir        string

@@ -67,6 +67,10 @@ type Config struct {
 	// of H), so only H-step free-running drift is penalised and its gradient
 	// runs through at most H steps. 0 (default): one chain over the window.
 	TSDHorizon int
+	// TSDFrom is the number of steps trained before TSD switches on (a
+	// warm start: the model first learns under forcing alone). 0: from
+	// the first step.
+	TSDFrom int
 }
 
 // WithDefaults returns c with zero fields replaced by the defaults.
@@ -163,6 +167,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("bptt: TSD lambda %g must be ≥ 0", c.TSDLambda)
 	case c.TSDHorizon < 0:
 		return fmt.Errorf("bptt: TSD horizon %d must be ≥ 0 (0: the whole window)", c.TSDHorizon)
+	case c.TSDFrom < 0:
+		return fmt.Errorf("bptt: TSD start %d must be ≥ 0", c.TSDFrom)
 	case c.MARRatio < 0 || c.MARRatio > 1:
 		return fmt.Errorf("bptt: MAR ratio %g must lie in [0, 1]", c.MARRatio)
 	}
@@ -398,6 +404,10 @@ func (t *Trainer) Forward() float64 {
 	return sse / float64(T*SN)
 }
 
+// tsdActive reports whether TSD applies to this step (set, and past the
+// warm start).
+func (t *Trainer) tsdActive() bool { return t.zfree != nil && t.step >= t.Cfg.TSDFrom }
+
 // tsdHorizon is the length of the distillation's free-running chains.
 func (t *Trainer) tsdHorizon() int {
 	if h := t.Cfg.TSDHorizon; h > 0 && h < t.Cfg.SeqLen {
@@ -423,7 +433,7 @@ func (t *Trainer) TSDLoss() float64 { return t.lastTSD }
 // tsdForward computes the TSD penalty on the loaded batch. The targets are
 // the teacher-forced states z_k (a stop-gradient copy).
 func (t *Trainer) tsdForward() float64 {
-	if t.zfree == nil {
+	if !t.tsdActive() {
 		return 0
 	}
 	T, S := t.Cfg.SeqLen, t.Cfg.Batch
@@ -492,7 +502,7 @@ func (t *Trainer) Backward() (gModel, gObs []float64) {
 		for i := range t.gp {
 			t.gp[i] += t.gobs[i]
 		}
-		if t.zfree != nil && t.Cfg.TSD == "smooth" {
+		if t.tsdActive() && t.Cfg.TSD == "smooth" {
 			c := 2 * t.Cfg.TSDLambda / float64(T*SM)
 			for i := range t.gp {
 				t.gp[i] += float64(c * (zb[i] - t.ztgt[(k-1)*SM+i]))
@@ -500,7 +510,7 @@ func (t *Trainer) Backward() (gModel, gObs []float64) {
 		}
 		t.Model.VJP(t.gz, t.gthetaM, t.z[(k-1)*SM:k*SM], nil, t.gp)
 	}
-	if t.zfree != nil && t.Cfg.TSD == "distill" {
+	if t.tsdActive() && t.Cfg.TSD == "distill" {
 		// BPTT through the free-running chain with the distillation cotangent.
 		c := 2 * t.Cfg.TSDLambda / float64(T*SM)
 		H := t.tsdHorizon()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/rnnlab/rnnlab/kernel/rng"
@@ -300,5 +301,45 @@ func TestTSDGradient(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestTSDWarmStart checks that TSDFrom keeps the penalty off for the first
+// steps and on after them, and that the first steps are those of a run
+// without TSD, bit for bit.
+func TestTSDWarmStart(t *testing.T) {
+	data := toySeries(60)
+	run := func(cfg Config) (losses, pens []float64) {
+		m := plrnn.NewShallow(plrnn.Config{M: 4, Hidden: 6, Clipped: true}, rng.New(3))
+		tr, err := New(m, obs.NewIdentity(2, 4), data, cfg, 10, rng.New(5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 4; i++ {
+			l, err := tr.Step()
+			if err != nil {
+				t.Fatal(err)
+			}
+			losses, pens = append(losses, l), append(pens, tr.TSDLoss())
+		}
+		return
+	}
+	base := Config{SeqLen: 9, Batch: 2, Forcing: Sparse, Interval: 3}
+	plain, _ := run(base)
+	warm := base
+	warm.TSD, warm.TSDLambda, warm.TSDFrom = "distill", 0.5, 2
+	lw, pw := run(warm)
+	for i := 0; i < 2; i++ {
+		if pw[i] != 0 || math.Float64bits(lw[i]) != math.Float64bits(plain[i]) {
+			t.Errorf("step %d before the warm start: penalty %v, loss %v (without TSD %v)", i+1, pw[i], lw[i], plain[i])
+		}
+	}
+	for i := 2; i < 4; i++ {
+		if !(pw[i] > 0) {
+			t.Errorf("step %d after the warm start: penalty %v, want > 0", i+1, pw[i])
+		}
+	}
+	if _, err := New(plrnn.NewShallow(plrnn.Config{M: 4, Hidden: 6, Clipped: true}, rng.New(3)), obs.NewIdentity(2, 4), data, Config{TSD: "distill", TSDFrom: -1}, 10, rng.New(5)); err == nil || !strings.Contains(err.Error(), "TSD start") {
+		t.Errorf("TSDFrom = -1: %v, want an error naming the TSD start", err)
 	}
 }

@@ -82,6 +82,7 @@ type TrainConfig struct {
 	TSD             string  `json:"tsd"`              // "", distill or smooth (temporal self-distillation)
 	TSDLambda       float64 `json:"tsd_lambda"`       // its strength
 	TSDHorizon      int     `json:"tsd_horizon"`      // distill: restart the free chain every H steps (0: the window)
+	TSDFrom         int     `json:"tsd_from"`         // steps trained before TSD switches on (warm start)
 	EvalEvery       int     `json:"eval_every"`       // steps between evaluations (0: only at the end)
 	SelectBest      bool    `json:"select_best"`      // keep the parameters whose attractor best matches the training data
 	CheckpointEvery int     `json:"checkpoint_every"` // steps between checkpoints
@@ -144,7 +145,7 @@ func (t TrainConfig) BPTT() bptt.Config {
 		Alpha: t.Alpha, Adaptive: t.Adaptive, AlphaDecay: t.AlphaDecay, AlphaEvery: t.AlphaEvery,
 		Noise: t.Noise, Optimizer: t.Optimizer, LR: t.LR, LREnd: t.LREnd, ClipNorm: t.ClipNorm,
 		Schedule: t.Schedule, LRGamma: t.LRGamma, LREvery: t.LREvery,
-		TSD: t.TSD, TSDLambda: t.TSDLambda, TSDHorizon: t.TSDHorizon,
+		TSD: t.TSD, TSDLambda: t.TSDLambda, TSDHorizon: t.TSDHorizon, TSDFrom: t.TSDFrom,
 		LatentNoise: t.LatentNoise, NoiseScale: t.NoiseScale, NoiseMin: t.NoiseMin, NoiseMax: t.NoiseMax, NoiseRate: t.NoiseRate,
 		MARRatio: t.MARRatio, MARLambda: t.MARLambda,
 	}
