@@ -422,6 +422,30 @@ zmdone:
 	VZEROUPPER
 	RET
 
+// NEXTROWBLOCK ends a block of h rows of the matrix-product kernels: with
+// CX rows left, it advances SI (a, row stride R12) and BX (dst, row stride
+// R11) by h rows and jumps to rows while h or more remain; when 1…h−1
+// remain it moves the block back to end at the last row (the overlapping
+// rows are recomputed with the same values) and jumps to rows; at 0 it
+// jumps to done. AX and R10 are scratch.
+#define NEXTROWBLOCK(h, rows, done) \
+	SUBQ  $h, CX \
+	JZ    done \
+	LEAQ  (SI)(R12*h), SI \
+	LEAQ  (BX)(R11*h), BX \
+	CMPQ  CX, $h \
+	JGE   rows \
+	MOVQ  $h, R10 \
+	SUBQ  CX, R10 \
+	MOVQ  R10, AX \
+	IMULQ R12, AX \
+	SUBQ  AX, SI \
+	MOVQ  R10, AX \
+	IMULQ R11, AX \
+	SUBQ  AX, BX \
+	MOVQ  $h, CX \
+	JMP   rows
+
 // BROW adds A[row, j] (a float64 at addr, broadcast) times the block of
 // B's row j in Z8 to the accumulator acc: a rounded product, a rounded sum.
 #define BROW(addr, acc, tmp) \
@@ -524,24 +548,7 @@ mmstore:
 	CMPQ    DX, R11
 	JLT     mmcols
 
-	SUBQ $8, CX
-	JZ   mmdone
-	LEAQ (SI)(R12*8), SI
-	LEAQ (BX)(R11*8), BX
-	CMPQ CX, $8
-	JGE  mmrows
-
-	// 1…7 rows left: move the block back by 8−CX rows.
-	MOVQ  $8, R10
-	SUBQ  CX, R10
-	MOVQ  R10, AX
-	IMULQ R12, AX
-	SUBQ  AX, SI
-	MOVQ  R10, AX
-	IMULQ R11, AX
-	SUBQ  AX, BX
-	MOVQ  $8, CX
-	JMP   mmrows
+	NEXTROWBLOCK(8, mmrows, mmdone)
 
 mmdone:
 	VZEROUPPER
@@ -628,24 +635,7 @@ m2store:
 	CMPQ       DX, R11
 	JLT        m2cols
 
-	SUBQ $4, CX
-	JZ   m2done
-	LEAQ (SI)(R12*4), SI
-	LEAQ (BX)(R11*4), BX
-	CMPQ CX, $4
-	JGE  m2rows
-
-	// 1…3 rows left: move the block back by 4−CX rows.
-	MOVQ  $4, R10
-	SUBQ  CX, R10
-	MOVQ  R10, AX
-	IMULQ R12, AX
-	SUBQ  AX, SI
-	MOVQ  R10, AX
-	IMULQ R11, AX
-	SUBQ  AX, BX
-	MOVQ  $4, CX
-	JMP   m2rows
+	NEXTROWBLOCK(4, m2rows, m2done)
 
 m2done:
 	VZEROUPPER
