@@ -434,9 +434,10 @@ func TestLorenzData(t *testing.T) {
 	}
 }
 
-// TestSpectrumReference checks that a reference computed once gives the
-// bits of PowerSpectrumHellinger for several generated series, and the
-// same errors for bad input.
+// TestSpectrumReference checks that a reference computed once and reused
+// (its FFT scratch shared between comparisons) gives, for several generated
+// series, the bits of a fresh PowerSpectrumHellinger (whose values the
+// golden tests pin), and the errors for bad input.
 func TestSpectrumReference(t *testing.T) {
 	truth := lorenz(3000, 500, 1, 0.01)
 	ref := NewSpectrumReference(truth, 3, 20)

@@ -42,18 +42,10 @@ import (
 // yields NaN, gives NaN and an error wrapping ErrDegenerate; NaN or Inf in
 // xGen gives +Inf and ErrDiverged. smoothing < 0 or n < 1 panic.
 func PowerSpectrumHellinger(xTrue, xGen []float64, n int, smoothing float64) (float64, error) {
-	h, err := PowerSpectrumHellingerDims(nil, xTrue, xGen, n, smoothing)
-	if err != nil {
-		if len(h) == 0 {
-			return math.NaN(), err
-		}
-		return h[0], err
+	if err := equalSizes(xTrue, xGen, n); err != nil {
+		return math.NaN(), err
 	}
-	s := 0.0
-	for _, v := range h {
-		s += v
-	}
-	return s / float64(n), nil
+	return NewSpectrumReference(xTrue, n, smoothing).Hellinger(xGen)
 }
 
 // PowerSpectrumHellingerDims is PowerSpectrumHellinger without the final
@@ -62,40 +54,23 @@ func PowerSpectrumHellinger(xTrue, xGen []float64, n int, smoothing float64) (fl
 // slice. On error the returned slice holds the one value to report (NaN or
 // +Inf) and nothing else.
 func PowerSpectrumHellingerDims(dst, xTrue, xGen []float64, n int, smoothing float64) ([]float64, error) {
-	checkDim(n)
-	checkSmoothing(smoothing)
-	T, err := rows(xTrue, n, "xTrue")
-	if err != nil {
+	if err := equalSizes(xTrue, xGen, n); err != nil {
 		return []float64{math.NaN()}, err
 	}
+	return NewSpectrumReference(xTrue, n, smoothing).HellingerDims(dst, xGen)
+}
+
+// equalSizes checks, in the order PowerSpectrumHellinger reports them, that
+// xTrue is a T×n series and xGen has its size.
+func equalSizes(xTrue, xGen []float64, n int) error {
+	checkDim(n)
+	if _, err := rows(xTrue, n, "xTrue"); err != nil {
+		return err
+	}
 	if len(xGen) != len(xTrue) {
-		return []float64{math.NaN()}, fmt.Errorf("%w: len(xTrue) = %d and len(xGen) = %d differ (the reference requires equal sizes)", ErrShape, len(xTrue), len(xGen))
+		return fmt.Errorf("%w: len(xTrue) = %d and len(xGen) = %d differ (the reference requires equal sizes)", ErrShape, len(xTrue), len(xGen))
 	}
-	if T < 2 {
-		return []float64{math.NaN()}, fmt.Errorf("%w: need at least 2 time points, have %d", ErrShape, T)
-	}
-	if !allFinite(xTrue) {
-		return []float64{math.NaN()}, ErrNonFinite
-	}
-	if !allFinite(xGen) {
-		v, err := diverged("PowerSpectrumHellinger")
-		return []float64{v}, err
-	}
-	if len(dst) != n {
-		dst = make([]float64, n)
-	}
-	ps := newSpectrum(T, smoothing)
-	for i := range n {
-		if err := ps.compute(xTrue, n, i); err != nil {
-			return []float64{math.NaN()}, fmt.Errorf("%w: dimension %d of the ground truth", err, i)
-		}
-		p := append([]float64(nil), ps.out...)
-		if err := ps.compute(xGen, n, i); err != nil {
-			return []float64{math.NaN()}, fmt.Errorf("%w: dimension %d of the generated series", err, i)
-		}
-		dst[i] = hellinger(p, ps.out)
-	}
-	return dst, nil
+	return nil
 }
 
 // PowerSpectrum returns the normalised, smoothed power spectrum of dimension
@@ -328,24 +303,38 @@ func NewSpectrumReference(xTrue []float64, n int, smoothing float64) *SpectrumRe
 // the reference's xTrue, n and smoothing. It is not safe for concurrent use
 // (the FFT scratch is shared).
 func (r *SpectrumReference) Hellinger(xGen []float64) (float64, error) {
-	if r.err != nil {
-		return math.NaN(), r.err
-	}
-	if len(xGen) != r.T*r.n {
-		return math.NaN(), fmt.Errorf("%w: len(xTrue) = %d and len(xGen) = %d differ (the reference requires equal sizes)", ErrShape, r.T*r.n, len(xGen))
-	}
-	if !allFinite(xGen) {
-		return diverged("PowerSpectrumHellinger")
-	}
-	for i := range r.n {
-		if err := r.ps.compute(xGen, r.n, i); err != nil {
-			return math.NaN(), fmt.Errorf("%w: dimension %d of the generated series", err, i)
-		}
-		r.h[i] = hellinger(r.p[i], r.ps.out)
+	h, err := r.HellingerDims(r.h, xGen)
+	if err != nil {
+		return h[0], err
 	}
 	s := 0.0
-	for _, v := range r.h {
+	for _, v := range h {
 		s += v
 	}
 	return s / float64(r.n), nil
+}
+
+// HellingerDims is Hellinger per dimension, with PowerSpectrumHellingerDims'
+// conventions for dst and errors.
+func (r *SpectrumReference) HellingerDims(dst, xGen []float64) ([]float64, error) {
+	if r.err != nil {
+		return []float64{math.NaN()}, r.err
+	}
+	if len(xGen) != r.T*r.n {
+		return []float64{math.NaN()}, fmt.Errorf("%w: len(xTrue) = %d and len(xGen) = %d differ (the reference requires equal sizes)", ErrShape, r.T*r.n, len(xGen))
+	}
+	if !allFinite(xGen) {
+		v, err := diverged("PowerSpectrumHellinger")
+		return []float64{v}, err
+	}
+	if len(dst) != r.n {
+		dst = make([]float64, r.n)
+	}
+	for i := range r.n {
+		if err := r.ps.compute(xGen, r.n, i); err != nil {
+			return []float64{math.NaN()}, fmt.Errorf("%w: dimension %d of the generated series", err, i)
+		}
+		dst[i] = hellinger(r.p[i], r.ps.out)
+	}
+	return dst, nil
 }
