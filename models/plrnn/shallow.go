@@ -42,6 +42,7 @@ func NewShallow(cfg Config, r *rng.Rand) *Shallow {
 	p.offW1, p.offW2, p.offH2 = p.offs["W1"], p.offs["W2"], p.offs["h2"]
 	p.s, p.act, p.d, p.gs = make([]float64, l), make([]float64, l), make([]float64, l), make([]float64, l)
 	p.gz = make([]float64, m)
+	p.w1d = make([]float64, m*l)
 	if r != nil {
 		initAW(p.A, nil, m, r)
 		uniformInit(p.W1, l, r)
@@ -97,9 +98,6 @@ func (p *Shallow) Jacobian(dst, x, u []float64) {
 	// J = A + (W₁ diag d) W₂: scale W₁'s columns, then one matrix product
 	// (each J_ic sums its L products in increasing l, as the reference
 	// loop over hidden units did).
-	if len(p.w1d) != m*L {
-		p.w1d = make([]float64, m*L)
-	}
 	for i := 0; i < m; i++ {
 		vec.Mul(p.w1d[i*L:(i+1)*L], p.W1[i*L:(i+1)*L], p.d[:L])
 	}
