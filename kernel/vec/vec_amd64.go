@@ -36,10 +36,10 @@ const minAVX2 = 8
 
 var useAVX2 = detectAVX2()
 
-// useAVX512 enables the eight-row matrix–vector kernel on processors with
-// AVX-512F whose operating system saves the opmask and ZMM state (XCR0 bits
-// 5–7). The other kernels stay on AVX2: a dot product is one chain per lane
-// either way, so wider registers do not shorten it.
+// useAVX512 enables the eight-row matrix–vector and matrix-product kernels
+// on processors with AVX-512F whose operating system saves the opmask and
+// ZMM state (XCR0 bits 5–7). The other kernels stay on AVX2: a dot product
+// is one chain per lane either way, so wider registers do not shorten it.
 var useAVX512 = useAVX2 && detectAVX512()
 
 func detectAVX512() bool {
