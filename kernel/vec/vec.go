@@ -298,6 +298,38 @@ func matMulGeneric(dst, A, B []float64, n, m, k int) {
 	}
 }
 
+// MatMulAdd sets dst += A·B for row-major A (n×m), B (m×k) and dst (n×k),
+// adding each product into the element as it goes:
+//
+//	dst[i,c] ← (⋯((dst[i,c] + A[i,0]·B[0,c]) + A[i,1]·B[1,c]) + ⋯) + A[i,m−1]·B[m−1,c].
+//
+// So a product over a long inner dimension split into consecutive chunks of
+// rows of B, MatMulAdd after MatMulAdd onto a zeroed dst, gives exactly
+// MatMul's bits, and each chunk can be sized to stay in cache. dst must not
+// overlap A or B.
+func MatMulAdd(dst, A, B []float64, n, m, k int) {
+	if n < 0 || m < 0 || k < 0 || len(A) < n*m || len(B) < m*k || len(dst) < n*k {
+		panic("vec: MatMulAdd dimension mismatch")
+	}
+	if n == 0 || k == 0 || m == 0 {
+		return
+	}
+	matMulAdd(dst[:n*k], A[:n*m], B[:m*k], n, m, k)
+}
+
+// matMulAddGeneric is the reference definition of MatMulAdd's arithmetic.
+func matMulAddGeneric(dst, A, B []float64, n, m, k int) {
+	for i := 0; i < n; i++ {
+		row := dst[i*k : (i+1)*k : (i+1)*k]
+		for j, a := range A[i*m : (i+1)*m] {
+			b := B[j*k : (j+1)*k : (j+1)*k]
+			for c, v := range b {
+				row[c] += float64(a * v)
+			}
+		}
+	}
+}
+
 // Mul sets dst[j] = a[j]·b[j] (the element-wise product; one rounding per
 // element, so every target gives the same bits). dst may be a or b.
 func Mul(dst, a, b []float64) {

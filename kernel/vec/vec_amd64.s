@@ -695,3 +695,84 @@ mulscalar:
 
 muldone:
 	RET
+
+// func matMulAddAVX2(dst, a, b []float64, n, m, k int)
+//
+// matMulAVX2 with the accumulators loaded from dst instead of zeroed, so
+// that dst += A·B adds each product into dst[i,c] in increasing j: n must be
+// a positive multiple of four (no overlapping last block, which would add
+// its rows twice). Registers as in matMulAVX2.
+TEXT ·matMulAddAVX2(SB), NOSPLIT, $0-96
+	MOVQ dst_base+0(FP), BX
+	MOVQ a_base+24(FP), SI
+	MOVQ b_base+48(FP), DI
+	MOVQ n+72(FP), CX
+	MOVQ m+80(FP), R12
+	SHLQ $3, R12
+	LEAQ (R12)(R12*2), R13
+	MOVQ k+88(FP), R11
+	SHLQ $3, R11
+
+a2rows:
+	XORQ DX, DX
+
+a2cols:
+	MOVQ R11, R10
+	SUBQ DX, R10
+	SHRQ $3, R10      // columns left
+	MOVQ $8, AX
+	CMPQ R10, AX
+	CMOVQGT AX, R10   // this block's width, 1…8
+	TAILMASKS(R10, AX, R8, R9)
+	LEAQ       (BX)(DX*1), R9
+	LEAQ       (R11)(R11*2), R10
+	LEAQ       (R9)(R10*1), R8
+	VMASKMOVPD (R9), Y14, Y0
+	VMASKMOVPD 32(R9), Y15, Y1
+	VMASKMOVPD (R9)(R11*1), Y14, Y2
+	VMASKMOVPD 32(R9)(R11*1), Y15, Y3
+	VMASKMOVPD (R9)(R11*2), Y14, Y4
+	VMASKMOVPD 32(R9)(R11*2), Y15, Y5
+	VMASKMOVPD (R8), Y14, Y6
+	VMASKMOVPD 32(R8), Y15, Y7
+	MOVQ   SI, R9
+	LEAQ   (SI)(R13*1), R8
+	LEAQ   (DI)(DX*1), AX
+	MOVQ   m+80(FP), R10
+	TESTQ  R10, R10
+	JZ     a2store
+
+a2j:
+	VMASKMOVPD (AX), Y14, Y8
+	VMASKMOVPD 32(AX), Y15, Y9
+	BROW2((R9), Y0, Y1)
+	BROW2((R9)(R12*1), Y2, Y3)
+	BROW2((R9)(R12*2), Y4, Y5)
+	BROW2((R8), Y6, Y7)
+	ADDQ       $8, R9
+	ADDQ       $8, R8
+	ADDQ       R11, AX
+	DECQ       R10
+	JNZ        a2j
+
+a2store:
+	LEAQ       (BX)(DX*1), R9
+	LEAQ       (R11)(R11*2), R10
+	LEAQ       (R9)(R10*1), R8
+	VMASKMOVPD Y0, Y14, (R9)
+	VMASKMOVPD Y1, Y15, 32(R9)
+	VMASKMOVPD Y2, Y14, (R9)(R11*1)
+	VMASKMOVPD Y3, Y15, 32(R9)(R11*1)
+	VMASKMOVPD Y4, Y14, (R9)(R11*2)
+	VMASKMOVPD Y5, Y15, 32(R9)(R11*2)
+	VMASKMOVPD Y6, Y14, (R8)
+	VMASKMOVPD Y7, Y15, 32(R8)
+	ADDQ       $64, DX
+	CMPQ       DX, R11
+	JLT        a2cols
+
+	NEXTROWBLOCK(4, a2rows, a2done)
+
+a2done:
+	VZEROUPPER
+	RET

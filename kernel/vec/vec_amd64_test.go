@@ -170,3 +170,33 @@ func TestMatMulKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestMatMulAddKernel checks the accumulating AVX2 kernel bit for bit
+// against the portable definition on every shape class (rows in blocks of
+// four, column tails 1…8 and several blocks, an empty inner dimension),
+// starting from a random dst, and that it writes nothing past dst.
+func TestMatMulAddKernel(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2 on this processor")
+	}
+	r := rng.New(17)
+	for n := 4; n <= 16; n += 4 {
+		for m := 0; m <= 11; m++ {
+			for k := 1; k <= 27; k++ {
+				A, B := mixed(r, n*m), mixed(r, m*k)
+				want := mixed(r, n*k)
+				got := append(append([]float64(nil), want...), 42)
+				matMulAddGeneric(want, A, B, n, m, k)
+				matMulAddAVX2(got[:n*k], A, B, n, m, k)
+				for i := range want {
+					if !sameBits(got[i], want[i]) {
+						t.Fatalf("%d×%d·%d×%d element (%d,%d): %v, portable %v", n, m, m, k, i/k, i%k, got[i], want[i])
+					}
+				}
+				if got[n*k] != 42 {
+					t.Fatalf("%d×%d·%d×%d wrote past dst", n, m, m, k)
+				}
+			}
+		}
+	}
+}

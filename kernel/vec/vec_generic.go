@@ -9,4 +9,6 @@ func fastPath() bool                                       { return false }
 
 func matMul(dst, A, B []float64, n, m, k int) { matMulGeneric(dst, A, B, n, m, k) }
 
+func matMulAdd(dst, A, B []float64, n, m, k int) { matMulAddGeneric(dst, A, B, n, m, k) }
+
 func mul(dst, a, b []float64) { mulGeneric(dst, a, b) }

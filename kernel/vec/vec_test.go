@@ -420,3 +420,34 @@ func TestMul(t *testing.T) {
 		}
 	}
 }
+
+// TestMatMulAddChunks checks MatMulAdd's defining property: a product split
+// along its inner dimension into consecutive chunks, accumulated onto a
+// zeroed dst, gives exactly MatMul's bits, for row counts in and out of the
+// fast path's blocks of four.
+func TestMatMulAddChunks(t *testing.T) {
+	r := rng.New(19)
+	for _, sh := range [][3]int{{1, 40, 3}, {3, 17, 9}, {4, 64, 8}, {7, 100, 13}, {22, 333, 22}, {50, 129, 50}} {
+		n, m, k := sh[0], sh[1], sh[2]
+		A, B := mixed(r, n*m), mixed(r, m*k)
+		want := make([]float64, n*k)
+		MatMul(want, A, B, n, m, k)
+		for _, chunk := range []int{1, 5, 32, m} {
+			// A's columns j0…j1 are not contiguous: copy each chunk of A.
+			got := make([]float64, n*k)
+			for j0 := 0; j0 < m; j0 += chunk {
+				j1 := min(j0+chunk, m)
+				a := make([]float64, n*(j1-j0))
+				for i := 0; i < n; i++ {
+					copy(a[i*(j1-j0):(i+1)*(j1-j0)], A[i*m+j0:i*m+j1])
+				}
+				MatMulAdd(got, a, B[j0*k:j1*k], n, j1-j0, k)
+			}
+			for i := range want {
+				if !sameBits(got[i], want[i]) {
+					t.Fatalf("%d×%d·%d×%d in chunks of %d: element %d = %v, MatMul %v", n, m, m, k, chunk, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}

@@ -59,7 +59,10 @@ func (s *Settings) defaults() Settings {
 //   - if m implements models.VJP, the adjoint identity ⟨g, J v⟩ = ⟨Jᵀg, v⟩
 //     holds for random g, v, and the parameter gradient matches finite
 //     differences of ⟨g, F(x; θ)⟩ in every parameter, VJP allocates nothing
-//     and leaves its inputs unchanged.
+//     and leaves its inputs unchanged;
+//   - if m is models.Trainable, its tape (models.NewTape: the model's own
+//     or the generic one) gives Step's and VJP's bits, the parameter
+//     gradient included, and allocates nothing.
 func Conformance(t *testing.T, m models.Map, s *Settings) {
 	t.Helper()
 	set := s.defaults()
@@ -108,6 +111,79 @@ func Conformance(t *testing.T, m models.Map, s *Settings) {
 	}
 	if vm, ok := m.(models.VJP); ok {
 		checkVJP(t, m, vm, x, u, set, r)
+	}
+	if tm, ok := m.(models.Trainable); ok {
+		checkTape(t, tm, set, r)
+	}
+}
+
+// checkTape checks the model's tape (its own, or the generic one) against
+// Step and VJP: over three steps of random batches, Forward gives Step's
+// bits, Backward in reverse order gives VJP's state cotangents, and Gradient
+// gives the bits that the same VJP calls accumulate onto a zero gradient; a
+// second window on the same tape gives the same results (nothing stale),
+// and steady-state calls allocate nothing.
+func checkTape(t *testing.T, m models.Trainable, set Settings, r *rng.Rand) {
+	t.Helper()
+	const steps = 3
+	M, K, n := m.Dim(), m.InputDim(), set.Batch
+	tape := models.NewTape(m, steps, n)
+	xs := make([][]float64, steps)
+	us := make([][]float64, steps)
+	gs := make([][]float64, steps)
+	for k := range xs {
+		xs[k] = make([]float64, n*M)
+		r.FillNorm(xs[k], set.Scale)
+		if K > 0 {
+			us[k] = make([]float64, n*K)
+			r.FillNorm(us[k], 1)
+		}
+		gs[k] = make([]float64, n*M)
+		r.FillNorm(gs[k], 1)
+	}
+	P := len(m.Params())
+	want, got := make([]float64, P), make([]float64, P)
+	wantX, gotX := make([]float64, n*M), make([]float64, n*M)
+	dst, ref := make([]float64, n*M), make([]float64, n*M)
+	for k := steps - 1; k >= 0; k-- {
+		m.VJP(wantX, want, xs[k], us[k], gs[k])
+	}
+	for round := 0; round < 2; round++ {
+		for k := 0; k < steps; k++ {
+			fill(dst, math.NaN())
+			tape.Forward(k, dst, xs[k], us[k])
+			m.Step(ref, xs[k], us[k])
+			if !same(dst, ref) {
+				t.Fatalf("tape Forward of step %d differs from Step", k)
+			}
+		}
+		for k := steps - 1; k >= 0; k-- {
+			m.VJP(ref, nil, xs[k], us[k], gs[k])
+			tape.Backward(k, gotX, gs[k])
+			if !same(gotX, ref) {
+				t.Fatalf("tape Backward of step %d: state cotangent differs from VJP", k)
+			}
+		}
+		clear(got)
+		tape.Gradient(got)
+		if !same(got, want) {
+			for i := range got {
+				if !same(got[i:i+1], want[i:i+1]) {
+					t.Fatalf("round %d: tape Gradient differs from the VJP sum at θ[%d]: %v, want %v", round, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	if a := testing.AllocsPerRun(5, func() {
+		for k := 0; k < steps; k++ {
+			tape.Forward(k, dst, xs[k], us[k])
+		}
+		for k := steps - 1; k >= 0; k-- {
+			tape.Backward(k, gotX, gs[k])
+		}
+		tape.Gradient(got)
+	}); a != 0 {
+		t.Errorf("a taped window allocates %.0f times, want 0", a)
 	}
 }
 

@@ -232,6 +232,14 @@ func (p *Dendritic) VJP(gx, gtheta, x, u, g []float64) {
 	if gtheta == nil {
 		return
 	}
+	p.basisGradient(gtheta, clip)
+}
+
+// basisGradient adds the α and threshold gradients gathered in the
+// difference arrays d0, d1 (and the clipped form's Σ v_i x_i, clip) to gtheta.
+func (p *Dendritic) basisGradient(gtheta []float64, clip float64) {
+	m, nb := p.m, p.B
+	nb1 := nb + 1
 	gal, gth := block(gtheta, p.offAl, nb), block(gtheta, p.offTh, m*nb)
 	for i := 0; i < m; i++ {
 		th, ord := p.Theta[i*nb:(i+1)*nb], p.ord[i*nb:(i+1)*nb]

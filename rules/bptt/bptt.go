@@ -214,6 +214,7 @@ type Trainer struct {
 	jac     []float64
 	pv, pw  []float64
 	starts  []int
+	tape    models.Tape // the window's forward passes: steps 0…T−1, then the TSD chain's T…2T−1
 
 	zfree, ztgt []float64 // TSD: free-running states and frozen targets, (T+1)×S×M
 	gf          []float64 // TSD cotangent, S×M
@@ -277,9 +278,14 @@ func New(m models.Trainable, o Observer, data []float64, cfg Config, totalSteps 
 	t.jac = make([]float64, M*M)
 	t.pv, t.pw = make([]float64, M), make([]float64, M)
 	t.starts = make([]int, S)
+	tapeSteps := T
 	if cfg.TSD != "" && cfg.TSDLambda > 0 {
 		t.zfree, t.ztgt, t.gf = make([]float64, (T+1)*S*M), make([]float64, (T+1)*S*M), make([]float64, S*M)
+		if cfg.TSD == "distill" {
+			tapeSteps = 2 * T
+		}
 	}
+	t.tape = models.NewTape(m, tapeSteps, S)
 	if cfg.LatentNoise != "" {
 		t.eps = make([]float64, (T+1)*S*M)
 		t.noiseSD = cfg.NoiseScale
@@ -372,7 +378,7 @@ func (t *Trainer) Forward() float64 {
 	var sse float64
 	for k := 1; k <= T; k++ {
 		zb := t.zbar[k*SM : (k+1)*SM]
-		t.Model.Step(zb, t.z[(k-1)*SM:k*SM], nil)
+		t.tape.Forward(k-1, zb, t.z[(k-1)*SM:k*SM], nil)
 		t.Obs.Observe(t.xhat, zb)
 		x := t.xw[k*SN : (k+1)*SN]
 		for i, v := range t.xhat {
@@ -448,7 +454,7 @@ func (t *Trainer) tsdForward() float64 {
 	case "distill":
 		copy(t.zfree[:SM], t.z[:SM])
 		for k := 1; k <= T; k++ {
-			t.Model.Step(t.zfree[k*SM:(k+1)*SM], t.tsdInput(k), nil)
+			t.tape.Forward(T+k-1, t.zfree[k*SM:(k+1)*SM], t.tsdInput(k), nil)
 			for i, v := range t.zfree[k*SM : (k+1)*SM] {
 				d := v - t.ztgt[k*SM+i]
 				pen += float64(d * d)
@@ -508,7 +514,7 @@ func (t *Trainer) Backward() (gModel, gObs []float64) {
 				t.gp[i] += float64(c * (zb[i] - t.ztgt[(k-1)*SM+i]))
 			}
 		}
-		t.Model.VJP(t.gz, t.gthetaM, t.z[(k-1)*SM:k*SM], nil, t.gp)
+		t.tape.Backward(k-1, t.gz, t.gp)
 	}
 	if t.tsdActive() && t.Cfg.TSD == "distill" {
 		// BPTT through the free-running chain with the distillation cotangent.
@@ -519,7 +525,7 @@ func (t *Trainer) Backward() (gModel, gObs []float64) {
 			for i := range t.gf {
 				t.gf[i] += float64(c * (t.zfree[k*SM+i] - t.ztgt[k*SM+i]))
 			}
-			t.Model.VJP(t.gp, t.gthetaM, t.tsdInput(k), nil, t.gf)
+			t.tape.Backward(T+k-1, t.gp, t.gf)
 			if (k-1)%H == 0 {
 				clear(t.gf) // the chain restarted from a stop-gradient state
 			} else {
@@ -527,6 +533,7 @@ func (t *Trainer) Backward() (gModel, gObs []float64) {
 			}
 		}
 	}
+	t.tape.Gradient(t.gthetaM)
 	return t.gthetaM, t.gthetaO
 }
 
