@@ -11,9 +11,10 @@ package models
 // …) records step k (overwriting what was recorded there before); Backward(k,
 // …) pulls a cotangent back through the recorded step k; Gradient adds the
 // parameter cotangents of every Backward since the last Gradient to gtheta
-// and starts a new accumulation. The parameters must not change between a
-// step's Forward and its Backward, nor between the first Backward and
-// Gradient.
+// and starts a new accumulation. Forward of step 0 starts a window: a tape
+// may read what it needs of the parameters then, so they must not change
+// until the window's last Backward and Gradient (a trainer updates them
+// after Gradient, before the next window).
 //
 // The parameter gradient is defined as the sum that the model's VJP would
 // accumulate over the same Backward calls, in their order, starting from a

@@ -121,8 +121,9 @@ func Conformance(t *testing.T, m models.Map, s *Settings) {
 // Step and VJP: over three steps of random batches, Forward gives Step's
 // bits, Backward in reverse order gives VJP's state cotangents, and Gradient
 // gives the bits that the same VJP calls accumulate onto a zero gradient; a
-// second window on the same tape gives the same results (nothing stale),
-// and steady-state calls allocate nothing.
+// second window on the same tape, after the parameters changed, matches the
+// new parameters' Step and VJP (nothing stale), and steady-state calls
+// allocate nothing.
 func checkTape(t *testing.T, m models.Trainable, set Settings, r *rng.Rand) {
 	t.Helper()
 	const steps = 3
@@ -143,37 +144,51 @@ func checkTape(t *testing.T, m models.Trainable, set Settings, r *rng.Rand) {
 	}
 	P := len(m.Params())
 	want, got := make([]float64, P), make([]float64, P)
-	wantX, gotX := make([]float64, n*M), make([]float64, n*M)
-	dst, ref := make([]float64, n*M), make([]float64, n*M)
-	for k := steps - 1; k >= 0; k-- {
-		m.VJP(wantX, want, xs[k], us[k], gs[k])
+	dsts, gxs := make([][]float64, steps), make([][]float64, steps)
+	for k := range dsts {
+		dsts[k], gxs[k] = make([]float64, n*M), make([]float64, n*M)
 	}
+	ref := make([]float64, n*M)
+	theta := m.Params()
+	theta0 := clone(theta)
+	defer copy(theta, theta0)
 	for round := 0; round < 2; round++ {
-		for k := 0; k < steps; k++ {
-			fill(dst, math.NaN())
-			tape.Forward(k, dst, xs[k], us[k])
-			m.Step(ref, xs[k], us[k])
-			if !same(dst, ref) {
-				t.Fatalf("tape Forward of step %d differs from Step", k)
+		if round == 1 { // new parameters for the second window: nothing stale may survive
+			for i := range theta {
+				theta[i] += 0.01 * r.Norm()
 			}
 		}
+		// The tape's window first, with no other call of the model in
+		// between, so that state cached from the old parameters would show.
+		for k := 0; k < steps; k++ {
+			fill(dsts[k], math.NaN())
+			tape.Forward(k, dsts[k], xs[k], us[k])
+		}
 		for k := steps - 1; k >= 0; k-- {
-			m.VJP(ref, nil, xs[k], us[k], gs[k])
-			tape.Backward(k, gotX, gs[k])
-			if !same(gotX, ref) {
-				t.Fatalf("tape Backward of step %d: state cotangent differs from VJP", k)
-			}
+			tape.Backward(k, gxs[k], gs[k])
 		}
 		clear(got)
 		tape.Gradient(got)
-		if !same(got, want) {
-			for i := range got {
-				if !same(got[i:i+1], want[i:i+1]) {
-					t.Fatalf("round %d: tape Gradient differs from the VJP sum at θ[%d]: %v, want %v", round, i, got[i], want[i])
-				}
+		for k := 0; k < steps; k++ {
+			m.Step(ref, xs[k], us[k])
+			if !same(dsts[k], ref) {
+				t.Fatalf("round %d: tape Forward of step %d differs from Step", round, k)
+			}
+		}
+		clear(want)
+		for k := steps - 1; k >= 0; k-- {
+			m.VJP(ref, want, xs[k], us[k], gs[k])
+			if !same(gxs[k], ref) {
+				t.Fatalf("round %d: tape Backward of step %d: state cotangent differs from VJP", round, k)
+			}
+		}
+		for i := range got {
+			if !same(got[i:i+1], want[i:i+1]) {
+				t.Fatalf("round %d: tape Gradient differs from the VJP sum at θ[%d]: %v, want %v", round, i, got[i], want[i])
 			}
 		}
 	}
+	dst, gotX := dsts[0], gxs[0]
 	if a := testing.AllocsPerRun(5, func() {
 		for k := 0; k < steps; k++ {
 			tape.Forward(k, dst, xs[k], us[k])

@@ -171,6 +171,7 @@ func (t *vanillaTape) Gradient(gtheta []float64) {
 // step's basis expansion φ(z) and active-basis counts.
 func (p *Dendritic) NewTape(steps, batch int) models.Tape {
 	n := steps * batch * p.m
+	p.d0, p.d1 = grow(p.d0, p.m*(p.B+1)), grow(p.d1, p.m*(p.B+1)) // the Backward difference arrays, sized before the hot loop
 	return &dendriticTape{tapeBase: newTapeBase(&p.core, steps, batch), p: p,
 		w: newOuterSum(p.m, p.m, steps*batch), phi: make([]float64, n), kk: make([]int32, n)}
 }
@@ -181,6 +182,8 @@ type dendriticTape struct {
 	w   outerSum  // Σ g ⊗ φ(z)
 	phi []float64 // steps × S × M: φ(z)
 	kk  []int32   // steps × S × M: active bases per unit
+
+	prepared bool // the threshold tables were read for this tape's windows
 }
 
 // Forward computes dst = A⊙x + W φ(x) + h + C u exactly as Step does,
@@ -191,7 +194,10 @@ func (t *dendriticTape) Forward(k int, dst, x, u []float64) {
 	if len(dst) != S*m {
 		panic("plrnn: tape step batch does not match the tape's batch")
 	}
-	p.prepare()
+	if k == 0 || !t.prepared {
+		p.prepare() // the window's threshold tables, read once (see models.Tape)
+		t.prepared = true
+	}
 	nb1 := p.B + 1
 	phi, kk := t.phi[k*S*m:(k+1)*S*m], t.kk[k*S*m:(k+1)*S*m]
 	for r := 0; r < S; r++ {
@@ -218,8 +224,6 @@ func (t *dendriticTape) Backward(k int, gx, g []float64) {
 	nb1 := nb + 1
 	x, u := t.recorded(k)
 	phi, kk := t.phi[k*S*m:(k+1)*S*m], t.kk[k*S*m:(k+1)*S*m]
-	p.prepare()
-	p.d0, p.d1 = grow(p.d0, m*nb1), grow(p.d1, m*nb1)
 	clear(p.d0)
 	clear(p.d1)
 	vec.MatMul(t.tmp, g[:S*m], p.W, S, m, m) // rows v_r = Wᵀg_r
@@ -228,21 +232,16 @@ func (t *dendriticTape) Backward(k int, gx, g []float64) {
 		z, gr, v := x[r*m:(r+1)*m], g[r*m:(r+1)*m], t.tmp[r*m:(r+1)*m]
 		kr, out := kk[r*m:(r+1)*m], gx[r*m:(r+1)*m]
 		for i, zi := range z {
+			vi := v[i]
 			j := i*nb1 + int(kr[i])
 			a := p.cumA[j]
 			if p.Clipped && zi > 0 {
 				a -= p.sumAlpha
-			}
-			out[i] = float64(p.A[i]*gr[i]) + float64(a*v[i])
-		}
-		for i, zi := range z {
-			vi := v[i]
-			j := i*nb1 + int(kr[i])
-			p.d0[j] += vi
-			p.d1[j] += float64(vi * zi)
-			if p.Clipped && zi > 0 {
 				clip += float64(vi * zi)
 			}
+			out[i] = float64(p.A[i]*gr[i]) + float64(a*vi)
+			p.d0[j] += vi
+			p.d1[j] += float64(vi * zi)
 		}
 		p.backCommon(t.acc, z, p.rowU(u, r), gr)
 	}
