@@ -157,9 +157,18 @@ func TestErrors(t *testing.T) {
 	if _, err := Decode(h, map[string][]byte{"r.dat": make([]byte, 20)}); err == nil || !strings.Contains(err.Error(), "checksum") {
 		t.Errorf("checksum: %v", err)
 	}
-	h8, _ := ParseHeader("r.hea", []byte("r 1 360 10\nr.dat 8 200\n"))
-	if _, err := Decode(h8, map[string][]byte{"r.dat": make([]byte, 20)}); err == nil || !strings.Contains(err.Error(), "not supported") {
-		t.Errorf("format 8: %v", err)
+	for _, c := range []struct{ hdr, want string }{
+		{"r 1 360 10\nr.dat 516 200\n", "format 516 (FLAC-compressed) is not supported"},
+		{"r 1 360 10\nr.dat 9 200\n", "signal format 9 is not supported (supported: 8, 16, 24, 32, 61, 80, 160, 212, 310, 311)"},
+		{"r 1 360 10\nr.dat 16x2 200\n", "2 samples per frame"},
+	} {
+		h, err := ParseHeader("r.hea", []byte(c.hdr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Decode(h, map[string][]byte{"r.dat": make([]byte, 80)}); err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "signal 0") {
+			t.Errorf("%q: %v, want an error naming signal 0 and %q", c.hdr, err, c.want)
+		}
 	}
 	if _, err := ParseAnnotations("a.atr", []byte{0x12, 0xfc, 0x03}); err == nil || !strings.Contains(err.Error(), "a.atr") {
 		t.Errorf("annotations: %v", err)
