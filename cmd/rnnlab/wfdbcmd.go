@@ -102,36 +102,17 @@ func cmdWFDB(args []string, stdout, stderr io.Writer) error {
 		}
 		files[name] = b
 	}
-	sub := *h
-	sub.Signals = nil
-	var keep []int // keep[k]: the record's number of sub's signal k
-	for i, s := range h.Signals {
-		if need[s.File] {
-			sub.Signals = append(sub.Signals, s)
-			keep = append(keep, i)
-		}
-	}
-	rec, err := wfdb.Decode(&sub, files)
+	rec, err := wfdb.DecodeSignals(h, files, sig)
 	if err != nil {
 		return wfdbError(err)
 	}
-	var cols []int // sub's signals, in the order asked
-	if len(sig) == 0 {
-		for k := range keep {
-			cols = append(cols, k)
+	cols := sig
+	if len(cols) == 0 {
+		for i := range h.Signals {
+			cols = append(cols, i)
 		}
 	}
-	for _, i := range sig {
-		for k, j := range keep {
-			if j == i {
-				cols = append(cols, k)
-			}
-		}
-	}
-	n := 0
-	if len(rec.Digital) > 0 {
-		n = len(rec.Digital[0])
-	}
+	n := rec.Samples
 	if n == 0 {
 		return errorf("%s: the record holds no samples", filepath.Base(hname))
 	}
@@ -149,10 +130,10 @@ func cmdWFDB(args []string, stdout, stderr io.Writer) error {
 		side.Values = "digital (ADC units)"
 	}
 	for k, c := range cols {
-		s := sub.Signals[c]
+		s := h.Signals[c]
 		name := s.Description
 		if name == "" {
-			name = fmt.Sprintf("signal%d", keep[c])
+			name = fmt.Sprintf("signal%d", c)
 		}
 		units := s.Units
 		if *digital {
@@ -162,7 +143,7 @@ func cmdWFDB(args []string, stdout, stderr io.Writer) error {
 		if units != "" {
 			names[k] += " (" + units + ")"
 		}
-		side.Columns = append(side.Columns, sidecarColumn{Signal: keep[c], Name: name, Units: s.Units, Gain: s.Gain, Baseline: s.Baseline})
+		side.Columns = append(side.Columns, sidecarColumn{Signal: c, Name: name, Units: s.Units, Gain: s.Gain, Baseline: s.Baseline})
 	}
 	switch strings.ToLower(filepath.Ext(*out)) {
 	case ".npy":

@@ -456,3 +456,38 @@ func FuzzFormats(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeSignals decodes only the files holding the signals asked for,
+// numbering signals as the header does in its errors and its result.
+func TestDecodeSignals(t *testing.T) {
+	// Signal 1 (b.dat) holds 3 and 4: checksum 7; the header says 8.
+	h, err := ParseHeader("r.hea", []byte("r 3 100 2\na.dat 516 200\nb.dat 16 200 16 0 3 8 0 B\nb.dat 16 200 16 0 0 0 0 C\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := []byte{3, 0, 1, 0, 4, 0, 0xff, 0xff}
+	if _, err := DecodeSignals(h, map[string][]byte{"b.dat": b}, []int{2}); err == nil || !strings.Contains(err.Error(), "checksum of signal 1 is 7, the header says 8") {
+		t.Errorf("checksum error %v, want it to name signal 1", err)
+	}
+	h.Signals[1].Checksum = 7
+	rec, err := DecodeSignals(h, map[string][]byte{"b.dat": b}, []int{2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Digital[0] != nil || !slices.Equal(rec.Digital[1], []int{3, 4}) || !slices.Equal(rec.Digital[2], []int{1, -1}) || rec.Samples != 2 {
+		t.Errorf("decoded %v (%d samples), want signal 0 left out, [3 4], [1 -1]", rec.Digital, rec.Samples)
+	}
+	x, err := rec.Rows(nil, 0, 0, true)
+	if err != nil || !slices.Equal(x, []float64{3, 1, 4, -1}) {
+		t.Errorf("rows of the decoded signals %v %v, want [3 1 4 -1]", x, err)
+	}
+	if _, err := rec.Rows([]int{0}, 0, 0, true); err == nil || !strings.Contains(err.Error(), "signal 0 was not decoded") {
+		t.Errorf("rows of a signal not decoded: %v", err)
+	}
+	if _, err := DecodeSignals(h, map[string][]byte{"b.dat": b}, []int{0}); err == nil || !strings.Contains(err.Error(), "signal 0: format 516") {
+		t.Errorf("the FLAC signal: %v", err)
+	}
+	if _, err := DecodeSignals(h, nil, []int{3}); err == nil || !strings.Contains(err.Error(), "no signal 3") {
+		t.Errorf("signal 3: %v", err)
+	}
+}

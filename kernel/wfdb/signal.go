@@ -5,30 +5,52 @@ import (
 	"math"
 )
 
-// Record holds decoded signals: Digital[i] is signal i in ADC units.
+// Record holds decoded signals: Digital[i] is signal i in ADC units (nil if
+// it was not decoded), Samples long.
 type Record struct {
 	Header  *Header
 	Digital [][]int
+	Samples int
 }
 
-// Decode decodes the signals of h from the signal files' contents, keyed by
-// the file names the header gives. Signals sharing a file are multiplexed
-// sample by sample, in header order, from the byte offset the header gives
-// (the same for all signals of a file). Checksums in the header are verified
-// over the first NSamples stored samples of each signal.
+// Decode decodes every signal of h from the signal files' contents, keyed by
+// the file names the header gives: DecodeSignals with all signals.
+func Decode(h *Header, files map[string][]byte) (*Record, error) {
+	return DecodeSignals(h, files, nil)
+}
+
+// DecodeSignals decodes the given signals of h (all if none are given) and
+// the others stored in their files, which are multiplexed with them; the
+// other files need not be in files, and their signals stay nil in
+// Record.Digital. Errors number the signals as h does.
+//
+// Signals sharing a file are multiplexed sample by sample, in header order,
+// from the byte offset the header gives (the same for all signals of a
+// file). Checksums in the header are verified over the first NSamples
+// stored samples of each signal.
 //
 // Skew (header(5)): a signal with skew k has k stored samples that precede
-// sample 0, so its sample t is read from stored frame t+k. The record Decode
-// returns has one length for all signals: the number of frames every signal
-// can fill after deskewing, at most NSamples when the header gives it (so a
-// file that holds just NSamples frames yields NSamples − max skew samples, as
-// the WFDB library's getvec does).
-func Decode(h *Header, files map[string][]byte) (*Record, error) {
+// sample 0, so its sample t is read from stored frame t+k. The record has
+// one length for all decoded signals: the number of frames every one of
+// them fills after deskewing, at most NSamples when the header gives it (so
+// a file that holds just NSamples frames yields NSamples − max skew samples,
+// as the WFDB library's getvec does).
+func DecodeSignals(h *Header, files map[string][]byte, signals []int) (*Record, error) {
 	rec := &Record{Header: h, Digital: make([][]int, len(h.Signals))}
+	want := map[string]bool{}
+	for _, i := range signals {
+		if i < 0 || i >= len(h.Signals) {
+			return nil, &Error{File: h.Record, Off: -1, Msg: fmt.Sprintf("no signal %d (the record has %d)", i, len(h.Signals))}
+		}
+		want[h.Signals[i].File] = true
+	}
 	// Group the signals by file, keeping header order.
 	var order []string
 	groups := map[string][]int{}
 	for i, s := range h.Signals {
+		if len(signals) > 0 && !want[s.File] {
+			continue
+		}
 		if _, seen := groups[s.File]; !seen {
 			order = append(order, s.File)
 		}
@@ -101,8 +123,11 @@ func Decode(h *Header, files map[string][]byte) (*Record, error) {
 		nout = h.NSamples
 	}
 	for i, s := range h.Signals {
-		rec.Digital[i] = raw[i][s.Skew : s.Skew+nout : s.Skew+nout]
+		if raw[i] != nil {
+			rec.Digital[i] = raw[i][s.Skew : s.Skew+nout : s.Skew+nout]
+		}
 	}
+	rec.Samples = max(nout, 0)
 	return rec, nil
 }
 
@@ -163,19 +188,18 @@ func (r *Record) Physical(i int) []float64 {
 	return out
 }
 
-// Rows returns the chosen signals (all if none are given) over samples
-// [from, to) as a row-major (to−from)×len(signals) series, in physical units
-// or, with digital set, in ADC units.
+// Rows returns the chosen signals (all decoded ones if none are given) over
+// samples [from, to) (to ≤ 0: the end) as a row-major (to−from)×len(signals)
+// series, in physical units or, with digital set, in ADC units.
 func (r *Record) Rows(signals []int, from, to int, digital bool) ([]float64, error) {
 	if len(signals) == 0 {
-		for i := range r.Digital {
-			signals = append(signals, i)
+		for i, d := range r.Digital {
+			if d != nil {
+				signals = append(signals, i)
+			}
 		}
 	}
-	n := 0
-	if len(r.Digital) > 0 {
-		n = len(r.Digital[0])
-	}
+	n := r.Samples
 	if to <= 0 || to > n {
 		to = n
 	}
@@ -186,6 +210,9 @@ func (r *Record) Rows(signals []int, from, to int, digital bool) ([]float64, err
 	for k, i := range signals {
 		if i < 0 || i >= len(r.Digital) {
 			return nil, fmt.Errorf("wfdb: no signal %d (the record has %d)", i, len(r.Digital))
+		}
+		if r.Digital[i] == nil {
+			return nil, fmt.Errorf("wfdb: signal %d was not decoded (its file %s was not read)", i, r.Header.Signals[i].File)
 		}
 		if digital {
 			c := make([]float64, n)

@@ -190,12 +190,25 @@ func itoa(n int) string {
 func FuzzHeader(f *testing.F) {
 	f.Add([]byte("100 2 360 650000\n100.dat 212 200 11 1024 995 -22131 0 MLII\n100.dat 212 200 11 1024 1011 20052 0 V5\n"))
 	f.Add([]byte("r 1 100/10(5) 3\nr.dat 16x2:1+4 100(3)/uV 12 0\n# c\n"))
+	f.Add([]byte("r 2 100 3\nr.dat 310:2+1 200 10 0 0\nr.dat 310 200 10 0 0\n"))
+	f.Add([]byte("r 2 100\nr.dat 8:1 200 10 0 -5\n100.dat 311 200\n"))
+	f.Add([]byte("r 1 100 2\nr.dat 24+3 200 99 0\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, err := ParseHeader("f.hea", b)
 		if err != nil {
 			return
 		}
-		Decode(h, map[string][]byte{"r.dat": b, "100.dat": b})
+		h.Summary()
+		rec, err := Decode(h, map[string][]byte{"r.dat": b, "100.dat": b})
+		if err != nil {
+			return
+		}
+		for i, d := range rec.Digital {
+			if len(d) != rec.Samples {
+				t.Fatalf("signal %d has %d samples, the record %d", i, len(d), rec.Samples)
+			}
+		}
+		rec.Rows(nil, 0, 0, false)
 	})
 }
 

@@ -95,18 +95,7 @@ func LoadWFDB(c DataConfig, read ReadFunc) ([]float64, float64, string, error) {
 		return nil, 0, "", err
 	}
 	// Decode only the signals stored in that file.
-	sub := *h
-	sub.Signals = nil
-	col := -1
-	for i, s := range h.Signals {
-		if s.File == file {
-			if i == c.Channel {
-				col = len(sub.Signals)
-			}
-			sub.Signals = append(sub.Signals, s)
-		}
-	}
-	rec, err := wfdb.Decode(&sub, map[string][]byte{file: sb})
+	rec, err := wfdb.DecodeSignals(h, map[string][]byte{file: sb}, []int{c.Channel})
 	if err != nil {
 		return nil, 0, "", err
 	}
@@ -117,7 +106,7 @@ func LoadWFDB(c DataConfig, read ReadFunc) ([]float64, float64, string, error) {
 	if c.End > 0 {
 		to = int(math.Round(c.End * h.Fs))
 	}
-	x, err := rec.Rows([]int{col}, from, to, false)
+	x, err := rec.Rows([]int{c.Channel}, from, to, false)
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("%s: %v", h.Record, err)
 	}
