@@ -234,6 +234,11 @@ func TestByteOffset(t *testing.T) {
 	if !slices.Equal(rec.Digital[0], []int{3, -2}) {
 		t.Errorf("after the preamble %v, want [3 -2]", rec.Digital[0])
 	}
+	// 212+3: a three-byte preamble, then 1 and 2047 packed as 01 70 ff.
+	rec, err = decodeHand(t, "r 1 100 2\nr.dat 212+3 200\n", []byte{9, 9, 9, 0x01, 0x70, 0xff})
+	if err != nil || !slices.Equal(rec.Digital[0], []int{1, 2047}) {
+		t.Errorf("212+3: %v %v, want [1 2047]", err, rec)
+	}
 	if _, err := decodeHand(t, "r 1 100 2\nr.dat 16+9 200\n", data); err == nil || !strings.Contains(err.Error(), "beyond the end") {
 		t.Errorf("offset past the end: %v", err)
 	}
