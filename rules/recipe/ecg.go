@@ -106,6 +106,12 @@ func LoadWFDB(c DataConfig, read ReadFunc) ([]float64, float64, string, error) {
 	if c.End > 0 {
 		to = int(math.Round(c.End * h.Fs))
 	}
+	// A stretch outside the record is refused, not clamped.
+	if dur := float64(rec.Samples) / h.Fs; from >= rec.Samples {
+		return nil, 0, "", fmt.Errorf("data.start %g: record %s ends at %.6g s (%d samples at %g Hz)", c.Start, h.Record, dur, rec.Samples, h.Fs)
+	} else if to > rec.Samples {
+		return nil, 0, "", fmt.Errorf("data.end %g: record %s ends at %.6g s (%d samples at %g Hz); data.end 0 reads to the end", c.End, h.Record, dur, rec.Samples, h.Fs)
+	}
 	x, err := rec.Rows([]int{c.Channel}, from, to, false)
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("%s: %v", h.Record, err)
