@@ -196,6 +196,16 @@ func TestWFDBHeaderMessages(t *testing.T) {
 	if st, o, e := runCmd(t, "wfdb", "--record", rec); st != 1 || !strings.Contains(e, "r.atr is a folder") {
 		t.Errorf("annotation folder: %d %q %q", st, o, e)
 	}
+	// An unreadable file (root reads any file, so only other users can check).
+	if os.Geteuid() != 0 {
+		writeFile(t, rec+".qrs", "")
+		if err := os.Chmod(rec+".qrs", 0); err != nil {
+			t.Fatal(err)
+		}
+		if st, _, e := runCmd(t, "wfdb", "--record", rec, "--annotator", "qrs"); st != 1 || !strings.Contains(e, "cannot read the annotation file") {
+			t.Errorf("unreadable annotations: %d %q", st, e)
+		}
+	}
 	writeFile(t, filepath.Join(dir, "f.hea"), "f 2 100 4\nf.dat 516 200 16 0 0 0 0 flac\nr.dat 16 200 16 0\n")
 	st, o, _ = runCmd(t, "wfdb", "--record", filepath.Join(dir, "f"))
 	if st != 0 || !strings.Contains(o, "cannot convert: format 516 (FLAC-compressed) is not supported") {
