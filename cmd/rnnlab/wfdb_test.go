@@ -151,6 +151,9 @@ func TestWFDBFlagsRefused(t *testing.T) {
 		{[]string{"--start", "0.05"}, "--start 0.05: the record ends at 0.04 s"},
 		{[]string{"--start", "0.02", "--to", "1"}, "--to: the range [2, 1) holds no sample"},
 		{[]string{"--start", "NaN"}, "--start NaN"},
+		{[]string{"--start", "1e300"}, "--start 1e+300: the record ends at 0.04 s"},
+		{[]string{"--end", "1e300"}, "--end 1e+300: the record ends at 0.04 s"},
+		{[]string{"--start", "Inf"}, "--start +Inf: want a time ≥ 0 seconds"},
 		{[]string{"--annotator", "qrs"}, "--annotator applies only without --out"},
 	}
 	for _, c := range cases {

@@ -269,15 +269,18 @@ func checkWFDBFlags(set map[string]bool, out string, from, to int, start, end fl
 // samples turns the range into [lo, hi) for a record of n samples at fs Hz,
 // refusing a range that is not inside it.
 func (r sampleRange) samples(fs float64, n int) (lo, hi int, err error) {
+	// Times are compared in float64 before conversion, so a huge one cannot
+	// wrap around as an int.
+	toSample := func(sec float64) int { return int(min(math.Round(sec*fs), float64(n+1))) }
 	lo, hi = r.from, n
 	if r.seconds {
-		lo = int(math.Round(r.start * fs))
+		lo = toSample(r.start)
 	}
 	if r.toSet {
 		hi = r.to
 	}
 	if r.endSeconds {
-		hi = int(math.Round(r.end * fs))
+		hi = toSample(r.end)
 	}
 	dur := float64(n) / fs
 	endFlag := "--to"

@@ -212,6 +212,10 @@ func TestSkew(t *testing.T) {
 	if s := h.Summary(); !strings.Contains(s, "skew 2") {
 		t.Errorf("summary does not show the skew:\n%s", s)
 	}
+	// Huge counts are truncation, not an overflow.
+	if _, err := decodeHand(t, "r 1 100 9223372036854775807\nr.dat 16:9223372036854775807 200\n", data); err == nil || !strings.Contains(err.Error(), "truncated") {
+		t.Errorf("huge sample count and skew: %v", err)
+	}
 	if _, err := decodeHand(t, "r 1 100\nr.dat 16:9 200\n", data); err == nil || !strings.Contains(err.Error(), "skew of 9") {
 		t.Errorf("skew past the end: %v", err)
 	}

@@ -83,11 +83,17 @@ func DecodeSignals(h *Header, files map[string][]byte, signals []int) (*Record, 
 		avail := f.samplesIn(len(data)) / nsig // whole frames in the file
 		n := avail
 		if h.NSamples > 0 {
-			if need := f.bytesFor(h.NSamples * nsig); need > len(data) {
-				return nil, &Error{File: name, Off: int64(first.ByteOffset + len(data)), Msg: fmt.Sprintf("truncated: %d samples of %d signals in format %d need %d bytes, the file has %d", h.NSamples, nsig, first.Format, need, len(data))}
+			if h.NSamples > avail {
+				need := "more bytes than an int counts"
+				if h.NSamples <= 1<<40 {
+					need = fmt.Sprintf("%d bytes", f.bytesFor(h.NSamples*nsig))
+				}
+				return nil, &Error{File: name, Off: int64(first.ByteOffset + len(data)), Msg: fmt.Sprintf("truncated: %d samples of %d signals in format %d need %s, the file has %d", h.NSamples, nsig, first.Format, need, len(data))}
 			}
 			// Frames past NSamples are read only to deskew.
-			n = min(avail, h.NSamples+maxSkew)
+			if maxSkew < avail-h.NSamples {
+				n = h.NSamples + maxSkew
+			}
 		}
 		init := make([]int, nsig)
 		for k, i := range idx {

@@ -102,9 +102,12 @@ func LoadWFDB(c DataConfig, read ReadFunc) ([]float64, float64, string, error) {
 	if c.Start < 0 || (c.End != 0 && c.End <= c.Start) {
 		return nil, 0, "", fmt.Errorf("data.start %g and data.end %g: want 0 ≤ start < end (end 0: to the end of the record)", c.Start, c.End)
 	}
-	from, to := int(math.Round(c.Start*h.Fs)), 0
+	// Times are capped in float64 before conversion, so a huge one cannot
+	// wrap around as an int.
+	toSample := func(sec float64) int { return int(min(math.Round(sec*h.Fs), float64(rec.Samples+1))) }
+	from, to := toSample(c.Start), 0
 	if c.End > 0 {
-		to = int(math.Round(c.End * h.Fs))
+		to = toSample(c.End)
 	}
 	// A stretch outside the record is refused, not clamped.
 	if dur := float64(rec.Samples) / h.Fs; from >= rec.Samples {

@@ -243,6 +243,8 @@ func TestWFDBStretchOutsideRecord(t *testing.T) {
 	}{
 		{0, 0.5, "data.end 0.5: record r ends at 0.4 s"},
 		{0.4, 0, "data.start 0.4: record r ends at 0.4 s"},
+		{1e300, 0, "data.start 1e+300: record r ends at 0.4 s"},
+		{0, 1e300, "data.end 1e+300: record r ends at 0.4 s"},
 	} {
 		_, _, _, err := LoadWFDB(DataConfig{Source: "r", Start: c.start, End: c.end, ZScore: &off}, read)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
