@@ -60,6 +60,7 @@ func prepLine(c DataConfig, p recipe.Prep) string {
 	}
 	if c.Resample > 0 {
 		s += fmt.Sprintf("resampled to %g Hz, ", c.Resample)
+		p.Fs = 0 // said once: Prep.String would repeat the rate
 	}
 	s += p.String()
 	if c.ZScore == nil || *c.ZScore {

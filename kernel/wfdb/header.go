@@ -1,16 +1,3 @@
-// Package wfdb reads PhysioNet's WFDB records: header files (.hea), signal
-// files in the common formats 16, 61, 80 and 212, and annotation files in
-// MIT format (.atr and friends). It works on bytes the caller supplies (the
-// core touches no file system); cmd/rnnlab opens the files.
-//
-// References: PhysioNet WFDB Applications Guide, header(5) ("record line",
-// "signal specification lines"), signal(5) (formats) and annot(5) (MIT
-// annotation format), https://physionet.org/physiotools/wag/. Physical units
-// are (digital − baseline) / gain, with the gain in ADC units per physical
-// unit (default 200) and the baseline defaulting to the ADC zero.
-//
-// Every parse error names the file, the line or byte offset, and the problem;
-// malformed input never panics (the parsers are fuzzed).
 package wfdb
 
 import (
@@ -35,13 +22,14 @@ type Signal struct {
 	File            string
 	Format          int
 	SamplesPerFrame int
-	ByteOffset      int
+	Skew            int     // stored samples that precede sample 0 (header(5) "skew")
+	ByteOffset      int     // bytes before sample 0 in the file (a preamble)
 	Gain            float64 // ADC units per physical unit
 	Baseline        int
 	Units           string
-	ADCRes          int
+	ADCRes          int // bits; a missing or zero field becomes the format's default
 	ADCZero         int
-	InitValue       int
+	InitValue       int // sample 0's value (used by format 8); defaults to ADCZero
 	Checksum        int
 	HasChecksum     bool
 	Description     string
@@ -146,7 +134,7 @@ func ParseHeader(name string, b []byte) (*Header, error) {
 }
 
 func parseSignal(f []string) (Signal, string) {
-	s := Signal{SamplesPerFrame: 1, Gain: 200, ADCRes: 12, Units: "mV"}
+	s := Signal{SamplesPerFrame: 1, Gain: 200, Units: "mV"}
 	s.File = f[0]
 	if len(f) < 2 {
 		return s, "signal line lacks the format"
@@ -160,7 +148,11 @@ func parseSignal(f []string) (Signal, string) {
 		s.ByteOffset, fm = off, fm[:k]
 	}
 	if k := strings.Index(fm, ":"); k >= 0 {
-		fm = fm[:k] // skew: ignored (rare); documented
+		skew, err := strconv.Atoi(fm[k+1:])
+		if err != nil || skew < 0 {
+			return s, fmt.Sprintf("bad skew in %q (want a whole number of samples ≥ 0 after the ':')", f[1])
+		}
+		s.Skew, fm = skew, fm[:k]
 	}
 	if k := strings.Index(fm, "x"); k >= 0 {
 		spf, err := strconv.Atoi(fm[k+1:])
@@ -199,15 +191,25 @@ func parseSignal(f []string) (Signal, string) {
 			s.Gain = gain
 		}
 	}
+	names := []string{"ADC resolution", "ADC zero", "initial value"}
 	ints := []*int{&s.ADCRes, &s.ADCZero, &s.InitValue}
 	for i, p := range ints {
 		if len(f) > 3+i {
 			v, err := strconv.Atoi(f[3+i])
 			if err != nil {
-				return s, fmt.Sprintf("bad integer field %q", f[3+i])
+				return s, fmt.Sprintf("bad %s %q (want an integer)", names[i], f[3+i])
 			}
 			*p = v
 		}
+	}
+	if s.ADCRes < 0 || s.ADCRes > 32 {
+		return s, fmt.Sprintf("ADC resolution %d bits is outside 1 … 32 (0 or a missing field means the format's default)", s.ADCRes)
+	}
+	if s.ADCRes == 0 {
+		s.ADCRes = defaultADCRes(s.Format)
+	}
+	if len(f) <= 5 {
+		s.InitValue = s.ADCZero // header(5): the initial value defaults to the ADC zero
 	}
 	if len(f) > 6 {
 		v, err := strconv.Atoi(f[6])
@@ -226,7 +228,21 @@ func parseSignal(f []string) (Signal, string) {
 	return s, ""
 }
 
-// Summary is a human-readable description of the header.
+// defaultADCRes is header(5)'s ADC resolution for a missing or zero field:
+// 12 bits for amplitude formats, 10 for the difference format 8, or fewer if
+// the format stores fewer.
+func defaultADCRes(format int) int {
+	switch format {
+	case 8, 310, 311:
+		return 10
+	case 80:
+		return 8
+	}
+	return 12
+}
+
+// Summary is a human-readable description of the header. A signal Decode
+// cannot read is marked "cannot convert:" with the reason.
 func (h *Header) Summary() string {
 	var b strings.Builder
 	dur := ""
@@ -235,8 +251,18 @@ func (h *Header) Summary() string {
 	}
 	fmt.Fprintf(&b, "record %s: %d signals at %g Hz%s\n", h.Record, len(h.Signals), h.Fs, dur)
 	for i, s := range h.Signals {
-		fmt.Fprintf(&b, "  %2d %-10s format %-3d gain %g adu/%s, baseline %d, %d-bit ADC, file %s\n",
-			i, s.Description, s.Format, s.Gain, s.Units, s.Baseline, s.ADCRes, s.File)
+		extra := ""
+		if s.Skew > 0 {
+			extra += fmt.Sprintf(", skew %d", s.Skew)
+		}
+		if s.ByteOffset > 0 {
+			extra += fmt.Sprintf(", byte offset %d", s.ByteOffset)
+		}
+		fmt.Fprintf(&b, "  %2d %-10s format %-3d gain %g adu/%s, baseline %d, %d-bit ADC, file %s%s\n",
+			i, s.Description, s.Format, s.Gain, s.Units, s.Baseline, s.ADCRes, s.File, extra)
+		if why := h.cannotConvert(i); why != "" {
+			fmt.Fprintf(&b, "     cannot convert: %s\n", why)
+		}
 	}
 	for _, c := range h.Comments {
 		fmt.Fprintf(&b, "  # %s\n", c)

@@ -15,7 +15,10 @@ func readShared(t *testing.T, names ...string) map[string][]byte {
 	for _, n := range names {
 		b, err := os.ReadFile(shared + n)
 		if err != nil {
-			t.Skipf("shared data not available: %v", err)
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("CI=true but the shared data are missing: %v", err)
+			}
+			t.Skipf("shared data not available (%v): clone the shared folder beside the worktree to run this test", err)
 		}
 		out[n] = b
 	}
@@ -157,9 +160,18 @@ func TestErrors(t *testing.T) {
 	if _, err := Decode(h, map[string][]byte{"r.dat": make([]byte, 20)}); err == nil || !strings.Contains(err.Error(), "checksum") {
 		t.Errorf("checksum: %v", err)
 	}
-	h8, _ := ParseHeader("r.hea", []byte("r 1 360 10\nr.dat 8 200\n"))
-	if _, err := Decode(h8, map[string][]byte{"r.dat": make([]byte, 20)}); err == nil || !strings.Contains(err.Error(), "not supported") {
-		t.Errorf("format 8: %v", err)
+	for _, c := range []struct{ hdr, want string }{
+		{"r 1 360 10\nr.dat 516 200\n", "format 516 (FLAC-compressed) is not supported"},
+		{"r 1 360 10\nr.dat 9 200\n", "signal format 9 is not supported (supported: 8, 16, 24, 32, 61, 80, 160, 212, 310, 311)"},
+		{"r 1 360 10\nr.dat 16x2 200\n", "2 samples per frame"},
+	} {
+		h, err := ParseHeader("r.hea", []byte(c.hdr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Decode(h, map[string][]byte{"r.dat": make([]byte, 80)}); err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "signal 0") {
+			t.Errorf("%q: %v, want an error naming signal 0 and %q", c.hdr, err, c.want)
+		}
 	}
 	if _, err := ParseAnnotations("a.atr", []byte{0x12, 0xfc, 0x03}); err == nil || !strings.Contains(err.Error(), "a.atr") {
 		t.Errorf("annotations: %v", err)
@@ -178,12 +190,25 @@ func itoa(n int) string {
 func FuzzHeader(f *testing.F) {
 	f.Add([]byte("100 2 360 650000\n100.dat 212 200 11 1024 995 -22131 0 MLII\n100.dat 212 200 11 1024 1011 20052 0 V5\n"))
 	f.Add([]byte("r 1 100/10(5) 3\nr.dat 16x2:1+4 100(3)/uV 12 0\n# c\n"))
+	f.Add([]byte("r 2 100 3\nr.dat 310:2+1 200 10 0 0\nr.dat 310 200 10 0 0\n"))
+	f.Add([]byte("r 2 100\nr.dat 8:1 200 10 0 -5\n100.dat 311 200\n"))
+	f.Add([]byte("r 1 100 2\nr.dat 24+3 200 99 0\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, err := ParseHeader("f.hea", b)
 		if err != nil {
 			return
 		}
-		Decode(h, map[string][]byte{"r.dat": b, "100.dat": b})
+		h.Summary()
+		rec, err := Decode(h, map[string][]byte{"r.dat": b, "100.dat": b})
+		if err != nil {
+			return
+		}
+		for i, d := range rec.Digital {
+			if len(d) != rec.Samples {
+				t.Fatalf("signal %d has %d samples, the record %d", i, len(d), rec.Samples)
+			}
+		}
+		rec.Rows(nil, 0, 0, false)
 	})
 }
 

@@ -95,29 +95,27 @@ func LoadWFDB(c DataConfig, read ReadFunc) ([]float64, float64, string, error) {
 		return nil, 0, "", err
 	}
 	// Decode only the signals stored in that file.
-	sub := *h
-	sub.Signals = nil
-	col := -1
-	for i, s := range h.Signals {
-		if s.File == file {
-			if i == c.Channel {
-				col = len(sub.Signals)
-			}
-			sub.Signals = append(sub.Signals, s)
-		}
-	}
-	rec, err := wfdb.Decode(&sub, map[string][]byte{file: sb})
+	rec, err := wfdb.DecodeSignals(h, map[string][]byte{file: sb}, []int{c.Channel})
 	if err != nil {
 		return nil, 0, "", err
 	}
 	if c.Start < 0 || (c.End != 0 && c.End <= c.Start) {
 		return nil, 0, "", fmt.Errorf("data.start %g and data.end %g: want 0 ≤ start < end (end 0: to the end of the record)", c.Start, c.End)
 	}
-	from, to := int(math.Round(c.Start*h.Fs)), 0
+	// Times are capped in float64 before conversion, so a huge one cannot
+	// wrap around as an int.
+	toSample := func(sec float64) int { return int(min(math.Round(sec*h.Fs), float64(rec.Samples+1))) }
+	from, to := toSample(c.Start), 0
 	if c.End > 0 {
-		to = int(math.Round(c.End * h.Fs))
+		to = toSample(c.End)
 	}
-	x, err := rec.Rows([]int{col}, from, to, false)
+	// A stretch outside the record is refused, not clamped.
+	if dur := float64(rec.Samples) / h.Fs; from >= rec.Samples {
+		return nil, 0, "", fmt.Errorf("data.start %g: record %s ends at %.6g s (%d samples at %g Hz)", c.Start, h.Record, dur, rec.Samples, h.Fs)
+	} else if to > rec.Samples {
+		return nil, 0, "", fmt.Errorf("data.end %g: record %s ends at %.6g s (%d samples at %g Hz); data.end 0 reads to the end", c.End, h.Record, dur, rec.Samples, h.Fs)
+	}
+	x, err := rec.Rows([]int{c.Channel}, from, to, false)
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("%s: %v", h.Record, err)
 	}

@@ -1,6 +1,7 @@
 package recipe
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -212,6 +213,42 @@ func TestDiagnose(t *testing.T) {
 		t.Logf("%s: %s", c.name, b.Words)
 		if !c.check(b) {
 			t.Errorf("%s: wrong verdict %+v", c.name, b)
+		}
+	}
+}
+
+// TestWFDBStretchOutsideRecord: data.start or data.end past the end of the
+// record is refused (it was clamped to the end without a word), and a
+// skewed signal is read deskewed. The record: 1 signal at 10 Hz, format 16,
+// skew 1, 4 samples, 5 stored frames 9, 1, 2, 3, 4.
+func TestWFDBStretchOutsideRecord(t *testing.T) {
+	files := map[string][]byte{
+		"r.hea": []byte("r 1 10 4\nr.dat 16:1 1 16 0\n"),
+		"r.dat": {9, 0, 1, 0, 2, 0, 3, 0, 4, 0},
+	}
+	read := func(name string) ([]byte, error) {
+		if b, ok := files[name]; ok {
+			return b, nil
+		}
+		return nil, fmt.Errorf("no file %s", name)
+	}
+	off := false
+	x, _, _, err := LoadWFDB(DataConfig{Source: "r", ZScore: &off}, read)
+	if err != nil || fmt.Sprint(x) != "[1 2 3 4]" {
+		t.Fatalf("whole record: %v %v, want [1 2 3 4]", x, err)
+	}
+	for _, c := range []struct {
+		start, end float64
+		want       string
+	}{
+		{0, 0.5, "data.end 0.5: record r ends at 0.4 s"},
+		{0.4, 0, "data.start 0.4: record r ends at 0.4 s"},
+		{1e300, 0, "data.start 1e+300: record r ends at 0.4 s"},
+		{0, 1e300, "data.end 1e+300: record r ends at 0.4 s"},
+	} {
+		_, _, _, err := LoadWFDB(DataConfig{Source: "r", Start: c.start, End: c.end, ZScore: &off}, read)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("start %g end %g: %v, want %q", c.start, c.end, err, c.want)
 		}
 	}
 }
