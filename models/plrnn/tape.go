@@ -131,19 +131,57 @@ func (b *tapeBase) commit(gtheta []float64) {
 // NewTape returns the vanilla PLRNN's tape (models.Taper).
 func (p *Vanilla) NewTape(steps, batch int) models.Tape {
 	return &vanillaTape{tapeBase: newTapeBase(&p.core, steps, batch), p: p,
-		w: newOuterSum(p.m, p.m, steps*batch), phi: make([]float64, batch*p.m)}
+		w: newOuterSum(p.m, p.m, steps*batch), phi: make([]float64, batch*p.m), fwd: newForward(p.m, batch)}
+}
+
+// laneSplitFrom is the number of latents from which a tape's forward
+// product W·φ runs as vec.LaneSplit's eight matrix products over the batch
+// rather than as MatVec row by row (the same bits; below it the products are
+// too narrow to gain).
+const laneSplitFrom = 64
+
+// newForward returns the batched forward product for an M×M weight matrix,
+// or nil where MatVec row by row is the faster.
+func newForward(m, batch int) *vec.LaneSplit {
+	if m < laneSplitFrom {
+		return nil
+	}
+	return vec.NewLaneSplit(m, m, batch)
 }
 
 type vanillaTape struct {
 	tapeBase
-	p   *Vanilla
-	w   outerSum  // Σ g ⊗ relu(z)
-	phi []float64 // S × M scratch
+	p      *Vanilla
+	w      outerSum  // Σ g ⊗ relu(z)
+	phi    []float64 // S × M scratch
+	fwd    *vec.LaneSplit
+	loaded bool // fwd holds this window's W
 }
 
+// Forward is Vanilla.Step, with the batch's products W·relu(x) as one
+// LaneSplit call for large M.
 func (t *vanillaTape) Forward(k int, dst, x, u []float64) {
 	x, u = t.record(k, x, u)
-	t.p.Step(dst, x, u)
+	if t.fwd == nil {
+		t.p.Step(dst, x, u)
+		return
+	}
+	p, m, S := t.p, t.p.m, t.s
+	if len(dst) != S*m {
+		panic("plrnn: tape step batch does not match the tape's batch")
+	}
+	if k == 0 || !t.loaded {
+		t.fwd.Load(p.W)
+		t.loaded = true
+	}
+	for i, v := range x {
+		t.phi[i] = relu(v)
+	}
+	t.fwd.MatVecs(dst, t.phi, S)
+	for r := 0; r < S; r++ {
+		d := dst[r*m : (r+1)*m]
+		p.finish(d, x[r*m:(r+1)*m], p.rowU(u, r), d)
+	}
 }
 
 func (t *vanillaTape) Backward(k int, gx, g []float64) {
@@ -173,7 +211,7 @@ func (p *Dendritic) NewTape(steps, batch int) models.Tape {
 	n := steps * batch * p.m
 	p.d0, p.d1 = grow(p.d0, p.m*(p.B+1)), grow(p.d1, p.m*(p.B+1)) // the Backward difference arrays, sized before the hot loop
 	return &dendriticTape{tapeBase: newTapeBase(&p.core, steps, batch), p: p,
-		w: newOuterSum(p.m, p.m, steps*batch), phi: make([]float64, n), kk: make([]int32, n)}
+		w: newOuterSum(p.m, p.m, steps*batch), phi: make([]float64, n), kk: make([]int32, n), fwd: newForward(p.m, batch)}
 }
 
 type dendriticTape struct {
@@ -183,7 +221,8 @@ type dendriticTape struct {
 	phi []float64 // steps × S × M: φ(z)
 	kk  []int32   // steps × S × M: active bases per unit
 
-	prepared bool // the threshold tables were read for this tape's windows
+	prepared bool // the threshold tables (and fwd's W) were read for this window
+	fwd      *vec.LaneSplit
 }
 
 // Forward computes dst = A⊙x + W φ(x) + h + C u exactly as Step does,
@@ -196,6 +235,9 @@ func (t *dendriticTape) Forward(k int, dst, x, u []float64) {
 	}
 	if k == 0 || !t.prepared {
 		p.prepare() // the window's threshold tables, read once (see models.Tape)
+		if t.fwd != nil {
+			t.fwd.Load(p.W)
+		}
 		t.prepared = true
 	}
 	nb1 := p.B + 1
@@ -211,9 +253,18 @@ func (t *dendriticTape) Forward(k int, dst, x, u []float64) {
 			}
 			ph[i] = s
 		}
-		d := dst[r*m : (r+1)*m]
-		vec.MatVec(d, p.W, m, m, ph)
-		p.finish(d, z, p.rowU(u, r), d)
+		if t.fwd == nil {
+			d := dst[r*m : (r+1)*m]
+			vec.MatVec(d, p.W, m, m, ph)
+			p.finish(d, z, p.rowU(u, r), d)
+		}
+	}
+	if t.fwd != nil {
+		t.fwd.MatVecs(dst, phi, S)
+		for r := 0; r < S; r++ {
+			d := dst[r*m : (r+1)*m]
+			p.finish(d, x[r*m:(r+1)*m], p.rowU(u, r), d)
+		}
 	}
 }
 

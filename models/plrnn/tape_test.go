@@ -13,12 +13,14 @@ import (
 // Step's and VJP's bits from the tapes, at batch and model sizes where
 // vec.MatMul takes its register-blocked amd64 kernels (batch ≥ 4, widths
 // with and without a tail of the 8-wide column blocks), with and without
-// inputs.
+// inputs, and above laneSplitFrom, where the forward product is batched.
 func TestTapeWideShapes(t *testing.T) {
 	for _, k := range []int{0, 3} {
 		r := rng.New(7)
 		for i, m := range []models.Differentiable{
 			NewVanilla(Config{M: 13, K: k}, r),
+			NewVanilla(Config{M: laneSplitFrom + 3, K: k}, r),
+			NewDendritic(Config{M: laneSplitFrom + 5, K: k, Bases: 7, Clipped: true}, r),
 			NewDendritic(Config{M: 22, K: k, Bases: 20}, r),
 			NewDendritic(Config{M: 17, K: k, Bases: 5, Clipped: true}, r),
 			NewShallow(Config{M: 9, K: k, Hidden: 50, Clipped: true}, r),
