@@ -488,7 +488,7 @@ func editTrain(cfg map[string]any, f func(*TrainConfig)) error {
 func suggest(s string, candidates []string) string {
 	best, bd := "", math.MaxInt
 	for _, c := range candidates {
-		d := editDistance(s, c)
+		d := recipe.EditDistance(s, c)
 		// A key given without its section ("lr" for "train.lr") is near too.
 		if _, k, ok := strings.Cut(c, "."); ok && k == s {
 			d = 0
@@ -501,26 +501,6 @@ func suggest(s string, candidates []string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // ---- the sweep directory -------------------------------------------------
