@@ -92,11 +92,16 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *configPath == "" {
-		return usageError{errors.New("--config is required")}
+	if err := firstError(
+		intAtLeast("seeds", *seeds, 1), intAtLeast("jobs", *jobs, 1),
+		floatIn("mar-ratio", *marRatio, 0, 1), floatIn("mar-lambda", *marLambda, 0, math.Inf(1)),
+		floatIn("tsd-lambda", *tsdLambda, 0, math.Inf(1)), intAtLeast("tsd-from", *tsdFrom, 0),
+		intAtLeast("tsd-horizon", *tsdHorizon, 0), floatIn("aln-scale", *alnScale, 0, math.Inf(1)),
+	); err != nil {
+		return err
 	}
-	if *seeds < 1 || *jobs < 1 {
-		return usageError{errors.New("--seeds and --jobs must be ≥ 1")}
+	if *configPath == "" {
+		return flagError{errors.New("--config is required")}
 	}
 	base, err := LoadConfig(*configPath)
 	if err != nil {

@@ -87,17 +87,23 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *jobs < 1 {
-		return usageError{errors.New("--jobs must be ≥ 1")}
+	given := flagsGiven(fs)
+	if err := firstError(
+		intAtLeast("jobs", *jobs, 1), notEmpty(given, "grid", *gridPath), notEmpty(given, "out", *outDir),
+	); err != nil {
+		return err
+	}
+	if given["jobs"] && (*slurm || *gather) {
+		return flagError{errors.New("--jobs sets how many runs train here at once; with --slurm or --gather nothing trains here: leave it out")}
 	}
 	if *submit && !*slurm {
-		return usageError{errors.New("--submit goes with --slurm")}
+		return flagError{errors.New("--submit goes with --slurm")}
 	}
 	if *gather && *slurm {
-		return usageError{errors.New("--gather and --slurm exclude each other")}
+		return flagError{errors.New("--gather and --slurm exclude each other")}
 	}
 	if *gridPath == "" && !*gather {
-		return usageError{errors.New("--grid is required (see docs/config.md, Sweeps)")}
+		return flagError{errors.New("--grid is required (see docs/config.md, Sweeps)")}
 	}
 
 	var doc *sweepDoc
@@ -201,8 +207,11 @@ func expandGrid(gridPath, outDir string) (*sweepDoc, error) {
 		return nil, errorf("cannot read grid: %v", err)
 	}
 	d, err := expandGridBytes(b, filepath.Dir(gridPath))
+	if de := (*recipe.DecodeError)(nil); errors.As(err, &de) && error(de) == err {
+		return nil, decodeErrorIn("grid", gridPath, err) // the grid file itself
+	}
 	if err != nil {
-		return nil, errorf("grid %s: %v", gridPath, err)
+		return nil, usageError{fmt.Errorf("grid %s: %v", gridPath, err)}
 	}
 	d.dir = outDir
 	return d, nil
@@ -396,7 +405,7 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 		mb, _ := json.Marshal(cfgMap)
 		cfg, err := recipe.DecodeConfig(mb)
 		if err != nil {
-			return nil, fmt.Errorf("run %d (%s): %v", n, valuesLabel(d.Axes, r.Values), err)
+			return nil, fmt.Errorf("run %d (%s): %v", n, valuesLabel(d.Axes, r.Values), unplaced(err))
 		}
 		if err := cfg.Validate(); err != nil {
 			return nil, fmt.Errorf("run %d (%s): %v", n, valuesLabel(d.Axes, r.Values), err)
@@ -463,9 +472,19 @@ func setDotted(cfg map[string]any, key string, v json.RawMessage) error {
 	// Check the value's type now, naming the key.
 	b, _ := json.Marshal(cfg)
 	if _, err := recipe.DecodeConfig(b); err != nil {
-		return fmt.Errorf("%s = %s: %v", key, v, err)
+		return fmt.Errorf("%s = %s: %v", key, v, unplaced(err))
 	}
 	return nil
+}
+
+// unplaced drops the line and column from the decode error of a document
+// the sweep made itself (a run's config): they point into no file.
+func unplaced(err error) error {
+	var de *recipe.DecodeError
+	if errors.As(err, &de) && de.Line > 0 {
+		return &recipe.DecodeError{Path: de.Path, Msg: de.Msg}
+	}
+	return err
 }
 
 // editTrain applies f to the training section of a config held as JSON maps.
@@ -676,24 +695,61 @@ func sweepTrainRun(fs *flag.FlagSet, sweepPath string, n int) (cfgPath, out, sta
 
 // ---- Slurm -----------------------------------------------------------------
 
+// slurmSignalLead is how long before a task's time limit Slurm is asked to
+// signal it (#SBATCH --signal=B:USR1@…): ample for the step in progress
+// to end and the checkpoint to be written (a second or two for the
+// recipes), with room for a slow shared file system.
+const slurmSignalLead = 120
+
 // sbatchScript is the job-array script of a sweep; bin is the absolute
 // path of rnnlab and dir, cwd absolute paths.
+//
+// A task runs `rnnlab train --run N` in the background and waits for it.
+// Ahead of the time limit Slurm sends USR1 to the batch shell (--signal=B:…);
+// the shell passes it on as SIGTERM, rnnlab saves its checkpoint and exits
+// with 143, and the shell requeues the task (--requeue allows it), whose
+// next start resumes the run (train --run resumes an interrupted run). A
+// SIGTERM from scancel is passed on the same way, but the task is not
+// requeued: the user meant it to stop. USR1 rather than TERM tells the two
+// apart. The log is appended to (--open-mode=append) across requeues.
 func sbatchScript(bin, dir, cwd string, runs int) string {
 	q := shellQuote
 	return fmt.Sprintf(`#!/bin/bash
 # rnnlab sweep: one array task per run (%[4]d runs). Each task trains run
 # $SLURM_ARRAY_TASK_ID of %[2]s/sweep.json into %[2]s/runs/NNN/; a task whose
 # run already finished exits at once, an interrupted one resumes.
+# %[8]d s before the time limit Slurm sends USR1: the run saves its
+# checkpoint and the task is requeued to resume it. scancel saves and stops.
 # Collect the table with: %[1]s sweep --out %[2]s --gather
 #SBATCH --job-name=rnnlab-sweep
 #SBATCH --array=0-%[5]d
 #SBATCH --ntasks=1
 #SBATCH --cpus-per-task=1
 #SBATCH --output=%[2]s/logs/%%A_%%a.out
+#SBATCH --open-mode=append
 #SBATCH --chdir=%[3]s
-set -eu
-exec %[6]s train --config %[7]s --run "$SLURM_ARRAY_TASK_ID" --quiet
-`, bin, dir, cwd, runs, runs-1, q(bin), q(filepath.Join(dir, sweepFile)))
+#SBATCH --requeue
+#SBATCH --signal=B:USR1@%[8]d
+set -u
+pid=
+requeue=0
+trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null' TERM INT
+trap 'requeue=1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null' USR1
+%[6]s train --config %[7]s --run "$SLURM_ARRAY_TASK_ID" --quiet &
+pid=$!
+# wait returns early when a trapped signal arrives: wait again until
+# rnnlab, which is saving its checkpoint, has exited.
+while :; do
+	wait "$pid"
+	status=$?
+	kill -0 "$pid" 2>/dev/null || break
+done
+if [ "$status" -eq 143 ] && [ "$requeue" -eq 1 ]; then
+	echo "rnnlab sweep: task $SLURM_ARRAY_TASK_ID saved its run ahead of the time limit; requeueing job $SLURM_JOB_ID to resume it"
+	scontrol requeue "$SLURM_JOB_ID"
+fi
+exit "$status"
+`, bin, dir, cwd, runs, runs-1, q(bin), q(filepath.Join(dir, sweepFile)), slurmSignalLead)
 }
 
 func shellQuote(s string) string {
