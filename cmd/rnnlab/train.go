@@ -376,7 +376,6 @@ func (p *progress) done() {
 	}
 }
 
-
 // signalName is a signal's conventional name.
 func signalName(sig os.Signal) string {
 	switch sig {
