@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -20,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/rnnlab/rnnlab/rules/recipe"
 )
@@ -161,10 +163,28 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "sweep: %d runs (%d already finished), %d at a time\n", len(doc.Runs), len(doc.Runs)-len(todo), min(*jobs, max(1, len(todo))))
+	// A signal reaches every run in flight (each saves its checkpoint and
+	// stops); no run starts after it, and the sweep ends with the signal's
+	// status, to be resumed by the same command.
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupts)
 	var mu sync.Mutex
-	failed := 0
+	var stopSig os.Signal
+	failed, stopped := 0, 0
 	parallel(len(todo), *jobs, func(k int) {
 		i := todo[k]
+		mu.Lock()
+		select {
+		case sig := <-interrupts:
+			stopSig = sig
+		default:
+		}
+		halt := stopSig != nil
+		mu.Unlock()
+		if halt {
+			return
+		}
 		resumed := runState(doc.runDir(i)) == stateInterrupted
 		var out bytes.Buffer
 		st := run([]string{"train", "--config", sweepPath, "--run", strconv.Itoa(i), "--quiet"}, &out, &out)
@@ -174,6 +194,11 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 		label := doc.label(i)
 		if resumed {
 			label += " (resumed)"
+		}
+		if st == 130 || st == 143 {
+			stopped++
+			fmt.Fprintf(stdout, "  run %d %s: interrupted and saved\n", i, label)
+			return
 		}
 		if st != 0 {
 			failed++
@@ -186,6 +211,17 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	})
 	if err := gatherSweep(doc, stdout); err != nil {
 		return err
+	}
+	select {
+	case sig := <-interrupts: // arrived after the last run started
+		stopSig = sig
+	default:
+	}
+	if stopSig != nil || stopped > 0 {
+		if stopSig == nil {
+			stopSig = os.Interrupt
+		}
+		return interruptedError{stopSig, fmt.Sprintf("interrupted by %s: %d runs saved their checkpoints; run the same command again to resume them and train the rest", signalName(stopSig), stopped)}
 	}
 	if failed > 0 {
 		return errorf("%d of %d runs failed (their logs: %s/runs/NNN/train.log); run the same command again to retry them", failed, len(doc.Runs), doc.dir)
