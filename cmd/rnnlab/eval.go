@@ -13,7 +13,7 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval", stderr)
 	ckpt := fs.String("checkpoint", "", "checkpoint file (required)")
 	jsonOut := fs.String("json", "", "also write the metrics as JSON to this file")
-	data := fs.String("data", "", "evaluate on this series instead of the checkpoint's held-out data: a .npy/.npz/.csv file or a WFDB record, prepared like the training data")
+	data := fs.String("data", "", "evaluate on this series instead of the checkpoint's held-out data: a .npy/.npz/.csv (or .txt) file or a WFDB record (data/100), prepared like the training data")
 	steps := fs.Int("steps", 0, "compare this many generated steps, ≥ 1 (default: eval.max_steps of the checkpoint's config, at most the held-out length)")
 	transient := fs.Int("transient", 0, "generated steps discarded first, ≥ 0 (default: eval.transient of the checkpoint's config)")
 	stsp := fs.String("stsp", "", "D_stsp estimator: gmm or binned (default: eval.stsp of the checkpoint's config)")

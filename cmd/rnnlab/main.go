@@ -12,6 +12,7 @@
 //	rnnlab wfdb     --record PATH [--channels 0,1] [--start s --end s] [--out x.npy|x.csv]
 //	rnnlab serve    [--addr 127.0.0.1:8080] [--dir DIR]
 //	rnnlab config   [--recipe lorenz63|ecg|ecg-gtf|ecg-dend] (prints a recipe's config)
+//	rnnlab version  (or --version: the module version and VCS revision)
 //
 // Run `rnnlab <command> --help` for the flags of each command; docs/config.md
 // documents the config file.

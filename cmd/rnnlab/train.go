@@ -28,7 +28,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	latents := fs.Int("latents", 0, "set model.latents (≥ 1)")
 	steps := fs.Int("steps", 0, "set train.steps (≥ 1; with --resume: extend the run)")
 	seed := fs.Uint64("seed", 0, "set train.seed")
-	data := fs.String("data", "", "set data.source: lorenz63, rossler, a .npy/.npz/.csv file of a (T, N) series, or a WFDB record (data/100 for data/100.hea and its signal file)")
+	data := fs.String("data", "", "set data.source: lorenz63, rossler, a .npy/.npz/.csv (or .txt) file of a (T, N) series, or a WFDB record (data/100 or data/100.hea, with the signal file the header names)")
 	forcing := fs.String("forcing", "", "set train.forcing: sparse, generalized or none")
 	lr := fs.Float64("lr", 0, "set train.lr (> 0)")
 	evalEvery := fs.Int("eval-every", 0, "set train.eval_every: steps between evaluations (≥ 0; 0: only at the end)")

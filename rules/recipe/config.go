@@ -32,7 +32,7 @@ type ModelConfig struct {
 
 // DataConfig chooses the training series.
 type DataConfig struct {
-	Source       string  `json:"source"`        // lorenz63, rossler, or a path to .npy/.npz
+	Source       string  `json:"source"`        // lorenz63, rossler, a .npy/.npz/.csv path, or a WFDB record
 	Array        string  `json:"array"`         // member of an .npz file (default: the first)
 	Steps        int     `json:"steps"`         // generated series length
 	Dt           float64 `json:"dt"`            // sampling interval of generated series
