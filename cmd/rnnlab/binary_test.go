@@ -340,3 +340,55 @@ func TestSbatchScriptSignals(t *testing.T) {
 	}
 	sameRun(t, filepath.Join(straight, checkpointName), ckpt)
 }
+
+// TestSweepSIGTERM: SIGTERM to a local sweep lets the run in flight save,
+// starts no other, and exits 143; the same command then finishes it all.
+func TestSweepSIGTERM(t *testing.T) {
+	bin := rnnlabBin(t)
+	dir := t.TempDir()
+	base := strings.Replace(sigtermConfig, `"checkpoint_every": 0`, `"checkpoint_every": 100`, 1)
+	grid := filepath.Join(dir, "grid.json")
+	writeFile(t, grid, `{"base": `+base+`, "seeds": [5, 6]}`)
+	sweep := filepath.Join(dir, "sw")
+	cmd := exec.Command(bin, "sweep", "--grid", grid, "--out", sweep, "--jobs", "1")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	first := filepath.Join(sweep, "runs", "000")
+	var err error
+	for signalled := false; !signalled; {
+		select {
+		case err = <-done:
+			t.Fatalf("the sweep ended before its first checkpoint: %v\n%s", err, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		if _, e := os.Stat(filepath.Join(first, checkpointName)); e == nil {
+			cmd.Process.Signal(syscall.SIGTERM)
+			signalled = true
+		}
+	}
+	err = <-done
+	if runState(first) == stateFinished {
+		t.Skip("the first run finished before SIGTERM arrived")
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 143 {
+		t.Fatalf("sweep after SIGTERM: %v, want exit status 143\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "interrupted and saved") || !strings.Contains(out.String(), "run the same command again") {
+		t.Errorf("the sweep's output does not say what happened:\n%s", out.String())
+	}
+	if st := runState(first); st != stateInterrupted {
+		t.Errorf("run 0 is %s, want interrupted (saved)", st)
+	}
+	if st := runState(filepath.Join(sweep, "runs", "001")); st != stateMissing {
+		t.Errorf("run 1 is %s: it started after the signal\n%s", st, out.String())
+	}
+	if st, o, e := exitStatus(t, bin, "sweep", "--grid", grid, "--out", sweep, "--jobs", "1"); st != 0 || !strings.Contains(o, "2 of 2 runs finished") || !strings.Contains(o, "(resumed)") {
+		t.Fatalf("the sweep again: %d\n%s%s", st, o, e)
+	}
+}
