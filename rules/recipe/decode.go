@@ -21,6 +21,7 @@ type DecodeError struct {
 	Line, Column int
 	Path         string
 	Msg          string
+	err          error // what errors.Is finds (ErrEmpty), if anything
 }
 
 func (e *DecodeError) Error() string {
@@ -39,12 +40,7 @@ func (e *DecodeError) Error() string {
 var ErrEmpty = errors.New("the document is empty (no JSON value)")
 
 // Unwrap lets errors.Is find ErrEmpty.
-func (e *DecodeError) Unwrap() error {
-	if e.Msg == ErrEmpty.Error() {
-		return ErrEmpty
-	}
-	return nil
-}
+func (e *DecodeError) Unwrap() error { return e.err }
 
 // DecodeStrict decodes JSON into v, which must be a pointer. Unlike
 // encoding/json alone it refuses, with a *DecodeError naming the line,
@@ -54,7 +50,7 @@ func (e *DecodeError) Unwrap() error {
 // for an integer, text after the document, and an empty document.
 func DecodeStrict(b []byte, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
-		return &DecodeError{Msg: ErrEmpty.Error()}
+		return &DecodeError{Msg: ErrEmpty.Error(), err: ErrEmpty}
 	}
 	rt := reflect.TypeOf(v)
 	if rt == nil || rt.Kind() != reflect.Pointer {
