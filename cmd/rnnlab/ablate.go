@@ -8,10 +8,12 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -57,15 +59,16 @@ func clearRegularizers(c *TrainConfig) {
 	c.MARRatio, c.MARLambda, c.TSD, c.TSDLambda, c.TSDHorizon, c.TSDFrom, c.LatentNoise = 0, 0, "", 0, 0, 0, ""
 }
 
-// parallel calls f(0) … f(n−1), at most jobs at a time, and waits for all.
+// parallel calls f(0) … f(n−1), at most jobs at a time, starting them in
+// order, and waits for all.
 func parallel(n, jobs int, f func(i int)) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, jobs)
 	for i := 0; i < n; i++ {
+		sem <- struct{}{}
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			sem <- struct{}{}
 			defer func() { <-sem }()
 			f(i)
 		}(i)
@@ -92,11 +95,16 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *configPath == "" {
-		return usageError{errors.New("--config is required")}
+	if err := firstError(
+		intAtLeast("seeds", *seeds, 1), intAtLeast("jobs", *jobs, 1),
+		floatIn("mar-ratio", *marRatio, 0, 1), floatIn("mar-lambda", *marLambda, 0, math.Inf(1)),
+		floatIn("tsd-lambda", *tsdLambda, 0, math.Inf(1)), intAtLeast("tsd-from", *tsdFrom, 0),
+		intAtLeast("tsd-horizon", *tsdHorizon, 0), floatIn("aln-scale", *alnScale, 0, math.Inf(1)),
+	); err != nil {
+		return err
 	}
-	if *seeds < 1 || *jobs < 1 {
-		return usageError{errors.New("--seeds and --jobs must be ≥ 1")}
+	if *configPath == "" {
+		return flagError{errors.New("--config is required")}
 	}
 	base, err := LoadConfig(*configPath)
 	if err != nil {
@@ -131,19 +139,52 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "ablation: %d conditions × %d seeds = %d runs, %d at a time\n", len(conds), *seeds, len(list), *jobs)
 	results := make([]Metrics, len(list))
 	errs := make([]error, len(list))
+	// As in a sweep: a signal lets the runs in flight save, and no run
+	// starts after it; the same command resumes the interrupted ones.
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupts)
 	var mu sync.Mutex
+	var stopSig os.Signal
+	stopped := 0
 	parallel(len(list), *jobs, func(i int) {
 		j := list[i]
-		m, err := runOne(j.dir)
+		mu.Lock()
+		select {
+		case sig := <-interrupts:
+			stopSig = sig
+		default:
+		}
+		halt := stopSig != nil
+		mu.Unlock()
+		if halt {
+			errs[i] = errors.New("not started")
+			return
+		}
+		m, st, err := runOne(j.dir)
 		results[i], errs[i] = m, err
 		mu.Lock()
-		if err != nil {
+		if st == 130 || st == 143 {
+			stopped++
+			fmt.Fprintf(stdout, "  %s seed %d: interrupted and saved\n", conds[j.cond].Name, j.seed)
+		} else if err != nil {
 			fmt.Fprintf(stdout, "  %s seed %d: failed: %v\n", conds[j.cond].Name, j.seed, err)
 		} else {
 			fmt.Fprintf(stdout, "  %s seed %d: %s\n", conds[j.cond].Name, j.seed, m.Long())
 		}
 		mu.Unlock()
 	})
+	select {
+	case sig := <-interrupts:
+		stopSig = sig
+	default:
+	}
+	if stopSig != nil || stopped > 0 {
+		if stopSig == nil {
+			stopSig = os.Interrupt
+		}
+		return interruptedError{stopSig, fmt.Sprintf("interrupted by %s: %d runs saved their checkpoints; run the same command again to resume them and train the rest", signalName(stopSig), stopped)}
+	}
 	// Table: mean ± sem per condition over the runs that finished.
 	type row struct {
 		Name                     string
@@ -232,19 +273,26 @@ func cmdAblate(args []string, stdout, stderr io.Writer) error {
 
 // runOne trains one run from its config.json (in-process) and returns its
 // final held-out metrics; a run already finished is not repeated.
-func runOne(dir string) (Metrics, error) {
+// runOne trains the run of dir (resuming it if an earlier ablation was
+// interrupted) and returns its metrics and train's exit status.
+func runOne(dir string) (Metrics, int, error) {
 	if m, ok := finished(dir); ok {
-		return m, nil
+		return m, 0, nil
+	}
+	runDir := filepath.Join(dir, "run")
+	args := []string{"train", "--config", filepath.Join(dir, "config.json"), "--out", runDir, "--quiet"}
+	if runState(runDir) == stateInterrupted {
+		args = []string{"train", "--out", runDir, "--resume", "--quiet"}
 	}
 	var out, errb strings.Builder
-	if st := run([]string{"train", "--config", filepath.Join(dir, "config.json"), "--out", filepath.Join(dir, "run"), "--quiet"}, &out, &errb); st != 0 {
-		return Metrics{}, errors.New(strings.TrimSpace(errb.String()))
+	if st := run(args, &out, &errb); st != 0 {
+		return Metrics{}, st, errors.New(strings.TrimSpace(errb.String()))
 	}
 	m, ok := finished(dir)
 	if !ok {
-		return Metrics{}, errors.New("no metrics written")
+		return Metrics{}, 0, errors.New("no metrics written")
 	}
-	return m, nil
+	return m, 0, nil
 }
 
 func finished(dir string) (Metrics, bool) { return readFinalMetrics(filepath.Join(dir, "run")) }

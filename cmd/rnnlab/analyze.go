@@ -58,11 +58,18 @@ func cmdAnalyze(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	given := flagsGiven(fs)
+	if err := firstError(
+		notEmpty(given, "checkpoint", *ckpt), notEmpty(given, "json", *jsonOut), notEmpty(given, "plot", *plotOut),
+		intAtLeast("max-period", *period, 1),
+	); err != nil {
+		return err
+	}
 	if *ckpt == "" {
-		return usageError{errors.New("--checkpoint is required")}
+		return flagError{errors.New("--checkpoint is required")}
 	}
 	if *steps < 1000 {
-		return usageError{fmt.Errorf("--steps %d is too short for Lyapunov exponents (use ≥ 1000)", *steps)}
+		return flagErrorf("steps", "%d is too short for Lyapunov exponents (use ≥ 1000)", *steps)
 	}
 	ck, md, err := readCheckpoint(*ckpt)
 	if err != nil {

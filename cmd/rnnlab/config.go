@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -34,7 +35,7 @@ func LoadConfig(path string) (Config, error) {
 	}
 	cfg, err := recipe.DecodeConfig(b)
 	if err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+		return cfg, decodeErrorIn("config", path, err)
 	}
 	return cfg, nil
 }
@@ -47,9 +48,36 @@ func loadConfigOver(base Config, path string) (Config, error) {
 	}
 	cfg, err := recipe.DecodeConfigOver(base, b)
 	if err != nil {
-		return cfg, fmt.Errorf("config %s: %w", path, err)
+		return cfg, decodeErrorIn("config", path, err)
 	}
 	return cfg, nil
+}
+
+// decodeErrorIn names the file of a decode error in the compiler's form,
+// "config run.json:3:14: train.steps: expected an integer, got …", so an
+// editor can jump to it. It is a usage error (status 2): the file says
+// something impossible, and nothing was done.
+func decodeErrorIn(what, path string, err error) error {
+	var de *recipe.DecodeError
+	if !errors.As(err, &de) {
+		return usageError{fmt.Errorf("%s %s: %v", what, path, err)}
+	}
+	if errors.Is(err, recipe.ErrEmpty) {
+		hint := "a JSON object"
+		if what == "config" {
+			hint = fmt.Sprintf("a JSON object such as {\"train\": {\"steps\": 1000}}; 'rnnlab config > %s' writes the whole default one", path)
+		}
+		return usageError{fmt.Errorf("%s %s is empty: it must hold %s", what, path, hint)}
+	}
+	loc := path
+	if de.Line > 0 {
+		loc = fmt.Sprintf("%s:%d:%d", path, de.Line, de.Column)
+	}
+	msg := de.Msg
+	if de.Path != "" {
+		msg = de.Path + ": " + msg
+	}
+	return usageError{fmt.Errorf("%s %s: %s", what, loc, msg)}
 }
 
 // prepLine says what the preprocessing of a recording did and chose.

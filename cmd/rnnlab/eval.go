@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/rnnlab/rnnlab/rules/recipe"
 )
@@ -14,16 +13,27 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval", stderr)
 	ckpt := fs.String("checkpoint", "", "checkpoint file (required)")
 	jsonOut := fs.String("json", "", "also write the metrics as JSON to this file")
-	data := fs.String("data", "", "evaluate on this series instead of the checkpoint's held-out data (.npy/.npz, z-scored like training)")
-	steps := fs.Int("steps", 0, "compare this many generated steps (default: eval.max_steps of the checkpoint's config, at most the held-out length)")
-	transient := fs.Int("transient", -1, "generated steps discarded first (default: eval.transient of the config)")
-	stsp := fs.String("stsp", "", "D_stsp estimator: gmm or binned (default: eval.stsp of the config)")
+	data := fs.String("data", "", "evaluate on this series instead of the checkpoint's held-out data: a .npy/.npz/.csv (or .txt) file or a WFDB record (data/100), prepared like the training data")
+	steps := fs.Int("steps", 0, "compare this many generated steps, ≥ 1 (default: eval.max_steps of the checkpoint's config, at most the held-out length)")
+	transient := fs.Int("transient", 0, "generated steps discarded first, ≥ 0 (default: eval.transient of the checkpoint's config)")
+	stsp := fs.String("stsp", "", "D_stsp estimator: gmm or binned (default: eval.stsp of the checkpoint's config)")
 	plotPath := fs.String("plot", "", "draw generated vs held-out traces (first coordinate, several beats) and the attractor (first three coordinates) to this PNG")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	given := flagsGiven(fs)
+	if err := firstError(
+		notEmpty(given, "checkpoint", *ckpt), notEmpty(given, "json", *jsonOut), notEmpty(given, "data", *data), notEmpty(given, "plot", *plotPath),
+		when(given["steps"], intAtLeast("steps", *steps, 1)),
+		intAtLeast("transient", *transient, 0),
+	); err != nil {
+		return err
+	}
+	if given["stsp"] && *stsp != "gmm" && *stsp != "binned" {
+		return flagErrorf("stsp", "%q: choose gmm or binned", *stsp)
+	}
 	if *ckpt == "" {
-		return usageError{errors.New("--checkpoint is required")}
+		return flagError{errors.New("--checkpoint is required")}
 	}
 	ck, md, err := readCheckpoint(*ckpt)
 	if err != nil {
@@ -45,16 +55,13 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 		return errorf("the data has %d dimensions, the model %d", test.N, ck.ObsDim)
 	}
 	ec := ck.Config.Eval
-	if *steps > 0 {
+	if given["steps"] {
 		ec.MaxSteps = *steps
 	}
-	if *transient >= 0 {
+	if given["transient"] {
 		ec.Transient = *transient
 	}
-	if *stsp != "" {
-		if *stsp != "gmm" && *stsp != "binned" {
-			return usageError{fmt.Errorf("--stsp %q: choose gmm or binned", *stsp)}
-		}
+	if given["stsp"] {
 		ec.Stsp = *stsp
 	}
 	m := evaluate(md, test, ec)
@@ -94,11 +101,9 @@ func cmdConfig(args []string, stdout, stderr io.Writer) error {
 	}
 	cfg, err := recipe.Recipe(*name)
 	if err != nil {
-		return usageError{err}
+		return flagError{fmt.Errorf("--recipe: %v", err)}
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(cfg)
 }
-
-var _ = os.Stdout

@@ -20,14 +20,21 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *ckpt == "" {
-		return usageError{errors.New("--checkpoint is required")}
+	given := flagsGiven(fs)
+	if err := firstError(
+		notEmpty(given, "checkpoint", *ckpt), notEmpty(given, "latents", *latents), notEmpty(given, "plot", *plot),
+		intAtLeast("steps", *steps, 1), intAtLeast("start", *start, 0),
+	); err != nil {
+		return err
 	}
-	if *steps < 1 {
-		return usageError{fmt.Errorf("--steps must be ≥ 1 (got %d)", *steps)}
+	if *ckpt == "" {
+		return flagError{errors.New("--checkpoint is required")}
 	}
 	if !strings.HasSuffix(*out, ".npy") {
-		return usageError{fmt.Errorf("--out %s: the trajectory is written as .npy; give a name ending in .npy", *out)}
+		return flagErrorf("out", "%s: the trajectory is written as .npy; give a name ending in .npy", *out)
+	}
+	if *latents != "" && !strings.HasSuffix(*latents, ".npy") {
+		return flagErrorf("latents", "%s: the latent states are written as .npy; give a name ending in .npy", *latents)
 	}
 	ck, md, err := readCheckpoint(*ckpt)
 	if err != nil {
@@ -38,7 +45,7 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *start < 0 || *start >= test.Rows() {
-		return usageError{fmt.Errorf("--start %d is outside the held-out data (0 … %d)", *start, test.Rows()-1)}
+		return flagErrorf("start", "%d is outside the held-out data (0 … %d)", *start, test.Rows()-1)
 	}
 	x0 := test.X[*start*test.N : (*start+1)*test.N]
 	gen, zs := md.Generate(x0, *steps, *latents != "")

@@ -12,14 +12,8 @@ import (
 // SIGKILL after it has written a checkpoint, resumes it, and checks that the
 // result equals an uninterrupted run with the same seed, bit for bit.
 func TestKilledRunResumes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and trains three times")
-	}
+	bin := rnnlabBin(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "rnnlab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
 	cfg := filepath.Join(dir, "run.json")
 	writeFile(t, cfg, `{
   "model": {"kind": "clipped-shplrnn", "latents": 3, "hidden": 30},
@@ -60,20 +54,5 @@ func TestKilledRunResumes(t *testing.T) {
 	if out, err := exec.Command(bin, "train", "--out", killed, "--resume", "--quiet").CombinedOutput(); err != nil {
 		t.Fatalf("resume: %v\n%s", err, out)
 	}
-	a, _, err := readCheckpoint(filepath.Join(straight, checkpointName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _, err := readCheckpoint(ckpt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range a.ModelTheta {
-		if a.ModelTheta[i] != b.ModelTheta[i] {
-			t.Fatalf("resumed run differs from the uninterrupted one at parameter %d", i)
-		}
-	}
-	if len(a.Loss) != len(b.Loss) || a.Loss[len(a.Loss)-1] != b.Loss[len(b.Loss)-1] {
-		t.Fatalf("loss histories differ (%d vs %d entries)", len(a.Loss), len(b.Loss))
-	}
+	sameRun(t, filepath.Join(straight, checkpointName), ckpt)
 }

@@ -110,7 +110,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown flag", []string{"train", "--colour", "red"}, "flag provided but not defined"},
 		{"missing config", []string{"train", "--config", filepath.Join(dir, "none.json")}, "cannot read config"},
 		{"broken JSON", []string{"train", "--config", bad("b.json", "{\"model\": {\"kind\": \n")}, "config"},
-		{"typo key", []string{"train", "--config", bad("t.json", `{"model": {"knid": "plrnn"}}`)}, `unknown field "knid"`},
+		{"typo key", []string{"train", "--config", bad("t.json", `{"model": {"knid": "plrnn"}}`)}, `unknown key "knid"`},
 		{"unknown model", []string{"train", "--model", "lstm", "--out", filepath.Join(dir, "o1")}, `unknown model "lstm"`},
 		{"missing data", []string{"train", "--data", filepath.Join(dir, "nope.npy"), "--out", filepath.Join(dir, "o2")}, "does not exist"},
 		{"broken npy", []string{"train", "--data", bad("x.npy", "not a numpy file at all"), "--out", filepath.Join(dir, "o3")}, "x.npy"},

@@ -32,6 +32,10 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fset, args); err != nil {
 		return err
 	}
+	given := flagsGiven(fset)
+	if err := firstError(notEmpty(given, "addr", *addr), notEmpty(given, "dir", *dir)); err != nil {
+		return err
+	}
 	fsys, where, err := siteFS(*dir)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -20,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/rnnlab/rnnlab/rules/recipe"
 )
@@ -87,17 +89,23 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *jobs < 1 {
-		return usageError{errors.New("--jobs must be ≥ 1")}
+	given := flagsGiven(fs)
+	if err := firstError(
+		intAtLeast("jobs", *jobs, 1), notEmpty(given, "grid", *gridPath), notEmpty(given, "out", *outDir),
+	); err != nil {
+		return err
+	}
+	if given["jobs"] && (*slurm || *gather) {
+		return flagError{errors.New("--jobs sets how many runs train here at once; with --slurm or --gather nothing trains here: leave it out")}
 	}
 	if *submit && !*slurm {
-		return usageError{errors.New("--submit goes with --slurm")}
+		return flagError{errors.New("--submit goes with --slurm")}
 	}
 	if *gather && *slurm {
-		return usageError{errors.New("--gather and --slurm exclude each other")}
+		return flagError{errors.New("--gather and --slurm exclude each other")}
 	}
 	if *gridPath == "" && !*gather {
-		return usageError{errors.New("--grid is required (see docs/config.md, Sweeps)")}
+		return flagError{errors.New("--grid is required (see docs/config.md, Sweeps)")}
 	}
 
 	var doc *sweepDoc
@@ -155,10 +163,28 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "sweep: %d runs (%d already finished), %d at a time\n", len(doc.Runs), len(doc.Runs)-len(todo), min(*jobs, max(1, len(todo))))
+	// A signal reaches every run in flight (each saves its checkpoint and
+	// stops); no run starts after it, and the sweep ends with the signal's
+	// status, to be resumed by the same command.
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupts)
 	var mu sync.Mutex
-	failed := 0
+	var stopSig os.Signal
+	failed, stopped := 0, 0
 	parallel(len(todo), *jobs, func(k int) {
 		i := todo[k]
+		mu.Lock()
+		select {
+		case sig := <-interrupts:
+			stopSig = sig
+		default:
+		}
+		halt := stopSig != nil
+		mu.Unlock()
+		if halt {
+			return
+		}
 		resumed := runState(doc.runDir(i)) == stateInterrupted
 		var out bytes.Buffer
 		st := run([]string{"train", "--config", sweepPath, "--run", strconv.Itoa(i), "--quiet"}, &out, &out)
@@ -168,6 +194,11 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 		label := doc.label(i)
 		if resumed {
 			label += " (resumed)"
+		}
+		if st == 130 || st == 143 {
+			stopped++
+			fmt.Fprintf(stdout, "  run %d %s: interrupted and saved\n", i, label)
+			return
 		}
 		if st != 0 {
 			failed++
@@ -180,6 +211,17 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	})
 	if err := gatherSweep(doc, stdout); err != nil {
 		return err
+	}
+	select {
+	case sig := <-interrupts: // arrived after the last run started
+		stopSig = sig
+	default:
+	}
+	if stopSig != nil || stopped > 0 {
+		if stopSig == nil {
+			stopSig = os.Interrupt
+		}
+		return interruptedError{stopSig, fmt.Sprintf("interrupted by %s: %d runs saved their checkpoints; run the same command again to resume them and train the rest", signalName(stopSig), stopped)}
 	}
 	if failed > 0 {
 		return errorf("%d of %d runs failed (their logs: %s/runs/NNN/train.log); run the same command again to retry them", failed, len(doc.Runs), doc.dir)
@@ -201,8 +243,11 @@ func expandGrid(gridPath, outDir string) (*sweepDoc, error) {
 		return nil, errorf("cannot read grid: %v", err)
 	}
 	d, err := expandGridBytes(b, filepath.Dir(gridPath))
+	if de := (*recipe.DecodeError)(nil); errors.As(err, &de) && error(de) == err {
+		return nil, decodeErrorIn("grid", gridPath, err) // the grid file itself
+	}
 	if err != nil {
-		return nil, errorf("grid %s: %v", gridPath, err)
+		return nil, usageError{fmt.Errorf("grid %s: %v", gridPath, err)}
 	}
 	d.dir = outDir
 	return d, nil
@@ -396,7 +441,7 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 		mb, _ := json.Marshal(cfgMap)
 		cfg, err := recipe.DecodeConfig(mb)
 		if err != nil {
-			return nil, fmt.Errorf("run %d (%s): %v", n, valuesLabel(d.Axes, r.Values), err)
+			return nil, fmt.Errorf("run %d (%s): %v", n, valuesLabel(d.Axes, r.Values), unplaced(err))
 		}
 		if err := cfg.Validate(); err != nil {
 			return nil, fmt.Errorf("run %d (%s): %v", n, valuesLabel(d.Axes, r.Values), err)
@@ -463,9 +508,19 @@ func setDotted(cfg map[string]any, key string, v json.RawMessage) error {
 	// Check the value's type now, naming the key.
 	b, _ := json.Marshal(cfg)
 	if _, err := recipe.DecodeConfig(b); err != nil {
-		return fmt.Errorf("%s = %s: %v", key, v, err)
+		return fmt.Errorf("%s = %s: %v", key, v, unplaced(err))
 	}
 	return nil
+}
+
+// unplaced drops the line and column from the decode error of a document
+// the sweep made itself (a run's config): they point into no file.
+func unplaced(err error) error {
+	var de *recipe.DecodeError
+	if errors.As(err, &de) && de.Line > 0 {
+		return &recipe.DecodeError{Path: de.Path, Msg: de.Msg}
+	}
+	return err
 }
 
 // editTrain applies f to the training section of a config held as JSON maps.
@@ -488,7 +543,7 @@ func editTrain(cfg map[string]any, f func(*TrainConfig)) error {
 func suggest(s string, candidates []string) string {
 	best, bd := "", math.MaxInt
 	for _, c := range candidates {
-		d := editDistance(s, c)
+		d := recipe.EditDistance(s, c)
 		// A key given without its section ("lr" for "train.lr") is near too.
 		if _, k, ok := strings.Cut(c, "."); ok && k == s {
 			d = 0
@@ -501,26 +556,6 @@ func suggest(s string, candidates []string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // ---- the sweep directory -------------------------------------------------
@@ -696,24 +731,61 @@ func sweepTrainRun(fs *flag.FlagSet, sweepPath string, n int) (cfgPath, out, sta
 
 // ---- Slurm -----------------------------------------------------------------
 
+// slurmSignalLead is how long before a task's time limit Slurm is asked to
+// signal it (#SBATCH --signal=B:USR1@…): ample for the step in progress
+// to end and the checkpoint to be written (a second or two for the
+// recipes), with room for a slow shared file system.
+const slurmSignalLead = 120
+
 // sbatchScript is the job-array script of a sweep; bin is the absolute
 // path of rnnlab and dir, cwd absolute paths.
+//
+// A task runs `rnnlab train --run N` in the background and waits for it.
+// Ahead of the time limit Slurm sends USR1 to the batch shell (--signal=B:…);
+// the shell passes it on as SIGTERM, rnnlab saves its checkpoint and exits
+// with 143, and the shell requeues the task (--requeue allows it), whose
+// next start resumes the run (train --run resumes an interrupted run). A
+// SIGTERM from scancel is passed on the same way, but the task is not
+// requeued: the user meant it to stop. USR1 rather than TERM tells the two
+// apart. The log is appended to (--open-mode=append) across requeues.
 func sbatchScript(bin, dir, cwd string, runs int) string {
 	q := shellQuote
 	return fmt.Sprintf(`#!/bin/bash
 # rnnlab sweep: one array task per run (%[4]d runs). Each task trains run
 # $SLURM_ARRAY_TASK_ID of %[2]s/sweep.json into %[2]s/runs/NNN/; a task whose
 # run already finished exits at once, an interrupted one resumes.
+# %[8]d s before the time limit Slurm sends USR1: the run saves its
+# checkpoint and the task is requeued to resume it. scancel saves and stops.
 # Collect the table with: %[1]s sweep --out %[2]s --gather
 #SBATCH --job-name=rnnlab-sweep
 #SBATCH --array=0-%[5]d
 #SBATCH --ntasks=1
 #SBATCH --cpus-per-task=1
 #SBATCH --output=%[2]s/logs/%%A_%%a.out
+#SBATCH --open-mode=append
 #SBATCH --chdir=%[3]s
-set -eu
-exec %[6]s train --config %[7]s --run "$SLURM_ARRAY_TASK_ID" --quiet
-`, bin, dir, cwd, runs, runs-1, q(bin), q(filepath.Join(dir, sweepFile)))
+#SBATCH --requeue
+#SBATCH --signal=B:USR1@%[8]d
+set -u
+pid=
+requeue=0
+trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null' TERM INT
+trap 'requeue=1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null' USR1
+%[6]s train --config %[7]s --run "$SLURM_ARRAY_TASK_ID" --quiet &
+pid=$!
+# wait returns early when a trapped signal arrives: wait again until
+# rnnlab, which is saving its checkpoint, has exited.
+while :; do
+	wait "$pid"
+	status=$?
+	kill -0 "$pid" 2>/dev/null || break
+done
+if [ "$status" -eq 143 ] && [ "$requeue" -eq 1 ]; then
+	echo "rnnlab sweep: task $SLURM_ARRAY_TASK_ID saved its run ahead of the time limit; requeueing job $SLURM_JOB_ID to resume it"
+	scontrol requeue "$SLURM_JOB_ID"
+fi
+exit "$status"
+`, bin, dir, cwd, runs, runs-1, q(bin), q(filepath.Join(dir, sweepFile)), slurmSignalLead)
 }
 
 func shellQuote(s string) string {

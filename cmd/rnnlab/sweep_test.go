@@ -316,7 +316,11 @@ func TestSweepSbatch(t *testing.T) {
 		"\n#SBATCH --cpus-per-task=1\n",
 		"\n#SBATCH --output=" + out + "/logs/%A_%a.out\n",
 		"\n#SBATCH --chdir=" + cwd + "\n",
-		"\nexec /opt/rnnlab/bin/rnnlab train --config " + out + "/sweep.json --run \"$SLURM_ARRAY_TASK_ID\" --quiet\n",
+		"\n#SBATCH --requeue\n",
+		"\n#SBATCH --signal=B:USR1@120\n",
+		"\n#SBATCH --open-mode=append\n",
+		"\n/opt/rnnlab/bin/rnnlab train --config " + out + "/sweep.json --run \"$SLURM_ARRAY_TASK_ID\" --quiet &\n",
+		"\n\tscontrol requeue \"$SLURM_JOB_ID\"\n",
 	} {
 		if !strings.Contains(s, w) {
 			t.Errorf("sbatch lacks %q:\n%s", w, s)
@@ -376,7 +380,7 @@ func TestSlurmArray(t *testing.T) {
 		t.Fatal("no job id printed")
 	}
 	script, _ := os.ReadFile(filepath.Join(out, "sweep.sbatch"))
-	if !strings.Contains(string(script), "exec "+bin+" train --config "+out+"/sweep.json --run \"$SLURM_ARRAY_TASK_ID\" --quiet") {
+	if !strings.Contains(string(script), "\n"+bin+" train --config "+out+"/sweep.json --run \"$SLURM_ARRAY_TASK_ID\" --quiet &\n") {
 		t.Errorf("the script does not call the built binary:\n%s", script)
 	}
 	logOf := func(i int) string { return filepath.Join(out, "logs", fmt.Sprintf("%s_%d.out", job, i)) }

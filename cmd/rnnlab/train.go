@@ -1,16 +1,15 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rnnlab/rnnlab/rules/recipe"
@@ -25,22 +24,35 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	outDir := fs.String("out", "out/run", "directory for the checkpoint, metrics, plots and trajectories")
 	resume := fs.Bool("resume", false, "continue from DIR/"+checkpointName+" (its stored config is used)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	model := fs.String("model", "", "override model.kind")
-	latents := fs.Int("latents", 0, "override model.latents")
-	steps := fs.Int("steps", 0, "override train.steps (with --resume: extend the run)")
-	seed := fs.Uint64("seed", 0, "override train.seed")
-	data := fs.String("data", "", "override data.source (lorenz63, rossler or a .npy/.npz path)")
-	forcing := fs.String("forcing", "", "override train.forcing (sparse, generalized, none)")
-	lr := fs.Float64("lr", 0, "override train.lr")
-	evalEvery := fs.Int("eval-every", -1, "override train.eval_every")
-	stopAt := fs.Int("stop-at", 0, "save a checkpoint and stop after this many steps, as if interrupted (resume later with --resume)")
-	runIndex := fs.Int("run", -1, "with a sweep file as --config (DIR/sweep.json): train its run N into DIR/runs/NNN (resumes it if interrupted, does nothing if finished)")
+	model := fs.String("model", "", "set model.kind: "+strings.Join(recipe.ModelKinds, ", "))
+	latents := fs.Int("latents", 0, "set model.latents (≥ 1)")
+	steps := fs.Int("steps", 0, "set train.steps (≥ 1; with --resume: extend the run)")
+	seed := fs.Uint64("seed", 0, "set train.seed")
+	data := fs.String("data", "", "set data.source: lorenz63, rossler, a .npy/.npz/.csv (or .txt) file of a (T, N) series, or a WFDB record (data/100 or data/100.hea, with the signal file the header names)")
+	forcing := fs.String("forcing", "", "set train.forcing: sparse, generalized or none")
+	lr := fs.Float64("lr", 0, "set train.lr (> 0)")
+	evalEvery := fs.Int("eval-every", 0, "set train.eval_every: steps between evaluations (≥ 0; 0: only at the end)")
+	stopAt := fs.Int("stop-at", 0, "save a checkpoint and stop after this many steps (≥ 1), as if interrupted (resume later with --resume)")
+	runIndex := fs.Int("run", 0, "with a sweep file as --config (DIR/sweep.json): train its run N into DIR/runs/NNN (resumes it if interrupted, does nothing if finished)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	runGiven := false
-	fs.Visit(func(f *flag.Flag) { runGiven = runGiven || f.Name == "run" })
-	if runGiven {
+	// Every flag typed is applied or refused: whether it was typed comes
+	// from flagsGiven, so 0 is a value like any other, never "no override".
+	given := flagsGiven(fs)
+	if err := firstError(
+		notEmpty(given, "model", *model), notEmpty(given, "data", *data), notEmpty(given, "forcing", *forcing),
+		notEmpty(given, "config", *configPath), notEmpty(given, "recipe", *recipeName), notEmpty(given, "out", *outDir),
+		when(given["latents"], intAtLeast("latents", *latents, 1)),
+		when(given["steps"], intAtLeast("steps", *steps, 1)),
+		intAtLeast("eval-every", *evalEvery, 0),
+		when(given["stop-at"], intAtLeast("stop-at", *stopAt, 1)),
+		when(given["lr"], floatPositive("lr", *lr)),
+	); err != nil {
+		return err
+	}
+	sweepPath := *configPath
+	if given["run"] {
 		cfgPath, out, state, err := sweepTrainRun(fs, *configPath, *runIndex)
 		if err != nil {
 			return err
@@ -52,6 +64,16 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		*configPath, *outDir, *resume = cfgPath, out, state == stateInterrupted
 	} else if isSweepFile(*configPath) {
 		return usageError{fmt.Errorf("%s is a sweep file: choose one of its runs with --run N", *configPath)}
+	} else if *resume {
+		var fixed []string
+		for _, name := range []string{"config", "recipe", "model", "latents", "data", "seed"} {
+			if given[name] {
+				fixed = append(fixed, "--"+name)
+			}
+		}
+		if len(fixed) > 0 {
+			return flagError{fmt.Errorf("--resume continues the run stored in the checkpoint, so %s cannot change it; only --steps, --lr, --forcing, --eval-every, --stop-at and --quiet may go with --resume", strings.Join(fixed, ", "))}
+		}
 	}
 	ckptPath := filepath.Join(*outDir, checkpointName)
 
@@ -68,7 +90,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		cfg = DefaultConfig()
 		if *recipeName != "" {
 			if cfg, err = recipe.Recipe(*recipeName); err != nil {
-				return usageError{err}
+				return flagError{fmt.Errorf("--recipe: %v", err)}
 			}
 		}
 		if *configPath != "" {
@@ -80,21 +102,32 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 			return errorf("%s already holds a checkpoint; continue it with --resume, or choose another --out", *outDir)
 		}
 	}
-	set := func(ok bool, f func()) {
-		if ok {
-			f()
-		}
+	if given["model"] {
+		cfg.Model.Kind = *model
 	}
-	set(*model != "", func() { cfg.Model.Kind = *model })
-	set(*latents != 0, func() { cfg.Model.Latents = *latents })
-	set(*steps != 0, func() { cfg.Train.Steps = *steps })
-	set(*seed != 0, func() { cfg.Train.Seed = *seed })
-	set(*data != "", func() { cfg.Data.Source = *data })
-	set(*forcing != "", func() { cfg.Train.Forcing = *forcing })
-	set(*lr != 0, func() { cfg.Train.LR = *lr })
-	set(*evalEvery >= 0, func() { cfg.Train.EvalEvery = *evalEvery })
-	if *resume && (*model != "" || *latents != 0 || *data != "" || *seed != 0 || *recipeName != "") {
-		return usageError{errors.New("--resume continues the stored run; only --steps, --lr, --forcing and --eval-every may change")}
+	if given["latents"] {
+		cfg.Model.Latents = *latents
+	}
+	if given["steps"] {
+		if *resume && *steps < ck.Step {
+			return flagErrorf("steps", "%d is below the checkpoint's step %d: give at least %d to continue", *steps, ck.Step, ck.Step)
+		}
+		cfg.Train.Steps = *steps
+	}
+	if given["seed"] {
+		cfg.Train.Seed = *seed
+	}
+	if given["data"] {
+		cfg.Data.Source = *data
+	}
+	if given["forcing"] {
+		cfg.Train.Forcing = *forcing
+	}
+	if given["lr"] {
+		cfg.Train.LR = *lr
+	}
+	if given["eval-every"] {
+		cfg.Train.EvalEvery = *evalEvery
 	}
 	if err := cfg.Validate(); err != nil {
 		return usageError{err}
@@ -169,8 +202,12 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		return writeAtomic(ckptPath, c.Encode)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	// SIGINT (Ctrl-C) and SIGTERM (kill, scancel, a Slurm time limit or
+	// its --signal ahead of it) both end the run at the next step boundary
+	// with a checkpoint; the exit status says which (130, 143).
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(interrupts)
 	bar := newProgress(stderr, cfg.Train.Steps, *quiet)
 	var history []evalRecord
 	status := ""
@@ -183,12 +220,15 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "stopped at step %d of %d as asked; continue with 'rnnlab train --out %s --resume'\n", tr.Steps(), cfg.Train.Steps, *outDir)
 			return nil
 		}
-		if ctx.Err() != nil {
+		select {
+		case sig := <-interrupts:
 			bar.done()
 			if err := save(); err != nil {
-				return err
+				return fmt.Errorf("interrupted by %s at step %d, and saving the checkpoint failed: %w", signalName(sig), tr.Steps(), err)
 			}
-			return errorf("interrupted at step %d; the checkpoint %s is saved: continue with 'rnnlab train --out %s --resume'", tr.Steps(), ckptPath, *outDir)
+			return interruptedError{sig, fmt.Sprintf("interrupted by %s at step %d of %d; the checkpoint %s is saved: continue with '%s'",
+				signalName(sig), tr.Steps(), cfg.Train.Steps, ckptPath, resumeCommand(given["run"], sweepPath, *runIndex, *outDir))}
+		default:
 		}
 		loss, err := tr.Step()
 		if err != nil {
@@ -334,4 +374,23 @@ func (p *progress) done() {
 	if p.tty && p.drawn && !p.quiet {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// signalName is a signal's conventional name.
+func signalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
+}
+
+// resumeCommand is the command that continues an interrupted run.
+func resumeCommand(sweepRun bool, sweepPath string, n int, outDir string) string {
+	if sweepRun {
+		return fmt.Sprintf("rnnlab train --config %s --run %d", shellQuote(sweepPath), n)
+	}
+	return fmt.Sprintf("rnnlab train --out %s --resume", shellQuote(outDir))
 }

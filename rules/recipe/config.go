@@ -1,8 +1,6 @@
 package recipe
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -34,7 +32,7 @@ type ModelConfig struct {
 
 // DataConfig chooses the training series.
 type DataConfig struct {
-	Source       string  `json:"source"`        // lorenz63, rossler, or a path to .npy/.npz
+	Source       string  `json:"source"`        // lorenz63, rossler, a .npy/.npz/.csv path, or a WFDB record
 	Array        string  `json:"array"`         // member of an .npz file (default: the first)
 	Steps        int     `json:"steps"`         // generated series length
 	Dt           float64 `json:"dt"`            // sampling interval of generated series
@@ -121,21 +119,6 @@ func DecodeConfig(b []byte) (Config, error) {
 		return cfg, err
 	}
 	return cfg, nil
-}
-
-// DecodeStrict decodes JSON into v, rejecting unknown keys and naming the
-// line of a syntax error.
-func DecodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if se, ok := err.(*json.SyntaxError); ok {
-			line := 1 + bytes.Count(b[:se.Offset], []byte("\n"))
-			return fmt.Errorf("invalid JSON at line %d: %v", line, err)
-		}
-		return err
-	}
-	return nil
 }
 
 // BPTT converts the training section to the trainer's configuration.

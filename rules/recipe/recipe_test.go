@@ -88,7 +88,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 }
 
 func TestDecodeConfigErrors(t *testing.T) {
-	if _, err := DecodeConfig([]byte(`{"model": {"knid": "plrnn"}}`)); err == nil || !strings.Contains(err.Error(), `unknown field "knid"`) {
+	if _, err := DecodeConfig([]byte(`{"model": {"knid": "plrnn"}}`)); err == nil || !strings.Contains(err.Error(), `unknown key "knid"`) {
 		t.Errorf("typo: %v", err)
 	}
 	if _, err := DecodeConfig([]byte("{\n\"model\": {,}\n")); err == nil || !strings.Contains(err.Error(), "line") {

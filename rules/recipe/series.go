@@ -48,7 +48,7 @@ func LoadSeries(c DataConfig, read ReadFunc) (Series, error) {
 		}
 		s = Series{X: dataset.RosslerData(c.Steps, c.Dt, c.Seed), N: 3, Name: fmt.Sprintf("Rössler (%d steps, dt=%g, seed %d)", c.Steps, c.Dt, c.Seed)}
 	case "":
-		return s, errors.New("data.source is empty: give lorenz63, rossler, or the path of a .npy/.npz file")
+		return s, errors.New("data.source is empty: give lorenz63, rossler, the path of a .npy/.npz/.csv file, or a WFDB record (data/100 for data/100.hea)")
 	default:
 		if read == nil {
 			return s, fmt.Errorf("data.source %q is a file, and no file can be read here", c.Source)
