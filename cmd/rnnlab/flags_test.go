@@ -111,8 +111,7 @@ func TestHelp(t *testing.T) {
 			if st != 0 || e != "" || !strings.HasPrefix(o, "Usage: rnnlab "+c.name) {
 				t.Errorf("%v: status %d, stdout %.60q, stderr %q", args, st, o, e)
 			}
-			// wfdb's flags (--start/--end -1) are the WFDB helper's part of issue 11.
-			if c.name != "wfdb" && (strings.Contains(o, "(default -1)") || strings.Contains(o, "(default 0)")) {
+			if strings.Contains(o, "(default -1)") || strings.Contains(o, "(default 0)") {
 				t.Errorf("%v shows a sentinel default:\n%s", args, o)
 			}
 		}
