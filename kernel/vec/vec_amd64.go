@@ -27,10 +27,7 @@ func mulAVX2(dst, a, b []float64)
 func matMulAVX512(dst, a, b []float64, n, m, k int)
 
 //go:noescape
-func matMulAVX2(dst, a, b []float64, n, m, k int)
-
-//go:noescape
-func matMulAddAVX2(dst, a, b []float64, n, m, k int)
+func matMulAVX2(dst, a, b []float64, n, m, k, add int)
 
 // minAVX2 is the Dot length below which the portable loop is used: measured
 // on an AMD EPYC (Zen 4) both take 3.6 ns at length 4, and the assembly is
@@ -110,7 +107,7 @@ func matMul(dst, A, B []float64, n, m, k int) {
 	case useAVX512 && n >= 8:
 		matMulAVX512(dst, A, B, n, m, k)
 	case useAVX2 && n >= 4:
-		matMulAVX2(dst, A, B, n, m, k)
+		matMulAVX2(dst, A, B, n, m, k, 0)
 	default:
 		matMulGeneric(dst, A, B, n, m, k)
 	}
@@ -125,7 +122,7 @@ func matMulAdd(dst, A, B []float64, n, m, k int) {
 		matMulAddGeneric(dst, A, B, n, m, k)
 		return
 	}
-	matMulAddAVX2(dst[:n4*k], A[:n4*m], B, n4, m, k)
+	matMulAVX2(dst[:n4*k], A[:n4*m], B, n4, m, k, 1)
 	if n4 < n {
 		matMulAddGeneric(dst[n4*k:], A[n4*m:], B, n-n4, m, k)
 	}

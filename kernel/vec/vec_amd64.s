@@ -563,13 +563,16 @@ mmdone:
 	VADDPD       Y11, lo, lo \
 	VADDPD       Y12, hi, hi
 
-// func matMulAVX2(dst, a, b []float64, n, m, k int)
+// func matMulAVX2(dst, a, b []float64, n, m, k, add int)
 //
 // matMulAVX512 on 256-bit registers, for n ≥ 4 and k ≥ 1: blocks of four
 // rows by eight columns (two accumulators per row), the column block's
 // masks in Y14, Y15 (all ones but at the last k mod 8 columns), rows left
 // over recomputed as an overlapping last block. Registers as there.
-TEXT ·matMulAVX2(SB), NOSPLIT, $0-96
+// With add ≠ 0 the accumulators start from dst instead of +0 (dst += A·B,
+// MatMulAdd); n must then be a multiple of four, since an overlapping last
+// block would add its rows twice.
+TEXT ·matMulAVX2(SB), NOSPLIT, $0-104
 	MOVQ dst_base+0(FP), BX
 	MOVQ a_base+24(FP), SI
 	MOVQ b_base+48(FP), DI
@@ -591,9 +594,9 @@ m2cols:
 	CMPQ R10, AX
 	CMOVQGT AX, R10   // this block's width, 1…8
 	TAILMASKS(R10, AX, R8, R9)
-	MOVQ   SI, R9
-	LEAQ   (SI)(R13*1), R8
-	LEAQ   (DI)(DX*1), AX
+	MOVQ   add+96(FP), R10
+	TESTQ  R10, R10
+	JNZ    m2load
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
@@ -602,6 +605,25 @@ m2cols:
 	VXORPD Y5, Y5, Y5
 	VXORPD Y6, Y6, Y6
 	VXORPD Y7, Y7, Y7
+	JMP    m2init
+
+m2load:
+	LEAQ       (BX)(DX*1), R9
+	LEAQ       (R11)(R11*2), R10
+	LEAQ       (R9)(R10*1), R8
+	VMASKMOVPD (R9), Y14, Y0
+	VMASKMOVPD 32(R9), Y15, Y1
+	VMASKMOVPD (R9)(R11*1), Y14, Y2
+	VMASKMOVPD 32(R9)(R11*1), Y15, Y3
+	VMASKMOVPD (R9)(R11*2), Y14, Y4
+	VMASKMOVPD 32(R9)(R11*2), Y15, Y5
+	VMASKMOVPD (R8), Y14, Y6
+	VMASKMOVPD 32(R8), Y15, Y7
+
+m2init:
+	MOVQ   SI, R9
+	LEAQ   (SI)(R13*1), R8
+	LEAQ   (DI)(DX*1), AX
 	MOVQ   m+80(FP), R10
 	TESTQ  R10, R10
 	JZ     m2store
@@ -696,83 +718,3 @@ mulscalar:
 muldone:
 	RET
 
-// func matMulAddAVX2(dst, a, b []float64, n, m, k int)
-//
-// matMulAVX2 with the accumulators loaded from dst instead of zeroed, so
-// that dst += A·B adds each product into dst[i,c] in increasing j: n must be
-// a positive multiple of four (no overlapping last block, which would add
-// its rows twice). Registers as in matMulAVX2.
-TEXT ·matMulAddAVX2(SB), NOSPLIT, $0-96
-	MOVQ dst_base+0(FP), BX
-	MOVQ a_base+24(FP), SI
-	MOVQ b_base+48(FP), DI
-	MOVQ n+72(FP), CX
-	MOVQ m+80(FP), R12
-	SHLQ $3, R12
-	LEAQ (R12)(R12*2), R13
-	MOVQ k+88(FP), R11
-	SHLQ $3, R11
-
-a2rows:
-	XORQ DX, DX
-
-a2cols:
-	MOVQ R11, R10
-	SUBQ DX, R10
-	SHRQ $3, R10      // columns left
-	MOVQ $8, AX
-	CMPQ R10, AX
-	CMOVQGT AX, R10   // this block's width, 1…8
-	TAILMASKS(R10, AX, R8, R9)
-	LEAQ       (BX)(DX*1), R9
-	LEAQ       (R11)(R11*2), R10
-	LEAQ       (R9)(R10*1), R8
-	VMASKMOVPD (R9), Y14, Y0
-	VMASKMOVPD 32(R9), Y15, Y1
-	VMASKMOVPD (R9)(R11*1), Y14, Y2
-	VMASKMOVPD 32(R9)(R11*1), Y15, Y3
-	VMASKMOVPD (R9)(R11*2), Y14, Y4
-	VMASKMOVPD 32(R9)(R11*2), Y15, Y5
-	VMASKMOVPD (R8), Y14, Y6
-	VMASKMOVPD 32(R8), Y15, Y7
-	MOVQ   SI, R9
-	LEAQ   (SI)(R13*1), R8
-	LEAQ   (DI)(DX*1), AX
-	MOVQ   m+80(FP), R10
-	TESTQ  R10, R10
-	JZ     a2store
-
-a2j:
-	VMASKMOVPD (AX), Y14, Y8
-	VMASKMOVPD 32(AX), Y15, Y9
-	BROW2((R9), Y0, Y1)
-	BROW2((R9)(R12*1), Y2, Y3)
-	BROW2((R9)(R12*2), Y4, Y5)
-	BROW2((R8), Y6, Y7)
-	ADDQ       $8, R9
-	ADDQ       $8, R8
-	ADDQ       R11, AX
-	DECQ       R10
-	JNZ        a2j
-
-a2store:
-	LEAQ       (BX)(DX*1), R9
-	LEAQ       (R11)(R11*2), R10
-	LEAQ       (R9)(R10*1), R8
-	VMASKMOVPD Y0, Y14, (R9)
-	VMASKMOVPD Y1, Y15, 32(R9)
-	VMASKMOVPD Y2, Y14, (R9)(R11*1)
-	VMASKMOVPD Y3, Y15, 32(R9)(R11*1)
-	VMASKMOVPD Y4, Y14, (R9)(R11*2)
-	VMASKMOVPD Y5, Y15, 32(R9)(R11*2)
-	VMASKMOVPD Y6, Y14, (R8)
-	VMASKMOVPD Y7, Y15, 32(R8)
-	ADDQ       $64, DX
-	CMPQ       DX, R11
-	JLT        a2cols
-
-	NEXTROWBLOCK(4, a2rows, a2done)
-
-a2done:
-	VZEROUPPER
-	RET

@@ -143,7 +143,7 @@ func TestMatMulKernels(t *testing.T) {
 		ok   bool
 		minN int
 		f    func(dst, a, b []float64, n, m, k int)
-	}{{"matMulAVX2", useAVX2, 4, matMulAVX2}, {"matMulAVX512", useAVX512, 8, matMulAVX512}} {
+	}{{"matMulAVX2", useAVX2, 4, func(dst, a, b []float64, n, m, k int) { matMulAVX2(dst, a, b, n, m, k, 0) }}, {"matMulAVX512", useAVX512, 8, matMulAVX512}} {
 		if !kern.ok {
 			t.Logf("%s: not on this processor", kern.name)
 			continue
@@ -171,7 +171,7 @@ func TestMatMulKernels(t *testing.T) {
 	}
 }
 
-// TestMatMulAddKernel checks the accumulating AVX2 kernel bit for bit
+// TestMatMulAddKernel checks the AVX2 kernel's accumulating form bit for bit
 // against the portable definition on every shape class (rows in blocks of
 // four, column tails 1…8 and several blocks, an empty inner dimension),
 // starting from a random dst, and that it writes nothing past dst.
@@ -187,7 +187,7 @@ func TestMatMulAddKernel(t *testing.T) {
 				want := mixed(r, n*k)
 				got := append(append([]float64(nil), want...), 42)
 				matMulAddGeneric(want, A, B, n, m, k)
-				matMulAddAVX2(got[:n*k], A, B, n, m, k)
+				matMulAVX2(got[:n*k], A, B, n, m, k, 1)
 				for i := range want {
 					if !sameBits(got[i], want[i]) {
 						t.Fatalf("%d×%d·%d×%d element (%d,%d): %v, portable %v", n, m, m, k, i/k, i%k, got[i], want[i])

@@ -27,17 +27,8 @@ func BenchmarkTrainStepSizes(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				b.ReportAllocs()
-				n := 0
-				for b.Loop() {
-					if _, err := tr.Step(); err != nil {
-						b.Fatal(err)
-					}
-					n++
-				}
-				sec := b.Elapsed().Seconds() / float64(n)
+				sec := timeSteps(b, tr)
 				flops := 3 * 2 * float64(T*s*m*m)
-				b.ReportMetric(sec*1e3, "ms/step")
 				b.ReportMetric(flops/sec/1e9, "GFLOP/s")
 			})
 		}
