@@ -413,8 +413,10 @@ func plotLoss(path string, losses []float64, history []evalRecord) error {
 // parameters (select_best), and the panel's title says so.
 func lossPlots(losses []float64, history []evalRecord) (p, q *plot.Plot, err error) {
 	p = plot.New()
-	p.Title.Text = "training loss"
-	p.X.Label.Text, p.Y.Label.Text = "step", "MSE (teacher-forced)"
+	// A y label longer than about half the panel's height would push its
+	// data area down, out of line with the metrics panel (plot.Align).
+	p.Title.Text = "training loss (teacher-forced)"
+	p.X.Label.Text, p.Y.Label.Text = "step", "MSE"
 	p.X.Tick.Marker = niceTicks{Target: 5}
 	p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
 	// Average over blocks so the curve is readable for long runs.
@@ -438,12 +440,12 @@ func lossPlots(losses []float64, history []evalRecord) (p, q *plot.Plot, err err
 
 	q = plot.New()
 	q.Title.Text = "held-out metrics"
-	q.X.Label.Text, q.Y.Label.Text = "step", "D_stsp, D_H (0: matches the data)"
+	q.X.Label.Text, q.Y.Label.Text = "step", "D_stsp, D_H"
 	niceAxes(q)
 	if k := len(history) - 1; k > 0 {
 		for _, h := range history[:k] {
 			if h.Metrics.Dstsp == history[k].Metrics.Dstsp && h.Metrics.DH == history[k].Metrics.DH && finite(h.Metrics.Dstsp) {
-				q.Title.Text = fmt.Sprintf("held-out metrics (final: step %d's parameters, kept)", h.Step)
+				q.Title.Text = fmt.Sprintf("held-out metrics (last: step %d's parameters, kept)", h.Step)
 				break
 			}
 		}
