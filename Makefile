@@ -37,8 +37,9 @@ site:
 serve: build
 	./$(BIN) serve --addr $(ADDR)
 
-# Train a small dendritic PLRNN on Lorenz-63, print its long-horizon metrics,
-# write the checkpoint, metrics, generated trajectory and plots under out/demo.
+# Train a clipped shallow PLRNN on Lorenz-63 (build/demo.json), print its
+# long-horizon metrics, write the checkpoint, metrics, generated
+# trajectories and plots under out/demo (README.md lists them).
 demo: build
 	rm -rf $(OUT)/demo
 	./$(BIN) train --config build/demo.json --out $(OUT)/demo
