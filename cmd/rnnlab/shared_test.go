@@ -7,9 +7,9 @@ import (
 	"github.com/rnnlab/rnnlab/internal/shareddata"
 )
 
-// TestMain prints how many tests were skipped for want of ../shared/data
-// (and fails them under CI=true): internal/shareddata.
-func TestMain(m *testing.M) { shareddata.Main(m) }
+// This package has no TestMain of its own here, so that one that does more
+// (building the binary once) can be added; it may call shareddata.Summarize
+// after m.Run. make test counts the skips either way (RNNLAB_SHARED_SKIPS).
 
 // sharedRecord returns the path of a WFDB record under ../shared/data
 // ("ecg/100" for ecg/100.hea and its signal file), skipping the test where

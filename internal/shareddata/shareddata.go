@@ -9,13 +9,15 @@
 //
 //	func TestMain(m *testing.M) { shareddata.Main(m) }
 //
-// Where the data are missing, Need skips the test and Main prints one line
+// Where the data are missing, Need skips the test, and Main prints one line
 // after the package's tests, "shareddata: 3 tests skipped: ../shared/data not
-// found (stat /path/of/the/first/missing/file: …)", on the test binary's standard output (shown by go test -v
-// or in directory mode). When RNNLAB_SHARED_SKIPS names a file, Main also
-// appends "<package> <count>" to it, so that `make test` can sum the skips of
-// all packages into one line (go test hides a passing package's output in
-// package-list mode). Under CI=true a missing folder is a failure instead:
+// found (stat /path/of/the/first/missing/file: …)", on the test binary's
+// standard output (shown by go test -v or in directory mode; a package whose
+// TestMain does more calls Summarize itself). When RNNLAB_SHARED_SKIPS names
+// a file, Need also appends "<package> 1" to it for each skip, so that `make
+// test` sums the skips of all packages into one line (go test hides a
+// passing package's output in package-list mode), with or without a
+// TestMain. Under CI=true a missing folder is a failure instead:
 // CI always has ../shared beside its clone, so a skip there would hide a
 // broken path.
 //
@@ -26,6 +28,7 @@ package shareddata
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -37,7 +40,7 @@ import (
 // a failure. CI sets it (.ci/run runs under CI=true).
 const EnvCI = "CI"
 
-// EnvSkips names the file to which Main appends each package's skip count.
+// EnvSkips names the file to which Need appends a line for each skip.
 const EnvSkips = "RNNLAB_SHARED_SKIPS"
 
 var (
@@ -130,6 +133,11 @@ func missing(t testing.TB, err error) {
 		firstMissing = err
 	}
 	firstMu.Unlock()
+	if f := os.Getenv(EnvSkips); f != "" {
+		if err := appendSkip(f); err != nil {
+			t.Fatalf("shared data not available, and the skip cannot be counted: %v", err)
+		}
+	}
 	t.Skipf("shared data not available: %v", err)
 }
 
@@ -140,34 +148,29 @@ func Skipped() int { return int(skipped.Load()) }
 // skipped for want of the shared data, and exits with the tests' code.
 func Main(m *testing.M) {
 	code := m.Run()
-	if err := report(os.Stdout, Skipped()); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		if code == 0 {
-			code = 1
-		}
-	}
+	Summarize(os.Stdout)
 	os.Exit(code)
 }
 
-// report writes the summary line of n skipped tests to w and, when
-// RNNLAB_SHARED_SKIPS is set, appends the package's count to that file.
-func report(w *os.File, n int) error {
+// Summarize writes the summary line, when Need has skipped tests, to w.
+func Summarize(w io.Writer) {
+	n := Skipped()
 	if n == 0 {
-		return nil
+		return
 	}
 	firstMu.Lock()
 	why := firstMissing
 	firstMu.Unlock()
 	fmt.Fprintf(w, "shareddata: %d %s skipped: ../shared/data not found (%v)\n", n, plural(n, "test", "tests"), why)
-	f := os.Getenv(EnvSkips)
-	if f == "" {
-		return nil
-	}
+}
+
+// appendSkip appends "<package> 1" to the file f (RNNLAB_SHARED_SKIPS).
+func appendSkip(f string) error {
 	out, err := os.OpenFile(f, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
-		return fmt.Errorf("shareddata: %s=%s: %w", EnvSkips, f, err)
+		return fmt.Errorf("%s=%s: %w", EnvSkips, f, err)
 	}
-	_, werr := fmt.Fprintf(out, "%s %d\n", packageName(), n)
+	_, werr := fmt.Fprintf(out, "%s 1\n", packageName())
 	return errors.Join(werr, out.Close())
 }
 
