@@ -39,7 +39,7 @@ func TestConfigRecipes(t *testing.T) {
 // read as a WFDB source, over the ecg recipe, and evaluates the checkpoint
 // with behaviour detection and the trace plot.
 func TestTrainECGRecord(t *testing.T) {
-	rec := sharedRecord(t, "ecg/100")
+	rec := needSharedRecord(t, "ecg/100")
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "run.json")
 	writeFile(t, cfg, `{

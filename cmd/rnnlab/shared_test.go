@@ -11,10 +11,10 @@ import (
 // (building the binary once) can be added; it may call shareddata.Summarize
 // after m.Run. make test counts the skips either way (RNNLAB_SHARED_SKIPS).
 
-// sharedRecord returns the path of a WFDB record under ../shared/data
+// needSharedRecord returns the path of a WFDB record under ../shared/data
 // ("ecg/100" for ecg/100.hea and its signal file), skipping the test where
 // its header is missing (failing it under CI=true).
-func sharedRecord(t *testing.T, name string) string {
+func needSharedRecord(t *testing.T, name string) string {
 	t.Helper()
 	hea := shareddata.Need(t, strings.Split(name+".hea", "/")...)
 	return strings.TrimSuffix(hea, ".hea")
