@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/rnnlab/rnnlab/internal/shareddata"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 )
 
@@ -408,7 +409,7 @@ func TestLorenzData(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	x, n := readNPYFloat32(t, "/work/shared/data/dsr/lorenz63_on0.05_train.npy")
+	x, n := readNPYFloat32(t, shareddata.Need(t, "dsr", "lorenz63_on0.05_train.npy"))
 	if n != 3 {
 		t.Skipf("unexpected shape: %d columns", n)
 	}

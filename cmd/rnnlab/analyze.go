@@ -218,6 +218,7 @@ func plotAnalysis(path string, truth, gen []float64, n int, r Report, trace plot
 	}
 	mx, my := 0.25*(xmax-xmin), 0.25*(ymax-ymin)
 	xmin, xmax, ymin, ymax = xmin-mx, xmax+mx, ymin-my, ymax+my
+	ymax += legendHeadroom * (ymax - ymin) // the legend's corner
 	type group struct {
 		pts     plotter.XYs
 		outside int
@@ -280,6 +281,7 @@ func plotAnalysis(path string, truth, gen []float64, n int, r Report, trace plot
 	}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
 	p.Legend.Top = true
+	niceAxes(p)
 	q := plot.New()
 	q.Title.Text = "convergence of λ1"
 	q.X.Label.Text, q.Y.Label.Text = "time", "λ1 (per time unit)"
@@ -300,7 +302,8 @@ func plotAnalysis(path string, truth, gen []float64, n int, r Report, trace plot
 		q.Add(rl)
 		q.Legend.Add("true system", rl)
 	}
-	q.Legend.Top = true
+	niceAxes(q)
+	roomForLegend(q)
 	e := plot.New()
 	e.Title.Text = "multipliers (eigenvalues) and the unit circle"
 	e.X.Label.Text, e.Y.Label.Text = "Re", "Im"
@@ -342,6 +345,7 @@ func plotAnalysis(path string, truth, gen []float64, n int, r Report, trace plot
 		e.Add(sc)
 		e.Legend.Add(g.name, sc)
 	}
-	e.Legend.Top = true
+	niceAxes(e)
+	e.Legend.Top = true // no headroom: it would stretch the unit circle
 	return savePlots(path, 16*vg.Inch, 5*vg.Inch, p, e, q)
 }

@@ -39,10 +39,7 @@ func TestConfigRecipes(t *testing.T) {
 // read as a WFDB source, over the ecg recipe, and evaluates the checkpoint
 // with behaviour detection and the trace plot.
 func TestTrainECGRecord(t *testing.T) {
-	rec := "../../../shared/data/ecg/100"
-	if _, err := os.Stat(rec + ".hea"); err != nil {
-		t.Skip("shared data not available")
-	}
+	rec := needSharedRecord(t, "ecg/100")
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "run.json")
 	writeFile(t, cfg, `{

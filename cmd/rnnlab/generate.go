@@ -15,7 +15,7 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 	steps := fs.Int("steps", 100000, "number of steps to generate")
 	out := fs.String("out", "generated.npy", "output .npy file of observations (steps × N)")
 	latents := fs.String("latents", "", "also write the latent states (steps × M) to this .npy file")
-	plot := fs.String("plot", "", "also draw the generated attractor against the data to this PNG")
+	plot := fs.String("plot", "", "also draw the run against the held-out data to this PNG: x₁ over all steps, the return map of successive maxima, the distribution of x₁")
 	start := fs.Int("start", 0, "index of the held-out data point the trajectory starts from")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -59,7 +59,7 @@ func cmdGenerate(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *plot != "" {
-		if err := plotAttractor(*plot, test.X, gen, test.N); err != nil {
+		if err := plotLong(*plot, test.X, gen, test.N); err != nil {
 			return err
 		}
 	}

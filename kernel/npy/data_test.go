@@ -6,15 +6,17 @@ import (
 	"os"
 	"runtime"
 	"testing"
+
+	"github.com/rnnlab/rnnlab/internal/shareddata"
 )
 
-// readShared reads a file of the shared benchmark data, or skips the test
-// where the checkout has none (or the platform has no file system).
+// readShared reads a file of the shared benchmark data, ../shared/data/dsr,
+// or skips the test where the checkout has none (shareddata.Need).
 func readShared(t *testing.T, name string) *Array {
 	t.Helper()
-	b, err := os.ReadFile("../../../shared/data/dsr/" + name)
+	b, err := os.ReadFile(shareddata.Need(t, "dsr", name))
 	if err != nil {
-		t.Skipf("shared data not available on %s/%s: %v", runtime.GOOS, runtime.GOARCH, err)
+		t.Fatalf("shared data on %s/%s: %v", runtime.GOOS, runtime.GOARCH, err)
 	}
 	a, err := Read(bytes.NewReader(b))
 	if err != nil {

@@ -8,19 +8,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rnnlab/rnnlab/internal/shareddata"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 )
 
-const sharedECG = "../../../shared/data/ecg"
+// sharedECG is ../shared/data/ecg beside the checkout (its absolute path, or
+// "" when there is none: needShared then skips).
+var sharedECG, _ = shareddata.Path("ecg")
 
 // osRead is a ReadFunc over the file system, for the shared data.
 func osRead(name string) ([]byte, error) { return os.ReadFile(name) }
 
+// needShared skips the test, or fails it under CI=true, where
+// ../shared/data/ecg/100 is missing.
 func needShared(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(sharedECG, "100.hea")); err != nil {
-		t.Skip("../shared/data/ecg not available")
-	}
+	shareddata.Need(t, "ecg", "100.hea")
 }
 
 // TestWFDBSource reads MIT-BIH record 100 through a ReadFunc: the header
