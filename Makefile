@@ -56,7 +56,7 @@ vet:
 	$(GO) vet ./...
 
 # Tests that need ../shared/data skip without it (failing under CI=true) and
-# append a line per skip to $(SHAREDSKIPS) (internal/shareddata);
+# append a line per skip to $(SHAREDSKIPS) (build/shareddata);
 # $(SHAREDSUM) prints the total in one line.
 SHAREDSKIPS := $(abspath $(OUT))/shared-skips.txt
 SHAREDSUM    = @if [ -s $(SHAREDSKIPS) ]; then awk '{ n += $$2; if (!($$1 in seen)) { seen[$$1]; p = p " " $$1 } } END { printf "%d tests skipped: ../shared/data not found (in%s)\n", n, p }' $(SHAREDSKIPS); fi

@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/rnnlab/rnnlab/internal/shareddata"
+	"github.com/rnnlab/rnnlab/build/shareddata"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 )
 

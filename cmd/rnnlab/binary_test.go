@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rnnlab/rnnlab/build/shareddata"
 )
 
 var (
@@ -26,6 +28,7 @@ func TestMain(m *testing.M) {
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
+	shareddata.Summarize(os.Stdout)
 	os.Exit(code)
 }
 

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rnnlab/rnnlab/internal/shareddata"
+	"github.com/rnnlab/rnnlab/build/shareddata"
 )
 
 // This package has no TestMain of its own here, so that one that does more

@@ -19,14 +19,7 @@ import (
 // where they must be present).
 func sharedRecord(t *testing.T, name string) string {
 	t.Helper()
-	rec := "../../../shared/data/ecg/" + name
-	if _, err := os.Stat(rec + ".hea"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but the shared data are missing: %v", err)
-		}
-		t.Skipf("shared data not available (%v): clone the shared folder beside the worktree to run this test", err)
-	}
-	return rec
+	return needSharedRecord(t, "ecg/"+name)
 }
 
 // TestWFDBCommand prints MIT-BIH record 100's header and converts ten

@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/rnnlab/rnnlab/internal/shareddata"
+	"github.com/rnnlab/rnnlab/build/shareddata"
 )
 
 // readShared reads a file of the shared benchmark data, ../shared/data/dsr,

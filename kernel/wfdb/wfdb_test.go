@@ -5,20 +5,19 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/rnnlab/rnnlab/build/shareddata"
 )
 
-const shared = "../../../shared/data/ecg/"
-
+// readShared reads files of ../shared/data/ecg, skipping the test where they
+// are missing (failing it under CI=true: build/shareddata).
 func readShared(t *testing.T, names ...string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	for _, n := range names {
-		b, err := os.ReadFile(shared + n)
+		b, err := os.ReadFile(shareddata.Need(t, "ecg", n))
 		if err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("CI=true but the shared data are missing: %v", err)
-			}
-			t.Skipf("shared data not available (%v): clone the shared folder beside the worktree to run this test", err)
+			t.Fatal(err)
 		}
 		out[n] = b
 	}
@@ -217,3 +216,5 @@ func FuzzAnnotations(f *testing.F) {
 	f.Add([]byte{0, 0xec, 1, 0, 2, 0, 0x01, 0x04})
 	f.Fuzz(func(t *testing.T, b []byte) { ParseAnnotations("f.atr", b) })
 }
+
+func TestMain(m *testing.M) { shareddata.Main(m) }

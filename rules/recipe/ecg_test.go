@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rnnlab/rnnlab/internal/shareddata"
+	"github.com/rnnlab/rnnlab/build/shareddata"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 )
 

@@ -110,7 +110,7 @@ func TestReport(t *testing.T) {
 		t.Fatalf("summary %q, want %q…", sb.String(), want)
 	}
 	b, _ := os.ReadFile(skips)
-	if string(b) != "./internal/shareddata 1\n./internal/shareddata 1\n" {
+	if string(b) != "./build/shareddata 1\n./build/shareddata 1\n" {
 		t.Fatalf("skips file: %q", b)
 	}
 	t.Setenv(EnvSkips, filepath.Join(dir, "no", "such", "folder", "skips.txt"))
