@@ -51,7 +51,7 @@ func TestModuleRoot(t *testing.T) {
 		t.Fatalf("module root %s: go.mod %q, %v", r, b, err)
 	}
 	wd, _ := os.Getwd()
-	if rel, err := filepath.Rel(r, wd); err != nil || rel != filepath.Join("internal", "shareddata") {
+	if rel, err := filepath.Rel(r, wd); err != nil || rel != filepath.Join("build", "shareddata") {
 		t.Fatalf("module root %s is not two folders above %s", r, wd)
 	}
 	if d, _ := Dir(); d != filepath.Join(filepath.Dir(r), "shared", "data") {
