@@ -54,8 +54,8 @@ func runBrunel(t testing.TB, cfg Config, warm, T float64, seed uint64) regime {
 //
 // Excitation-dominated, g = 3, νext = 2 νthr (Brunel's Fig. 8A, SR): neurons
 // fire near their maximal rate 1/τ_rp (measured 334 Hz, we require > 200),
-// regularly (CV < 0.05) and in synchrony (population-count CV 1.4 against
-// 1.0 in the g = 6 set).
+// regularly (CV < 0.05) and in synchrony (population-count CV 1.42 against
+// 1.11 in the g = 6 set; we require 1.2×).
 //
 // Caveat recorded in docs/spiking.md: at N = 5 000 and N = 12 500 the
 // inhibition-dominated runs show a fast population oscillation (count CV

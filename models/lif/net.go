@@ -193,47 +193,55 @@ func (n *Net) addPoisson(slot []float64) {
 // integrateExp runs phases 1–4 for neurons lo … hi−1 with exponential synapses.
 func (n *Net) integrateExp(slot []float64, lo, hi int, p22, p21 float64) {
 	c := &n.cfg
-	rest, reset, th := c.VRest, c.VReset, c.VTh
+	rest, reset, th, refMax := c.VRest, c.VReset, c.VTh, n.refMax
 	p11, q := n.p11, 1-p22
 	V, I, Ref, ext := n.V[lo:hi], n.I[lo:hi], n.Ref[lo:hi], n.ext[lo:hi]
 	in := slot[lo:hi]
-	for i := range V {
+	I, Ref, ext, in = I[:len(V)], Ref[:len(V)], ext[:len(V)], in[:len(V)]
+	spikes := n.spikes
+	for i, v := range V {
 		isyn := I[i]
 		if Ref[i] > 0 {
 			Ref[i]--
 		} else {
-			V[i] = rest + float64(p22*(V[i]-rest)) + float64(p21*isyn) + float64(q*ext[i])
+			v = rest + float64(p22*(v-rest)) + float64(p21*isyn) + float64(q*ext[i])
 		}
 		I[i] = float64(p11*isyn) + in[i]
-		in[i] = 0
-		if V[i] >= th {
-			V[i] = reset
-			Ref[i] = n.refMax
-			n.spikes = append(n.spikes, int32(lo+i))
+		if v >= th {
+			v = reset
+			Ref[i] = refMax
+			spikes = append(spikes, int32(lo+i))
 		}
+		V[i] = v
 	}
+	clear(in)
+	n.spikes = spikes
 }
 
 // integrateDelta runs phases 1–4 for neurons lo … hi−1 with delta synapses.
 func (n *Net) integrateDelta(slot []float64, lo, hi int, p22 float64) {
 	c := &n.cfg
-	rest, reset, th := c.VRest, c.VReset, c.VTh
+	rest, reset, th, refMax := c.VRest, c.VReset, c.VTh, n.refMax
 	q := 1 - p22
 	V, Ref, ext := n.V[lo:hi], n.Ref[lo:hi], n.ext[lo:hi]
 	in := slot[lo:hi]
-	for i := range V {
+	Ref, ext, in = Ref[:len(V)], ext[:len(V)], in[:len(V)]
+	spikes := n.spikes
+	for i, v := range V {
 		if Ref[i] > 0 {
 			Ref[i]--
 		} else {
-			V[i] = rest + float64(p22*(V[i]-rest)) + float64(q*ext[i]) + in[i]
+			v = rest + float64(p22*(v-rest)) + float64(q*ext[i]) + in[i]
 		}
-		in[i] = 0
-		if V[i] >= th {
-			V[i] = reset
-			Ref[i] = n.refMax
-			n.spikes = append(n.spikes, int32(lo+i))
+		if v >= th {
+			v = reset
+			Ref[i] = refMax
+			spikes = append(spikes, int32(lo+i))
 		}
+		V[i] = v
 	}
+	clear(in)
+	n.spikes = spikes
 }
 
 // propagate is phase 5: every spike writes its weights into the slots of
@@ -272,4 +280,22 @@ func (n *Net) propagate() {
 			n.ring[slot*N+int(t)] += w
 		}
 	}
+}
+
+// bytesPerNeuron is the state and index memory per neuron: V, I, I_ext (8 B
+// each), the refractory count (4 B), the row start (8 B) and L ring-buffer
+// slots (8 B each).
+func (n *Net) bytesPerNeuron() int { return 8*3 + 4 + 8 + 8*n.L }
+
+// bytesPerSynapse is the connectivity memory per synapse: the target (4 B),
+// plus a weight (8 B) and a delay (2 B) when they vary per synapse.
+func (n *Net) bytesPerSynapse() int {
+	b := 4
+	if n.Weight != nil {
+		b += 8
+	}
+	if n.Delay != nil {
+		b += 2
+	}
+	return b
 }
