@@ -148,22 +148,24 @@ func (c Config) inE() int { return int(math.Round(c.FracExc * float64(c.InDegree
 
 // Brunel returns Brunel's (2000) model A at relative inhibition g and external
 // rate νext = ratio·ν_thr, ν_thr = θ/(J C_E τ): N_E = 10 000, N_I = 2 500,
-// fixed in-degree C = 1 250 (ε = 0.1), J = 0.1 mV, τ = 20 ms, θ = 20 mV,
-// V_r = 10 mV, τ_rp = 2 ms, D = 1.5 ms, delta synapses, C_E Poisson inputs of
-// weight J. scale multiplies N and keeps the in-degree, so every neuron sees
-// the same mean and variance of input as in the full model (the connection
-// probability grows to ε/scale; the mean-field theory needs ε ≪ 1, so keep
-// scale ≥ 0.3).
+// fixed in-degree C = 1 250 (ε = 0.1; C_E = 1 000, C_I = 250), J = 0.1 mV,
+// τ = 20 ms, θ = 20 mV, V_r = 10 mV, τ_rp = 2 ms, D = 1.5 ms, delta synapses,
+// C_E external Poisson synapses of weight J at νext each.
+//
+// scale < 1 shrinks the network keeping it sparse (ε = 0.1): N and C scale
+// by scale and J by 1/scale, so J·C_E, ν_thr and the mean input μ =
+// C_E J τ(νext − (gγ − 1)ν) of the mean-field theory are unchanged while the
+// input fluctuations σ ∝ J√C_E grow by 1/√scale.
 func Brunel(g, ratio, scale float64) Config {
-	const (
-		ce, tau, theta, j = 1000, 20.0, 20.0, 0.1
-	)
-	nuThr := theta / (j * ce * tau) * 1e3 // Hz
+	const tau, theta = 20.0, 20.0
+	ce := int(math.Round(1000 * scale))
+	j := 0.1 / scale
+	nuThr := theta / (j * float64(ce) * tau) * 1e3 // Hz
 	return Config{
 		N: int(math.Round(12500 * scale)), FracExc: 0.8, Dt: 0.1,
 		TauMemE: tau, TauMemI: tau, TauSyn: 0,
 		VRest: 0, VReset: 10, VTh: theta, Refractory: 2,
-		InDegree: 1250, J: j, G: g, DelayMin: 1.5, DelayMax: 1.5,
+		InDegree: int(math.Round(1250 * scale)), J: j, G: g, DelayMin: 1.5, DelayMax: 1.5,
 		Drive: Drive{PoissonRate: ratio * nuThr, PoissonIn: ce, PoissonJ: j},
 	}
 }
