@@ -82,6 +82,7 @@ type Net struct {
 	theta        []float64
 	fields       []models.Field
 	wSeen, J, dJ []float64 // w at the last refresh, J = s σ(w), s σ'(w)
+	gJ           []float64 // Σ_rows δ⊗r of a VJP batch
 	a, v, d, phi []float64 // scratch of one row
 }
 
@@ -105,7 +106,7 @@ func New(cfg Config, r *rng.Rand) (*Net, error) {
 		{Name: "B", Shape: []int{m, k}, Offset: m * m},
 		{Name: "b", Shape: []int{m}, Offset: m*m + m*k},
 	}
-	n.wSeen, n.J, n.dJ = make([]float64, m*m), make([]float64, m*m), make([]float64, m*m)
+	n.wSeen, n.J, n.dJ, n.gJ = make([]float64, m*m), make([]float64, m*m), make([]float64, m*m), make([]float64, m*m)
 	for i := range n.wSeen {
 		n.wSeen[i] = math.NaN() // forces the first refresh
 	}
@@ -324,6 +325,9 @@ func (n *Net) DerivVJP(gx, gtheta, x, u, g []float64) {
 	}
 	n.refresh()
 	m, k := n.M, n.K
+	if gtheta != nil {
+		clear(n.gJ)
+	}
 	for r := 0; r < rows; r++ {
 		var ur []float64
 		if k > 0 {
@@ -337,16 +341,7 @@ func (n *Net) DerivVJP(gx, gtheta, x, u, g []float64) {
 		}
 		vec.MatTVec(n.v, n.J, m, m, n.d)
 		if gtheta != nil {
-			gw := gtheta[:m*m]
-			for i, di := range n.d {
-				if di == 0 {
-					continue
-				}
-				row, dj := gw[i*m:(i+1)*m], n.dJ[i*m:(i+1)*m]
-				for j, xj := range xr {
-					row[j] += float64(float64(di*xj) * dj[j])
-				}
-			}
+			vec.AddOuter(n.gJ, n.d, xr) // ∂/∂J, turned into ∂/∂w after the batch
 			if k > 0 {
 				vec.AddOuter(gtheta[m*m:m*m+m*k], n.d, ur)
 			}
@@ -357,6 +352,12 @@ func (n *Net) DerivVJP(gx, gtheta, x, u, g []float64) {
 		}
 		for i := range out {
 			out[i] = n.v[i] - gr[i]/n.tau(i)
+		}
+	}
+	if gtheta != nil {
+		gw := gtheta[:m*m]
+		for idx, v := range n.gJ {
+			gw[idx] += float64(v * n.dJ[idx])
 		}
 	}
 }
