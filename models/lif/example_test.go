@@ -16,7 +16,7 @@ func Example() {
 	}
 	var spikes lif.SpikeMonitor
 	rates := lif.RateMonitor{Bin: 10} // 1-ms bins
-	for net.Time() < 200 {             // ms
+	for net.Time() < 200 {            // ms
 		if err := net.Step(nil); err != nil {
 			panic(err)
 		}
