@@ -25,38 +25,53 @@ func TestLorenzReservoir(t *testing.T) {
 	if os.Getenv("RNNLAB_SPIKE_LORENZ") == "" {
 		t.Skip("set RNNLAB_SPIKE_LORENZ=1 to run the Lorenz-63 reservoir experiment")
 	}
+	for _, c := range []struct {
+		drive float64
+		input bool
+	}{{20, true}, {20, false}, {23, true}, {23, false}} {
+		t.Logf("--- drive %v mV, input among the features: %v", c.drive, c.input)
+		lorenzReservoir(t, c.drive, c.input)
+	}
+}
+
+func lorenzReservoir(t *testing.T, drive float64, withInput bool) {
 	const nTrain, nVal, nTest, sub = 4000, 1000, 1000, 10
 	data := dataset.Lorenz63Data(nTrain+nVal+nTest+1, 0.01, 1)
 	cfg := lif.Config{N: 1000, Dt: 0.1, TauMemE: 20, TauMemI: 10, TauSyn: 5,
 		VReset: 10, VTh: 20, Refractory: 2, P: 0.1, J: 0.4, G: 5,
-		DelayMin: 1, DelayMax: 1, Drive: lif.Drive{ConstE: 20, ConstI: 20, Inputs: 3, InputScale: 6}}
+		DelayMin: 1, DelayMax: 1, Drive: lif.Drive{ConstE: drive, ConstI: drive, Inputs: 3, InputScale: 6}}
 	net, err := lif.New(cfg, rng.New(1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr := lif.NewTrace(net, 0, net.N, 10)
 	p := net.N + 3
+	spikes := 0
 	feed := func(u []float64, feat []float64) {
 		for k := 0; k < sub; k++ {
 			if err := net.Step(u); err != nil {
 				t.Fatal(err)
 			}
 			tr.Record(net)
+			spikes += len(net.Spikes())
 		}
 		copy(feat, tr.X)
-		copy(feat[net.N:], u)
+		if withInput {
+			copy(feat[net.N:], u)
+		} else {
+			clear(feat[net.N:])
+		}
 	}
 	// Wash-out of 200 samples, then features for every sample.
 	T := nTrain + nVal + nTest
 	X := make([]float64, T*p)
-	spikes := 0
 	for s := 0; s < T; s++ {
 		feed(data[s*3:(s+1)*3], X[s*p:(s+1)*p])
-		spikes += len(net.Spikes())
 	}
+	rate := float64(spikes) / (float64(T) * sub * net.Dt * 1e-3) / float64(net.N)
 	Y := data[3 : (T+1)*3]
 	w0 := 200
-	lambdas := []float64{1e-3, 1e-2, 1e-1, 1, 10, 100}
+	lambdas := []float64{1e-3, 1e-2, 1e-1, 1, 10, 100, 1e3, 1e4}
 	r, errs, err := ridge.Select(X[w0*p:nTrain*p], Y[w0*3:nTrain*3], X[nTrain*p:(nTrain+nVal)*p], Y[nTrain*3:(nTrain+nVal)*3], p, 3, lambdas)
 	if err != nil {
 		t.Fatal(err)
@@ -91,5 +106,5 @@ func TestLorenzReservoir(t *testing.T) {
 	}
 	t.Logf("free run: D_stsp %.3f (%v), D_H %.3f (%v), mean square of generated x,y,z %.3f %.3f %.3f",
 		dstsp, err1, dh, err2, sd[0], sd[1], sd[2])
-	t.Logf("mean rate %.1f Hz", float64(spikes)/float64(T)/float64(net.N)/1e-3)
+	t.Logf("mean rate while driven by the data %.1f Hz", rate)
 }
