@@ -176,10 +176,11 @@ func Brunel(g, ratio, scale float64) Config {
 // 10 ms (I), τ_syn 5 ms, threshold 1, reset and rest 0, p = 0.1, g = 4,
 // weight scale 0.1 with the tutorial's normalisation w = scale·|z|⁺/√(n_pre p)
 // (so J_E = 0.1/√(N_E p) and the inhibitory-to-excitatory ratio becomes
-// G = 4·√(N_E/N_I) = 8), one-step delays, input weights N(0, 0.1²) from
-// `inputs` signals. The tutorial steps at dt = 1 ms with no refractory period
-// (norse's LIFCell); here Dt = 0.1 ms, the refractory period is one step and
-// the delay 1 ms.
+// G = 4·√(N_E/N_I) = 8), one-step (1 ms) delays. The tutorial steps norse's
+// LIFCell at dt = 1 ms with no refractory period and adds its input
+// W_in u (W_in ~ N(0, 0.1²)) to the synaptic current every step, which holds
+// it at τ_syn/dt = 5 times W_in u; here Dt = 0.1 ms, the refractory period
+// is one step and the input is that steady current, InputScale = 0.5.
 func Tutorial(nExc, inputs int) Config {
 	nInh := nExc / 4
 	const p = 0.1
@@ -189,6 +190,6 @@ func Tutorial(nExc, inputs int) Config {
 		VRest: 0, VReset: 0, VTh: 1, Refractory: 0.1,
 		P: p, J: 0.1 / math.Sqrt(float64(nExc)*p), G: 4 * math.Sqrt(float64(nExc)/float64(nInh)),
 		Weights: "rectnormal", DelayMin: 1, DelayMax: 1,
-		Drive: Drive{Inputs: inputs, InputScale: 0.1},
+		Drive: Drive{Inputs: inputs, InputScale: 0.5},
 	}
 }
