@@ -2,6 +2,7 @@ package lif
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"testing"
 
@@ -10,11 +11,14 @@ import (
 
 // benchConfig is the benchmark network: N neurons, p = 0.1, dt = 0.1 ms,
 // exponential synapses (τ_syn = 5 ms), τ_m = 20 ms, θ = 20 mV, V_r = 10 mV,
-// τ_rp = 2 ms, D = 1.5 ms, J = 0.4 mV, g = 5, constant drive R·I = 24 mV:
-// the kind of network of the Brian2 comparison in the issue (~30 Hz).
+// τ_rp = 2 ms, D = 1.5 ms, g = 5, constant drive R·I = 24 mV and
+// J = 0.4 mV·√(100/K), K = pN the mean in-degree (the balanced scaling
+// J ∝ 1/√K of van Vreeswijk & Sompolinsky 1996 keeps the rate at 22–30 Hz
+// from N = 1 000 to 10 000): the kind of network of the Brian2 comparison
+// in the issue (~30 Hz).
 func benchConfig(n int, p float64) Config {
 	return Config{N: n, Dt: 0.1, TauMemE: 20, TauMemI: 20, TauSyn: 5,
-		VRest: 0, VReset: 10, VTh: 20, Refractory: 2, P: p, J: 0.4, G: 5,
+		VRest: 0, VReset: 10, VTh: 20, Refractory: 2, P: p, J: 0.4 * math.Sqrt(100/(p*float64(n))), G: 5,
 		DelayMin: 1.5, DelayMax: 1.5, Drive: Drive{ConstE: 24, ConstI: 24}}
 }
 
