@@ -42,7 +42,10 @@ func (n *Net) connect(r *rng.Rand, dmin, dmax int) {
 func (n *Net) connectProb(r *rng.Rand) {
 	N, p := n.N, n.cfg.P
 	var logq float64
-	if p < 1 {
+	switch {
+	case p < 1e-8: // ln(1 − p) by its series: 1 − p rounds towards 1
+		logq = -p - p*p/2
+	case p < 1:
 		logq = fmath.Log(1 - p)
 	}
 	est := int(float64(N) * float64(N-1) * p * 1.05)
@@ -53,11 +56,15 @@ func (n *Net) connectProb(r *rng.Rand) {
 		for {
 			if p < 1 {
 				u := 1 - r.Float64() // (0, 1]
-				pos += 1 + int(fmath.Log(u)/logq)
+				gap := fmath.Log(u) / logq
+				if float64(pos)+1+gap >= float64(N-1) { // compared as floats: a tiny p gives huge gaps
+					break
+				}
+				pos += 1 + int(gap)
 			} else {
 				pos++
 			}
-			if pos >= N-1 || pos < 0 {
+			if pos >= N-1 {
 				break
 			}
 			i := pos

@@ -199,3 +199,17 @@ func TestValidate(t *testing.T) {
 		t.Fatalf("a rejected step advanced the network")
 	}
 }
+
+// TestTinyP: a connection probability far below 1/N² gives no synapse
+// (the geometric gaps overflow no integer).
+func TestTinyP(t *testing.T) {
+	c := Brunel(5, 2, 0.2)
+	c.InDegree, c.P = 0, 1e-300
+	n, err := New(c, rng.New(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Synapses() != 0 {
+		t.Fatalf("%d synapses at p = 1e-300", n.Synapses())
+	}
+}
