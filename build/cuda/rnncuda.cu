@@ -17,7 +17,7 @@
 // BPTT with sparse teacher forcing (Mikhaeil, Monfared & Durstewitz,
 // NeurIPS 2022): every τ steps the first N latents are replaced by the data.
 
-#include <cuda_runtime.h>
+#include <cuda_runtime.h> // build/cuda/emu/cuda_runtime.h when built for the CPU emulator (RNNCUDA_EMU)
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +25,13 @@
 #include <string.h>
 
 #include "rnncuda.h"
+
+// Launch and dynamic shared memory as macros, so the CPU emulator
+// (build/cuda/emu) can compile this file unchanged.
+#ifndef RNNCUDA_EMU
+#define LAUNCH(kernel, grid, block, shared, ...) kernel<<<(grid), (block), (shared)>>>(__VA_ARGS__)
+#define DYN_SHARED(name) extern __shared__ double name[]
+#endif
 
 static __thread char last_error[512];
 
@@ -353,7 +360,7 @@ __device__ __forceinline__ double xdata(const Dims &d, const double *series, con
 __global__ void k_window_forward(Dims d, const double *theta, const double *cumA, const double *cumAT, const double *sth,
                                  const double *sumAlpha, const double *series, const int *starts, double *z, double *phi,
                                  int *kk, double *zbN) {
-	extern __shared__ double sh[];
+	DYN_SHARED(sh);
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
 	double zi = 0;
 	if (i < d.N) zi = xdata(d, series, starts, e, 0, s, i);
@@ -414,7 +421,7 @@ __device__ double back_unit(const Dims &d, int e, int s, int i, int slot, int c,
 __global__ void k_window_backward(Dims d, const double *theta, const double *cumA, const double *sumAlpha,
                                   const double *series, const int *starts, const double *z, const int *kk,
                                   const double *zbN, double *g, double *v) {
-	extern __shared__ double sh[];
+	DYN_SHARED(sh);
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
 	double scale = 2 / (double)((long long)d.T * d.S * d.N);
 	double gz = 0;
@@ -466,7 +473,7 @@ __global__ void k_grad_dense(Dims d, int ncalls, const int *order, const double 
 // the clipped form subtracts Σ v·z over positive z from every gα_b.
 __global__ void k_grad_basis(Dims d, int ncalls, const int *order, const double *theta, const int *ordb, const double *z,
                              const int *kk, const double *v, double *grad) {
-	extern __shared__ double sh[];
+	DYN_SHARED(sh);
 	const int M = d.M, B = d.B, nb1 = B + 1;
 	double *d0 = sh, *d1 = sh + M * nb1, *cb = sh + 2 * M * nb1, *clip = cb + M * B;
 	unsigned char *flag = (unsigned char *)(clip + 1);
@@ -549,7 +556,7 @@ __global__ void k_adam(size_t n, double *theta, const double *g, double *m, doub
 // One step of the tape for row (e, s) at slot k: x on the tape, result to io.
 __global__ void k_tape_forward(Dims d, int k, const double *theta, const double *cumA, const double *cumAT,
                                const double *sth, const double *sumAlpha, const double *z, double *phi, int *kk, double *io) {
-	extern __shared__ double sh[];
+	DYN_SHARED(sh);
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
 	size_t t = tix(d, e, k, s, i < d.M ? i : 0);
 	double zi = i < d.M ? z[t] : 0;
@@ -561,7 +568,7 @@ __global__ void k_tape_forward(Dims d, int k, const double *theta, const double 
 // c on the tape, the state cotangent to io.
 __global__ void k_tape_backward(Dims d, int k, int c, const double *theta, const double *cumA, const double *sumAlpha,
                                 const double *z, const int *kk, double *g, double *v, double *io) {
-	extern __shared__ double sh[];
+	DYN_SHARED(sh);
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
 	double gp = i < d.M ? g[tix(d, e, c, s, i)] : 0;
 	double out = back_unit(d, e, s, i, k, c, gp, sh, theta, cumA, sumAlpha, z, kk, g, v);
@@ -571,7 +578,7 @@ __global__ void k_tape_backward(Dims d, int k, int c, const double *theta, const
 // Free-running rollouts, block (e, r).
 __global__ void k_rollout(Dims d, int R, int steps, const double *theta, const double *cumA, const double *cumAT,
                           const double *sth, const double *sumAlpha, const double *z0, double *out) {
-	extern __shared__ double sh[];
+	DYN_SHARED(sh);
 	int e = blockIdx.x / R, r = blockIdx.x % R, i = threadIdx.x;
 	double zi = i < d.M ? z0[((size_t)e * R + r) * d.M + i] : 0;
 	for (int k = 0; k < steps; k++) {
@@ -596,7 +603,7 @@ static int launched(const char *what) {
 
 static int prepare(rnncuda_ens *e) {
 	Dims d = dims(e);
-	k_tables<<<d.E, threads_for(d.M)>>>(d, e->theta, e->cumA, e->cumAT, e->sth, e->ord, e->sumAlpha);
+	LAUNCH(k_tables, d.E, threads_for(d.M), 0, d, e->theta, e->cumA, e->cumAT, e->sth, e->ord, e->sumAlpha);
 	int rc = launched("threshold tables kernel");
 	if (rc) return rc;
 	e->prepared = 1;
@@ -612,11 +619,11 @@ static int gradient(rnncuda_ens *e) {
 	int per = 2 * d.M + d.M * d.M;
 	size_t n = (size_t)d.E * per;
 	CK(cudaMemcpy(e->order, e->horder, (size_t)e->ncalls * sizeof(int), cudaMemcpyHostToDevice), "tape order");
-	k_grad_dense<<<(unsigned)((n + 255) / 256), 256>>>(d, e->ncalls, e->order, e->z, e->phi, e->g, e->grad);
+	LAUNCH(k_grad_dense, (unsigned)((n + 255) / 256), 256, 0, d, e->ncalls, e->order, e->z, e->phi, e->g, e->grad);
 	int rc = launched("dense gradient kernel");
 	if (rc) return rc;
 	int bt = threads_for(d.M > d.B ? d.M : d.B);
-	k_grad_basis<<<d.E, bt, basis_shared(d)>>>(d, e->ncalls, e->order, e->theta, e->ord, e->z, e->kk, e->v, e->grad);
+	LAUNCH(k_grad_basis, d.E, bt, basis_shared(d), d, e->ncalls, e->order, e->theta, e->ord, e->z, e->kk, e->v, e->grad);
 	rc = launched("basis gradient kernel");
 	if (rc) return rc;
 	e->ncalls = 0;
@@ -636,11 +643,11 @@ extern "C" int rnncuda_ens_window(rnncuda_ens *e, const int *starts, double *los
 	if (rc) return rc;
 	int bt = threads_for(d.M);
 	size_t sh = (size_t)d.M * sizeof(double);
-	k_window_forward<<<d.E * d.S, bt, sh>>>(d, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, e->series, e->starts, e->z, e->phi, e->kk, e->zbN);
+	LAUNCH(k_window_forward, d.E * d.S, bt, sh, d, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, e->series, e->starts, e->z, e->phi, e->kk, e->zbN);
 	if ((rc = launched("window forward kernel"))) return rc;
-	k_loss<<<(d.E + 127) / 128, 128>>>(d, e->series, e->starts, e->zbN, e->loss);
+	LAUNCH(k_loss, (d.E + 127) / 128, 128, 0, d, e->series, e->starts, e->zbN, e->loss);
 	if ((rc = launched("loss kernel"))) return rc;
-	k_window_backward<<<d.E * d.S, bt, sh>>>(d, e->theta, e->cumA, e->sumAlpha, e->series, e->starts, e->z, e->kk, e->zbN, e->g, e->v);
+	LAUNCH(k_window_backward, d.E * d.S, bt, sh, d, e->theta, e->cumA, e->sumAlpha, e->series, e->starts, e->z, e->kk, e->zbN, e->g, e->v);
 	if ((rc = launched("window backward kernel"))) return rc;
 	for (int c = 0; c < d.T; c++) e->horder[c] = d.T - 1 - c;
 	e->ncalls = d.T;
@@ -672,7 +679,7 @@ extern "C" int rnncuda_ens_adam(rnncuda_ens *e, double lr, int rectified) {
 		}
 	}
 	size_t n = (size_t)e->c.models * e->P;
-	k_adam<<<(unsigned)((n + 255) / 256), 256>>>(n, e->theta, e->grad, e->am, e->av, b1, b2, c1, c2, lr * rect, lr, adaptive, eps);
+	LAUNCH(k_adam, (unsigned)((n + 255) / 256), 256, 0, n, e->theta, e->grad, e->am, e->av, b1, b2, c1, c2, lr * rect, lr, adaptive, eps);
 	int rc = launched("adam kernel");
 	if (rc) return rc;
 	e->prepared = 0;
@@ -717,7 +724,7 @@ extern "C" int rnncuda_ens_rollout(rnncuda_ens *e, const double *z0, int R, int 
 	if (ce == cudaSuccess) ce = cudaMalloc((void **)&dout, no * sizeof(double));
 	if (ce == cudaSuccess) ce = cudaMemcpy(dz, z0, nz * sizeof(double), cudaMemcpyHostToDevice);
 	if (ce == cudaSuccess) {
-		k_rollout<<<d.E * R, threads_for(d.M), (size_t)d.M * sizeof(double)>>>(d, R, steps, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, dz, dout);
+		LAUNCH(k_rollout, d.E * R, threads_for(d.M), (size_t)d.M * sizeof(double), d, R, steps, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, dz, dout);
 		ce = cudaGetLastError();
 	}
 	if (ce == cudaSuccess) ce = cudaMemcpy(out, dout, no * sizeof(double), cudaMemcpyDeviceToHost);
@@ -750,7 +757,7 @@ extern "C" int rnncuda_tape_forward(rnncuda_ens *e, int k, const double *x, doub
 	if (k < 0 || k >= d.T) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_forward: slot %d outside 0..%d", k, d.T - 1);
 	if (!e->prepared && (rc = prepare(e))) return rc;
 	CK(copy_slot(e, e->z, k, x, NULL), "tape_forward upload");
-	k_tape_forward<<<d.E * d.S, threads_for(d.M), (size_t)d.M * sizeof(double)>>>(d, k, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, e->z, e->phi, e->kk, e->io);
+	LAUNCH(k_tape_forward, d.E * d.S, threads_for(d.M), (size_t)d.M * sizeof(double), d, k, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, e->z, e->phi, e->kk, e->io);
 	if ((rc = launched("tape forward kernel"))) return rc;
 	CK(cudaMemcpy(dst, e->io, (size_t)d.E * d.S * d.M * sizeof(double), cudaMemcpyDeviceToHost), "tape_forward download");
 	return RNNCUDA_OK;
@@ -765,7 +772,7 @@ extern "C" int rnncuda_tape_backward(rnncuda_ens *e, int k, const double *g, dou
 	if (e->ncalls >= d.T) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_backward: more than %d Backward calls since the last gradient", d.T);
 	int c = e->ncalls;
 	CK(copy_slot(e, e->g, c, g, NULL), "tape_backward upload");
-	k_tape_backward<<<d.E * d.S, threads_for(d.M), (size_t)d.M * sizeof(double)>>>(d, k, c, e->theta, e->cumA, e->sumAlpha, e->z, e->kk, e->g, e->v, e->io);
+	LAUNCH(k_tape_backward, d.E * d.S, threads_for(d.M), (size_t)d.M * sizeof(double), d, k, c, e->theta, e->cumA, e->sumAlpha, e->z, e->kk, e->g, e->v, e->io);
 	if ((rc = launched("tape backward kernel"))) return rc;
 	CK(cudaMemcpy(gx, e->io, (size_t)d.E * d.S * d.M * sizeof(double), cudaMemcpyDeviceToHost), "tape_backward download");
 	e->horder[c] = k;

@@ -95,6 +95,9 @@ func compareModels(t *testing.T, what string, c *cpuEnsemble, got, want []float6
 			t.Fatalf("%s of model %d: %v", what, m, err)
 		}
 		d, _ := Compare(g, w, DeviceTolerance)
+		if d.Scale == 0 {
+			t.Fatalf("%s of model %d: the CPU reference is all zero, the comparison proves nothing", what, m)
+		}
 		worst = max(worst, d.Rel())
 	}
 	t.Logf("%s: largest relative difference to the CPU %.3g (tolerance %.0g)", what, worst, DeviceTolerance)
