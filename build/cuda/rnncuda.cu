@@ -279,9 +279,28 @@ __device__ __forceinline__ size_t tix(const Dims &d, int e, int k, int s, int i)
 // dot8 is kernel/vec.Dot: element j goes to lane j mod 8, each lane starts
 // at +0, and the lanes are combined as ((l0+l4)+(l2+l6))+((l1+l5)+(l3+l7)).
 __device__ double dot8(const double *a, const double *b, int n) {
-	double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-	for (int j = 0; j < n; j++) l[j & 7] += a[j] * b[j];
-	return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+	double l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0; // registers, not a local array
+	int j = 0;
+	for (; j + 8 <= n; j += 8) {
+		l0 += a[j] * b[j];
+		l1 += a[j + 1] * b[j + 1];
+		l2 += a[j + 2] * b[j + 2];
+		l3 += a[j + 3] * b[j + 3];
+		l4 += a[j + 4] * b[j + 4];
+		l5 += a[j + 5] * b[j + 5];
+		l6 += a[j + 6] * b[j + 6];
+		l7 += a[j + 7] * b[j + 7];
+	}
+	switch (n - j) { // the tail: element j still goes to lane j mod 8
+	case 7: l6 += a[j + 6] * b[j + 6]; // fall through
+	case 6: l5 += a[j + 5] * b[j + 5]; // fall through
+	case 5: l4 += a[j + 4] * b[j + 4]; // fall through
+	case 4: l3 += a[j + 3] * b[j + 3]; // fall through
+	case 3: l2 += a[j + 2] * b[j + 2]; // fall through
+	case 2: l1 += a[j + 1] * b[j + 1]; // fall through
+	case 1: l0 += a[j] * b[j];
+	}
+	return ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
 }
 
 // The threshold tables of plrnn.Dendritic.prepare: per unit, the bases in
