@@ -5,6 +5,7 @@ package cuda
 import (
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -248,6 +249,13 @@ func TestTapeTrainingMatchesCPU(t *testing.T) {
 func BenchmarkEnsembleStep(b *testing.B) {
 	needDevice(b)
 	cfg := benchConfig
+	if s := os.Getenv("RNNCUDA_BENCH_MODELS"); s != "" { // a smaller ensemble: scaling runs, the emulator
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			b.Fatalf("RNNCUDA_BENCH_MODELS=%q: want a positive number of models", s)
+		}
+		cfg.Models = n
+	}
 	rows := 4000
 	e, err := NewEnsemble(cfg)
 	if err != nil {
