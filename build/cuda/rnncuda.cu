@@ -260,6 +260,7 @@ extern "C" int rnncuda_ens_set_series(rnncuda_ens *e, const double *series, int 
 
 struct Dims {
 	int E, M, B, S, T, N, tau, P, offW, offH, offAl, offTh, clipped, project, rows;
+	int wsh; // 1: the step kernels keep W in shared memory (M·M + M doubles fit in 48 KiB)
 };
 
 static Dims dims(const rnncuda_ens *e) {
@@ -268,6 +269,7 @@ static Dims dims(const rnncuda_ens *e) {
 	d.N = e->c.observed, d.tau = e->c.interval, d.P = e->P;
 	d.offW = e->offW, d.offH = e->offH, d.offAl = e->offAl, d.offTh = e->offTh;
 	d.clipped = e->c.clipped, d.project = e->c.project, d.rows = e->rows;
+	d.wsh = ((size_t)d.M * d.M + d.M) * sizeof(double) <= 48 * 1024;
 	return d;
 }
 
@@ -276,29 +278,29 @@ __device__ __forceinline__ size_t tix(const Dims &d, int e, int k, int s, int i)
 	return (((size_t)e * d.T + k) * d.S + s) * d.M + i;
 }
 
-// dot8 is kernel/vec.Dot: element j goes to lane j mod 8, each lane starts
+// dot8 is kernel/vec.Dot of a (stride as) and b: element j goes to lane j mod 8, each lane starts
 // at +0, and the lanes are combined as ((l0+l4)+(l2+l6))+((l1+l5)+(l3+l7)).
-__device__ double dot8(const double *a, const double *b, int n) {
+__device__ double dot8(const double *a, int as, const double *b, int n) {
 	double l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0; // registers, not a local array
 	int j = 0;
 	for (; j + 8 <= n; j += 8) {
-		l0 += a[j] * b[j];
-		l1 += a[j + 1] * b[j + 1];
-		l2 += a[j + 2] * b[j + 2];
-		l3 += a[j + 3] * b[j + 3];
-		l4 += a[j + 4] * b[j + 4];
-		l5 += a[j + 5] * b[j + 5];
-		l6 += a[j + 6] * b[j + 6];
-		l7 += a[j + 7] * b[j + 7];
+		l0 += a[j * as] * b[j];
+		l1 += a[(j + 1) * as] * b[j + 1];
+		l2 += a[(j + 2) * as] * b[j + 2];
+		l3 += a[(j + 3) * as] * b[j + 3];
+		l4 += a[(j + 4) * as] * b[j + 4];
+		l5 += a[(j + 5) * as] * b[j + 5];
+		l6 += a[(j + 6) * as] * b[j + 6];
+		l7 += a[(j + 7) * as] * b[j + 7];
 	}
 	switch (n - j) { // the tail: element j still goes to lane j mod 8
-	case 7: l6 += a[j + 6] * b[j + 6]; // fall through
-	case 6: l5 += a[j + 5] * b[j + 5]; // fall through
-	case 5: l4 += a[j + 4] * b[j + 4]; // fall through
-	case 4: l3 += a[j + 3] * b[j + 3]; // fall through
-	case 3: l2 += a[j + 2] * b[j + 2]; // fall through
-	case 2: l1 += a[j + 1] * b[j + 1]; // fall through
-	case 1: l0 += a[j] * b[j];
+	case 7: l6 += a[(j + 6) * as] * b[j + 6]; // fall through
+	case 6: l5 += a[(j + 5) * as] * b[j + 5]; // fall through
+	case 5: l4 += a[(j + 4) * as] * b[j + 4]; // fall through
+	case 4: l3 += a[(j + 3) * as] * b[j + 3]; // fall through
+	case 3: l2 += a[(j + 2) * as] * b[j + 2]; // fall through
+	case 2: l1 += a[(j + 1) * as] * b[j + 1]; // fall through
+	case 1: l0 += a[j * as] * b[j];
 	}
 	return ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7));
 }
@@ -349,8 +351,27 @@ __device__ __forceinline__ double phi_unit(const Dims &d, int e, int i, double z
 	return s;
 }
 
+// load_w copies model e's W into shared memory at w (after the M doubles
+// of φ), transposed when transpose is set, if it fits (d.wsh); every thread
+// of the block must call it.
+__device__ void load_w(const Dims &d, int e, const double *theta, double *w, int transpose) {
+	if (!d.wsh) return;
+	const double *W = theta + (size_t)e * d.P + d.offW;
+	for (int x = threadIdx.x; x < d.M * d.M; x += blockDim.x) {
+		int i = x / d.M, j = x % d.M;
+		w[transpose ? j * d.M + i : x] = W[x];
+	}
+	__syncthreads();
+}
+
+// The shared memory of a step kernel: φ or g (M doubles), then W if it fits.
+static size_t step_shared(const Dims &d) {
+	return ((size_t)d.M + (d.wsh ? (size_t)d.M * d.M : 0)) * sizeof(double);
+}
+
 // One step of row (e, s) for unit i: φ into sh (shared, M), returns
-// (A_i z_i + (W φ)_i) + h_i. Every thread of the block must call it.
+// (A_i z_i + (W φ)_i) + h_i, W read from shared memory (transposed, after
+// φ) when d.wsh. Every thread of the block must call it.
 __device__ double step_unit(const Dims &d, int e, int i, double z, double *sh, const double *theta, const double *cumA,
                             const double *cumAT, const double *sth, const double *sumAlpha, double *phi_out, int *kk_out) {
 	double out = 0;
@@ -364,7 +385,7 @@ __device__ double step_unit(const Dims &d, int e, int i, double z, double *sh, c
 	__syncthreads();
 	if (i < d.M) {
 		const double *th = theta + (size_t)e * d.P;
-		double nl = dot8(th + d.offW + (size_t)i * d.M, sh, d.M);
+		double nl = d.wsh ? dot8(sh + d.M + i, d.M, sh, d.M) : dot8(th + d.offW + (size_t)i * d.M, 1, sh, d.M);
 		out = (th[i] * z + nl) + th[d.offH + i];
 	}
 	__syncthreads();
@@ -381,6 +402,7 @@ __global__ void k_window_forward(Dims d, const double *theta, const double *cumA
                                  int *kk, double *zbN) {
 	DYN_SHARED(sh);
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
+	load_w(d, e, theta, sh + d.M, 1);
 	double zi = 0;
 	if (i < d.N) zi = xdata(d, series, starts, e, 0, s, i);
 	for (int k = 1; k <= d.T; k++) {
@@ -421,7 +443,7 @@ __device__ double back_unit(const Dims &d, int e, int s, int i, int slot, int c,
 	__syncthreads();
 	if (i < d.M) {
 		const double *th = theta + (size_t)e * d.P;
-		const double *W = th + d.offW;
+		const double *W = d.wsh ? sh + d.M : th + d.offW;
 		double vi = 0;
 		for (int j = 0; j < d.M; j++) vi += sh[j] * W[(size_t)j * d.M + i];
 		v[tix(d, e, c, s, i)] = vi;
@@ -442,6 +464,7 @@ __global__ void k_window_backward(Dims d, const double *theta, const double *cum
                                   const double *zbN, double *g, double *v) {
 	DYN_SHARED(sh);
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
+	load_w(d, e, theta, sh + d.M, 0);
 	double scale = 2 / (double)((long long)d.T * d.S * d.N);
 	double gz = 0;
 	for (int k = d.T; k >= 1; k--) {
@@ -577,6 +600,7 @@ __global__ void k_tape_forward(Dims d, int k, const double *theta, const double 
                                const double *sth, const double *sumAlpha, const double *z, double *phi, int *kk, double *io) {
 	DYN_SHARED(sh);
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
+	load_w(d, e, theta, sh + d.M, 1);
 	size_t t = tix(d, e, k, s, i < d.M ? i : 0);
 	double zi = i < d.M ? z[t] : 0;
 	double out = step_unit(d, e, i, zi, sh, theta, cumA, cumAT, sth, sumAlpha, i < d.M ? phi + t : NULL, i < d.M ? kk + t : NULL);
@@ -589,6 +613,7 @@ __global__ void k_tape_backward(Dims d, int k, int c, const double *theta, const
                                 const double *z, const int *kk, double *g, double *v, double *io) {
 	DYN_SHARED(sh);
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
+	load_w(d, e, theta, sh + d.M, 0);
 	double gp = i < d.M ? g[tix(d, e, c, s, i)] : 0;
 	double out = back_unit(d, e, s, i, k, c, gp, sh, theta, cumA, sumAlpha, z, kk, g, v);
 	if (i < d.M) io[((size_t)e * d.S + s) * d.M + i] = out;
@@ -599,6 +624,7 @@ __global__ void k_rollout(Dims d, int R, int steps, const double *theta, const d
                           const double *sth, const double *sumAlpha, const double *z0, double *out) {
 	DYN_SHARED(sh);
 	int e = blockIdx.x / R, r = blockIdx.x % R, i = threadIdx.x;
+	load_w(d, e, theta, sh + d.M, 1);
 	double zi = i < d.M ? z0[((size_t)e * R + r) * d.M + i] : 0;
 	for (int k = 0; k < steps; k++) {
 		zi = step_unit(d, e, i, zi, sh, theta, cumA, cumAT, sth, sumAlpha, NULL, NULL);
@@ -661,7 +687,7 @@ extern "C" int rnncuda_ens_window(rnncuda_ens *e, const int *starts, double *los
 	rc = prepare(e);
 	if (rc) return rc;
 	int bt = threads_for(d.M);
-	size_t sh = (size_t)d.M * sizeof(double);
+	size_t sh = step_shared(d);
 	LAUNCH(k_window_forward, d.E * d.S, bt, sh, d, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, e->series, e->starts, e->z, e->phi, e->kk, e->zbN);
 	if ((rc = launched("window forward kernel"))) return rc;
 	LAUNCH(k_loss, (d.E + 127) / 128, 128, 0, d, e->series, e->starts, e->zbN, e->loss);
@@ -743,7 +769,7 @@ extern "C" int rnncuda_ens_rollout(rnncuda_ens *e, const double *z0, int R, int 
 	if (ce == cudaSuccess) ce = cudaMalloc((void **)&dout, no * sizeof(double));
 	if (ce == cudaSuccess) ce = cudaMemcpy(dz, z0, nz * sizeof(double), cudaMemcpyHostToDevice);
 	if (ce == cudaSuccess) {
-		LAUNCH(k_rollout, d.E * R, threads_for(d.M), (size_t)d.M * sizeof(double), d, R, steps, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, dz, dout);
+		LAUNCH(k_rollout, d.E * R, threads_for(d.M), step_shared(d), d, R, steps, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, dz, dout);
 		ce = cudaGetLastError();
 	}
 	if (ce == cudaSuccess) ce = cudaMemcpy(out, dout, no * sizeof(double), cudaMemcpyDeviceToHost);
@@ -776,7 +802,7 @@ extern "C" int rnncuda_tape_forward(rnncuda_ens *e, int k, const double *x, doub
 	if (k < 0 || k >= d.T) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_forward: slot %d outside 0..%d", k, d.T - 1);
 	if (!e->prepared && (rc = prepare(e))) return rc;
 	CK(copy_slot(e, e->z, k, x, NULL), "tape_forward upload");
-	LAUNCH(k_tape_forward, d.E * d.S, threads_for(d.M), (size_t)d.M * sizeof(double), d, k, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, e->z, e->phi, e->kk, e->io);
+	LAUNCH(k_tape_forward, d.E * d.S, threads_for(d.M), step_shared(d), d, k, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, e->z, e->phi, e->kk, e->io);
 	if ((rc = launched("tape forward kernel"))) return rc;
 	CK(cudaMemcpy(dst, e->io, (size_t)d.E * d.S * d.M * sizeof(double), cudaMemcpyDeviceToHost), "tape_forward download");
 	return RNNCUDA_OK;
@@ -791,7 +817,7 @@ extern "C" int rnncuda_tape_backward(rnncuda_ens *e, int k, const double *g, dou
 	if (e->ncalls >= d.T) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_backward: more than %d Backward calls since the last gradient", d.T);
 	int c = e->ncalls;
 	CK(copy_slot(e, e->g, c, g, NULL), "tape_backward upload");
-	LAUNCH(k_tape_backward, d.E * d.S, threads_for(d.M), (size_t)d.M * sizeof(double), d, k, c, e->theta, e->cumA, e->sumAlpha, e->z, e->kk, e->g, e->v, e->io);
+	LAUNCH(k_tape_backward, d.E * d.S, threads_for(d.M), step_shared(d), d, k, c, e->theta, e->cumA, e->sumAlpha, e->z, e->kk, e->g, e->v, e->io);
 	if ((rc = launched("tape backward kernel"))) return rc;
 	CK(cudaMemcpy(gx, e->io, (size_t)d.E * d.S * d.M * sizeof(double), cudaMemcpyDeviceToHost), "tape_backward download");
 	e->horder[c] = k;

@@ -106,9 +106,13 @@ func compareModels(t *testing.T, what string, c *cpuEnsemble, got, want []float6
 
 func TestEnsembleWindowMatchesCPU(t *testing.T) {
 	needDevice(t)
-	for _, clipped := range []bool{false, true} {
-		cfg := testConfig
-		cfg.Clipped = clipped
+	clipped := testConfig
+	clipped.Clipped = true
+	// wide: W (M² doubles) no longer fits in shared memory, the kernels read
+	// it from global memory; M = 7 < 8 covers dot8's tail alone.
+	wide := EnsembleConfig{Models: 2, Latents: 80, Bases: 3, Batch: 2, SeqLen: 12, Observed: 2, Interval: 5}
+	narrow := EnsembleConfig{Models: 3, Latents: 7, Bases: 30, Batch: 3, SeqLen: 20, Observed: 7, Interval: 3, Project: true}
+	for _, cfg := range []EnsembleConfig{testConfig, clipped, wide, narrow} {
 		rows := 300
 		e, c := newPair(t, cfg, rows)
 		r := rng.New(9)
@@ -120,7 +124,7 @@ func TestEnsembleWindowMatchesCPU(t *testing.T) {
 			}
 			wantLoss, wantGrad := c.window(starts)
 			if _, err := Compare(loss, wantLoss, DeviceTolerance); err != nil {
-				t.Fatalf("clipped=%v window %d loss: %v", clipped, w, err)
+				t.Fatalf("%+v window %d loss: %v", cfg, w, err)
 			}
 			grad := make([]float64, len(wantGrad))
 			if err := e.Grad(grad); err != nil {
