@@ -11,15 +11,19 @@
 # everything they need compiled in — no testdata). It then
 #   1. builds the real librnncuda.so with nvcc (CUDA_ARCH, default native,
 #      falling back to sm_90),
-#   2. runs the correctness tests with RNNCUDA_REQUIRE=1 (a missing device
+#   2. builds and runs build/cuda/check.c, a C driver needing no Go: the
+#      library against the CPU's results in cmd/internal/cuda/testdata/
+#      device_golden.bin, and a timing of the 1000-model step (the fallback
+#      if the Go binary cannot start there, e.g. an older glibc than 2.34),
+#   3. runs the correctness tests with RNNCUDA_REQUIRE=1 (a missing device
 #      fails instead of skipping): ensemble window loss and gradient, Adam
 #      and RAdam, rollouts, and rules/bptt training through the device tape,
 #      each against the CPU path at the stated tolerance,
-#   3. times a training step of the 1000-model ensemble (M=22, B=20, T=200,
+#   4. times a training step of the 1000-model ensemble (M=22, B=20, T=200,
 #      batch 16) on the device, one model's step on one CPU core, and
 #      PyTorch CUDA running the same ensemble as one batched model
 #      (build/bench/torch_ensemble_cuda.py, float32 and float64),
-#   4. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
+#   5. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
 # Every stage has its own timeout; the whole script stays under ~8 minutes.
 set -u
 cd "$(dirname "$0")/../.."
@@ -42,7 +46,8 @@ say "## Machine"
 { nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv 2>&1 || echo "nvidia-smi failed"
   "$NVCC" --version 2>&1 | tail -2
   "$PY" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' 2>&1 | tail -1
-  nproc; uname -m; ldd --version 2>&1 | head -1; } >"$OUTDIR/machine.txt" 2>&1
+  nproc; uname -m; ldd --version 2>&1 | head -1
+  git rev-parse HEAD 2>/dev/null || echo "no git: commit unknown"; } >"$OUTDIR/machine.txt" 2>&1
 block "$OUTDIR/machine.txt"
 
 say "## Build (nvcc)"
@@ -62,10 +67,19 @@ if [ "$built" = 0 ]; then
 	exit 1
 fi
 
+say "## C driver (no Go): golden comparison and timing"
+if cc -std=c99 -O2 -Ibuild/cuda -o "$OUTDIR/check" build/cuda/check.c -L"$LIB" -lrnncuda -lm >"$OUTDIR/check_build.log" 2>&1; then
+	timeout 150 "$OUTDIR/check" cmd/internal/cuda/testdata/device_golden.bin "${CHECK_MODELS:-1000}" 20 >"$OUTDIR/check.log" 2>&1
+	say "check exit status: $? (0: all within tolerance)"
+	block "$OUTDIR/check.log"
+else
+	say "cc check.c failed:"
+	block "$OUTDIR/check_build.log"
+fi
+
 say "## Correctness (RNNCUDA_REQUIRE=1 $BIN -test.v)"
 if [ ! -x "$BIN" ]; then
 	say "**$BIN is missing: build it where Go is with \`make cuda-device-bins\` and carry build/cuda/bin**"
-	exit 1
 fi
 RNNCUDA_REQUIRE=1 timeout 240 "$BIN" -test.v -test.count=1 -test.run . >"$OUTDIR/tests.log" 2>&1
 rc=$?
@@ -83,6 +97,7 @@ block "$OUTDIR/timings.txt"
 
 metric() { grep -o "[0-9.e+]* $2" "$1" | head -1 | awk '{print $1}'; }
 gpu=$(metric "$OUTDIR/bench_gpu.log" ns/model-step)
+[ -n "$gpu" ] || gpu=$(grep -o 'ns/model-step [0-9.]*' "$OUTDIR/check.log" 2>/dev/null | awk '{print $2}')
 cpu=$(metric "$OUTDIR/bench_cpu.log" ns/model-step)
 t32=$(grep -o 'us/model-step [0-9.]*' "$OUTDIR/torch32.log" | awk '{print $2 * 1000}')
 t64=$(grep -o 'us/model-step [0-9.]*' "$OUTDIR/torch64.log" | awk '{print $2 * 1000}')
