@@ -152,8 +152,8 @@ static int check_config(const rnncuda_config *c) {
 	if (c->steps < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: steps = %d, need >= 1", c->steps);
 	if (c->observed < 1 || c->observed > c->latents) return fail(RNNCUDA_ERR_ARG, "rnncuda: observed = %d, need 1..latents (%d)", c->observed, c->latents);
 	if (c->interval < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: interval = %d, need >= 1", c->interval);
-	size_t sh = (size_t)c->latents * (3 * (size_t)c->bases + 2) * sizeof(double) + (size_t)c->latents * c->bases;
-	if (sh > 48 * 1024) return fail(RNNCUDA_ERR_ARG, "rnncuda: latents × bases too large for the basis-gradient kernel's shared memory (M·(3B+2)·8 + M·B = %zu > 49152 bytes)", sh);
+	size_t sh = ((size_t)c->latents * (3 * (size_t)c->bases + 2) + 1) * sizeof(double) + (size_t)c->latents * c->bases;
+	if (sh > 48 * 1024) return fail(RNNCUDA_ERR_ARG, "rnncuda: latents × bases too large for the basis-gradient kernel's shared memory ((M·(3B+2)+1)·8 + M·B = %zu > 49152 bytes)", sh);
 	return RNNCUDA_OK;
 }
 
