@@ -97,3 +97,20 @@ func (c EnsembleConfig) Validate() error {
 func (c EnsembleConfig) ParamCount() int {
 	return 2*c.Latents + c.Latents*c.Latents + c.Bases + c.Latents*c.Bases
 }
+
+// CheckDevice validates the value of a --device flag or "device" config
+// key: "cpu" (or empty) needs nothing; "cuda" needs a build with GPU
+// support (ErrNoGPUSupport otherwise) and a usable device (an error
+// wrapping ErrNoDevice otherwise). The error names the value.
+func CheckDevice(name string) error {
+	switch name {
+	case "", "cpu":
+		return nil
+	case "cuda":
+		if err := Available(); err != nil {
+			return fmt.Errorf("--device cuda: %w", err)
+		}
+		return nil
+	}
+	return fmt.Errorf("--device %q: unknown device (want cpu or cuda)", name)
+}

@@ -54,6 +54,9 @@ func TestNoDeviceIsAnError(t *testing.T) {
 	if _, err := Devices(); !errors.Is(err, ErrNoDevice) {
 		t.Fatalf("Devices with the stub = %v, want ErrNoDevice", err)
 	}
+	if err := CheckDevice("cuda"); !errors.Is(err, ErrNoDevice) {
+		t.Fatalf("CheckDevice(cuda) with the stub = %v, want ErrNoDevice", err)
+	}
 	if e, err := NewEnsemble(benchConfig); e != nil || !errors.Is(err, ErrNoDevice) {
 		t.Fatalf("NewEnsemble with the stub = %v, %v, want nil, ErrNoDevice", e, err)
 	}

@@ -30,6 +30,15 @@ func TestNoGPUSupport(t *testing.T) {
 	if d, err := NewDendritic(plrnn.Config{M: 3, Bases: 2}, rng.New(1)); d != nil || !errors.Is(err, ErrNoGPUSupport) {
 		t.Fatalf("NewDendritic = %v, %v, want nil, ErrNoGPUSupport", d, err)
 	}
+	if err := CheckDevice("cuda"); !errors.Is(err, ErrNoGPUSupport) || !strings.Contains(err.Error(), "--device cuda") {
+		t.Fatalf("CheckDevice(cuda) = %v, want ErrNoGPUSupport naming the flag", err)
+	}
+	if err := CheckDevice("cpu"); err != nil {
+		t.Fatalf("CheckDevice(cpu) = %v", err)
+	}
+	if err := CheckDevice("tpu"); err == nil || !strings.Contains(err.Error(), `"tpu"`) {
+		t.Fatalf("CheckDevice(tpu) = %v, want an error naming the value", err)
+	}
 	var e *Ensemble
 	if err := e.Window(nil, nil); !errors.Is(err, ErrNoGPUSupport) {
 		t.Fatalf("Window on no ensemble = %v, want ErrNoGPUSupport", err)
