@@ -110,9 +110,11 @@ static double unif(void) {
 	return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
 }
 
-static void timing(int E, int reps) {
+static void timing(int E, int reps, int single) {
 	const int M = 22, B = 20, S = 16, T = 200, N = 3, rows = 4000;
-	rnncuda_config c = {RNNCUDA_DENDRITIC, 0, E, M, B, S, T, N, 25, 1};
+	rnncuda_config c = {.kind = RNNCUDA_DENDRITIC, .clipped = 0, .models = E, .latents = M, .bases = B, .batch = S,
+	                    .steps = T, .observed = N, .interval = 25, .project = 1, .single = single};
+	sm = 1;
 	rnncuda_ens *e;
 	ck(rnncuda_ens_create(&c, &e), "create timing ensemble");
 	int P = rnncuda_ens_param_count(e);
@@ -142,7 +144,8 @@ static void timing(int E, int reps) {
 			if (dt < best) best = dt;
 		}
 	}
-	printf("c-driver E=%d M=%d B=%d T=%d S=%d float64 ms/step %.3f (best %.3f) ns/model-step %.0f\n", E, M, B, T, S,
+	printf("c-driver E=%d M=%d B=%d T=%d S=%d %s ms/step %.3f (best %.3f) ns/model-step %.0f\n", E, M, B, T, S,
+	       single ? "float32" : "float64",
 	       1e3 * sum / reps, 1e3 * best, 1e9 * sum / reps / E);
 	rnncuda_ens_free(e);
 	free(th), free(ser), free(loss), free(st);
@@ -164,7 +167,8 @@ int main(int argc, char **argv) {
 	       info.multiprocessors, info.memory / 1073741824.0, rnncuda_abi_version());
 	if (load(argv[1]) != 0) return 2;
 	int32_t *g = get("config", NULL);
-	rnncuda_config c = {RNNCUDA_DENDRITIC, g[3], g[0], g[1], g[2], g[4], g[5], g[6], g[7], g[8]};
+	rnncuda_config c = {.kind = RNNCUDA_DENDRITIC, .clipped = g[3], .models = g[0], .latents = g[1], .bases = g[2],
+	                    .batch = g[4], .steps = g[5], .observed = g[6], .interval = g[7], .project = g[8], .single = 0};
 	int rows = g[9], R = g[10], K = g[11], E = c.models;
 	if (E > 64) {
 		fprintf(stderr, "golden ensemble of %d models: the driver holds at most 64 losses\n", E);
@@ -190,7 +194,10 @@ int main(int argc, char **argv) {
 	bad |= compare("rollout", roll, want_roll, nr, E);
 	rnncuda_ens_free(e);
 	int models = argc > 2 ? atoi(argv[2]) : 1000, reps = argc > 3 ? atoi(argv[3]) : 20;
-	if (models > 0) timing(models, reps);
+	if (models > 0) {
+		timing(models, reps, 0);
+		timing(models, reps, 1);
+	}
 	printf("%s\n", bad ? "FAIL" : "PASS");
 	return bad;
 }

@@ -108,18 +108,23 @@ struct rnncuda_ens {
 	double *am, *av;         // Adam moments, E×P
 	int at;                  // Adam steps
 	double b1t, b2t;
-	double *cumA, *cumAT;    // E×M×(B+1)
-	double *sth;             // E×M×B
+	// The window's precision R (cfg.single: float, else double): the
+	// buffers below hold R; θ, its gradient, the optimizer and the loss
+	// are float64 always.
+	size_t rs;               // sizeof(R)
+	void *thetaR;            // E×P: θ in R (aliases theta for double)
+	void *cumA, *cumAT;      // E×M×(B+1)
+	void *sth;               // E×M×B
 	int *ord;                // E×M×B
-	double *sumAlpha;        // E
-	double *series;          // E×rows×N
+	void *sumAlpha;          // E
+	void *series;            // E×rows×N
 	int rows;
 	int *starts;             // E×S
-	double *z, *phi;         // E×T×S×M: recorded inputs and φ by slot
+	void *z, *phi;           // E×T×S×M: recorded inputs and φ by slot
 	int *kk;                 // E×T×S×M: active bases by slot
-	double *g, *v;           // E×T×S×M: cotangents and W^T g by call
-	double *zbN;             // E×T×S×N: the observed part of each slot's prediction
-	double *io;              // E×S×M staging for the tape
+	void *g, *v;             // E×T×S×M: cotangents and W^T g by call
+	void *zbN;               // E×T×S×N: the observed part of each slot's prediction
+	void *io;                // E×S×M staging for the tape
 	double *loss;            // E
 	int *order;              // T: the slot of each Backward call (device)
 	int *horder;             // host copy
@@ -132,6 +137,7 @@ static void ens_release(rnncuda_ens *e) {
 	              e->series, e->starts, e->z, e->phi, e->kk, e->g, e->v, e->zbN, e->io, e->loss, e->order};
 	for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
 		if (ps[i]) cudaFree(ps[i]);
+	if (e->thetaR && e->thetaR != e->theta) cudaFree(e->thetaR);
 	free(e->horder);
 	free(e);
 }
@@ -152,6 +158,7 @@ static int check_config(const rnncuda_config *c) {
 	if (c->steps < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: steps = %d, need >= 1", c->steps);
 	if (c->observed < 1 || c->observed > c->latents) return fail(RNNCUDA_ERR_ARG, "rnncuda: observed = %d, need 1..latents (%d)", c->observed, c->latents);
 	if (c->interval < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: interval = %d, need >= 1", c->interval);
+	if (c->single != 0 && c->single != 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: single = %d, need 0 (float64) or 1 (float32)", c->single);
 	size_t sh = ((size_t)c->latents * (3 * (size_t)c->bases + 2) + 1) * sizeof(double) + (size_t)c->latents * c->bases;
 	if (sh > 48 * 1024) return fail(RNNCUDA_ERR_ARG, "rnncuda: latents × bases too large for the basis-gradient kernel's shared memory ((M·(3B+2)+1)·8 + M·B = %zu > 49152 bytes)", sh);
 	return RNNCUDA_OK;
@@ -195,19 +202,22 @@ extern "C" int rnncuda_ens_create(const rnncuda_config *cfg, rnncuda_ens **out) 
 	ALLOC(grad, E * e->P, double);
 	ALLOC(am, E * e->P, double);
 	ALLOC(av, E * e->P, double);
-	ALLOC(cumA, E * M * (B + 1), double);
-	ALLOC(cumAT, E * M * (B + 1), double);
-	ALLOC(sth, E * M * B, double);
+	const size_t rs = e->rs = cfg->single ? sizeof(float) : sizeof(double);
+	if (cfg->single) ALLOC(thetaR, E * e->P * rs, char);
+	else e->thetaR = e->theta;
+	ALLOC(cumA, E * M * (B + 1) * rs, char);
+	ALLOC(cumAT, E * M * (B + 1) * rs, char);
+	ALLOC(sth, E * M * B * rs, char);
 	ALLOC(ord, E * M * B, int);
-	ALLOC(sumAlpha, E, double);
+	ALLOC(sumAlpha, E * rs, char);
 	ALLOC(starts, E * S, int);
-	ALLOC(z, E * T * S * M, double);
-	ALLOC(phi, E * T * S * M, double);
+	ALLOC(z, E * T * S * M * rs, char);
+	ALLOC(phi, E * T * S * M * rs, char);
 	ALLOC(kk, E * T * S * M, int);
-	ALLOC(g, E * T * S * M, double);
-	ALLOC(v, E * T * S * M, double);
-	ALLOC(zbN, E * T * S * N, double);
-	ALLOC(io, E * S * M, double);
+	ALLOC(g, E * T * S * M * rs, char);
+	ALLOC(v, E * T * S * M * rs, char);
+	ALLOC(zbN, E * T * S * N * rs, char);
+	ALLOC(io, E * S * M * rs, char);
 	ALLOC(loss, E, double);
 	ALLOC(order, T, int);
 	*out = e;
@@ -249,8 +259,17 @@ extern "C" int rnncuda_ens_set_series(rnncuda_ens *e, const double *series, int 
 	if (e->series) cudaFree(e->series);
 	e->series = NULL;
 	size_t n = (size_t)e->c.models * rows * e->c.observed;
-	CK(cudaMalloc((void **)&e->series, n * sizeof(double)), "allocating the series");
-	CK(cudaMemcpy(e->series, series, n * sizeof(double), cudaMemcpyHostToDevice), "set_series");
+	CK(cudaMalloc((void **)&e->series, n * e->rs), "allocating the series");
+	if (e->c.single) {
+		float *f = (float *)malloc(n * sizeof(float));
+		if (!f) return fail(RNNCUDA_ERR_MEMORY, "rnncuda: set_series: out of host memory");
+		for (size_t i = 0; i < n; i++) f[i] = (float)series[i];
+		cudaError_t ce = cudaMemcpy(e->series, f, n * sizeof(float), cudaMemcpyHostToDevice);
+		free(f);
+		CK(ce, "set_series");
+	} else {
+		CK(cudaMemcpy(e->series, series, n * sizeof(double), cudaMemcpyHostToDevice), "set_series");
+	}
 	e->rows = rows;
 	return RNNCUDA_OK;
 }
@@ -280,8 +299,9 @@ __device__ __forceinline__ size_t tix(const Dims &d, int e, int k, int s, int i)
 
 // dot8 is kernel/vec.Dot of a (stride as) and b: element j goes to lane j mod 8, each lane starts
 // at +0, and the lanes are combined as ((l0+l4)+(l2+l6))+((l1+l5)+(l3+l7)).
-__device__ double dot8(const double *a, int as, const double *b, int n) {
-	double l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0; // registers, not a local array
+template <typename R>
+__device__ R dot8(const R *a, int as, const R *b, int n) {
+	R l0 = 0, l1 = 0, l2 = 0, l3 = 0, l4 = 0, l5 = 0, l6 = 0, l7 = 0; // registers, not a local array
 	int j = 0;
 	for (; j + 8 <= n; j += 8) {
 		l0 += a[j * as] * b[j];
@@ -308,20 +328,21 @@ __device__ double dot8(const double *a, int as, const double *b, int n) {
 // The threshold tables of plrnn.Dendritic.prepare: per unit, the bases in
 // increasing order of threshold (ties by index, insertion sort), the sorted
 // thresholds and the prefix sums of α and α·H in that order.
-__global__ void k_tables(Dims d, const double *theta, double *cumA, double *cumAT, double *sth, int *ord, double *sumAlpha) {
+template <typename R>
+__global__ void k_tables(Dims d, const R *theta, R *cumA, R *cumAT, R *sth, int *ord, R *sumAlpha) {
 	int e = blockIdx.x, i = threadIdx.x;
-	const double *th = theta + (size_t)e * d.P;
-	const double *al = th + d.offAl;
+	const R *th = theta + (size_t)e * d.P;
+	const R *al = th + d.offAl;
 	if (i == 0) {
-		double s = 0;
+		R s = 0;
 		for (int b = 0; b < d.B; b++) s += al[b];
 		sumAlpha[e] = s;
 	}
 	if (i >= d.M) return;
-	const double *H = th + d.offTh + (size_t)i * d.B;
+	const R *H = th + d.offTh + (size_t)i * d.B;
 	int *o = ord + ((size_t)e * d.M + i) * d.B;
-	double *st = sth + ((size_t)e * d.M + i) * d.B;
-	double *ca = cumA + ((size_t)e * d.M + i) * (d.B + 1), *cat = cumAT + ((size_t)e * d.M + i) * (d.B + 1);
+	R *st = sth + ((size_t)e * d.M + i) * d.B;
+	R *ca = cumA + ((size_t)e * d.M + i) * (d.B + 1), *cat = cumAT + ((size_t)e * d.M + i) * (d.B + 1);
 	for (int b = 0; b < d.B; b++) o[b] = b;
 	for (int a = 1; a < d.B; a++)
 		for (int c = a; c > 0 && (H[o[c]] < H[o[c - 1]] || (H[o[c]] == H[o[c - 1]] && o[c] < o[c - 1])); c--) {
@@ -339,24 +360,26 @@ __global__ void k_tables(Dims d, const double *theta, double *cumA, double *cumA
 }
 
 // phi_unit returns φ_i(z) and sets *q to the number of active bases.
-__device__ __forceinline__ double phi_unit(const Dims &d, int e, int i, double z, const double *cumA, const double *cumAT,
-                                           const double *sth, const double *sumAlpha, int *q) {
-	const double *st = sth + ((size_t)e * d.M + i) * d.B;
+template <typename R>
+__device__ __forceinline__ R phi_unit(const Dims &d, int e, int i, R z, const R *cumA, const R *cumAT,
+                                           const R *sth, const R *sumAlpha, int *q) {
+	const R *st = sth + ((size_t)e * d.M + i) * d.B;
 	int k = 0;
 	while (k < d.B && st[k] < z) k++;
 	*q = k;
 	size_t j = ((size_t)e * d.M + i) * (d.B + 1) + k;
-	double s = z * cumA[j] - cumAT[j];
+	R s = z * cumA[j] - cumAT[j];
 	if (d.clipped && z > 0) s -= sumAlpha[e] * z;
 	return s;
 }
 
-// load_w copies model e's W into shared memory at w (after the M doubles
+// load_w copies model e's W into shared memory at w (after the M Rs
 // of φ), transposed when transpose is set, if it fits (d.wsh); every thread
 // of the block must call it.
-__device__ void load_w(const Dims &d, int e, const double *theta, double *w, int transpose) {
+template <typename R>
+__device__ void load_w(const Dims &d, int e, const R *theta, R *w, int transpose) {
 	if (!d.wsh) return;
-	const double *W = theta + (size_t)e * d.P + d.offW;
+	const R *W = theta + (size_t)e * d.P + d.offW;
 	for (int x = threadIdx.x; x < d.M * d.M; x += blockDim.x) {
 		int i = x / d.M, j = x % d.M;
 		w[transpose ? j * d.M + i : x] = W[x];
@@ -364,51 +387,56 @@ __device__ void load_w(const Dims &d, int e, const double *theta, double *w, int
 	__syncthreads();
 }
 
-// The shared memory of a step kernel: φ or g (M doubles), then W if it fits.
+// The shared memory of a step kernel: φ or g (M Rs), then W if it fits.
+template <typename R>
 static size_t step_shared(const Dims &d) {
-	return ((size_t)d.M + (d.wsh ? (size_t)d.M * d.M : 0)) * sizeof(double);
+	return ((size_t)d.M + (d.wsh ? (size_t)d.M * d.M : 0)) * sizeof(R);
 }
 
 // One step of row (e, s) for unit i: φ into sh (shared, M), returns
 // (A_i z_i + (W φ)_i) + h_i, W read from shared memory (transposed, after
 // φ) when d.wsh. Every thread of the block must call it.
-__device__ double step_unit(const Dims &d, int e, int i, double z, double *sh, const double *theta, const double *cumA,
-                            const double *cumAT, const double *sth, const double *sumAlpha, double *phi_out, int *kk_out) {
-	double out = 0;
+template <typename R>
+__device__ R step_unit(const Dims &d, int e, int i, R z, R *sh, const R *theta, const R *cumA,
+                            const R *cumAT, const R *sth, const R *sumAlpha, R *phi_out, int *kk_out) {
+	R out = 0;
 	if (i < d.M) {
 		int q;
-		double p = phi_unit(d, e, i, z, cumA, cumAT, sth, sumAlpha, &q);
+		R p = phi_unit(d, e, i, z, cumA, cumAT, sth, sumAlpha, &q);
 		sh[i] = p;
 		if (phi_out) *phi_out = p;
 		if (kk_out) *kk_out = q;
 	}
 	__syncthreads();
 	if (i < d.M) {
-		const double *th = theta + (size_t)e * d.P;
-		double nl = d.wsh ? dot8(sh + d.M + i, d.M, sh, d.M) : dot8(th + d.offW + (size_t)i * d.M, 1, sh, d.M);
+		const R *th = theta + (size_t)e * d.P;
+		R nl = d.wsh ? dot8(sh + d.M + i, d.M, sh, d.M) : dot8(th + d.offW + (size_t)i * d.M, 1, sh, d.M);
 		out = (th[i] * z + nl) + th[d.offH + i];
 	}
 	__syncthreads();
 	return out;
 }
 
-__device__ __forceinline__ double xdata(const Dims &d, const double *series, const int *starts, int e, int k, int s, int i) {
+template <typename R>
+__device__ __forceinline__ R xdata(const Dims &d, const R *series, const int *starts, int e, int k, int s, int i) {
 	return series[((size_t)e * d.rows + starts[e * d.S + s] + k) * d.N + i];
 }
 
 // The teacher-forced forward pass of a whole window, block (e, s).
-__global__ void k_window_forward(Dims d, const double *theta, const double *cumA, const double *cumAT, const double *sth,
-                                 const double *sumAlpha, const double *series, const int *starts, double *z, double *phi,
-                                 int *kk, double *zbN) {
-	DYN_SHARED(sh);
+template <typename R>
+__global__ void k_window_forward(Dims d, const R *theta, const R *cumA, const R *cumAT, const R *sth,
+                                 const R *sumAlpha, const R *series, const int *starts, R *z, R *phi,
+                                 int *kk, R *zbN) {
+	DYN_SHARED(shraw);
+	R *sh = (R *)shraw;
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
 	load_w(d, e, theta, sh + d.M, 1);
-	double zi = 0;
+	R zi = 0;
 	if (i < d.N) zi = xdata(d, series, starts, e, 0, s, i);
 	for (int k = 1; k <= d.T; k++) {
 		size_t t = tix(d, e, k - 1, s, i < d.M ? i : 0);
 		if (i < d.M) z[t] = zi;
-		double zb = step_unit(d, e, i, zi, sh, theta, cumA, cumAT, sth, sumAlpha, i < d.M ? phi + t : NULL, i < d.M ? kk + t : NULL);
+		R zb = step_unit(d, e, i, zi, sh, theta, cumA, cumAT, sth, sumAlpha, i < d.M ? phi + t : NULL, i < d.M ? kk + t : NULL);
 		if (i < d.N) zbN[(((size_t)e * d.T + k - 1) * d.S + s) * d.N + i] = zb;
 		zi = zb;
 		if (k % d.tau == 0 && i < d.N) zi = xdata(d, series, starts, e, k, s, i);
@@ -417,15 +445,16 @@ __global__ void k_window_forward(Dims d, const double *theta, const double *cumA
 
 // The mean squared error of each model, summed over steps, rows and
 // observed units in that order (rules/bptt Trainer.Forward).
-__global__ void k_loss(Dims d, const double *series, const int *starts, const double *zbN, double *loss) {
+template <typename R>
+__global__ void k_loss(Dims d, const R *series, const int *starts, const R *zbN, double *loss) {
 	int e = blockIdx.x * blockDim.x + threadIdx.x;
 	if (e >= d.E) return;
-	double sse = 0;
+	double sse = 0; // float64 even for R = float
 	for (int k = 1; k <= d.T; k++)
 		for (int s = 0; s < d.S; s++)
 			for (int i = 0; i < d.N; i++) {
-				double r = zbN[(((size_t)e * d.T + k - 1) * d.S + s) * d.N + i] - xdata(d, series, starts, e, k, s, i);
-				sse += r * r;
+				R r = zbN[(((size_t)e * d.T + k - 1) * d.S + s) * d.N + i] - xdata(d, series, starts, e, k, s, i);
+				sse += (double)r * (double)r;
 			}
 	loss[e] = sse / (double)((long long)d.T * d.S * d.N);
 }
@@ -433,23 +462,24 @@ __global__ void k_loss(Dims d, const double *series, const int *starts, const do
 // Backward through one recorded slot for row (e, s): gp is the cotangent of
 // the step's output (unit i's entry); writes g and v = W^T g to the tape at
 // call c and returns unit i's state cotangent A_i g_i + φ'_i v_i.
-__device__ double back_unit(const Dims &d, int e, int s, int i, int slot, int c, double gp, double *sh, const double *theta,
-                            const double *cumA, const double *sumAlpha, const double *z, const int *kk, double *g, double *v) {
-	double out = 0;
+template <typename R>
+__device__ R back_unit(const Dims &d, int e, int s, int i, int slot, int c, R gp, R *sh, const R *theta,
+                            const R *cumA, const R *sumAlpha, const R *z, const int *kk, R *g, R *v) {
+	R out = 0;
 	if (i < d.M) {
 		sh[i] = gp;
 		g[tix(d, e, c, s, i)] = gp;
 	}
 	__syncthreads();
 	if (i < d.M) {
-		const double *th = theta + (size_t)e * d.P;
-		const double *W = d.wsh ? sh + d.M : th + d.offW;
-		double vi = 0;
+		const R *th = theta + (size_t)e * d.P;
+		const R *W = d.wsh ? sh + d.M : th + d.offW;
+		R vi = 0;
 		for (int j = 0; j < d.M; j++) vi += sh[j] * W[(size_t)j * d.M + i];
 		v[tix(d, e, c, s, i)] = vi;
 		size_t t = tix(d, e, slot, s, i);
-		double zi = z[t];
-		double a = cumA[((size_t)e * d.M + i) * (d.B + 1) + kk[t]];
+		R zi = z[t];
+		R a = cumA[((size_t)e * d.M + i) * (d.B + 1) + kk[t]];
 		if (d.clipped && zi > 0) a -= sumAlpha[e];
 		out = th[i] * gp + a * vi;
 	}
@@ -459,18 +489,20 @@ __device__ double back_unit(const Dims &d, int e, int s, int i, int slot, int c,
 
 // BPTT through the window, block (e, s): calls c = 0 … T−1 visit slots
 // T−1 … 0 (rules/bptt Trainer.Backward).
-__global__ void k_window_backward(Dims d, const double *theta, const double *cumA, const double *sumAlpha,
-                                  const double *series, const int *starts, const double *z, const int *kk,
-                                  const double *zbN, double *g, double *v) {
-	DYN_SHARED(sh);
+template <typename R>
+__global__ void k_window_backward(Dims d, const R *theta, const R *cumA, const R *sumAlpha,
+                                  const R *series, const int *starts, const R *z, const int *kk,
+                                  const R *zbN, R *g, R *v) {
+	DYN_SHARED(shraw);
+	R *sh = (R *)shraw;
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
 	load_w(d, e, theta, sh + d.M, 0);
-	double scale = 2 / (double)((long long)d.T * d.S * d.N);
-	double gz = 0;
+	R scale = (R)(2 / (double)((long long)d.T * d.S * d.N));
+	R gz = 0;
 	for (int k = d.T; k >= 1; k--) {
-		double gp = gz;
+		R gp = gz;
 		if (k % d.tau == 0 && i < d.N) gp = 0;
-		double gobs = 0;
+		R gobs = 0;
 		if (i < d.N) gobs = scale * (zbN[(((size_t)e * d.T + k - 1) * d.S + s) * d.N + i] - xdata(d, series, starts, e, k, s, i));
 		gp += gobs;
 		gz = back_unit(d, e, s, i, k - 1, d.T - k, gp, sh, theta, cumA, sumAlpha, z, kk, g, v);
@@ -479,17 +511,18 @@ __global__ void k_window_backward(Dims d, const double *theta, const double *cum
 
 // The gradients of A, W and h: one thread per element, summed over the
 // calls in order and the rows in increasing order, from +0.
-__global__ void k_grad_dense(Dims d, int ncalls, const int *order, const double *z, const double *phi, const double *g,
+template <typename R>
+__global__ void k_grad_dense(Dims d, int ncalls, const int *order, const R *z, const R *phi, const R *g,
                              double *grad) {
 	int per = 2 * d.M + d.M * d.M;
 	size_t id = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
 	if (id >= (size_t)d.E * per) return;
 	int e = id / per, p = id % per;
-	double acc = 0;
+	double acc = 0; // float64 products and sums even for R = float
 	if (p < d.M) { // A: Σ g_i z_i
 		int i = p;
 		for (int c = 0; c < ncalls; c++)
-			for (int s = 0; s < d.S; s++) acc += g[tix(d, e, c, s, i)] * z[tix(d, e, order[c], s, i)];
+			for (int s = 0; s < d.S; s++) acc += (double)g[tix(d, e, c, s, i)] * (double)z[tix(d, e, order[c], s, i)];
 		grad[(size_t)e * d.P + i] = 0 + acc;
 	} else if (p < d.M + d.M * d.M) { // W: Σ g_i φ_j
 		int ij = p - d.M, i = ij / d.M, j = ij % d.M;
@@ -498,12 +531,12 @@ __global__ void k_grad_dense(Dims d, int ncalls, const int *order, const double 
 			return;
 		}
 		for (int c = 0; c < ncalls; c++)
-			for (int s = 0; s < d.S; s++) acc += g[tix(d, e, c, s, i)] * phi[tix(d, e, order[c], s, j)];
+			for (int s = 0; s < d.S; s++) acc += (double)g[tix(d, e, c, s, i)] * (double)phi[tix(d, e, order[c], s, j)];
 		grad[(size_t)e * d.P + d.offW + ij] = 0 + acc;
 	} else { // h: Σ g_i
 		int i = p - d.M - d.M * d.M;
 		for (int c = 0; c < ncalls; c++)
-			for (int s = 0; s < d.S; s++) acc += g[tix(d, e, c, s, i)];
+			for (int s = 0; s < d.S; s++) acc += (double)g[tix(d, e, c, s, i)];
 		grad[(size_t)e * d.P + d.offH + i] = 0 + acc;
 	}
 }
@@ -513,9 +546,10 @@ __global__ void k_grad_dense(Dims d, int ncalls, const int *order, const double 
 // position k into difference arrays, whose suffix sums S0, S1 give
 // gα_b += S1 − H_ib·S0 (units in increasing order) and gH_ib −= α_b·S0;
 // the clipped form subtracts Σ v·z over positive z from every gα_b.
-__global__ void k_grad_basis(Dims d, int ncalls, const int *order, const double *theta, const int *ordb, const double *z,
-                             const int *kk, const double *v, double *grad) {
-	DYN_SHARED(sh);
+template <typename R>
+__global__ void k_grad_basis(Dims d, int ncalls, const int *order, const double *theta, const int *ordb, const R *z,
+                             const int *kk, const R *v, double *grad) {
+	DYN_SHARED(sh); // float64 sums even for R = float; theta is the float64 θ
 	const int M = d.M, B = d.B, nb1 = B + 1;
 	double *d0 = sh, *d1 = sh + M * nb1, *cb = sh + 2 * M * nb1, *clip = cb + M * B;
 	unsigned char *flag = (unsigned char *)(clip + 1);
@@ -561,7 +595,7 @@ __global__ void k_grad_basis(Dims d, int ncalls, const int *order, const double 
 				for (int s = 0; s < d.S; s++)
 					for (int i = 0; i < M; i++) {
 						double zi = z[tix(d, e, slot, s, i)];
-						if (zi > 0) cl += v[tix(d, e, c, s, i)] * zi;
+						if (zi > 0) cl += (double)v[tix(d, e, c, s, i)] * zi;
 					}
 			*clip = cl;
 		}
@@ -596,39 +630,45 @@ __global__ void k_adam(size_t n, double *theta, const double *g, double *m, doub
 }
 
 // One step of the tape for row (e, s) at slot k: x on the tape, result to io.
-__global__ void k_tape_forward(Dims d, int k, const double *theta, const double *cumA, const double *cumAT,
-                               const double *sth, const double *sumAlpha, const double *z, double *phi, int *kk, double *io) {
-	DYN_SHARED(sh);
+template <typename R>
+__global__ void k_tape_forward(Dims d, int k, const R *theta, const R *cumA, const R *cumAT,
+                               const R *sth, const R *sumAlpha, const R *z, R *phi, int *kk, R *io) {
+	DYN_SHARED(shraw);
+	R *sh = (R *)shraw;
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
 	load_w(d, e, theta, sh + d.M, 1);
 	size_t t = tix(d, e, k, s, i < d.M ? i : 0);
-	double zi = i < d.M ? z[t] : 0;
-	double out = step_unit(d, e, i, zi, sh, theta, cumA, cumAT, sth, sumAlpha, i < d.M ? phi + t : NULL, i < d.M ? kk + t : NULL);
+	R zi = i < d.M ? z[t] : 0;
+	R out = step_unit(d, e, i, zi, sh, theta, cumA, cumAT, sth, sumAlpha, i < d.M ? phi + t : NULL, i < d.M ? kk + t : NULL);
 	if (i < d.M) io[((size_t)e * d.S + s) * d.M + i] = out;
 }
 
 // Backward of the tape for row (e, s) through slot k, the cotangent at call
 // c on the tape, the state cotangent to io.
-__global__ void k_tape_backward(Dims d, int k, int c, const double *theta, const double *cumA, const double *sumAlpha,
-                                const double *z, const int *kk, double *g, double *v, double *io) {
-	DYN_SHARED(sh);
+template <typename R>
+__global__ void k_tape_backward(Dims d, int k, int c, const R *theta, const R *cumA, const R *sumAlpha,
+                                const R *z, const int *kk, R *g, R *v, R *io) {
+	DYN_SHARED(shraw);
+	R *sh = (R *)shraw;
 	int e = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x;
 	load_w(d, e, theta, sh + d.M, 0);
-	double gp = i < d.M ? g[tix(d, e, c, s, i)] : 0;
-	double out = back_unit(d, e, s, i, k, c, gp, sh, theta, cumA, sumAlpha, z, kk, g, v);
+	R gp = i < d.M ? g[tix(d, e, c, s, i)] : 0;
+	R out = back_unit(d, e, s, i, k, c, gp, sh, theta, cumA, sumAlpha, z, kk, g, v);
 	if (i < d.M) io[((size_t)e * d.S + s) * d.M + i] = out;
 }
 
 // Free-running rollouts, block (e, r).
-__global__ void k_rollout(Dims d, int R, int steps, const double *theta, const double *cumA, const double *cumAT,
-                          const double *sth, const double *sumAlpha, const double *z0, double *out) {
-	DYN_SHARED(sh);
-	int e = blockIdx.x / R, r = blockIdx.x % R, i = threadIdx.x;
+template <typename R>
+__global__ void k_rollout(Dims d, int nr, int steps, const R *theta, const R *cumA, const R *cumAT,
+                          const R *sth, const R *sumAlpha, const R *z0, R *out) {
+	DYN_SHARED(shraw);
+	R *sh = (R *)shraw;
+	int e = blockIdx.x / nr, r = blockIdx.x % nr, i = threadIdx.x;
 	load_w(d, e, theta, sh + d.M, 1);
-	double zi = i < d.M ? z0[((size_t)e * R + r) * d.M + i] : 0;
+	R zi = i < d.M ? z0[((size_t)e * nr + r) * d.M + i] : 0;
 	for (int k = 0; k < steps; k++) {
-		zi = step_unit(d, e, i, zi, sh, theta, cumA, cumAT, sth, sumAlpha, NULL, NULL);
-		if (i < d.M) out[(((size_t)e * R + r) * steps + k) * d.M + i] = zi;
+		zi = step_unit(d, e, i, zi, sh, theta, cumA, cumAT, sth, sumAlpha, (R *)NULL, (int *)NULL);
+		if (i < d.M) out[(((size_t)e * nr + r) * steps + k) * d.M + i] = zi;
 	}
 }
 
@@ -646,9 +686,28 @@ static int launched(const char *what) {
 	return RNNCUDA_OK;
 }
 
+// k_to_float rounds θ to the float copy the float32 window computes with.
+__global__ void k_to_float(size_t n, const double *x, float *y) {
+	size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+	if (i < n) y[i] = (float)x[i];
+}
+
+template <typename R>
+static void launch_tables(rnncuda_ens *e, const Dims &d) {
+	LAUNCH(k_tables<R>, d.E, threads_for(d.M), 0, d, (const R *)e->thetaR, (R *)e->cumA, (R *)e->cumAT, (R *)e->sth, e->ord, (R *)e->sumAlpha);
+}
+
 static int prepare(rnncuda_ens *e) {
 	Dims d = dims(e);
-	LAUNCH(k_tables, d.E, threads_for(d.M), 0, d, e->theta, e->cumA, e->cumAT, e->sth, e->ord, e->sumAlpha);
+	if (e->c.single) {
+		size_t n = (size_t)d.E * d.P;
+		LAUNCH(k_to_float, (unsigned)((n + 255) / 256), 256, 0, n, e->theta, (float *)e->thetaR);
+		int rc = launched("float conversion kernel");
+		if (rc) return rc;
+		launch_tables<float>(e, d);
+	} else {
+		launch_tables<double>(e, d);
+	}
 	int rc = launched("threshold tables kernel");
 	if (rc) return rc;
 	e->prepared = 1;
@@ -659,20 +718,37 @@ static size_t basis_shared(const Dims &d) {
 	return (size_t)d.M * (3 * (size_t)d.B + 2) * sizeof(double) + sizeof(double) + (size_t)d.M * d.B;
 }
 
-static int gradient(rnncuda_ens *e) {
+template <typename R>
+static int gradient_impl(rnncuda_ens *e) {
 	Dims d = dims(e);
 	int per = 2 * d.M + d.M * d.M;
 	size_t n = (size_t)d.E * per;
 	CK(cudaMemcpy(e->order, e->horder, (size_t)e->ncalls * sizeof(int), cudaMemcpyHostToDevice), "tape order");
-	LAUNCH(k_grad_dense, (unsigned)((n + 255) / 256), 256, 0, d, e->ncalls, e->order, e->z, e->phi, e->g, e->grad);
+	LAUNCH(k_grad_dense<R>, (unsigned)((n + 255) / 256), 256, 0, d, e->ncalls, e->order, (const R *)e->z, (const R *)e->phi, (const R *)e->g, e->grad);
 	int rc = launched("dense gradient kernel");
 	if (rc) return rc;
 	int bt = threads_for(d.M > d.B ? d.M : d.B);
-	LAUNCH(k_grad_basis, d.E, bt, basis_shared(d), d, e->ncalls, e->order, e->theta, e->ord, e->z, e->kk, e->v, e->grad);
+	LAUNCH(k_grad_basis<R>, d.E, bt, basis_shared(d), d, e->ncalls, e->order, e->theta, e->ord, (const R *)e->z, e->kk, (const R *)e->v, e->grad);
 	rc = launched("basis gradient kernel");
 	if (rc) return rc;
 	e->ncalls = 0;
 	return RNNCUDA_OK;
+}
+
+static int gradient(rnncuda_ens *e) { return e->c.single ? gradient_impl<float>(e) : gradient_impl<double>(e); }
+
+template <typename R>
+static int window_impl(rnncuda_ens *e, const Dims &d) {
+	int bt = threads_for(d.M), rc;
+	size_t sh = step_shared<R>(d);
+	LAUNCH(k_window_forward<R>, d.E * d.S, bt, sh, d, (const R *)e->thetaR, (const R *)e->cumA, (const R *)e->cumAT, (const R *)e->sth,
+	       (const R *)e->sumAlpha, (const R *)e->series, e->starts, (R *)e->z, (R *)e->phi, e->kk, (R *)e->zbN);
+	if ((rc = launched("window forward kernel"))) return rc;
+	LAUNCH(k_loss<R>, (d.E + 127) / 128, 128, 0, d, (const R *)e->series, e->starts, (const R *)e->zbN, e->loss);
+	if ((rc = launched("loss kernel"))) return rc;
+	LAUNCH(k_window_backward<R>, d.E * d.S, bt, sh, d, (const R *)e->thetaR, (const R *)e->cumA, (const R *)e->sumAlpha, (const R *)e->series,
+	       e->starts, (const R *)e->z, e->kk, (const R *)e->zbN, (R *)e->g, (R *)e->v);
+	return launched("window backward kernel");
 }
 
 extern "C" int rnncuda_ens_window(rnncuda_ens *e, const int *starts, double *loss) {
@@ -686,14 +762,8 @@ extern "C" int rnncuda_ens_window(rnncuda_ens *e, const int *starts, double *los
 	CK(cudaMemcpy(e->starts, starts, (size_t)d.E * d.S * sizeof(int), cudaMemcpyHostToDevice), "window starts");
 	rc = prepare(e);
 	if (rc) return rc;
-	int bt = threads_for(d.M);
-	size_t sh = step_shared(d);
-	LAUNCH(k_window_forward, d.E * d.S, bt, sh, d, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, e->series, e->starts, e->z, e->phi, e->kk, e->zbN);
-	if ((rc = launched("window forward kernel"))) return rc;
-	LAUNCH(k_loss, (d.E + 127) / 128, 128, 0, d, e->series, e->starts, e->zbN, e->loss);
-	if ((rc = launched("loss kernel"))) return rc;
-	LAUNCH(k_window_backward, d.E * d.S, bt, sh, d, e->theta, e->cumA, e->sumAlpha, e->series, e->starts, e->z, e->kk, e->zbN, e->g, e->v);
-	if ((rc = launched("window backward kernel"))) return rc;
+	rc = e->c.single ? window_impl<float>(e, d) : window_impl<double>(e, d);
+	if (rc) return rc;
 	for (int c = 0; c < d.T; c++) e->horder[c] = d.T - 1 - c;
 	e->ncalls = d.T;
 	if ((rc = gradient(e))) return rc;
@@ -756,53 +826,78 @@ extern "C" int rnncuda_ens_set_adam(rnncuda_ens *e, const double *m, const doubl
 	return RNNCUDA_OK;
 }
 
-extern "C" int rnncuda_ens_rollout(rnncuda_ens *e, const double *z0, int R, int steps, double *out) {
+template <typename R>
+static cudaError_t rollout_impl(rnncuda_ens *e, const Dims &d, const double *z0, int nr, int steps, double *out) {
+	size_t nz = (size_t)d.E * nr * d.M, no = nz * steps;
+	R *hz = NULL, *hout = NULL, *dz = NULL, *dout = NULL;
+	cudaError_t ce = cudaSuccess;
+	if (sizeof(R) != sizeof(double)) { // float: convert on the host
+		hz = (R *)malloc(nz * sizeof(R));
+		hout = (R *)malloc(no * sizeof(R));
+		if (!hz || !hout) ce = cudaErrorMemoryAllocation;
+		for (size_t i = 0; hz && i < nz; i++) hz[i] = (R)z0[i];
+	}
+	if (ce == cudaSuccess) ce = cudaMalloc((void **)&dz, nz * sizeof(R));
+	if (ce == cudaSuccess) ce = cudaMalloc((void **)&dout, no * sizeof(R));
+	if (ce == cudaSuccess) ce = cudaMemcpy(dz, hz ? (const void *)hz : (const void *)z0, nz * sizeof(R), cudaMemcpyHostToDevice);
+	if (ce == cudaSuccess) {
+		LAUNCH(k_rollout<R>, d.E * nr, threads_for(d.M), step_shared<R>(d), d, nr, steps, (const R *)e->thetaR, (const R *)e->cumA,
+		       (const R *)e->cumAT, (const R *)e->sth, (const R *)e->sumAlpha, dz, dout);
+		ce = cudaGetLastError();
+	}
+	if (ce == cudaSuccess) ce = cudaMemcpy(hout ? (void *)hout : (void *)out, dout, no * sizeof(R), cudaMemcpyDeviceToHost);
+	for (size_t i = 0; ce == cudaSuccess && hout && i < no; i++) out[i] = (double)hout[i];
+	if (dz) cudaFree(dz);
+	if (dout) cudaFree(dout);
+	free(hz);
+	free(hout);
+	return ce;
+}
+
+extern "C" int rnncuda_ens_rollout(rnncuda_ens *e, const double *z0, int nr, int steps, double *out) {
 	int rc = need(e, z0, "rollout", "z0");
 	if (rc) return rc;
 	if (!out) return fail(RNNCUDA_ERR_ARG, "rnncuda: rollout: out is NULL");
-	if (R < 1 || steps < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: rollout: rollouts = %d and steps = %d must be >= 1", R, steps);
+	if (nr < 1 || steps < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: rollout: rollouts = %d and steps = %d must be >= 1", nr, steps);
 	Dims d = dims(e);
 	if ((rc = prepare(e))) return rc;
-	size_t nz = (size_t)d.E * R * d.M, no = nz * steps;
-	double *dz = NULL, *dout = NULL;
-	cudaError_t ce = cudaMalloc((void **)&dz, nz * sizeof(double));
-	if (ce == cudaSuccess) ce = cudaMalloc((void **)&dout, no * sizeof(double));
-	if (ce == cudaSuccess) ce = cudaMemcpy(dz, z0, nz * sizeof(double), cudaMemcpyHostToDevice);
-	if (ce == cudaSuccess) {
-		LAUNCH(k_rollout, d.E * R, threads_for(d.M), step_shared(d), d, R, steps, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, dz, dout);
-		ce = cudaGetLastError();
-	}
-	if (ce == cudaSuccess) ce = cudaMemcpy(out, dout, no * sizeof(double), cudaMemcpyDeviceToHost);
-	if (dz) cudaFree(dz);
-	if (dout) cudaFree(dout);
+	cudaError_t ce = e->c.single ? rollout_impl<float>(e, d, z0, nr, steps, out) : rollout_impl<double>(e, d, z0, nr, steps, out);
 	if (ce != cudaSuccess) return cuda_fail(ce, "rollout");
 	return RNNCUDA_OK;
 }
 
+static int tape_double(rnncuda_ens *e, const char *fn) {
+	if (!e) return fail(RNNCUDA_ERR_ARG, "rnncuda: %s: ensemble is NULL", fn);
+	if (e->c.single) return fail(RNNCUDA_ERR_ARG, "rnncuda: %s: the tape is float64 only (create the ensemble with single = 0)", fn);
+	return RNNCUDA_OK;
+}
+
 extern "C" int rnncuda_tape_begin(rnncuda_ens *e) {
-	if (!e) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_begin: ensemble is NULL");
+	int rc = tape_double(e, "tape_begin");
+	if (rc) return rc;
 	e->ncalls = 0;
 	return prepare(e);
 }
 
 // copy_slot moves one slot (E blocks of S×M, at stride T·S·M on the device).
-static cudaError_t copy_slot(rnncuda_ens *e, double *dev, int k, const double *host, double *hostOut) {
+static cudaError_t copy_slot(rnncuda_ens *e, void *devp, int k, const double *host, double *hostOut) {
 	size_t row = (size_t)e->c.batch * e->c.latents * sizeof(double);
 	size_t pitch = row * e->c.steps;
-	double *base = dev + (size_t)k * e->c.batch * e->c.latents;
+	double *base = (double *)devp + (size_t)k * e->c.batch * e->c.latents;
 	if (host) return cudaMemcpy2D(base, pitch, host, row, row, e->c.models, cudaMemcpyHostToDevice);
 	return cudaMemcpy2D(hostOut, row, base, pitch, row, e->c.models, cudaMemcpyDeviceToHost);
 }
 
 extern "C" int rnncuda_tape_forward(rnncuda_ens *e, int k, const double *x, double *dst) {
 	int rc = need(e, x, "tape_forward", "x");
-	if (rc) return rc;
+	if (rc || (rc = tape_double(e, "tape_forward"))) return rc;
 	if (!dst) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_forward: dst is NULL");
 	Dims d = dims(e);
 	if (k < 0 || k >= d.T) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_forward: slot %d outside 0..%d", k, d.T - 1);
 	if (!e->prepared && (rc = prepare(e))) return rc;
 	CK(copy_slot(e, e->z, k, x, NULL), "tape_forward upload");
-	LAUNCH(k_tape_forward, d.E * d.S, threads_for(d.M), step_shared(d), d, k, e->theta, e->cumA, e->cumAT, e->sth, e->sumAlpha, e->z, e->phi, e->kk, e->io);
+	LAUNCH(k_tape_forward<double>, d.E * d.S, threads_for(d.M), step_shared<double>(d), d, k, e->theta, (const double *)e->cumA, (const double *)e->cumAT,
+	       (const double *)e->sth, (const double *)e->sumAlpha, (const double *)e->z, (double *)e->phi, e->kk, (double *)e->io);
 	if ((rc = launched("tape forward kernel"))) return rc;
 	CK(cudaMemcpy(dst, e->io, (size_t)d.E * d.S * d.M * sizeof(double), cudaMemcpyDeviceToHost), "tape_forward download");
 	return RNNCUDA_OK;
@@ -810,14 +905,15 @@ extern "C" int rnncuda_tape_forward(rnncuda_ens *e, int k, const double *x, doub
 
 extern "C" int rnncuda_tape_backward(rnncuda_ens *e, int k, const double *g, double *gx) {
 	int rc = need(e, g, "tape_backward", "g");
-	if (rc) return rc;
+	if (rc || (rc = tape_double(e, "tape_backward"))) return rc;
 	if (!gx) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_backward: gx is NULL");
 	Dims d = dims(e);
 	if (k < 0 || k >= d.T) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_backward: slot %d outside 0..%d", k, d.T - 1);
 	if (e->ncalls >= d.T) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_backward: more than %d Backward calls since the last gradient", d.T);
 	int c = e->ncalls;
 	CK(copy_slot(e, e->g, c, g, NULL), "tape_backward upload");
-	LAUNCH(k_tape_backward, d.E * d.S, threads_for(d.M), step_shared(d), d, k, c, e->theta, e->cumA, e->sumAlpha, e->z, e->kk, e->g, e->v, e->io);
+	LAUNCH(k_tape_backward<double>, d.E * d.S, threads_for(d.M), step_shared<double>(d), d, k, c, e->theta, (const double *)e->cumA,
+	       (const double *)e->sumAlpha, (const double *)e->z, e->kk, (double *)e->g, (double *)e->v, (double *)e->io);
 	if ((rc = launched("tape backward kernel"))) return rc;
 	CK(cudaMemcpy(gx, e->io, (size_t)d.E * d.S * d.M * sizeof(double), cudaMemcpyDeviceToHost), "tape_backward download");
 	e->horder[c] = k;
@@ -827,7 +923,7 @@ extern "C" int rnncuda_tape_backward(rnncuda_ens *e, int k, const double *g, dou
 
 extern "C" int rnncuda_tape_gradient(rnncuda_ens *e, double *grad) {
 	int rc = need(e, grad, "tape_gradient", "grad");
-	if (rc) return rc;
+	if (rc || (rc = tape_double(e, "tape_gradient"))) return rc;
 	if (e->ncalls == 0) {
 		CK(cudaMemset(e->grad, 0, (size_t)e->c.models * e->P * sizeof(double)), "tape_gradient");
 	} else if ((rc = gradient(e))) {

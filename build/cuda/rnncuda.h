@@ -12,7 +12,7 @@
  * al., NeurIPS 2022), windows of T steps, S windows a step. All arithmetic is
  * float64 and reproduces the CPU path's order of operations (no fused
  * multiply-add: compiled with -fmad=false), see docs/gpu.md for the
- * tolerance policy.
+ * tolerance policy; cfg.single computes the window in float32 instead.
  *
  * Parameters of one model: P = M + M*M + M + B + M*B doubles, in the order
  * of plrnn.Dendritic's Layout (A, W, h, alpha, H; C is empty for K = 0); the
@@ -62,6 +62,8 @@ typedef struct {
 	int observed;  /* N, 1..M: the identity observation's and forcing's width */
 	int interval;  /* tau >= 1: sparse forcing every tau steps */
 	int project;   /* 1: zero the gradient of W's diagonal (plrnn ProjectGradient) */
+	int single;    /* 0: float64 throughout; 1: the window and rollouts in float32 (θ, gradient
+	                  sums, loss and optimizer stay float64; the tape is float64 only) */
 } rnncuda_config;
 
 typedef struct rnncuda_ens rnncuda_ens;

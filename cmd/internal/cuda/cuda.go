@@ -43,6 +43,14 @@ var ErrNoDevice = errors.New("cuda: no usable CUDA device")
 // a differently rounded library function on a future device.
 const DeviceTolerance = 1e-12
 
+// Float32Tolerance is the relative tolerance (Compare) of the float32
+// window against the float64 CPU path for one window's loss and gradient
+// from the same θ, and for short rollouts: float32's unit roundoff 6e-8
+// grown by the window's sums and the Jacobian products between forcings.
+// It bounds single windows, not whole training runs, which diverge under
+// any change of rounding.
+const Float32Tolerance = 1e-4
+
 // Info describes a CUDA device.
 type Info struct {
 	Name         string
@@ -69,6 +77,10 @@ type EnsembleConfig struct {
 	Observed int  // N, 1…M
 	Interval int  // τ
 	Project  bool // zero the gradient of W's diagonal, as the trainer's ProjectGradient
+	// Float32 computes the window and rollouts in float32 (θ, the gradient
+	// sums, the loss and the optimizer stay float64): faster, within
+	// Float32Tolerance of the CPU instead of DeviceTolerance.
+	Float32 bool
 }
 
 // Validate reports the first impossible setting, naming its key.

@@ -102,6 +102,9 @@ func NewEnsemble(cfg EnsembleConfig) (*Ensemble, error) {
 	if cfg.Project {
 		c.project = 1
 	}
+	if cfg.Float32 {
+		c.single = 1
+	}
 	if err := call("create ensemble", func() C.int { return C.rnncuda_ens_create(&c, &e.p) }); err != nil {
 		return nil, err
 	}

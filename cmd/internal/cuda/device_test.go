@@ -115,7 +115,7 @@ func TestEnsembleWindowMatchesCPU(t *testing.T) {
 	// it from global memory; M = 7 < 8 covers dot8's tail alone.
 	wide := EnsembleConfig{Models: 2, Latents: 80, Bases: 3, Batch: 2, SeqLen: 12, Observed: 2, Interval: 5}
 	narrow := EnsembleConfig{Models: 3, Latents: 7, Bases: 30, Batch: 3, SeqLen: 20, Observed: 7, Interval: 3, Project: true}
-	for _, cfg := range []EnsembleConfig{testConfig, clipped, wide, narrow} {
+	for _, cfg := range []EnsembleConfig{testConfig, clipped, wide, narrow, goldenConfig} {
 		rows := 300
 		e, c := newPair(t, cfg, rows)
 		r := rng.New(9)
@@ -135,6 +135,77 @@ func TestEnsembleWindowMatchesCPU(t *testing.T) {
 			}
 			compareModels(t, "window gradient", c, grad, wantGrad)
 		}
+	}
+}
+
+// TestEnsembleFloat32 checks the float32 option against the float64 CPU
+// path at Float32Tolerance: window loss and gradient, and rollouts.
+func TestEnsembleFloat32(t *testing.T) {
+	needDevice(t)
+	for _, cfg := range []EnsembleConfig{testConfig, goldenConfig} {
+		cfg.Float32 = true
+		rows := 300
+		e, c := newPair(t, cfg, rows)
+		r := rng.New(9)
+		worstL, worstG := 0.0, 0.0
+		for w := 0; w < 3; w++ {
+			starts := randomStarts(r, cfg, rows)
+			loss := make([]float64, cfg.Models)
+			if err := e.Window(starts, loss); err != nil {
+				t.Fatal(err)
+			}
+			wantLoss, wantGrad := c.window(starts)
+			d, err := Compare(loss, wantLoss, Float32Tolerance)
+			if err != nil {
+				t.Fatalf("float32 window %d loss: %v", w, err)
+			}
+			worstL = max(worstL, d.Rel())
+			grad := make([]float64, len(wantGrad))
+			if err := e.Grad(grad); err != nil {
+				t.Fatal(err)
+			}
+			P := cfg.ParamCount()
+			for m := range c.models {
+				if err := CompareFields(c.models[m].Layout(), grad[m*P:(m+1)*P], wantGrad[m*P:(m+1)*P], Float32Tolerance); err != nil {
+					t.Fatalf("float32 window %d gradient of model %d: %v", w, m, err)
+				}
+				d, _ := Compare(grad[m*P:(m+1)*P], wantGrad[m*P:(m+1)*P], 1)
+				worstG = max(worstG, d.Rel())
+			}
+		}
+		const R, steps = 2, 30
+		M := cfg.Latents
+		z0 := make([]float64, cfg.Models*R*M)
+		rng.New(2).FillNorm(z0, 1)
+		out, want := make([]float64, cfg.Models*R*steps*M), make([]float64, cfg.Models*R*steps*M)
+		if err := e.Rollout(z0, R, steps, out); err != nil {
+			t.Fatal(err)
+		}
+		for m, md := range c.models {
+			for r := 0; r < R; r++ {
+				z := z0[(m*R+r)*M : (m*R+r+1)*M]
+				for k := 0; k < steps; k++ {
+					dst := want[((m*R+r)*steps+k)*M : ((m*R+r)*steps+k+1)*M]
+					md.Step(dst, z, nil)
+					z = dst
+				}
+			}
+		}
+		d, err := Compare(out, want, Float32Tolerance)
+		if err != nil {
+			t.Fatalf("float32 rollout: %v", err)
+		}
+		t.Logf("float32 (clipped=%v): largest relative difference to the float64 CPU: loss %.3g, gradient %.3g, %d-step rollout %.3g (tolerance %.0g)",
+			cfg.Clipped, worstL, worstG, steps, d.Rel(), Float32Tolerance)
+	}
+	// The tape is float64 only: a float32 ensemble refuses it.
+	e, err := NewEnsemble(EnsembleConfig{Models: 1, Latents: 3, Bases: 2, Batch: 1, SeqLen: 2, Observed: 1, Interval: 1, Float32: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.tapeBegin(); err == nil || !strings.Contains(err.Error(), "float64 only") {
+		t.Fatalf("tape on a float32 ensemble: %v, want an error saying the tape is float64 only", err)
 	}
 }
 
@@ -254,8 +325,14 @@ func TestTapeTrainingMatchesCPU(t *testing.T) {
 // ensemble on the device: window sampling on the host, Window, RAdam.
 // ns/model-step is the time per model and step (compare BenchmarkCPUStep).
 func BenchmarkEnsembleStep(b *testing.B) {
+	b.Run("float64", func(b *testing.B) { benchEnsemble(b, false) })
+	b.Run("float32", func(b *testing.B) { benchEnsemble(b, true) })
+}
+
+func benchEnsemble(b *testing.B, single bool) {
 	needDevice(b)
 	cfg := benchConfig
+	cfg.Float32 = single
 	if s := os.Getenv("RNNCUDA_BENCH_MODELS"); s != "" { // a smaller ensemble: scaling runs, the emulator
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
