@@ -24,7 +24,9 @@ func TestStepAllocatesNothing(t *testing.T) {
 	}
 	mk := []func() models.Trainable{
 		func() models.Trainable { return plrnn.NewDendritic(plrnn.Config{M: 9, Bases: 4}, rng.New(1)) },
-		func() models.Trainable { return plrnn.NewShallow(plrnn.Config{M: 3, Hidden: 20, Clipped: true}, rng.New(1)) },
+		func() models.Trainable {
+			return plrnn.NewShallow(plrnn.Config{M: 3, Hidden: 20, Clipped: true}, rng.New(1))
+		},
 		func() models.Trainable { return plrnn.NewVanilla(plrnn.Config{M: 6}, rng.New(1)) },
 		func() models.Trainable { return ctrnn.NewMap(ctrnn.Config{M: 5, Tau: 2}, "rk4", 0.1, rng.New(1)) },
 	}
