@@ -150,16 +150,19 @@ extern "C" int rnncuda_ens_param_count(const rnncuda_ens *e) { return e ? e->P :
 
 static int check_config(const rnncuda_config *c) {
 	if (!c) return fail(RNNCUDA_ERR_ARG, "rnncuda: config is NULL");
-	if (c->kind != RNNCUDA_DENDRITIC) return fail(RNNCUDA_ERR_ARG, "rnncuda: model kind %d is not supported (only RNNCUDA_DENDRITIC = 1)", c->kind);
+	if (c->kind != RNNCUDA_DENDRITIC && c->kind != RNNCUDA_VANILLA)
+		return fail(RNNCUDA_ERR_ARG, "rnncuda: model kind %d is not supported (RNNCUDA_DENDRITIC = 1, RNNCUDA_VANILLA = 2)", c->kind);
+	if (c->kind == RNNCUDA_VANILLA && (c->bases != 0 || c->clipped != 0))
+		return fail(RNNCUDA_ERR_ARG, "rnncuda: the vanilla PLRNN has no bases and no clipped form (bases = %d, clipped = %d, need 0, 0)", c->bases, c->clipped);
 	if (c->models < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: models = %d, need >= 1", c->models);
 	if (c->latents < 1 || c->latents > 1024) return fail(RNNCUDA_ERR_ARG, "rnncuda: latents = %d, need 1..1024", c->latents);
-	if (c->bases < 1 || c->bases > 1024) return fail(RNNCUDA_ERR_ARG, "rnncuda: bases = %d, need 1..1024", c->bases);
+	if (c->kind == RNNCUDA_DENDRITIC && (c->bases < 1 || c->bases > 1024)) return fail(RNNCUDA_ERR_ARG, "rnncuda: bases = %d, need 1..1024", c->bases);
 	if (c->batch < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: batch = %d, need >= 1", c->batch);
 	if (c->steps < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: steps = %d, need >= 1", c->steps);
 	if (c->observed < 1 || c->observed > c->latents) return fail(RNNCUDA_ERR_ARG, "rnncuda: observed = %d, need 1..latents (%d)", c->observed, c->latents);
 	if (c->interval < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: interval = %d, need >= 1", c->interval);
 	if (c->single != 0 && c->single != 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: single = %d, need 0 (float64) or 1 (float32)", c->single);
-	size_t sh = ((size_t)c->latents * (3 * (size_t)c->bases + 2) + 1) * sizeof(double) + (size_t)c->latents * c->bases;
+	size_t sh = c->kind == RNNCUDA_VANILLA ? 0 : ((size_t)c->latents * (3 * (size_t)c->bases + 2) + 1) * sizeof(double) + (size_t)c->latents * c->bases;
 	if (sh > 48 * 1024) return fail(RNNCUDA_ERR_ARG, "rnncuda: latents × bases too large for the basis-gradient kernel's shared memory ((M·(3B+2)+1)·8 + M·B = %zu > 49152 bytes)", sh);
 	return RNNCUDA_OK;
 }
@@ -191,7 +194,7 @@ extern "C" int rnncuda_ens_create(const rnncuda_config *cfg, rnncuda_ens **out) 
 	e->offH = M + M * M;
 	e->offAl = 2 * M + M * M;
 	e->offTh = 2 * M + M * M + B;
-	e->P = 2 * M + M * M + B + M * B;
+	e->P = 2 * M + M * M + (cfg->kind == RNNCUDA_DENDRITIC ? B + M * B : 0);
 	e->b1t = e->b2t = 1;
 	e->horder = (int *)calloc(T, sizeof(int));
 	if (!e->horder) {
@@ -279,7 +282,8 @@ extern "C" int rnncuda_ens_set_series(rnncuda_ens *e, const double *series, int 
 
 struct Dims {
 	int E, M, B, S, T, N, tau, P, offW, offH, offAl, offTh, clipped, project, rows;
-	int wsh; // 1: the step kernels keep W in shared memory (M·M + M doubles fit in 48 KiB)
+	int wsh;     // 1: the step kernels keep W in shared memory (M·M + M doubles fit in 48 KiB)
+	int vanilla; // the vanilla PLRNN: φ = relu, no bases
 };
 
 static Dims dims(const rnncuda_ens *e) {
@@ -289,6 +293,7 @@ static Dims dims(const rnncuda_ens *e) {
 	d.offW = e->offW, d.offH = e->offH, d.offAl = e->offAl, d.offTh = e->offTh;
 	d.clipped = e->c.clipped, d.project = e->c.project, d.rows = e->rows;
 	d.wsh = ((size_t)d.M * d.M + d.M) * sizeof(double) <= 48 * 1024;
+	d.vanilla = e->c.kind == RNNCUDA_VANILLA;
 	return d;
 }
 
@@ -331,6 +336,7 @@ __device__ R dot8(const R *a, int as, const R *b, int n) {
 template <typename R>
 __global__ void k_tables(Dims d, const R *theta, R *cumA, R *cumAT, R *sth, int *ord, R *sumAlpha) {
 	int e = blockIdx.x, i = threadIdx.x;
+	if (d.vanilla) return; // no bases, no tables
 	const R *th = theta + (size_t)e * d.P;
 	const R *al = th + d.offAl;
 	if (i == 0) {
@@ -363,6 +369,10 @@ __global__ void k_tables(Dims d, const R *theta, R *cumA, R *cumAT, R *sth, int 
 template <typename R>
 __device__ __forceinline__ R phi_unit(const Dims &d, int e, int i, R z, const R *cumA, const R *cumAT,
                                            const R *sth, const R *sumAlpha, int *q) {
+	if (d.vanilla) { // relu (plrnn.Vanilla): +0 for z ≤ 0, and k = 1[z > 0]
+		*q = z > 0;
+		return z > 0 ? z : (R)0;
+	}
 	const R *st = sth + ((size_t)e * d.M + i) * d.B;
 	int k = 0;
 	while (k < d.B && st[k] < z) k++;
@@ -479,7 +489,7 @@ __device__ R back_unit(const Dims &d, int e, int s, int i, int slot, int c, R gp
 		v[tix(d, e, c, s, i)] = vi;
 		size_t t = tix(d, e, slot, s, i);
 		R zi = z[t];
-		R a = cumA[((size_t)e * d.M + i) * (d.B + 1) + kk[t]];
+		R a = d.vanilla ? (R)(kk[t] ? 1 : 0) : cumA[((size_t)e * d.M + i) * (d.B + 1) + kk[t]]; // vanilla: step01(z)
 		if (d.clipped && zi > 0) a -= sumAlpha[e];
 		out = th[i] * gp + a * vi;
 	}
@@ -727,6 +737,10 @@ static int gradient_impl(rnncuda_ens *e) {
 	LAUNCH(k_grad_dense<R>, (unsigned)((n + 255) / 256), 256, 0, d, e->ncalls, e->order, (const R *)e->z, (const R *)e->phi, (const R *)e->g, e->grad);
 	int rc = launched("dense gradient kernel");
 	if (rc) return rc;
+	if (d.vanilla) {
+		e->ncalls = 0;
+		return RNNCUDA_OK;
+	}
 	int bt = threads_for(d.M > d.B ? d.M : d.B);
 	LAUNCH(k_grad_basis<R>, d.E, bt, basis_shared(d), d, e->ncalls, e->order, e->theta, e->ord, (const R *)e->z, e->kk, (const R *)e->v, e->grad);
 	rc = launched("basis gradient kernel");

@@ -41,8 +41,10 @@ enum {
 	RNNCUDA_ERR_MEMORY = 4     /* device memory could not be allocated */
 };
 
-/* The model families of an ensemble. */
-enum { RNNCUDA_DENDRITIC = 1 };
+/* The model families of an ensemble: the dendritic PLRNN (P = M + M*M + M
+ * + B + M*B: A, W, h, alpha, H) and the vanilla PLRNN z' = A⊙z + W relu(z)
+ * + h (Durstewitz 2017; P = M + M*M + M: A, W, h; bases must be 0). */
+enum { RNNCUDA_DENDRITIC = 1, RNNCUDA_VANILLA = 2 };
 
 typedef struct {
 	char name[256];
@@ -52,11 +54,11 @@ typedef struct {
 } rnncuda_info;
 
 typedef struct {
-	int kind;      /* RNNCUDA_DENDRITIC */
-	int clipped;   /* 1: the clipped (bounded) dendritic form */
+	int kind;      /* RNNCUDA_DENDRITIC or RNNCUDA_VANILLA */
+	int clipped;   /* 1: the clipped (bounded) dendritic form (0 for vanilla) */
 	int models;    /* E >= 1 */
 	int latents;   /* M, 1..1024 */
-	int bases;     /* B, 1..1024 */
+	int bases;     /* B, 1..1024 (dendritic), 0 (vanilla) */
 	int batch;     /* S >= 1 windows a step */
 	int steps;     /* T >= 1: the window length, and the tape's slots */
 	int observed;  /* N, 1..M: the identity observation's and forcing's width */

@@ -97,11 +97,19 @@ func TestEnsembleConfigValidate(t *testing.T) {
 	if got := len(m.Params()); got != good.ParamCount() {
 		t.Fatalf("ParamCount = %d, plrnn.Dendritic has %d parameters", good.ParamCount(), got)
 	}
+	van := EnsembleConfig{Models: 1, Vanilla: true, Latents: 6, Batch: 1, SeqLen: 2, Observed: 1, Interval: 1}
+	if err := van.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := van.ParamCount(), len(plrnn.NewVanilla(plrnn.Config{M: 6}, nil).Params()); got != want {
+		t.Fatalf("vanilla ParamCount = %d, plrnn.Vanilla has %d parameters", got, want)
+	}
 	for key, bad := range map[string]EnsembleConfig{
 		"models":   {Latents: 3, Bases: 2, Batch: 1, SeqLen: 2, Observed: 1, Interval: 1},
 		"latents":  {Models: 1, Bases: 2, Batch: 1, SeqLen: 2, Observed: 1, Interval: 1},
 		"observed": {Models: 1, Latents: 3, Bases: 2, Batch: 1, SeqLen: 2, Observed: 4, Interval: 1},
 		"interval": {Models: 1, Latents: 3, Bases: 2, Batch: 1, SeqLen: 2, Observed: 1},
+		"vanilla":  {Models: 1, Vanilla: true, Latents: 3, Bases: 2, Batch: 1, SeqLen: 2, Observed: 1, Interval: 1},
 	} {
 		err := bad.Validate()
 		if err == nil || !strings.Contains(err.Error(), key) {

@@ -63,14 +63,15 @@ func (i Info) String() string {
 	return fmt.Sprintf("%s (compute %d.%d, %d SMs, %.1f GiB)", i.Name, i.Major, i.Minor, i.SMs, float64(i.Memory)/(1<<30))
 }
 
-// EnsembleConfig sizes an ensemble of dendritic PLRNNs and its training
-// windows. Every model observes its first Observed latents (an identity
+// EnsembleConfig sizes an ensemble of dendritic (or vanilla) PLRNNs and
+// its training windows. Every model observes its first Observed latents (an identity
 // observation) and is forced there every Interval steps (sparse teacher
 // forcing).
 type EnsembleConfig struct {
 	Models   int  // E ≥ 1
+	Vanilla  bool // the vanilla PLRNN z' = A⊙z + W relu(z) + h (plrnn.Vanilla) instead of the dendritic one
 	Latents  int  // M, 1…1024
-	Bases    int  // B, 1…1024
+	Bases    int  // B, 1…1024 (dendritic); 0 (vanilla)
 	Clipped  bool // the clipped dendritic form
 	Batch    int  // S windows per step
 	SeqLen   int  // T, the window length
@@ -90,7 +91,9 @@ func (c EnsembleConfig) Validate() error {
 		return fmt.Errorf("cuda: ensemble models = %d, need ≥ 1", c.Models)
 	case c.Latents < 1 || c.Latents > 1024:
 		return fmt.Errorf("cuda: ensemble latents = %d, need 1…1024", c.Latents)
-	case c.Bases < 1 || c.Bases > 1024:
+	case c.Vanilla && (c.Bases != 0 || c.Clipped):
+		return fmt.Errorf("cuda: ensemble vanilla with bases = %d, clipped = %v: the vanilla PLRNN has neither (need 0, false)", c.Bases, c.Clipped)
+	case !c.Vanilla && (c.Bases < 1 || c.Bases > 1024):
 		return fmt.Errorf("cuda: ensemble bases = %d, need 1…1024", c.Bases)
 	case c.Batch < 1:
 		return fmt.Errorf("cuda: ensemble batch = %d, need ≥ 1", c.Batch)
@@ -105,8 +108,12 @@ func (c EnsembleConfig) Validate() error {
 }
 
 // ParamCount is P, the parameters of one model: M + M² + M + B + M·B in the
-// order of plrnn.Dendritic's Layout (A, W, h, alpha, H).
+// order of plrnn.Dendritic's Layout (A, W, h, alpha, H), or M + M² + M in
+// plrnn.Vanilla's (A, W, h).
 func (c EnsembleConfig) ParamCount() int {
+	if c.Vanilla {
+		return 2*c.Latents + c.Latents*c.Latents
+	}
 	return 2*c.Latents + c.Latents*c.Latents + c.Bases + c.Latents*c.Bases
 }
 

@@ -77,10 +77,11 @@ func Devices() ([]Info, error) {
 
 func dptr(x []float64) *C.double { return (*C.double)(unsafe.Pointer(&x[0])) }
 
-// Ensemble is E dendritic PLRNNs on the device, each with its own θ,
+// Ensemble is E dendritic (or vanilla) PLRNNs on the device, each with its own θ,
 // series, windows and optimizer state (EnsembleConfig). θ lives on the
 // device; Params and SetParams copy the E·P values (model after model, each
-// in plrnn.Dendritic's Layout order) to and from the host.
+// in plrnn.Dendritic's or plrnn.Vanilla's Layout order) to and from the
+// host.
 type Ensemble struct {
 	cfg    EnsembleConfig
 	p      *C.rnncuda_ens
@@ -98,6 +99,9 @@ func NewEnsemble(cfg EnsembleConfig) (*Ensemble, error) {
 		observed: C.int(cfg.Observed), interval: C.int(cfg.Interval)}
 	if cfg.Clipped {
 		c.clipped = 1
+	}
+	if cfg.Vanilla {
+		c.kind = C.RNNCUDA_VANILLA
 	}
 	if cfg.Project {
 		c.project = 1

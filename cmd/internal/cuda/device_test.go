@@ -115,7 +115,8 @@ func TestEnsembleWindowMatchesCPU(t *testing.T) {
 	// it from global memory; M = 7 < 8 covers dot8's tail alone.
 	wide := EnsembleConfig{Models: 2, Latents: 80, Bases: 3, Batch: 2, SeqLen: 12, Observed: 2, Interval: 5}
 	narrow := EnsembleConfig{Models: 3, Latents: 7, Bases: 30, Batch: 3, SeqLen: 20, Observed: 7, Interval: 3, Project: true}
-	for _, cfg := range []EnsembleConfig{testConfig, clipped, wide, narrow, goldenConfig} {
+	vanilla := EnsembleConfig{Models: 4, Vanilla: true, Latents: 9, Batch: 3, SeqLen: 30, Observed: 2, Interval: 7, Project: true}
+	for _, cfg := range []EnsembleConfig{testConfig, clipped, wide, narrow, goldenConfig, vanilla} {
 		rows := 300
 		e, c := newPair(t, cfg, rows)
 		r := rng.New(9)
@@ -142,7 +143,8 @@ func TestEnsembleWindowMatchesCPU(t *testing.T) {
 // path at Float32Tolerance: window loss and gradient, and rollouts.
 func TestEnsembleFloat32(t *testing.T) {
 	needDevice(t)
-	for _, cfg := range []EnsembleConfig{testConfig, goldenConfig} {
+	vanilla := EnsembleConfig{Models: 3, Vanilla: true, Latents: 9, Batch: 3, SeqLen: 30, Observed: 2, Interval: 7, Project: true}
+	for _, cfg := range []EnsembleConfig{testConfig, goldenConfig, vanilla} {
 		cfg.Float32 = true
 		rows := 300
 		e, c := newPair(t, cfg, rows)
@@ -195,8 +197,8 @@ func TestEnsembleFloat32(t *testing.T) {
 		if err != nil {
 			t.Fatalf("float32 rollout: %v", err)
 		}
-		t.Logf("float32 (clipped=%v): largest relative difference to the float64 CPU: loss %.3g, gradient %.3g, %d-step rollout %.3g (tolerance %.0g)",
-			cfg.Clipped, worstL, worstG, steps, d.Rel(), Float32Tolerance)
+		t.Logf("float32 (vanilla=%v, clipped=%v): largest relative difference to the float64 CPU: loss %.3g, gradient %.3g, %d-step rollout %.3g (tolerance %.0g)",
+			cfg.Vanilla, cfg.Clipped, worstL, worstG, steps, d.Rel(), Float32Tolerance)
 	}
 	// The tape is float64 only: a float32 ensemble refuses it.
 	e, err := NewEnsemble(EnsembleConfig{Models: 1, Latents: 3, Bases: 2, Batch: 1, SeqLen: 2, Observed: 1, Interval: 1, Float32: true})
@@ -250,7 +252,13 @@ func TestEnsembleAdamMatchesCPU(t *testing.T) {
 
 func TestEnsembleRolloutMatchesCPU(t *testing.T) {
 	needDevice(t)
-	cfg := testConfig
+	vanilla := EnsembleConfig{Models: 2, Vanilla: true, Latents: 9, Batch: 1, SeqLen: 2, Observed: 2, Interval: 1}
+	for _, cfg := range []EnsembleConfig{testConfig, vanilla} {
+		rolloutMatchesCPU(t, cfg)
+	}
+}
+
+func rolloutMatchesCPU(t *testing.T, cfg EnsembleConfig) {
 	e, c := newPair(t, cfg, 300)
 	const R, steps = 3, 500
 	M := cfg.Latents
@@ -275,7 +283,7 @@ func TestEnsembleRolloutMatchesCPU(t *testing.T) {
 	if err != nil {
 		t.Fatalf("rollout: %v", err)
 	}
-	t.Logf("rollout of %d steps: largest relative difference %.3g", steps, d.Rel())
+	t.Logf("rollout of %d steps (vanilla=%v): largest relative difference %.3g", steps, cfg.Vanilla, d.Rel())
 }
 
 // TestTapeTrainingMatchesCPU trains the device-taped model and the CPU model

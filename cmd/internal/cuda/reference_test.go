@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/rnnlab/rnnlab/kernel/rng"
+	"github.com/rnnlab/rnnlab/models"
 	"github.com/rnnlab/rnnlab/models/obs"
 	"github.com/rnnlab/rnnlab/models/plrnn"
 	"github.com/rnnlab/rnnlab/rules/bptt"
@@ -29,10 +30,17 @@ func testSeries(E, rows, N int) []float64 {
 	return out
 }
 
+// cpuModel is what the reference needs of a CPU PLRNN.
+type cpuModel interface {
+	models.Trainable
+	models.Layouter
+	ProjectGradient(gtheta []float64)
+}
+
 // cpuEnsemble is the CPU path for an EnsembleConfig.
 type cpuEnsemble struct {
 	cfg      EnsembleConfig
-	models   []*plrnn.Dendritic
+	models   []cpuModel
 	trainers []*bptt.Trainer
 	rows     int
 }
@@ -42,7 +50,12 @@ func newCPUEnsemble(tb testing.TB, cfg EnsembleConfig, seed uint64, series []flo
 	c := &cpuEnsemble{cfg: cfg, rows: rows}
 	N := cfg.Observed
 	for e := 0; e < cfg.Models; e++ {
-		m := plrnn.NewDendritic(plrnn.Config{M: cfg.Latents, Bases: cfg.Bases, Clipped: cfg.Clipped}, rng.New(seed+uint64(e)))
+		var m cpuModel
+		if cfg.Vanilla {
+			m = plrnn.NewVanilla(plrnn.Config{M: cfg.Latents}, rng.New(seed+uint64(e)))
+		} else {
+			m = plrnn.NewDendritic(plrnn.Config{M: cfg.Latents, Bases: cfg.Bases, Clipped: cfg.Clipped}, rng.New(seed+uint64(e)))
+		}
 		tr, err := bptt.New(m, obs.NewIdentity(N, cfg.Latents), series[e*rows*N:(e+1)*rows*N],
 			bptt.Config{SeqLen: cfg.SeqLen, Batch: cfg.Batch, Forcing: bptt.Sparse, Interval: cfg.Interval, Optimizer: "radam"},
 			1000, rng.New(seed+1000+uint64(e)))
