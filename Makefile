@@ -99,3 +99,58 @@ bench-wasm:
 clean:
 	rm -rf bin $(OUT)
 	find $(SITE) -mindepth 1 ! -name README.md ! -name .gitignore -delete
+
+# ---- The GPU path (docs/gpu.md): librnncuda.so from build/cuda, the
+# no-device stub of the same soname, and the Go package cmd/internal/cuda
+# built with -tags cuda against either. `make test` stays GPU-free.
+NVCC           ?= nvcc
+CUDA_ARCH      ?= native
+NVCC_HOSTFLAGS ?=
+CUDA_LIB       := build/cuda/lib/librnncuda.so
+CUDA_FLAGS     := -O2 -fmad=false -Xcompiler -fPIC,-ffp-contract=off
+CUDA_SHARED    := -shared -Xlinker -soname=librnncuda.so
+
+.PHONY: cuda cuda-stub cuda-emu cuda-compile-check cuda-vet cuda-emu-test cuda-device-bins
+
+# The real library, where nvcc exists (CUDA_ARCH=sm_90 to build without a GPU).
+cuda:
+	@command -v $(NVCC) >/dev/null || { echo "make cuda: $(NVCC) not found: install the CUDA toolkit or set NVCC=/path/to/nvcc (docs/gpu.md)"; exit 1; }
+	mkdir -p build/cuda/lib
+	$(NVCC) $(NVCC_HOSTFLAGS) -arch=$(CUDA_ARCH) $(CUDA_FLAGS) $(CUDA_SHARED) -o $(CUDA_LIB) build/cuda/rnncuda.cu
+
+# The stub: same soname and symbols, plain C, every call reports "no device".
+cuda-stub:
+	mkdir -p build/cuda/lib
+	$(CC) -std=c99 -Wall -Wextra -Werror -O2 -fPIC -shared -Wl,-soname,librnncuda.so -o $(CUDA_LIB) build/cuda/stub.c
+
+# The kernels compiled for the CPU emulator (build/cuda/emu): checks their
+# logic without a GPU; not a timing.
+cuda-emu:
+	mkdir -p build/cuda/lib
+	$(CXX) -std=c++20 -O1 -ffp-contract=off -fPIC -shared -pthread -x c++ -DRNNCUDA_EMU -Ibuild/cuda/emu -Ibuild/cuda \
+	  -Wl,-soname,librnncuda.so -o $(CUDA_LIB) build/cuda/rnncuda.cu
+
+# nvcc compile check of the .cu sources for the H200 (sm_90), no GPU needed;
+# with the scratch toolkit of build/cuda/fetch_toolkit.sh:
+#   make cuda-compile-check NVCC=/tmp/cuda-root/usr/lib/nvidia-cuda-toolkit/bin/nvcc \
+#     NVCC_HOSTFLAGS="-ccbin /usr/bin/g++ -allow-unsupported-compiler"
+cuda-compile-check:
+	mkdir -p build/cuda/out
+	$(NVCC) $(NVCC_HOSTFLAGS) -arch=sm_90 $(CUDA_FLAGS) -Xptxas -v -c -o build/cuda/out/rnncuda.o build/cuda/rnncuda.cu
+
+# CI: vet the tagged packages and run their tests against the stub (the GPU
+# tests skip, the no-device test asserts the stub's errors).
+cuda-vet: cuda-stub
+	CGO_ENABLED=1 $(GO) vet -tags cuda ./cmd/...
+	CGO_ENABLED=1 $(GO) test -count=1 -tags cuda ./cmd/internal/cuda/
+
+# The tagged tests against the CPU emulator: every GPU test runs.
+cuda-emu-test: cuda-emu
+	CGO_ENABLED=1 $(GO) test -count=1 -tags cuda -v ./cmd/internal/cuda/
+	$(MAKE) cuda-stub
+
+# The test and benchmark binary for build/cuda/device_check.sh, linked
+# against the stub's soname (the device builds the real library).
+cuda-device-bins: cuda-stub
+	mkdir -p build/cuda/bin
+	CGO_ENABLED=1 $(GO) test -c -tags cuda -trimpath -o build/cuda/bin/cuda.test ./cmd/internal/cuda

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# device_check.sh — the one script a session with a GPU machine runs
+# (docs/gpu.md). The machine has an NVIDIA GPU, nvcc and python3 with
+# PyTorch CUDA, but no Go and no network. From the repository root:
+#
+#   bash build/cuda/device_check.sh          # the run tool: carry ["build/cuda/bin"]
+#
+# It needs build/cuda/bin/cuda.test, built beforehand where Go is
+# (`make cuda-device-bins`: the tagged tests and benchmarks of
+# cmd/internal/cuda, linked against the stub's soname librnncuda.so, with
+# everything they need compiled in — no testdata). It then
+#   1. builds the real librnncuda.so with nvcc (CUDA_ARCH, default native,
+#      falling back to sm_90),
+#   2. builds and runs build/cuda/check.c, a C driver needing no Go: the
+#      library against the CPU's results in cmd/internal/cuda/testdata/
+#      device_golden.bin, and a timing of the 1000-model step (the fallback
+#      if the Go binary cannot start there, e.g. an older glibc than 2.34),
+#   3. runs the correctness tests with RNNCUDA_REQUIRE=1 (a missing device
+#      fails instead of skipping): ensemble window loss and gradient, Adam
+#      and RAdam, rollouts, and rules/bptt training through the device tape,
+#      each against the CPU path at the stated tolerance,
+#   4. times a training step of the 1000-model ensemble (M=22, B=20, T=200,
+#      batch 16) on the device, one model's step on one CPU core, and
+#      PyTorch CUDA running the same ensemble as one batched model
+#      (build/bench/torch_ensemble_cuda.py, float32 and float64),
+#   5. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
+# Every stage has its own timeout; the whole script stays under ~8 minutes.
+set -u
+cd "$(dirname "$0")/../.."
+OUTDIR=${OUT:-build/cuda/out}
+mkdir -p "$OUTDIR" build/cuda/lib
+R="$OUTDIR/report.md"
+BIN=build/cuda/bin/cuda.test
+LIB=build/cuda/lib
+NVCC=${NVCC:-nvcc}
+CC=${CC:-$(command -v cc || command -v gcc || echo cc)}
+PY=${PYTHON:-python3}
+export LD_LIBRARY_PATH="$PWD/$LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+start=$(date +%s)
+say() { echo "$*" | tee -a "$R"; }
+block() { echo '```' >>"$R"; cat "$1" >>"$R"; echo '```' >>"$R"; }
+
+: >"$R"
+say "# rnnlab GPU device check ($(date -u +%FT%TZ))"
+say ""
+say "## Machine"
+{ nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv 2>&1 || echo "nvidia-smi failed"
+  "$NVCC" --version 2>&1 | tail -2
+  "$PY" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' 2>&1 | tail -1
+  nproc; uname -m; ldd --version 2>&1 | head -1
+  git rev-parse HEAD 2>/dev/null || echo "no git: commit unknown"; } >"$OUTDIR/machine.txt" 2>&1
+block "$OUTDIR/machine.txt"
+
+say "## Build (nvcc)"
+FLAGS=(-O2 -fmad=false -Xcompiler -fPIC,-ffp-contract=off -shared -Xlinker -soname=librnncuda.so)
+built=0
+for arch in ${CUDA_ARCH:-native} sm_90; do
+	# A host gcc newer than this nvcc knows is refused unless allowed.
+	for host in "" "-allow-unsupported-compiler"; do
+		if timeout 180 "$NVCC" $host -arch="$arch" "${FLAGS[@]}" -o "$LIB/librnncuda.so" build/cuda/rnncuda.cu >"$OUTDIR/build.log" 2>&1; then
+			say "built $LIB/librnncuda.so with -arch=$arch $host"
+			built=1
+			break 2
+		fi
+		say "nvcc -arch=$arch $host failed:"
+		block "$OUTDIR/build.log"
+	done
+done
+if [ "$built" = 0 ]; then
+	say "**no library: the remaining stages cannot run**"
+	exit 1
+fi
+
+say "## C driver (no Go): golden comparison and timing"
+if "$CC" -std=c99 -O2 -Ibuild/cuda -o "$OUTDIR/check" build/cuda/check.c -L"$LIB" -lrnncuda -lm >"$OUTDIR/check_build.log" 2>&1; then
+	timeout 150 "$OUTDIR/check" cmd/internal/cuda/testdata/device_golden.bin "${CHECK_MODELS:-1000}" 20 >"$OUTDIR/check.log" 2>&1
+	say "check exit status: $? (0: all within tolerance)"
+	block "$OUTDIR/check.log"
+else
+	say "$CC check.c failed:"
+	block "$OUTDIR/check_build.log"
+fi
+
+say "## Correctness (RNNCUDA_REQUIRE=1 $BIN -test.v)"
+if [ ! -x "$BIN" ]; then
+	say "**$BIN is missing: build it where Go is with \`make cuda-device-bins\` and carry build/cuda/bin**"
+fi
+RNNCUDA_REQUIRE=1 timeout 240 "$BIN" -test.v -test.count=1 -test.run . >"$OUTDIR/tests.log" 2>&1
+rc=$?
+grep -E '^(--- |ok|PASS|FAIL)|relative difference|device:|panic|rnncuda' "$OUTDIR/tests.log" >"$OUTDIR/tests.summary" || true
+block "$OUTDIR/tests.summary"
+say "tests exit status: $rc $( [ $rc = 0 ] && echo '(all passed)' || echo '(FAILED: see tests.log)')"
+
+say "## Timings"
+timeout 150 "$BIN" -test.run '^$' -test.bench 'BenchmarkEnsembleStep$' -test.benchtime 20x >"$OUTDIR/bench_gpu.log" 2>&1
+GOMAXPROCS=1 timeout 120 "$BIN" -test.run '^$' -test.bench 'BenchmarkCPUStep$' -test.benchtime 20x -test.cpu 1 >"$OUTDIR/bench_cpu.log" 2>&1
+timeout 150 "$PY" build/bench/torch_ensemble_cuda.py --models 1000 --latents 22 --bases 20 --seqlen 200 --batch 16 >"$OUTDIR/torch32.log" 2>&1
+timeout 120 "$PY" build/bench/torch_ensemble_cuda.py --models 1000 --latents 22 --bases 20 --seqlen 200 --batch 16 --float64 --reps 5 >"$OUTDIR/torch64.log" 2>&1
+cat "$OUTDIR/bench_gpu.log" "$OUTDIR/bench_cpu.log" "$OUTDIR/torch32.log" "$OUTDIR/torch64.log" | grep -E 'Benchmark|torch|FAIL|rror' >"$OUTDIR/timings.txt"
+block "$OUTDIR/timings.txt"
+
+metric() { grep "$3" "$1" | grep -o "[0-9.e+]* $2" | head -1 | awk '{print $1}'; }
+c_metric() { grep "$1" "$OUTDIR/check.log" 2>/dev/null | grep -o 'ns/model-step [0-9.]*' | awk '{print $2}'; }
+g64=$(metric "$OUTDIR/bench_gpu.log" ns/model-step float64)
+g32=$(metric "$OUTDIR/bench_gpu.log" ns/model-step float32)
+[ -n "$g64" ] || g64=$(c_metric float64)
+[ -n "$g32" ] || g32=$(c_metric float32)
+cpu=$(metric "$OUTDIR/bench_cpu.log" ns/model-step CPUStep)
+t32=$(grep -o 'us/model-step [0-9.]*' "$OUTDIR/torch32.log" | awk '{print $2 * 1000}')
+t64=$(grep -o 'us/model-step [0-9.]*' "$OUTDIR/torch64.log" | awk '{print $2 * 1000}')
+ratio() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f×", a / b }'; else echo "n/a"; fi; }
+say ""
+say "| per model and training step | ns | speed-up of rnncuda |"
+say "|---|---|---|"
+say "| rnncuda float64 (device) | ${g64:-n/a} | |"
+say "| rnncuda float32 (device) | ${g32:-n/a} | |"
+say "| CPU, one core (rules/bptt, float64) | ${cpu:-n/a} | float64 $(ratio "$cpu" "$g64") (target ≥ 100×) |"
+say "| PyTorch CUDA float32, one batched model | ${t32:-n/a} | float32 $(ratio "$t32" "$g32") (target ≥ 10×) |"
+say "| PyTorch CUDA float64, one batched model | ${t64:-n/a} | float64 $(ratio "$t64" "$g64") |"
+say ""
+say "Total time of this script: $(( $(date +%s) - start )) s."
