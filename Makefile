@@ -49,7 +49,7 @@ demo: build
 	@echo "Plots: $(OUT)/demo/attractor.png $(OUT)/demo/loss.png $(OUT)/demo/long.png"
 	@echo "Open the page: $(BIN) serve  →  http://$(ADDR)/"
 
-test: vet test-native test-wasm test-browser
+test: vet cuda-vet test-native test-wasm test-browser
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
