@@ -46,7 +46,7 @@ type Checkpoint struct {
 	// always of Step, the training position; when ParamsStep ≠ Step,
 	// LastModel and LastObs hold the parameters of Step that it belongs to,
 	// and Resume continues from them.
-	ParamsStep        int
+	ParamsStep         int
 	LastModel, LastObs []float64
 	// History is the run's evaluations so far (held-out metrics and
 	// selection scores), so metrics.json and loss.png after --resume show
