@@ -89,14 +89,7 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "  optimizer state: of %s\n", ck.OptimizerOf())
 	if b := m.Behaviour; b != nil {
-		verdict := "reproduces the oscillation"
-		switch {
-		case b.Diverged:
-			verdict = "DIVERGED"
-		case b.Collapsed():
-			verdict = "COLLAPSED"
-		}
-		fmt.Fprintf(stdout, "  behaviour: %s — %s\n", verdict, b.Words)
+		fmt.Fprintf(stdout, "  behaviour: %s — %s\n", b.Verdict(), b.Words)
 	}
 	if *plotPath != "" {
 		gen, _ := md.Generate(test.X[:test.N], ec.Transient+m.Steps, false)

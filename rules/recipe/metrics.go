@@ -49,15 +49,8 @@ func (m Metrics) Short() string {
 		return "generated trajectory diverged"
 	}
 	s := fmt.Sprintf("D_stsp %.3f D_H %.3f", m.Dstsp, m.DH)
-	if b := m.Behaviour; b != nil {
-		switch {
-		case b.FixedPoint:
-			s += " (fixed point)"
-		case b.ShortCycle:
-			s += fmt.Sprintf(" (%d-cycle)", b.Cycle)
-		case b.NoBeats:
-			s += " (no beats)"
-		}
+	if b := m.Behaviour; b != nil && b.Kind != "" {
+		s += " (" + b.Verdict() + ")"
 	}
 	return s
 }
