@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -118,5 +119,37 @@ func TestRunRecordSurvivesResume(t *testing.T) {
 	}
 	if (ck.ParamsStep != ck.Step) != (ck.LastModel != nil) {
 		t.Errorf("params of step %d, trained %d, last-step parameters kept: %v", ck.ParamsStep, ck.Step, ck.LastModel != nil)
+	}
+}
+
+// TestEvalEstimators: --stsp and --stsp-protocol choose the estimator and
+// the protocol, and both binned values are reported whatever the choice.
+func TestEvalEstimators(t *testing.T) {
+	dir := t.TempDir()
+	var long, dend struct {
+		Dstsp     float64 `json:"d_stsp"`
+		DstspGTF  float64 `json:"d_stsp_gtf"`
+		DstspDend float64 `json:"d_stsp_dendplrnn"`
+		Estimator string  `json:"stsp"`
+		Protocol  string  `json:"stsp_protocol"`
+	}
+	a, b := filepath.Join(dir, "a.json"), filepath.Join(dir, "b.json")
+	if st, o, e := runCmd(t, "eval", "--checkpoint", "testdata/v1-finished.safetensors", "--json", a); st != 0 {
+		t.Fatalf("eval: %d %q %q", st, o, e)
+	}
+	st, o, e := runCmd(t, "eval", "--checkpoint", "testdata/v1-finished.safetensors", "--stsp", "dendplrnn", "--stsp-protocol", "dendplrnn", "--json", b)
+	if st != 0 || !strings.Contains(o, "D_stsp dendplrnn (dendplrnn protocol)") {
+		t.Fatalf("eval --stsp dendplrnn: %d %q %q", st, o, e)
+	}
+	readJSON(t, a, &long)
+	readJSON(t, b, &dend)
+	if long.Estimator != "gtf" || long.Protocol != "long" || long.Dstsp != long.DstspGTF || long.DstspDend == long.DstspGTF {
+		t.Errorf("default: %+v", long)
+	}
+	if dend.Estimator != "dendplrnn" || dend.Protocol != "dendplrnn" || dend.Dstsp != dend.DstspDend || dend.DstspDend == long.DstspDend {
+		t.Errorf("dendplrnn: %+v (long run: %+v)", dend, long)
+	}
+	if st, _, e := runCmd(t, "eval", "--checkpoint", "testdata/v1-finished.safetensors", "--stsp", "kde"); st == 0 || !strings.Contains(e, "gtf, dendplrnn or gmm") {
+		t.Errorf("--stsp kde: status %d, %q", st, e)
 	}
 }
