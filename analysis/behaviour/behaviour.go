@@ -162,10 +162,15 @@ func totalVar(x []float64, n int) float64 {
 	return s
 }
 
-// Levels are the two thresholds of a peak detector on x₁: a peak starts
-// when x₁ rises above High and the detector re-arms when x₁ falls below
-// Low.
-type Levels struct{ High, Low float64 }
+// Levels are the thresholds of a peak detector on x₁: a peak starts when
+// x₁ rises above High and the detector re-arms when x₁ falls below Low; a
+// rise that starts fewer than Refractory steps after the previous peak's
+// start is not a new peak (0: none), as a heart cannot beat again within
+// its refractory period.
+type Levels struct {
+	High, Low  float64
+	Refractory int
+}
 
 // PeakLevels are the levels of the large peaks of x₁ (column 0 of the T×n
 // series x): High half-way between x₁'s median and its 99.5th percentile,
@@ -185,16 +190,20 @@ func PeakLevels(x []float64, n int) Levels {
 // (hysteresis, so noise on the crossing does not count twice). It returns
 // the time of each peak's maximum and that maximum.
 func Peaks(x []float64, n int, lv Levels) (times []int, heights []float64) {
-	in := false
+	in, skip, start := false, false, -1
 	for t := range len(x) / n {
 		v := x[t*n]
 		switch {
 		case !in && v > lv.High:
 			in = true
-			times, heights = append(times, t), append(heights, v)
+			skip = start >= 0 && t-start < lv.Refractory
+			if !skip {
+				start = t
+				times, heights = append(times, t), append(heights, v)
+			}
 		case in && v < lv.Low:
 			in = false
-		case in && v > heights[len(heights)-1]:
+		case in && !skip && v > heights[len(heights)-1]:
 			times[len(times)-1], heights[len(heights)-1] = t, v
 		}
 	}
@@ -205,8 +214,9 @@ func Peaks(x []float64, n int, lv Levels) (times []int, heights []float64) {
 type Beats struct {
 	Steps int // length of the series
 	// Beats are the cycles of x₁ at its own scale: the peaks of
-	// PeakLevels(x) (so a small oscillation still has beats); WithR of
-	// them reach the R level (the data's PeakLevels High).
+	// PeakLevels(x) (so a small oscillation still has beats), at most one
+	// per refractory period; WithR of them reach the R level (the data's
+	// PeakLevels High).
 	Beats, WithR int
 	// RPeaks are the peaks at the R level (Peaks with the data's levels);
 	// RPeakRate their number per 1000 steps. FirstR and LastR are the
@@ -225,14 +235,19 @@ type Beats struct {
 
 // AnalyseBeats counts the beats and R peaks of x₁ (column 0 of the T×n
 // series x) with r the R-peak levels (PeakLevels of the data), and
-// measures their beat-to-beat variability.
-func AnalyseBeats(x []float64, n int, r Levels) Beats {
+// measures their beat-to-beat variability. Beats closer than refractory
+// steps count once (a P or T wave is not a beat of its own); Diagnose in
+// rules/recipe uses half the data's mean R–R interval. R peaks have no
+// refractory period beyond r's, so a doubled R peak shows.
+func AnalyseBeats(x []float64, n int, r Levels, refractory int) Beats {
 	T := len(x) / n
 	b := Beats{Steps: T, FirstR: -1, LastR: -1, RRMean: math.NaN(), RRCV: math.NaN(), AmpMean: math.NaN(), AmpCV: math.NaN()}
 	if T < 2 {
 		return b
 	}
-	_, own := Peaks(x, n, PeakLevels(x, n))
+	lv := PeakLevels(x, n)
+	lv.Refractory = refractory
+	_, own := Peaks(x, n, lv)
 	b.Beats = len(own)
 	for _, h := range own {
 		if h > r.High {

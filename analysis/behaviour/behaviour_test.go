@@ -90,7 +90,7 @@ func TestPeaksAndVariability(t *testing.T) {
 			t.Errorf("peak %d: %d, %.6f; want %d, %.6f", k, times[k], heights[k], at[k], want)
 		}
 	}
-	b := AnalyseBeats(x, 1, lv)
+	b := AnalyseBeats(x, 1, lv, 0)
 	if b.RPeaks != 4 || math.Abs(b.RRMean-100) > 1e-12 || math.Abs(b.RRCV-0.1) > 1e-12 {
 		t.Errorf("R–R: %d peaks, mean %g, CV %g; want 4, 100, 0.1", b.RPeaks, b.RRMean, b.RRCV)
 	}
@@ -112,7 +112,7 @@ func TestDescribeBeats(t *testing.T) {
 	const T = 20000
 	data := spike(T, every(T, 100, 50), func(k int) float64 { return 4 + 0.5*math.Sin(float64(k)) })
 	r := PeakLevels(data, 1)
-	db := AnalyseBeats(data, 1, r)
+	db := AnalyseBeats(data, 1, r, 0)
 	if db.RPeaks != 200 {
 		t.Fatalf("data: %d R peaks, want 200", db.RPeaks)
 	}
@@ -129,7 +129,7 @@ func TestDescribeBeats(t *testing.T) {
 		{"beats at a third of the height", half, 200, 0, "beats without R peaks"},
 	} {
 		d := Classify(c.gen, data, 1, nil)
-		g := AnalyseBeats(c.gen, 1, r)
+		g := AnalyseBeats(c.gen, 1, r, 50)
 		w := Describe(d, g, db)
 		if g.Beats != c.beats || g.WithR != c.withR || !strings.Contains(w, c.words) {
 			t.Errorf("%s: %d beats, %d with R (want %d, %d): %q, want it to say %q", c.name, g.Beats, g.WithR, c.beats, c.withR, w, c.words)
@@ -139,5 +139,26 @@ func TestDescribeBeats(t *testing.T) {
 	// 100 (CV 0), the amplitudes vary (CV > 0).
 	if db.RRCV != 0 || !(db.AmpCV > 0.05) {
 		t.Errorf("data: R–R CV %g, amplitude CV %g; want 0 and > 0.05", db.RRCV, db.AmpCV)
+	}
+}
+
+func TestRefractoryBeats(t *testing.T) {
+	// Each 100-step beat has two bumps of equal height 30 steps apart (a
+	// notch and a T wave, no R peak): without a refractory period both
+	// count as beats; with half the beat interval, one per beat.
+	const T = 10000
+	x := make([]float64, T)
+	for i := range x {
+		for _, c := range []int{20, 50} {
+			d := float64(i%100 - c)
+			x[i] += math.Exp(-d * d / 20)
+		}
+	}
+	r := Levels{High: 5, Low: 2} // an R level no bump reaches
+	if b := AnalyseBeats(x, 1, r, 0); b.Beats != 200 || b.WithR != 0 {
+		t.Errorf("no refractory period: %d beats (%d with R), want 200 (0)", b.Beats, b.WithR)
+	}
+	if b := AnalyseBeats(x, 1, r, 50); b.Beats != 100 {
+		t.Errorf("refractory 50: %d beats, want 100", b.Beats)
 	}
 }

@@ -23,7 +23,7 @@ func ExampleClassify() {
 	r := behaviour.PeakLevels(data, 1)
 	d := behaviour.Classify(gen, data, 1, nil)
 	fmt.Println(d.Kind, d.Period)
-	fmt.Println(behaviour.Describe(d, behaviour.AnalyseBeats(gen, 1, r), behaviour.AnalyseBeats(data, 1, r)))
+	fmt.Println(behaviour.Describe(d, behaviour.AnalyseBeats(gen, 1, r, 50), behaviour.AnalyseBeats(data, 1, r, 0)))
 	// Output:
 	// periodic 100
 	// periodic, period 100 steps (1.00 of the data's mean R–R interval); beats without R peaks: 10.00 beats per 1000 steps, none reaching the data's R level (0.00 R peaks (large peaks of x₁) per 1000 steps, data 10.00)

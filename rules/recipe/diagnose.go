@@ -124,7 +124,9 @@ func (b *Behaviour) UnmarshalJSON(data []byte) error {
 //     back below a quarter of the way before the next one counts), per 1000
 //     steps, for gen and for the data; fewer than a quarter of the data's
 //     rate is "no beats" (NoBeats); beats are the same crossings at gen's
-//     own levels, so a small oscillation has beats without R peaks;
+//     own levels, at most one per half the data's mean R–R interval, so a
+//     small oscillation has beats without R peaks and a P or T wave is not
+//     a beat of its own;
 //   - beat-to-beat variability: the coefficients of variation of the R–R
 //     intervals and R amplitudes (behaviour.AnalyseBeats).
 func Diagnose(gen, data []float64, n int) Behaviour {
@@ -145,7 +147,12 @@ func Diagnose(gen, data []float64, n int) Behaviour {
 	b.FixedPoint = d.Kind == behaviour.FixedPoint
 
 	r := behaviour.PeakLevels(data, n)
-	db, gb := behaviour.AnalyseBeats(data, n, r), behaviour.AnalyseBeats(gen, n, r)
+	db := behaviour.AnalyseBeats(data, n, r, 0)
+	refractory := 0
+	if db.RRMean > 0 {
+		refractory = int(0.5 * db.RRMean) // half the data's mean R–R interval
+	}
+	gb := behaviour.AnalyseBeats(gen, n, r, refractory)
 	b.DataRate, b.PeakRate = db.RPeakRate, gb.RPeakRate
 	b.NoBeats = b.DataRate > 0 && b.PeakRate < 0.25*b.DataRate
 	b.Beats, b.BeatsWithR, b.BeatRate = gb.Beats, gb.WithR, gb.BeatRate
