@@ -11,6 +11,10 @@
 //     Gaussian-mixture Monte-Carlo estimate for high dimensions
 //     (StateSpaceGMM, after Hershey & Olsen 2007, ICASSP); StateSpace picks
 //     between them with the reference's rule (binning for N < 6).
+//     StateSpaceBinned is the GTF-shPLRNN paper's binned estimator (Hess et
+//     al. 2023); StateSpaceBinnedDend the dendritic PLRNN paper's (Brenner
+//     et al. 2022: a box of ±2 std about 0, bin 0 dropped), whose scale
+//     differs: compare a figure only with a paper that used the same one.
 //   - D_H, the power-spectrum Hellinger distance: per observed dimension the
 //     Hellinger distance between the Gaussian-smoothed, normalised power
 //     spectra of the two z-scored series, averaged over dimensions

@@ -111,3 +111,21 @@ func ExamplePredictionErrorCurve() {
 	fmt.Printf("%.2e\n", curve)
 	// Output: [5.48e-04 1.58e-03 2.58e-03 3.33e-03]
 }
+
+// The two papers' binned estimators on the same trajectories: the
+// dendritic PLRNN paper's box is ±2σ about 0, the GTF paper's the data's
+// range ± 0.1σ (here, for a circle of radius 1, σ = 0.71: ±1.41 against
+// about ±1.2), so the two scales differ.
+func ExampleStateSpaceBinnedDend() {
+	truth := circle(20000, 1, 0, 1)
+	good := circle(20000, 1, 0, 2)    // same attractor, other noise
+	wrong := circle(20000, 0.5, 0, 3) // a smaller limit cycle
+	for _, gen := range [][]float64{good, wrong} {
+		gtf, _ := metric.StateSpaceBinned(truth, gen, 2, 30)
+		dend, _ := metric.StateSpaceBinnedDend(truth, gen, 2, 30)
+		fmt.Printf("gtf %.3f, dendplrnn %.3f\n", gtf, dend)
+	}
+	// Output:
+	// gtf 0.030, dendplrnn 0.022
+	// gtf 16.060, dendplrnn 16.320
+}

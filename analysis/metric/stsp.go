@@ -52,35 +52,9 @@ func StateSpace(xTrue, xGen []float64, n int, s *Settings) (float64, error) {
 // A constant ground-truth dimension gives NaN and ErrDegenerate; NaN or Inf
 // in xGen gives +Inf and ErrDiverged. bins < 1, n < 1 or bins^n ≥ 2^53 panic.
 func StateSpaceBinned(xTrue, xGen []float64, n int, bins int) (float64, error) {
-	checkDim(n)
-	if bins < 1 {
-		panic(fmt.Sprintf("metric: bins = %d must be positive", bins))
-	}
-	cells := 1.0
-	for range n {
-		cells *= float64(bins)
-	}
-	if cells >= 1<<53 {
-		panic(fmt.Sprintf("metric: %d^%d histogram cells exceed 2^53; use StateSpaceGMM", bins, n))
-	}
-	T, err := rows(xTrue, n, "xTrue")
+	T, cells, bad, err := binnedInputs(xTrue, xGen, n, bins, "StateSpaceBinned")
 	if err != nil {
-		return math.NaN(), err
-	}
-	if _, err := rows(xGen, n, "xGen"); err != nil {
-		return math.NaN(), err
-	}
-	if T < 2 {
-		return math.NaN(), fmt.Errorf("%w: need at least 2 ground-truth time points, have %d", ErrShape, T)
-	}
-	if len(xGen) == 0 {
-		return math.NaN(), fmt.Errorf("%w: empty generated series", ErrShape)
-	}
-	if !allFinite(xTrue) {
-		return math.NaN(), ErrNonFinite
-	}
-	if !allFinite(xGen) {
-		return diverged("StateSpaceBinned")
+		return bad, err
 	}
 
 	lo := make([]float64, n)
@@ -107,6 +81,53 @@ func StateSpaceBinned(xTrue, xGen []float64, n int, bins int) (float64, error) {
 	if len(q) == 0 {
 		return math.NaN(), ErrOutOfRange
 	}
+	return smoothedKL(p, q, cells), nil
+}
+
+// binnedInputs checks the arguments of a binned estimator (named name in
+// errors) and returns the ground truth's length T and the number of cells
+// bins^n; on an error, bad is the value to return with it (NaN, or +Inf for
+// a diverged generated series).
+func binnedInputs(xTrue, xGen []float64, n, bins int, name string) (T int, cells, bad float64, err error) {
+	checkDim(n)
+	if bins < 1 {
+		panic(fmt.Sprintf("metric: bins = %d must be positive", bins))
+	}
+	cells = 1.0
+	for range n {
+		cells *= float64(bins)
+	}
+	if cells >= 1<<53 {
+		panic(fmt.Sprintf("metric: %d^%d histogram cells exceed 2^53; use StateSpaceGMM", bins, n))
+	}
+	if T, err = rows(xTrue, n, "xTrue"); err != nil {
+		return 0, 0, math.NaN(), err
+	}
+	if _, err := rows(xGen, n, "xGen"); err != nil {
+		return 0, 0, math.NaN(), err
+	}
+	if T < 2 {
+		return 0, 0, math.NaN(), fmt.Errorf("%w: need at least 2 ground-truth time points, have %d", ErrShape, T)
+	}
+	if len(xGen) == 0 {
+		return 0, 0, math.NaN(), fmt.Errorf("%w: empty generated series", ErrShape)
+	}
+	if !allFinite(xTrue) {
+		return 0, 0, math.NaN(), ErrNonFinite
+	}
+	if !allFinite(xGen) {
+		bad, err = diverged(name)
+		return 0, 0, bad, err
+	}
+	return T, cells, 0, nil
+}
+
+// smoothedKL is KL(p ‖ q) between the Laplace-smoothed histograms whose
+// occupied cells are the indices p and q (one entry per counted point,
+// unsorted; sorted in place) over cells cells:
+// p_k = (c_k + α)/(Σc + α·cells), α = LaplaceAlpha. The cells empty in both
+// contribute in closed form.
+func smoothedKL(p, q []uint64, cells float64) float64 {
 	slices.Sort(p)
 	slices.Sort(q)
 
@@ -141,7 +162,7 @@ func StateSpaceBinned(xTrue, xGen []float64, n int, bins int) (float64, error) {
 	empty := cells - float64(occupied)
 	pe := LaplaceAlpha / sp
 	kl += float64(empty * float64(pe*fmath.Log(sq/sp)))
-	return kl, nil
+	return kl
 }
 
 // cellIndices returns the column-major linear histogram cell index

@@ -45,8 +45,8 @@ func plotTraces(path string, truth, gen []float64, n int, b *recipe.Behaviour) e
 		return p, nil
 	}
 	genTitle := "generated (free-running, after the transient)"
-	if b != nil && (b.Diverged || b.Collapsed()) {
-		genTitle = "generated — " + map[bool]string{true: "diverged", false: "collapsed"}[b.Diverged]
+	if b != nil && b.Kind != "" {
+		genTitle = "generated — " + b.Verdict()
 	}
 	p1, err := trace("held-out data", truth, colTrue)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 
 	"github.com/rnnlab/rnnlab/rules/recipe"
 )
@@ -16,7 +18,8 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	data := fs.String("data", "", "evaluate on this series instead of the checkpoint's held-out data: a .npy/.npz/.csv (or .txt) file or a WFDB record (data/100), prepared like the training data")
 	steps := fs.Int("steps", 0, "compare this many generated steps, ≥ 1 (default: eval.max_steps of the checkpoint's config, at most the held-out length)")
 	transient := fs.Int("transient", 0, "generated steps discarded first, ≥ 0 (default: eval.transient of the checkpoint's config)")
-	stsp := fs.String("stsp", "", "D_stsp estimator: gmm or binned (default: eval.stsp of the checkpoint's config)")
+	stsp := fs.String("stsp", "", "D_stsp estimator: gtf (the GTF paper's binning; alias binned), dendplrnn (the dendritic PLRNN paper's binning) or gmm (default: eval.stsp of the checkpoint's config)")
+	protocol := fs.String("stsp-protocol", "", "D_stsp over one long free run (long) or the dendritic PLRNN paper's 100 runs from held-out points 0, L, 2L, … (dendplrnn) (default: eval.stsp_protocol of the checkpoint's config)")
 	plotPath := fs.String("plot", "", "draw generated vs held-out traces (first coordinate, several beats) and the attractor (first three coordinates) to this PNG")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -29,8 +32,11 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	); err != nil {
 		return err
 	}
-	if given["stsp"] && *stsp != "gmm" && *stsp != "binned" {
-		return flagErrorf("stsp", "%q: choose gmm or binned", *stsp)
+	if given["stsp"] && !slices.Contains(recipe.StspEstimators, *stsp) {
+		return flagErrorf("stsp", "%q: choose gtf, dendplrnn or gmm", *stsp)
+	}
+	if given["stsp-protocol"] && *protocol != "long" && *protocol != "dendplrnn" {
+		return flagErrorf("stsp-protocol", "%q: choose long or dendplrnn", *protocol)
 	}
 	if *ckpt == "" {
 		return flagError{errors.New("--checkpoint is required")}
@@ -64,17 +70,33 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	if given["stsp"] {
 		ec.Stsp = *stsp
 	}
+	if given["stsp-protocol"] {
+		ec.StspProtocol = *protocol
+	}
 	m := evaluate(md, test, ec)
-	fmt.Fprintf(stdout, "%s (step %d) on %s, %d steps after a transient of %d, D_stsp %s:\n  %s\n", *ckpt, ck.Step, test.Name, m.Steps, m.Transient, m.Estimator, m.Long())
+	which := fmt.Sprintf("step %d", ck.ParamsStep)
+	if ck.ParamsStep != ck.Step {
+		which = fmt.Sprintf("the selected step %d of %d trained", ck.ParamsStep, ck.Step)
+	}
+	fmt.Fprintf(stdout, "%s (%s) on %s, %d steps after a transient of %d, D_stsp %s (%s protocol):\n  %s\n", *ckpt, which, test.Name, m.Steps, m.Transient, m.Estimator, m.Protocol, m.Long())
+	if !math.IsNaN(m.DstspGTF) {
+		fmt.Fprintf(stdout, "  D_stsp binned: %.4f (GTF paper's estimator), %.4f (dendritic PLRNN paper's)\n", m.DstspGTF, m.DstspDend)
+	}
+	var lastM *Metrics
+	if ck.LastModel != nil {
+		// The last trained step's parameters, which the selection replaced.
+		sel, selObs := slices.Clone(md.Latent.Params()), slices.Clone(md.Obs.Params())
+		copy(md.Latent.Params(), ck.LastModel)
+		copy(md.Obs.Params(), ck.LastObs)
+		lm := evaluate(md, test, ec)
+		lastM = &lm
+		copy(md.Latent.Params(), sel)
+		copy(md.Obs.Params(), selObs)
+		fmt.Fprintf(stdout, "  last step %d (not selected): %s\n", ck.Step, lm.Long())
+	}
+	fmt.Fprintf(stdout, "  optimizer state: of %s\n", ck.OptimizerOf())
 	if b := m.Behaviour; b != nil {
-		verdict := "reproduces the oscillation"
-		switch {
-		case b.Diverged:
-			verdict = "DIVERGED"
-		case b.Collapsed():
-			verdict = "COLLAPSED"
-		}
-		fmt.Fprintf(stdout, "  behaviour: %s — %s\n", verdict, b.Words)
+		fmt.Fprintf(stdout, "  behaviour: %s — %s\n", b.Verdict(), b.Words)
 	}
 	if *plotPath != "" {
 		gen, _ := md.Generate(test.X[:test.N], ec.Transient+m.Steps, false)
@@ -84,10 +106,24 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "wrote %s\n", *plotPath)
 	}
 	if *jsonOut != "" {
+		// The metrics of the checkpoint's model at the top level, with the
+		// step its parameters are and, after a selection, the last step's.
+		b, err := json.Marshal(m)
+		if err != nil {
+			return err
+		}
+		var out map[string]any
+		if err := json.Unmarshal(b, &out); err != nil {
+			return err
+		}
+		out["params_step"], out["trained_steps"] = ck.ParamsStep, ck.Step
+		if lastM != nil {
+			out["last"] = map[string]any{"step": ck.Step, "metrics": *lastM}
+		}
 		return writeAtomic(*jsonOut, func(w io.Writer) error {
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
-			return enc.Encode(m)
+			return enc.Encode(out)
 		})
 	}
 	return nil

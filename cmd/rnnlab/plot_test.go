@@ -107,7 +107,7 @@ func demoHistory() ([]float64, []evalRecord) {
 		losses[i] = 0.5/float64(i+1) + 3e-4
 	}
 	m := func(d, h float64) Metrics { return Metrics{Dstsp: d, DH: h} }
-	return losses, []evalRecord{{4000, m(1.81, 0.142)}, {8000, m(1.41, 0.113)}, {12000, m(1.41, 0.113)}}
+	return losses, []evalRecord{{Step: 4000, Metrics: m(1.81, 0.142)}, {Step: 8000, Metrics: m(1.41, 0.113)}, {Step: 12000, Metrics: m(1.41, 0.113)}}
 }
 
 // TestLossPlotAxes checks loss.png's axes: both panels span the same steps

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -137,7 +137,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	train, test := split(series, cfg.Data.TestFraction)
+	train, validation, test := recipe.Parts(series, cfg.Data)
 	if !*resume {
 		lo, hi := bounds(train.X)
 		if md, err = buildModel(cfg.Model, series.N, lo, hi, cfg.Train.Seed, true); err != nil {
@@ -151,53 +151,59 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		return errorf("%v", err)
 	}
 	var losses []float64
+	var history []evalRecord
 	if *resume {
 		if err := ck.Resume(tr); err != nil {
 			return errorf("%s: %v", ckptPath, err)
 		}
 		losses = append(losses, ck.Loss...)
+		history = append(history, ck.History...)
 		fmt.Fprintf(stdout, "resuming %s at step %d of %d\n", ckptPath, ck.Step, cfg.Train.Steps)
 	}
-	fmt.Fprintf(stdout, "data: %s, %d train / %d test steps, %d dims\n", series.Name, train.Rows(), test.Rows(), series.N)
+	fmt.Fprintf(stdout, "data: %s, %d train / %d validation / %d test steps, %d dims\n", series.Name, train.Rows(), validation.Rows(), test.Rows(), series.N)
 	if series.Prep != nil {
 		fmt.Fprintf(stdout, "preprocessing: %s\n", prepLine(cfg.Data, *series.Prep))
 	}
 	fmt.Fprintf(stdout, "model: %s, %d latents, %d parameters; %s forcing, %d steps\n",
 		cfg.Model.Kind, cfg.Model.Latents, len(md.Latent.Params())+len(md.Obs.Params()), cfg.Train.Forcing, cfg.Train.Steps)
 
-	// Model selection: at every evaluation the free-running model is also
-	// compared with the *training* series, and the parameters with the
-	// lowest D_stsp there are kept (held-out data is never used to choose).
-	sel := selection{Step: -1, Score: math.Inf(1)}
-	if *resume && ck.Selected.Step >= 0 {
-		sel = ck.Selected
-	}
+	// Model selection (recipe.Selector): at every evaluation the
+	// free-running model is also scored on the validation part, and the
+	// parameters of the best step are kept; the test part never chooses.
 	selecting := cfg.Train.SelectBest && cfg.Train.EvalEvery > 0
+	var selector *recipe.Selector
+	if selecting {
+		selector = recipe.NewSelector(cfg, train, validation)
+		if *resume {
+			selector.Restore(ck.Selected, md)
+		}
+	}
 	// One evaluator per series: what depends on the data alone (its power
 	// spectra) is computed once for all the periodic evaluations.
 	evalTest := recipe.NewEvaluator(test, cfg.Eval)
-	var evalTrain *recipe.Evaluator
-	consider := func(step int) {
-		if !selecting {
-			return
-		}
-		if evalTrain == nil {
-			evalTrain = recipe.NewEvaluator(train, cfg.Eval)
-		}
-		sc := evalTrain.Evaluate(md).Dstsp
-		if math.IsNaN(sc) {
-			sc = math.Inf(1)
-		}
-		if sel.Step < 0 || sc < sel.Score {
-			sel = selection{Step: step, Score: sc,
-				Model: append(sel.Model[:0], md.Latent.Params()...), Obs: append(sel.Obs[:0], md.Obs.Params()...)}
+	consider := func(rec *evalRecord) {
+		if selecting {
+			c := selector.Consider(rec.Step, md)
+			rec.Validation = &c
 		}
 	}
-
+	selected := func() selection {
+		if selecting {
+			return selector.Best
+		}
+		return selection{Step: -1}
+	}
+	// The last step's parameters, once the selected ones have replaced
+	// them at the end of the run.
+	var lastModel, lastObs []float64
 	save := func() error {
-		c, err := recipe.Snapshot(cfg, series.N, md, tr, losses, sel)
+		c, err := recipe.Snapshot(cfg, series.N, md, tr, losses, selected())
 		if err != nil {
 			return err
+		}
+		c.History = history
+		if lastModel != nil {
+			c.ParamsStep, c.LastModel, c.LastObs = selector.Best.Step, lastModel, lastObs
 		}
 		return writeAtomic(ckptPath, c.Encode)
 	}
@@ -209,7 +215,6 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(interrupts)
 	bar := newProgress(stderr, cfg.Train.Steps, *quiet)
-	var history []evalRecord
 	status := ""
 	for tr.Steps() < cfg.Train.Steps {
 		if *stopAt > 0 && tr.Steps() >= *stopAt {
@@ -239,8 +244,9 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		s := tr.Steps()
 		if cfg.Train.EvalEvery > 0 && s%cfg.Train.EvalEvery == 0 && s < cfg.Train.Steps {
 			m := evalTest.Evaluate(md)
-			history = append(history, evalRecord{Step: s, Metrics: m})
-			consider(s)
+			rec := evalRecord{Step: s, Metrics: m}
+			consider(&rec)
+			history = append(history, rec)
 			status = m.Short()
 			bar.println(fmt.Sprintf("step %d: loss %.4g, %s", s, loss, m.Short()))
 		}
@@ -252,31 +258,43 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 		bar.update(s, loss, tr.Alpha, status)
 	}
 	bar.done()
+	// The last step: its held-out metrics, then (selecting) its score, and
+	// the selected parameters replace it; the checkpoint keeps both.
+	lastRec := evalRecord{Step: tr.Steps(), Metrics: evalTest.Evaluate(md)}
+	consider(&lastRec)
+	history = append(recipe.HistoryBefore(history, lastRec.Step), lastRec)
+	selRec := lastRec
 	if selecting {
-		consider(tr.Steps())
-		if sel.Step != tr.Steps() {
-			copy(md.Latent.Params(), sel.Model)
-			copy(md.Obs.Params(), sel.Obs)
+		best := selector.Best
+		if best.Step != tr.Steps() {
+			lastModel, lastObs = slices.Clone(md.Latent.Params()), slices.Clone(md.Obs.Params())
+			copy(md.Latent.Params(), best.Model)
+			copy(md.Obs.Params(), best.Obs)
+			if r, ok := recipe.RecordAt(history, best.Step); ok {
+				selRec = r
+			} else { // an evaluation made before the history was kept
+				selRec = evalRecord{Step: best.Step, Metrics: evalTest.Evaluate(md)}
+			}
 		}
-		fmt.Fprintf(stdout, "selected the parameters of step %d (D_stsp against the training series %.4g)\n", sel.Step, sel.Score)
+		fmt.Fprintf(stdout, "selected the parameters of step %d of %d (on the %s part: D_stsp %.4g, D_H %.4g)\n", best.Step, tr.Steps(), best.On, best.Dstsp, best.DH)
 	}
 	if err := save(); err != nil {
 		return err
 	}
-	m := evalTest.Evaluate(md)
-	history = append(history, evalRecord{Step: tr.Steps(), Metrics: m})
-	fmt.Fprintf(stdout, "final (held-out %d steps): %s\n", m.Steps, m.Long())
-	return writeRunOutputs(stdout, *outDir, md, test, losses, history)
+	if selRec.Step != lastRec.Step {
+		fmt.Fprintf(stdout, "last step %d (held-out): %s\n", lastRec.Step, lastRec.Metrics.Long())
+	}
+	fmt.Fprintf(stdout, "final, step %d (held-out %d steps): %s\n", selRec.Step, selRec.Metrics.Steps, selRec.Metrics.Long())
+	return writeRunOutputs(stdout, *outDir, md, test, losses, history, selRec, lastRec)
 }
 
-type evalRecord struct {
-	Step    int     `json:"step"`
-	Metrics Metrics `json:"metrics"`
-}
+type evalRecord = recipe.EvalRecord
 
 // writeRunOutputs writes the generated trajectory, the plots and, last,
-// metrics.json.
-func writeRunOutputs(stdout io.Writer, dir string, md Model, test Series, losses []float64, history []evalRecord) error {
+// metrics.json: "final" and "selected" are the record of the parameters
+// the checkpoint holds (the selected step's), "last" the last step's,
+// "history" every evaluation of the run.
+func writeRunOutputs(stdout io.Writer, dir string, md Model, test Series, losses []float64, history []evalRecord, selected, last evalRecord) error {
 	gen, _ := md.Generate(test.X[:test.N], test.Rows()-1, false)
 	if err := writeNPY(filepath.Join(dir, "generated.npy"), gen, test.N); err != nil {
 		return err
@@ -290,11 +308,10 @@ func writeRunOutputs(stdout io.Writer, dir string, md Model, test Series, losses
 	// metrics.json goes last: its presence is what marks a run finished
 	// (runState), so a sweep gatherer or a Slurm watcher never sees a
 	// finished run whose other outputs are still being written.
-	last := history[len(history)-1]
 	if err := writeAtomic(filepath.Join(dir, "metrics.json"), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"final": last, "history": history})
+		return enc.Encode(map[string]any{"final": selected, "selected": selected, "last": last, "history": history})
 	}); err != nil {
 		return err
 	}

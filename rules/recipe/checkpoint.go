@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 
 	"github.com/rnnlab/rnnlab/kernel/safetensors"
@@ -37,6 +39,30 @@ type Checkpoint struct {
 	ObsFields  []models.Field
 	Selected   Selection  // the best model so far (Step −1: none)
 	Noise      [3]float64 // latent-noise state: running loss, validity (0/1), σ
+
+	// ParamsStep is the training step whose parameters ModelTheta and
+	// ObsTheta are: Step, or the selected step at the end of a run that
+	// selects (select_best). The optimizer state (OptModel, OptObs) is
+	// always of Step, the training position; when ParamsStep ≠ Step,
+	// LastModel and LastObs hold the parameters of Step that it belongs to,
+	// and Resume continues from them.
+	ParamsStep         int
+	LastModel, LastObs []float64
+	// History is the run's evaluations so far (held-out metrics and
+	// selection scores), so metrics.json and loss.png after --resume show
+	// the whole run. Checkpoints written before issue 9 have none.
+	History []EvalRecord
+}
+
+// OptimizerOf says in words which parameters the optimizer state goes with.
+func (c *Checkpoint) OptimizerOf() string {
+	switch {
+	case c.ParamsStep == c.Step:
+		return fmt.Sprintf("step %d, the parameters stored", c.Step)
+	case c.LastModel == nil:
+		return fmt.Sprintf("step %d, the last trained, whose parameters this checkpoint (written before issue 9) did not keep; model.* hold the selected step %d", c.Step, c.ParamsStep)
+	}
+	return fmt.Sprintf("step %d, the last trained (its parameters are last.model/last.obs; model.* hold the selected step %d)", c.Step, c.ParamsStep)
 }
 
 // tensors lays the parameter vector out as named tensors.
@@ -62,7 +88,8 @@ func (c *Checkpoint) Encode(w io.Writer) error {
 	for _, v := range []struct {
 		name string
 		data []float64
-	}{{"optim.model", c.OptModel}, {"optim.obs", c.OptObs}, {"history.loss", c.Loss}, {"select.model", c.Selected.Model}, {"select.obs", c.Selected.Obs}} {
+	}{{"optim.model", c.OptModel}, {"optim.obs", c.OptObs}, {"history.loss", c.Loss}, {"select.model", c.Selected.Model}, {"select.obs", c.Selected.Obs},
+		{"last.model", c.LastModel}, {"last.obs", c.LastObs}} {
 		if len(v.data) > 0 {
 			ts = append(ts, safetensors.Tensor{Name: v.name, DType: "F64", Shape: []int{len(v.data)}, Data: v.data})
 		}
@@ -79,6 +106,19 @@ func (c *Checkpoint) Encode(w io.Writer) error {
 	if c.Selected.Step >= 0 {
 		meta["select_step"] = strconv.Itoa(c.Selected.Step)
 		meta["select_score"] = strconv.FormatFloat(c.Selected.Score, 'g', -1, 64)
+		meta["select_d_stsp"] = strconv.FormatFloat(c.Selected.Dstsp, 'g', -1, 64)
+		meta["select_d_h"] = strconv.FormatFloat(c.Selected.DH, 'g', -1, 64)
+		meta["select_on"] = c.Selected.On
+	}
+	meta["params_step"] = strconv.Itoa(c.ParamsStep)
+	meta["optim_step"] = strconv.Itoa(c.Step)
+	meta["optimizer_state"] = c.OptimizerOf()
+	if len(c.History) > 0 {
+		h, err := json.Marshal(c.History)
+		if err != nil {
+			return err
+		}
+		meta["history"] = string(h)
 	}
 	return safetensors.Encode(w, ts, meta)
 }
@@ -98,6 +138,7 @@ func DecodeCheckpoint(b []byte) (*Checkpoint, Model, error) {
 	if err := DecodeStrict([]byte(meta["config"]), &c.Config); err != nil {
 		return nil, Model{}, fmt.Errorf("stored config is invalid: %v", err)
 	}
+	legacyData([]byte(meta["config"]), &c.Config.Data)
 	if err := c.Config.Validate(); err != nil {
 		return nil, Model{}, fmt.Errorf("stored config is invalid: %v", err)
 	}
@@ -156,17 +197,53 @@ func DecodeCheckpoint(b []byte) (*Checkpoint, Model, error) {
 		if err1 != nil || err2 != nil || len(sm) != len(c.ModelTheta) || len(so) != len(c.ObsTheta) {
 			return nil, Model{}, fmt.Errorf("the stored model selection is inconsistent")
 		}
-		c.Selected = Selection{Step: st, Score: sc, Model: sm, Obs: so}
+		c.Selected = Selection{Step: st, Score: sc, Model: sm, Obs: so, On: meta["select_on"], Dstsp: math.NaN(), DH: math.NaN()}
+		if v, ok := meta["select_d_stsp"]; ok {
+			c.Selected.Dstsp, err1 = strconv.ParseFloat(v, 64)
+			c.Selected.DH, err2 = strconv.ParseFloat(meta["select_d_h"], 64)
+			if err1 != nil || err2 != nil {
+				return nil, Model{}, fmt.Errorf("the stored model selection's scores are unreadable")
+			}
+		}
+	}
+	c.ParamsStep = c.Step
+	if v, ok := meta["params_step"]; ok {
+		if c.ParamsStep, err = strconv.Atoi(v); err != nil {
+			return nil, Model{}, fmt.Errorf("bad params_step %q", v)
+		}
+	} else if c.Selected.Step >= 0 && slices.Equal(c.ModelTheta, c.Selected.Model) && slices.Equal(c.ObsTheta, c.Selected.Obs) {
+		// Written before issue 9 at the end of a selecting run: model.* are
+		// the selected step's, and the last step's were not kept.
+		c.ParamsStep = c.Selected.Step
+	}
+	c.LastModel, c.LastObs = byName["last.model"].Data, byName["last.obs"].Data
+	if (c.LastModel != nil || c.LastObs != nil) && (len(c.LastModel) != len(c.ModelTheta) || len(c.LastObs) != len(c.ObsTheta)) {
+		return nil, Model{}, fmt.Errorf("the stored last-step parameters (last.model, last.obs) do not match the model")
+	}
+	if v, ok := meta["history"]; ok {
+		if err := json.Unmarshal([]byte(v), &c.History); err != nil {
+			return nil, Model{}, fmt.Errorf("the stored evaluation history is unreadable: %v", err)
+		}
 	}
 	return c, md, nil
 }
 
-// Selection is the best model seen so far by the selection criterion
-// (D_stsp of the free-running model against the training series).
-type Selection struct {
-	Step       int
-	Score      float64
-	Model, Obs []float64
+// legacyData gives a data section stored before issue 9, which has no
+// validation_fraction key, the meaning it had then: no
+// validation part (decoding over Default would give its 0.2) and the
+// series z-scored with the whole series' statistics, so that such a
+// checkpoint is evaluated on the same held-out values it was trained for.
+func legacyData(config []byte, d *DataConfig) {
+	var keys struct {
+		Data map[string]json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(config, &keys) != nil {
+		return
+	}
+	// Every config written since has validation_fraction (no omitempty).
+	if _, ok := keys.Data["validation_fraction"]; !ok {
+		d.ValidationFraction, d.ZScoreStats = 0, "all"
+	}
 }
 
 // Snapshot is the checkpoint of a run in progress: the config, the
@@ -185,12 +262,21 @@ func Snapshot(cfg Config, obsDim int, md Model, tr *bptt.Trainer, losses []float
 	}
 	return &Checkpoint{Noise: [3]float64{ema, v, sd}, Config: cfg, ObsDim: obsDim, Step: tr.Steps(), Alpha: tr.Alpha, RNG: rs,
 		ModelTheta: md.Latent.Params(), ObsTheta: md.Obs.Params(), OptModel: st, OptObs: so, Loss: losses,
-		Fields: FieldsOf(md.Latent), ObsFields: FieldsOf(md.Obs), Selected: sel}, nil
+		Fields: FieldsOf(md.Latent), ObsFields: FieldsOf(md.Obs), Selected: sel, ParamsStep: tr.Steps()}, nil
 }
 
 // Resume puts a trainer built for c's config back at the checkpoint's
-// position: step, α, optimizer, random and latent-noise state.
+// position: step, α, optimizer, random and latent-noise state. When the
+// checkpoint's model holds the selected step's parameters, the last step's
+// (LastModel, LastObs), which the optimizer state belongs to, are put back
+// into it first (ModelTheta and ObsTheta alias the parameters of the model
+// DecodeCheckpoint built), so training continues where it stopped.
 func (c *Checkpoint) Resume(tr *bptt.Trainer) error {
+	if c.LastModel != nil {
+		copy(c.ModelTheta, c.LastModel)
+		copy(c.ObsTheta, c.LastObs)
+		c.ParamsStep = c.Step
+	}
 	if err := tr.Restore(c.Step, c.Alpha, c.OptModel, c.OptObs); err != nil {
 		return err
 	}

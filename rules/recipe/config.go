@@ -2,6 +2,7 @@ package recipe
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rnnlab/rnnlab/rules/bptt"
@@ -38,7 +39,19 @@ type DataConfig struct {
 	Dt           float64 `json:"dt"`            // sampling interval of generated series
 	Seed         uint64  `json:"seed"`          // initial condition of generated series
 	ZScore       *bool   `json:"zscore"`        // standardise each column (default true)
-	TestFraction float64 `json:"test_fraction"` // held-out tail of the series (default 0.2)
+	TestFraction float64 `json:"test_fraction"` // held-out tail of the series, for evaluation only
+
+	// ValidationFraction is the stretch just before the test tail that
+	// model selection (select_best) scores candidates on: neither trained
+	// on nor used for the reported held-out figures (0: none; selection
+	// then scores on the training part, as runs before issue 9 did).
+	ValidationFraction float64 `json:"validation_fraction"`
+	// ZScoreStats says whose statistics standardise the series: "" or
+	// "train" (the training part's alone, so that nothing of the validation
+	// and test parts leaks into the data the model is trained on), or "all"
+	// (the whole series: what checkpoints written before issue 9 used;
+	// DecodeCheckpoint sets it for them).
+	ZScoreStats string `json:"zscore_stats,omitempty"`
 
 	// Recordings (a WFDB record, or a one-column file): docs/config.md.
 	Channel  int     `json:"channel,omitempty"`  // WFDB signal (lead) number
@@ -94,18 +107,28 @@ type EvalConfig struct {
 	MaxSteps  int     `json:"max_steps"`           // longest generated series evaluated (default 100000)
 	PEPoints  int     `json:"pe_points"`           // held-out start points of PE(n) (0: every point of the evaluated stretch)
 	Transient int     `json:"transient,omitempty"` // generated steps discarded before the comparison
-	Stsp      string  `json:"stsp,omitempty"`      // D_stsp estimator: "" (binned for N ≤ 5, GMM above), "gmm" or "binned"
+	Stsp      string  `json:"stsp,omitempty"`      // D_stsp estimator: "" (gtf for N ≤ 5, GMM above), "gmm", "gtf" (alias "binned") or "dendplrnn"
+	// StspProtocol is how the generated states D_stsp compares are made:
+	// "" or "long" (one free run of Steps() steps from the first held-out
+	// point), or "dendplrnn" (the dendritic PLRNN paper's: 100 free runs of
+	// Steps()/100 points each, started from the held-out points 0, L, 2L, …;
+	// 10 runs when Steps() ≤ 10 000).
+	StspProtocol string `json:"stsp_protocol,omitempty"`
 }
+
+// StspEstimators are the values of eval.stsp ("" is the reference's rule).
+var StspEstimators = []string{"gmm", "gtf", "binned", "dendplrnn"}
 
 // DefaultConfig is the default recipe: a clipped shallow PLRNN (M = 3
 // latents, L = 50 hidden units, identity observation) trained with
 // generalized teacher forcing (α = 0.1) on Lorenz-63, as in Hess et al.
-// (ICML 2023), evaluated on an independent held-out half of 100 000 steps.
+// (ICML 2023) on 100 000 steps, selected on the next 50 000 (validation)
+// and evaluated on the last, independent 100 000 (test).
 // docs/results.md gives what it reaches.
 func Default() Config {
 	return Config{
 		Model: ModelConfig{Kind: "clipped-shplrnn", Latents: 3, Bases: 20, Hidden: 50, Observation: "identity", Tau: 1, Integrator: "rk4", Step: 0.1, Gain: 1.5},
-		Data:  DataConfig{Source: "lorenz63", Steps: 200000, Dt: 0.01, Seed: 1, TestFraction: 0.5},
+		Data:  DataConfig{Source: "lorenz63", Steps: 250000, Dt: 0.01, Seed: 1, TestFraction: 0.4, ValidationFraction: 0.2},
 		Train: TrainConfig{Steps: 50000, Seed: 1, SeqLen: 200, Batch: 16, Forcing: "generalized", Interval: 25, Alpha: 0.1, Adaptive: false, AlphaDecay: 0.999, AlphaEvery: 5, Optimizer: "radam", LR: 1e-3, LREnd: 1e-5, Schedule: "exponential", LRGamma: 0.5, LREvery: 10000, EvalEvery: 10000, SelectBest: true, CheckpointEvery: 2000},
 		Eval:  EvalConfig{Bins: 30, Smoothing: 20, Horizon: 20, MaxSteps: 100000},
 	}
@@ -162,12 +185,18 @@ func (c Config) Validate() error {
 		return fmt.Errorf("train.steps must be ≥ 1 (got %d)", c.Train.Steps)
 	case c.Data.TestFraction < 0 || c.Data.TestFraction >= 1:
 		return fmt.Errorf("data.test_fraction must lie in [0, 1) (got %g)", c.Data.TestFraction)
+	case c.Data.ValidationFraction < 0 || c.Data.TestFraction+c.Data.ValidationFraction >= 1:
+		return fmt.Errorf("data.validation_fraction must be ≥ 0 and leave a training part: test_fraction + validation_fraction = %g + %g must be < 1", c.Data.TestFraction, c.Data.ValidationFraction)
+	case c.Data.ZScoreStats != "" && c.Data.ZScoreStats != "train" && c.Data.ZScoreStats != "all":
+		return fmt.Errorf("unknown data.zscore_stats %q: choose train (the training part's statistics, the default) or all (the whole series')", c.Data.ZScoreStats)
 	case c.Eval.Horizon < 1 || c.Eval.Bins < 1:
 		return fmt.Errorf("eval.horizon and eval.bins must be ≥ 1")
 	case c.Eval.Transient < 0:
 		return fmt.Errorf("eval.transient must be ≥ 0")
-	case c.Eval.Stsp != "" && c.Eval.Stsp != "gmm" && c.Eval.Stsp != "binned":
-		return fmt.Errorf("unknown eval.stsp %q: choose gmm or binned (empty: the reference's rule)", c.Eval.Stsp)
+	case c.Eval.Stsp != "" && !slices.Contains(StspEstimators, c.Eval.Stsp):
+		return fmt.Errorf("unknown eval.stsp %q: choose gtf (the GTF-shPLRNN paper's binning; alias binned), dendplrnn (the dendritic PLRNN paper's binning) or gmm (empty: gtf for N ≤ 5, gmm above)", c.Eval.Stsp)
+	case c.Eval.StspProtocol != "" && c.Eval.StspProtocol != "long" && c.Eval.StspProtocol != "dendplrnn":
+		return fmt.Errorf("unknown eval.stsp_protocol %q: choose long (one free run) or dendplrnn (100 runs of 1/100 of the evaluated stretch each)", c.Eval.StspProtocol)
 	}
 	if err := c.Data.validateData(); err != nil {
 		return err

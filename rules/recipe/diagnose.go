@@ -1,131 +1,168 @@
 package recipe
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
+
+	"github.com/rnnlab/rnnlab/analysis/behaviour"
 )
 
 // Behaviour is what a long generated trajectory does, compared with the
-// data it should reproduce: whether it diverged, collapsed to a fixed point
-// or a short cycle, and whether it has beat-like peaks at the data's rate.
+// data it should reproduce (analysis/behaviour): its asymptotic kind
+// (diverged, fixed point, periodic with a period, aperiodic), its beats and
+// R peaks on x₁ against the data's, and their beat-to-beat variability.
 type Behaviour struct {
+	// Kind is behaviour.Classify's name: "diverged", "fixed point",
+	// "periodic" or "aperiodic"; Cycle its period when periodic (also 1 for
+	// a fixed point reached exactly; 0: none found).
+	Kind       string  `json:"kind"`
 	Diverged   bool    `json:"diverged"`
 	FixedPoint bool    `json:"fixed_point"`
-	Cycle      int     `json:"cycle,omitempty"`     // period of an exact cycle the end settles on (0: none found)
-	ShortCycle bool    `json:"short_cycle"`         // a cycle shorter than half the data's beat interval
-	NoBeats    bool    `json:"no_beats"`            // fewer than a quarter of the data's peaks
-	VarRatio   float64 `json:"var_ratio"`           // variance of the last 10% / the data's variance
-	PeakRate   float64 `json:"peak_rate"`           // beat-like peaks of x₁ per 1000 steps, generated
-	DataRate   float64 `json:"data_peak_rate"`      // the same in the data
-	Words      string  `json:"behaviour,omitempty"` // the verdict in words
+	Cycle      int     `json:"cycle,omitempty"`
+	ShortCycle bool    `json:"short_cycle"`    // a cycle shorter than half the data's mean R–R interval
+	NoBeats    bool    `json:"no_beats"`       // fewer than a quarter of the data's R peaks
+	VarRatio   float64 `json:"var_ratio"`      // variance of the last 10% / the data's variance
+	PeakRate   float64 `json:"peak_rate"`      // R peaks (large peaks of x₁) per 1000 steps, generated
+	DataRate   float64 `json:"data_peak_rate"` // the same in the data
+	// Beats are x₁'s cycles at its own scale, BeatsWithR those reaching
+	// the data's R level (behaviour.AnalyseBeats); BeatRate beats per 1000
+	// steps.
+	Beats      int     `json:"beats"`
+	BeatsWithR int     `json:"beats_with_r"`
+	BeatRate   float64 `json:"beat_rate"`
+	// Beat-to-beat variability: coefficients of variation of the R–R
+	// intervals and of the R amplitudes, generated and data, and the
+	// generated mean R amplitude over the data's (1: full height). NaN
+	// (null in JSON) with too few R peaks.
+	RRCV      float64 `json:"rr_cv"`
+	DataRRCV  float64 `json:"data_rr_cv"`
+	AmpCV     float64 `json:"r_amp_cv"`
+	DataAmpCV float64 `json:"data_r_amp_cv"`
+	AmpRatio  float64 `json:"r_amp_ratio"`
+	Words     string  `json:"behaviour,omitempty"` // the verdict in words
 }
 
-// Collapsed reports a fixed point, a short cycle or the loss of beat-like
-// peaks: the generated trajectory does not reproduce the oscillation.
+// Collapsed reports a fixed point, a short cycle or the loss of R peaks:
+// the generated trajectory does not reproduce the oscillation.
 func (b Behaviour) Collapsed() bool {
 	return !b.Diverged && (b.FixedPoint || b.ShortCycle || b.NoBeats)
 }
 
-// Diagnosis thresholds.
-const (
-	DivergeFactor  = 10   // |x| beyond this many times the data's largest |x| is divergence
-	FixedPointVar  = 0.01 // last-10% variance below this fraction of the data's is a fixed point
-	CycleTolerance = 1e-6 // relative tolerance of an exact cycle (times the data's range)
-	MaxCycle       = 5000 // longest exact cycle looked for
-)
+// Verdict is the behaviour's name in a few words: "diverged", "fixed
+// point", "periodic (P steps)" or "aperiodic", then for beat-like data
+// "beats with R peaks", "beats without R peaks", "R peaks in k of B beats"
+// or "no beats".
+func (b Behaviour) Verdict() string {
+	s := b.Kind
+	switch b.Kind {
+	case "diverged", "fixed point", "":
+		return s
+	case "periodic":
+		s = fmt.Sprintf("periodic (%d steps)", b.Cycle)
+	}
+	if b.DataRate == 0 {
+		return s
+	}
+	switch {
+	case b.Beats == 0:
+		return s + ", no beats"
+	case b.BeatsWithR == 0:
+		return s + ", beats without R peaks"
+	case b.BeatsWithR == b.Beats:
+		return s + ", beats with R peaks"
+	}
+	return s + fmt.Sprintf(", R peaks in %d of %d beats", b.BeatsWithR, b.Beats)
+}
 
-// Diagnose judges the generated T×n series gen against the data (T'×n):
+// MarshalJSON writes the NaN of too few R peaks as null.
+func (b Behaviour) MarshalJSON() ([]byte, error) {
+	type plain Behaviour
+	return json.Marshal(struct {
+		plain
+		RRCV      any `json:"rr_cv"`
+		DataRRCV  any `json:"data_rr_cv"`
+		AmpCV     any `json:"r_amp_cv"`
+		DataAmpCV any `json:"data_r_amp_cv"`
+		AmpRatio  any `json:"r_amp_ratio"`
+	}{plain(b), finite(b.RRCV), finite(b.DataRRCV), finite(b.AmpCV), finite(b.DataAmpCV), finite(b.AmpRatio)})
+}
+
+// UnmarshalJSON reads null variabilities as NaN.
+func (b *Behaviour) UnmarshalJSON(data []byte) error {
+	type plain Behaviour
+	var v struct {
+		plain
+		RRCV      *float64 `json:"rr_cv"`
+		DataRRCV  *float64 `json:"data_rr_cv"`
+		AmpCV     *float64 `json:"r_amp_cv"`
+		DataAmpCV *float64 `json:"data_r_amp_cv"`
+		AmpRatio  *float64 `json:"r_amp_ratio"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*b = Behaviour(v.plain)
+	nan := math.NaN()
+	b.RRCV, b.DataRRCV, b.AmpCV = orValue(v.RRCV, nan), orValue(v.DataRRCV, nan), orValue(v.AmpCV, nan)
+	b.DataAmpCV, b.AmpRatio = orValue(v.DataAmpCV, nan), orValue(v.AmpRatio, nan)
+	return nil
+}
+
+// Diagnose judges the generated T×n series gen against the data (T'×n)
+// with analysis/behaviour's defaults:
 //
 //   - divergence: a non-finite value, or |x| > 10 × the data's max |x|;
-//   - fixed point: the summed per-dimension variance of the last 10% of gen
-//     is below 1% of the data's;
-//   - cycle: the last 10% repeats exactly (to 10⁻⁶ of the data's range)
-//     with some period p ≤ 5000; a cycle shorter than half the data's mean
-//     beat interval is a short cycle;
-//   - beats: upward crossings of x₁ through half-way between its median and
-//     its 99.5th percentile in the data (with hysteresis: x₁ must fall back
-//     below a quarter of the way before the next one counts), per 1000
+//   - fixed point: the last 10% repeats with period 1 (to 10⁻⁶ of the
+//     data's range), or its summed per-dimension variance is below 1% of
+//     the data's;
+//   - periodic: the last 10% repeats exactly with some period p ≤ 5000; a
+//     period shorter than half the data's mean R–R interval is a short
+//     cycle; otherwise aperiodic;
+//   - R peaks: upward crossings of x₁ through half-way between its median
+//     and its 99.5th percentile in the data (with hysteresis: x₁ must fall
+//     back below a quarter of the way before the next one counts), per 1000
 //     steps, for gen and for the data; fewer than a quarter of the data's
-//     rate is "no beat-like peaks".
+//     rate is "no beats" (NoBeats); beats are the same crossings at gen's
+//     own levels, at most one per half the data's mean R–R interval, so a
+//     small oscillation has beats without R peaks and a P or T wave is not
+//     a beat of its own;
+//   - beat-to-beat variability: the coefficients of variation of the R–R
+//     intervals and R amplitudes (behaviour.AnalyseBeats).
 func Diagnose(gen, data []float64, n int) Behaviour {
-	var b Behaviour
+	b := Behaviour{RRCV: math.NaN(), DataRRCV: math.NaN(), AmpCV: math.NaN(), DataAmpCV: math.NaN(), AmpRatio: math.NaN()}
 	T := len(gen) / n
 	if T < 10 || len(data) < 2*n {
 		b.Words = "too short to judge"
 		return b
 	}
-	var dmax float64
-	for _, v := range data {
-		dmax = math.Max(dmax, math.Abs(v))
+	d := behaviour.Classify(gen, data, n, nil)
+	b.Kind = string(d.Kind)
+	if d.Kind == behaviour.Diverged {
+		b.Diverged = true
+		b.Words = behaviour.Describe(d, behaviour.Beats{}, behaviour.Beats{})
+		return b
 	}
-	for t := 0; t < T; t++ {
-		for i := 0; i < n; i++ {
-			v := gen[t*n+i]
-			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > DivergeFactor*dmax {
-				b.Diverged = true
-				what := "a non-finite value"
-				if !math.IsNaN(v) && !math.IsInf(v, 0) {
-					what = fmt.Sprintf("|x| = %.3g, %g× beyond the data's largest %.3g", math.Abs(v), float64(DivergeFactor), dmax)
-				}
-				b.Words = fmt.Sprintf("diverged: %s at step %d", what, t)
-				return b
-			}
-		}
-	}
-	tail := gen[(T-T/10)*n:]
-	dv, tv := totalVar(data, n), totalVar(tail, n)
-	b.VarRatio = tv / dv
-	b.FixedPoint = b.VarRatio < FixedPointVar
+	b.VarRatio, b.Cycle = d.VarRatio, d.Period
+	b.FixedPoint = d.Kind == behaviour.FixedPoint
 
-	// Beat-like peaks on the first coordinate, thresholds from the data.
-	x1 := make([]float64, len(data)/n)
-	for t := range x1 {
-		x1[t] = data[t*n]
+	r := behaviour.PeakLevels(data, n)
+	db := behaviour.AnalyseBeats(data, n, r, 0)
+	refractory := 0
+	if db.RRMean > 0 {
+		refractory = int(0.5 * db.RRMean) // half the data's mean R–R interval
 	}
-	s := slices.Clone(x1)
-	slices.Sort(s)
-	med, top := s[len(s)/2], s[min(len(s)-1, int(0.995*float64(len(s))))]
-	hi, lo := med+0.5*(top-med), med+0.25*(top-med)
-	b.DataRate = 1000 * float64(crossings(data, n, hi, lo)) / float64(len(x1))
-	b.PeakRate = 1000 * float64(crossings(gen, n, hi, lo)) / float64(T)
+	gb := behaviour.AnalyseBeats(gen, n, r, refractory)
+	b.DataRate, b.PeakRate = db.RPeakRate, gb.RPeakRate
 	b.NoBeats = b.DataRate > 0 && b.PeakRate < 0.25*b.DataRate
-
-	lo0, hi0 := Bounds(data)
-	b.Cycle = exactCycle(tail, n, CycleTolerance*(hi0-lo0))
-	beat := 0.0
-	if b.DataRate > 0 {
-		beat = 1000 / b.DataRate
+	b.Beats, b.BeatsWithR, b.BeatRate = gb.Beats, gb.WithR, gb.BeatRate
+	b.RRCV, b.DataRRCV, b.AmpCV, b.DataAmpCV = gb.RRCV, db.RRCV, gb.AmpCV, db.AmpCV
+	b.AmpRatio = gb.AmpMean / db.AmpMean
+	if b.DataRate > 0 && d.Period > 0 {
+		b.ShortCycle = float64(d.Period) < 0.5*1000/b.DataRate // half the mean R–R interval
 	}
-	b.ShortCycle = b.Cycle > 0 && beat > 0 && float64(b.Cycle) < 0.5*beat
-
-	rate := ""
-	if b.DataRate > 0 {
-		rate = fmt.Sprintf("%.2f large peaks of x₁ per 1000 steps (data %.2f, ratio %.2f)", b.PeakRate, b.DataRate, b.PeakRate/b.DataRate)
-	}
-	switch {
-	case b.FixedPoint:
-		b.Words = fmt.Sprintf("collapsed to a fixed point: the variance of the last 10%% is %.2g of the data's", b.VarRatio)
-	case b.ShortCycle:
-		b.Words = fmt.Sprintf("collapsed to a short %d-cycle (the data's beat interval is %.0f steps); %s", b.Cycle, beat, rate)
-	case b.NoBeats:
-		b.Words = fmt.Sprintf("no large peaks of x₁ (no beats, for an ECG): %s; variance of the last 10%% %.2f of the data's", rate, b.VarRatio)
-	case b.Cycle > 0:
-		b.Words = fmt.Sprintf("settles on a periodic orbit of period %d steps (%.2f data beat intervals); %s", b.Cycle, float64(b.Cycle)/math.Max(beat, 1), rate)
-	default:
-		b.Words = fmt.Sprintf("sustained aperiodic oscillation; %s; variance of the last 10%% %.2f of the data's", rate, b.VarRatio)
-	}
+	b.Words = behaviour.Describe(d, gb, db)
 	return b
-}
-
-// totalVar is the sum over dimensions of the variance of a T×n series.
-func totalVar(x []float64, n int) float64 {
-	var s float64
-	for i := 0; i < n; i++ {
-		_, v := ColumnMoments(x, n, i)
-		s += v
-	}
-	return s
 }
 
 // ColumnMoments returns the mean and the (population) variance
@@ -141,40 +178,4 @@ func ColumnMoments(x []float64, n, i int) (mean, variance float64) {
 		variance += d * d
 	}
 	return mean, variance / float64(T)
-}
-
-// crossings counts upward crossings of x₁ through hi, re-armed only after
-// x₁ falls below lo.
-func crossings(x []float64, n int, hi, lo float64) int {
-	armed, c := true, 0
-	for t := 0; t < len(x)/n; t++ {
-		v := x[t*n]
-		if armed && v > hi {
-			c++
-			armed = false
-		} else if !armed && v < lo {
-			armed = true
-		}
-	}
-	return c
-}
-
-// exactCycle returns the smallest period p ≤ MaxCycle with which the series
-// repeats to within tol in every coordinate over its whole length (which
-// must hold at least two periods), or 0.
-func exactCycle(x []float64, n int, tol float64) int {
-	T := len(x) / n
-	for p := 1; p <= MaxCycle && 2*p <= T; p++ {
-		ok := true
-		for k := p * n; k < len(x); k++ {
-			if math.Abs(x[k]-x[k-p*n]) > tol {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return p
-		}
-	}
-	return 0
 }

@@ -161,7 +161,8 @@ func Preprocess(x []float64, fs float64, c DataConfig) ([]float64, int, Prep, er
 	case len(c.Delays) > 0:
 		p.Delays = append([]int(nil), c.Delays...)
 	case strings.EqualFold(c.Embed, "auto"):
-		head := x[:len(x)-int(c.TestFraction*float64(len(x)))]
+		nTrain, _, _ := c.PartRows(len(x))
+		head := x[:nTrain]
 		maxLag := 500
 		if p.Fs > 0 {
 			maxLag = int(AutoMaxLag * p.Fs)

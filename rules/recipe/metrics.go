@@ -22,9 +22,19 @@ type Metrics struct {
 	Diverged bool    `json:"diverged"`
 	Note     string  `json:"note,omitempty"`
 	// Transient is how many generated steps were discarded first; Estimator
-	// the D_stsp estimator used ("binned" or "gmm").
+	// the D_stsp estimator Dstsp is ("gtf", "dendplrnn" or "gmm"; "binned"
+	// in metrics written before issue 9, the same as "gtf"), Protocol how
+	// its generated states were made ("long" or "dendplrnn").
 	Transient int    `json:"transient,omitempty"`
 	Estimator string `json:"stsp,omitempty"`
+	Protocol  string `json:"stsp_protocol,omitempty"`
+	// DstspGTF and DstspDend are D_stsp by both binned estimators, the GTF
+	// paper's (metric.StateSpaceBinned) and the dendritic PLRNN paper's
+	// (metric.StateSpaceBinnedDend), on the same states as Dstsp, whatever
+	// Estimator is, so that a figure can be put beside either paper's
+	// (NaN when N > 5, where neither paper bins).
+	DstspGTF  float64 `json:"d_stsp_gtf"`
+	DstspDend float64 `json:"d_stsp_dendplrnn"`
 	// Behaviour judges the generated trajectory (divergence, collapse to a
 	// fixed point or a short cycle, beat-like peaks); see Diagnose.
 	Behaviour *Behaviour `json:"behaviour,omitempty"`
@@ -39,15 +49,8 @@ func (m Metrics) Short() string {
 		return "generated trajectory diverged"
 	}
 	s := fmt.Sprintf("D_stsp %.3f D_H %.3f", m.Dstsp, m.DH)
-	if b := m.Behaviour; b != nil {
-		switch {
-		case b.FixedPoint:
-			s += " (fixed point)"
-		case b.ShortCycle:
-			s += fmt.Sprintf(" (%d-cycle)", b.Cycle)
-		case b.NoBeats:
-			s += " (no beats)"
-		}
+	if b := m.Behaviour; b != nil && b.Kind != "" {
+		s += " (" + b.Verdict() + ")"
 	}
 	return s
 }
@@ -70,18 +73,36 @@ func (m Metrics) Long() string {
 // MarshalJSON writes non-finite values (a diverged model) as null.
 func (m Metrics) MarshalJSON() ([]byte, error) {
 	type plain Metrics
-	fin := func(v float64) any {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil
-		}
-		return v
-	}
 	return json.Marshal(struct {
 		plain
-		Dstsp any `json:"d_stsp"`
-		DH    any `json:"d_h"`
-		PE    any `json:"pe"`
-	}{plain(m), fin(m.Dstsp), fin(m.DH), fin(m.PE)})
+		Dstsp     any `json:"d_stsp"`
+		DH        any `json:"d_h"`
+		PE        any `json:"pe"`
+		DstspGTF  any `json:"d_stsp_gtf"`
+		DstspDend any `json:"d_stsp_dendplrnn"`
+	}{plain(m), finite(m.Dstsp), finite(m.DH), finite(m.PE), finite(m.DstspGTF), finite(m.DstspDend)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, null (and a missing
+// d_stsp_gtf or d_stsp_dendplrnn) as NaN.
+func (m *Metrics) UnmarshalJSON(b []byte) error {
+	type plain Metrics
+	var v struct {
+		plain
+		Dstsp     *float64 `json:"d_stsp"`
+		DH        *float64 `json:"d_h"`
+		PE        *float64 `json:"pe"`
+		DstspGTF  *float64 `json:"d_stsp_gtf"`
+		DstspDend *float64 `json:"d_stsp_dendplrnn"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*m = Metrics(v.plain)
+	nan := math.NaN()
+	m.Dstsp, m.DH, m.PE = orValue(v.Dstsp, nan), orValue(v.DH, nan), orValue(v.PE, nan)
+	m.DstspGTF, m.DstspDend = orValue(v.DstspGTF, nan), orValue(v.DstspDend, nan)
+	return nil
 }
 
 // Evaluate generates as many steps as the held-out series has (at most
@@ -120,20 +141,68 @@ func NewEvaluator(test Series, ec EvalConfig) *Evaluator {
 func (e *Evaluator) Steps() int { return e.T }
 
 // Evaluate generates Transient + Steps() steps of md from the held-out
-// series' first point and scores the last Steps() (Score).
+// series' first point and scores the last Steps() (Score); with
+// eval.stsp_protocol "dendplrnn", D_stsp compares the runs of
+// ProtocolRuns instead.
 func (e *Evaluator) Evaluate(md Model) Metrics {
 	if e.T < 2 {
 		return e.Score(md, nil)
 	}
 	n := e.test.N
 	gen, _ := md.Generate(e.test.X[:n], e.ec.Transient+e.T, false)
-	return e.Score(md, gen[e.ec.Transient*n:])
+	gen = gen[e.ec.Transient*n:]
+	if e.ec.StspProtocol == "dendplrnn" {
+		truth, runs := e.ProtocolRuns(md)
+		return e.score(md, gen, truth, runs, "dendplrnn")
+	}
+	return e.Score(md, gen)
+}
+
+// ProtocolRuns are the generated states of the dendritic PLRNN paper's
+// D_stsp protocol (Brenner et al. 2022; reference code BPTT_TF/main_eval.py,
+// EvaluateKLx): the evaluated stretch of Steps() held-out points is cut
+// into R = 100 consecutive pieces of L = Steps()/R points (R = 10 when
+// Steps() ≤ 10 000), and from the first point of each piece the model runs
+// freely; each run is that point followed by its L − 1 generated steps, as
+// the reference's generate_free_trajectory returns. truth is the R·L
+// held-out points the runs are compared with, runs their concatenation.
+// eval.transient does not apply (the reference discards nothing).
+func (e *Evaluator) ProtocolRuns(md Model) (truth, runs []float64) {
+	n, R := e.test.N, 100
+	if e.T <= 10000 {
+		R = 10
+	}
+	L := e.T / R
+	if L < 1 {
+		R, L = e.T, 1
+	}
+	truth = e.test.X[:R*L*n]
+	runs = make([]float64, 0, R*L*n)
+	for r := range R {
+		x0 := e.test.X[r*L*n : (r*L+1)*n]
+		runs = append(runs, x0...)
+		if L > 1 {
+			g, _ := md.Generate(x0, L-1, false)
+			runs = append(runs, g...)
+		}
+	}
+	return truth, runs
 }
 
 // Score compares gen, md's free-running trajectory of Steps() steps after
 // the transient (Steps()×N values), with the held-out data; PE(n) uses md's
 // one-step predictor from the held-out points.
 func (e *Evaluator) Score(md Model, gen []float64) Metrics {
+	var truth []float64
+	if e.T >= 2 {
+		truth = e.test.X[e.test.N : (e.T+1)*e.test.N]
+	}
+	return e.score(md, gen, truth, gen, "long")
+}
+
+// score is Score with D_stsp comparing stspGen with stspTruth (the long
+// run and its stretch, or the protocol's runs).
+func (e *Evaluator) score(md Model, gen, stspTruth, stspGen []float64, protocol string) Metrics {
 	ec, test, T := e.ec, e.test, e.T
 	m := Metrics{Steps: T, Horizon: ec.Horizon}
 	if T < 2 {
@@ -142,16 +211,33 @@ func (e *Evaluator) Score(md Model, gen []float64) Metrics {
 		return m
 	}
 	m.Transient = ec.Transient
+	m.Protocol = protocol
 	truth := test.X[test.N : (T+1)*test.N]
 	var err error
-	s := &metric.Settings{Bins: ec.Bins, Smoothing: ec.Smoothing, Horizon: ec.Horizon}
-	m.Estimator = "binned"
+	bins := (&metric.Settings{Bins: ec.Bins}).Resolved().Bins
+	m.DstspGTF, m.DstspDend = math.NaN(), math.NaN()
+	var errG, errD error
+	if test.N <= metric.BinningMaxDim {
+		// Both binned estimators, whatever ec.Stsp chooses (cheap: two
+		// sorts of T cell indices each).
+		m.DstspGTF, errG = metric.StateSpaceBinned(stspTruth, stspGen, test.N, bins)
+		m.DstspDend, errD = metric.StateSpaceBinnedDend(stspTruth, stspGen, test.N, bins)
+		m.Diverged = m.Diverged || errors.Is(errG, metric.ErrDiverged) || errors.Is(errD, metric.ErrDiverged)
+	}
 	switch {
 	case ec.Stsp == "gmm" || (ec.Stsp == "" && test.N > metric.BinningMaxDim):
 		m.Estimator = "gmm"
-		m.Dstsp, err = metric.StateSpaceGMM(truth, gen, test.N, 1, metric.DefaultMaxT, metric.DefaultMCSamples, rng.New(0))
+		m.Dstsp, err = metric.StateSpaceGMM(stspTruth, stspGen, test.N, 1, metric.DefaultMaxT, metric.DefaultMCSamples, rng.New(0))
+	case ec.Stsp == "dendplrnn" && test.N <= metric.BinningMaxDim:
+		m.Estimator, m.Dstsp, err = "dendplrnn", m.DstspDend, errD
+	case ec.Stsp == "dendplrnn":
+		m.Estimator = "dendplrnn"
+		m.Dstsp, err = metric.StateSpaceBinnedDend(stspTruth, stspGen, test.N, bins)
+	case test.N <= metric.BinningMaxDim:
+		m.Estimator, m.Dstsp, err = "gtf", m.DstspGTF, errG
 	default:
-		m.Dstsp, err = metric.StateSpaceBinned(truth, gen, test.N, s.Resolved().Bins)
+		m.Estimator = "gtf"
+		m.Dstsp, err = metric.StateSpaceBinned(stspTruth, stspGen, test.N, bins)
 	}
 	b := Diagnose(gen, truth, test.N)
 	m.Behaviour = &b

@@ -84,7 +84,11 @@ func LoadSeries(c DataConfig, read ReadFunc) (Series, error) {
 		}
 	}
 	if c.ZScore == nil || *c.ZScore {
-		if err := ZScore(s); err != nil {
+		rows := s.Rows()
+		if c.ZScoreStats != "all" {
+			rows, _, _ = c.PartRows(s.Rows())
+		}
+		if err := ZScoreFrom(s, rows); err != nil {
 			return s, err
 		}
 	}
@@ -196,21 +200,32 @@ func parseCSV(b []byte) (*npy.Array, error) {
 	return &npy.Array{Shape: []int{rows, n}, Data: data}, nil
 }
 
-// ZScore standardises every column in place (sample standard deviation).
-func ZScore(s Series) error {
+// ZScore standardises every column of s in place with its own mean and
+// standard deviation (divisor T−1).
+func ZScore(s Series) error { return ZScoreFrom(s, s.Rows()) }
+
+// ZScoreFrom standardises every column of s in place, (x − mean)/sd, with
+// the mean and standard deviation (divisor rows−1) of its first rows rows
+// only: the training part, so that the validation and test parts, which
+// follow it, do not leak into the data a model is trained on. It fails for
+// rows < 2 or a column constant over them.
+func ZScoreFrom(s Series, rows int) error {
+	if rows < 2 || rows > s.Rows() {
+		return fmt.Errorf("%s: z-scoring needs a training part of at least 2 of its %d time points (have %d): lower data.test_fraction or data.validation_fraction", s.Name, s.Rows(), rows)
+	}
 	T := s.Rows()
 	for j := 0; j < s.N; j++ {
 		var mean float64
-		for t := 0; t < T; t++ {
+		for t := 0; t < rows; t++ {
 			mean += s.X[t*s.N+j]
 		}
-		mean /= float64(T)
+		mean /= float64(rows)
 		var v float64
-		for t := 0; t < T; t++ {
+		for t := 0; t < rows; t++ {
 			d := s.X[t*s.N+j] - mean
 			v += d * d
 		}
-		sd := math.Sqrt(v / float64(T-1))
+		sd := math.Sqrt(v / float64(rows-1))
 		if sd == 0 {
 			return fmt.Errorf("column %d of %s is constant; it cannot be standardised (drop it, or set \"zscore\": false)", j, s.Name)
 		}
@@ -219,6 +234,28 @@ func ZScore(s Series) error {
 		}
 	}
 	return nil
+}
+
+// PartRows cuts T time points three ways, in time order: a training head,
+// a validation stretch of int(validation_fraction·T) points (model
+// selection) and a test tail of int(test_fraction·T) points (the reported
+// held-out figures). The test tail is the same for any validation
+// fraction.
+func (c DataConfig) PartRows(T int) (train, validation, test int) {
+	test = int(c.TestFraction * float64(T))
+	validation = int(c.ValidationFraction * float64(T))
+	return T - test - validation, validation, test
+}
+
+// Parts cuts the series into its training, validation and test parts
+// (PartRows); the validation part is empty when validation_fraction is 0.
+func Parts(s Series, c DataConfig) (train, validation, test Series) {
+	nTrain, nVal, _ := c.PartRows(s.Rows())
+	a, b := nTrain*s.N, (nTrain+nVal)*s.N
+	train = Series{X: s.X[:a:a], N: s.N, Name: s.Name + " [train]", Prep: s.Prep}
+	validation = Series{X: s.X[a:b:b], N: s.N, Name: s.Name + " [validation]", Prep: s.Prep}
+	test = Series{X: s.X[b:], N: s.N, Name: s.Name + " [test]", Prep: s.Prep}
+	return train, validation, test
 }
 
 // Split cuts the series into a training head and a held-out tail holding
@@ -239,7 +276,7 @@ func HeldOut(c DataConfig, read ReadFunc) (Series, error) {
 	if err != nil {
 		return Series{}, err
 	}
-	_, test := Split(series, c.TestFraction)
+	_, _, test := Parts(series, c)
 	return test, nil
 }
 
