@@ -13,9 +13,9 @@ import "math"
 // kernel/optim.Adam (ε on the corrected √v̂).
 type Adam struct {
 	Beta1, Beta2, Eps float64
-	M, V             []float64
-	T                int
-	B1t, B2t         float64 // β1ᵗ, β2ᵗ
+	M, V              []float64
+	T                 int
+	B1t, B2t          float64 // β1ᵗ, β2ᵗ
 }
 
 // NewAdam returns the reference optimizer for n parameters.
