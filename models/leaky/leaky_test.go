@@ -102,3 +102,24 @@ func TestStepByHand(t *testing.T) {
 		}
 	}
 }
+
+// The ziggurat's moments and tail over 10⁶ draws: mean 0, variance 1,
+// kurtosis 3, P(|x| > 3) = 0.0026998 (erfc(3/√2)).
+func TestNormal(t *testing.T) {
+	r := rng.New(1)
+	const n = 1000000
+	var m1, m2, m4, tail float64
+	for i := 0; i < n; i++ {
+		x := Normal(r)
+		m1 += x
+		m2 += x * x
+		m4 += x * x * x * x
+		if math.Abs(x) > 3 {
+			tail++
+		}
+	}
+	m1, m2, m4, tail = m1/n, m2/n, m4/n, tail/n
+	if math.Abs(m1) > 0.005 || math.Abs(m2-1) > 0.005 || math.Abs(m4-3) > 0.05 || math.Abs(tail-0.0026998) > 0.0002 {
+		t.Fatalf("mean %v, var %v, 4th moment %v, tail %v", m1, m2, m4, tail)
+	}
+}
