@@ -10,8 +10,9 @@ on the tape, OU noise per step, loss = two masked mean squared errors +
 
     /usr/bin/python3 build/bench/torch_leaky.py --units 64 --batch 32 --steps 100 --warm 40
 
-prints one line: "torch N=64 S=32 T=100+40 float32 ms/step 14.8" (the median
-of --reps timed steps after --warmup untimed ones).
+prints one line: "torch N=64 S=32 T=100+40 float32 ms/step 14.8 cpu-ms/step 14.6"
+(the median wall time of --reps timed steps after --warmup untimed ones, and
+the process CPU time per step, which a loaded machine inflates less).
 """
 import argparse
 import statistics
@@ -78,11 +79,13 @@ def main():
     for _ in range(a.warmup):
         step()
     ts = []
+    c0 = time.process_time()
     for _ in range(a.reps):
         t0 = time.perf_counter()
         step()
         ts.append(time.perf_counter() - t0)
-    print(f"torch N={N} S={S} T={T}+{W} {'float64' if a.float64 else 'float32'} ms/step {1000 * statistics.median(ts):.1f}")
+    cpu = (time.process_time() - c0) / a.reps
+    print(f"torch N={N} S={S} T={T}+{W} {'float64' if a.float64 else 'float32'} ms/step {1000 * statistics.median(ts):.1f} cpu-ms/step {1000 * cpu:.1f}")
 
 
 if __name__ == "__main__":
