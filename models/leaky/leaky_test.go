@@ -123,3 +123,11 @@ func TestNormal(t *testing.T) {
 		t.Fatalf("mean %v, var %v, 4th moment %v, tail %v", m1, m2, m4, tail)
 	}
 }
+
+func TestClampedConformance(t *testing.T) {
+	n := New(Config{N: 10, K: 3, Q: 2, Activation: "tanh"}, rng.New(5))
+	rng.New(6).FillNorm(n.W, 0.5)
+	c := NewClamped(n, []float64{1, 0, 0.5})
+	var _ models.Differentiable = c
+	modeltest.Conformance(t, c, nil)
+}

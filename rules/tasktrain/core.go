@@ -66,6 +66,8 @@ type work struct {
 	WoT  []float64 // Nout·Q
 	gWe  []float64 // N·N
 	ghin []float64 // S·Nin
+	// onRecord, if set, sees every recorded state of an evaluation.
+	onRecord func(x []float64)
 }
 
 func grow(b []float64, n int) []float64 {
@@ -516,6 +518,9 @@ func (w *work) evaluate(n *leaky.Net, t *cogtask.Task, b *cogtask.Batch, r *rng.
 		}
 		y := w.Y[(k0+t)*S*Q : (k0+t+1)*S*Q]
 		vec.MatMul(y, w.O[:S*no], w.WoT, S, no, Q)
+		if w.onRecord != nil {
+			w.onRecord(st)
+		}
 		for i, v := range y {
 			y[i] = fmath.Sigmoid(v)
 		}

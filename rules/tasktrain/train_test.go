@@ -212,3 +212,30 @@ func TestGolden(t *testing.T) {
 		t.Fatal("NaN criterion")
 	}
 }
+
+// A recorded trial has R steps of inputs, rates and readouts, its inputs
+// switch at the epoch boundaries, and it leaves the network's stream alone.
+func TestRecord(t *testing.T) {
+	c := small(Base)
+	e := run(t, c, 1)
+	before, _ := e.Nets[0].Rand.MarshalBinary()
+	rec := e.Record(0, 9)
+	after, _ := e.Nets[0].Rand.MarshalBinary()
+	if string(before) != string(after) {
+		t.Fatal("Record consumed the network's stream")
+	}
+	R := 0
+	for _, n := range rec.Steps {
+		R += n
+	}
+	if len(rec.Rates) != R*10 || len(rec.Input) != R*cogtask.Inputs || len(rec.Readout) != R*cogtask.Outputs {
+		t.Fatalf("lengths %d %d %d for R = %d", len(rec.Rates), len(rec.Input), len(rec.Readout), R)
+	}
+	// dlygo at dt = 0.05: fixation on in epochs 0–2 (steps 0–39), off in the response
+	if rec.Input[39*cogtask.Inputs] != 1 || rec.Input[40*cogtask.Inputs] != 0 {
+		t.Fatal("fixation input not switched off at the response")
+	}
+	if again := e.Record(0, 9); again.Score != rec.Score {
+		t.Fatal("Record is not deterministic")
+	}
+}
