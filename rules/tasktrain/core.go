@@ -169,11 +169,11 @@ func (w *work) epoch(n *leaky.Net, xs []float64, taped bool, T int, h []float64,
 	// The reference's priming evaluation: its Δu seeds DASC's first skip
 	// state; in every scheme it advances η once.
 	x := slot(0)
-	var pf []float64
 	if mix && k.DASC && !k.Corrected {
-		pf = p0
+		w.eval(n, x, h, dt, ou, p0, r)
+	} else {
+		ou.Advance(w.eta, r) // Δu unused: only the noise step matters
 	}
-	w.eval(n, x, h, dt, ou, pf, r)
 	th := float64(k.Theta)
 	if mix {
 		if k.DASC && !k.Corrected {
