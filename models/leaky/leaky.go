@@ -340,9 +340,6 @@ func (n *Net) VJP(gx, gtheta, x, u, g []float64) {
 		}
 		for i := 0; i < N; i++ {
 			gp := n.pre[i]
-			if gp == 0 {
-				continue
-			}
 			for j := 0; j < N; j++ {
 				gxr[j] += float64(gp * n.Weight(n.W[i*N+j], j))
 			}

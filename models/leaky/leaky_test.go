@@ -11,6 +11,7 @@ import (
 
 var _ models.Differentiable = (*Net)(nil)
 var _ models.Layouter = (*Net)(nil)
+var _ models.Taper = (*Net)(nil)
 
 func TestConformance(t *testing.T) {
 	for _, c := range []Config{
