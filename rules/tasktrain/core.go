@@ -1,0 +1,536 @@
+package tasktrain
+
+import (
+	"github.com/rnnlab/rnnlab/kernel/cogtask"
+	"github.com/rnnlab/rnnlab/kernel/fmath"
+	"github.com/rnnlab/rnnlab/kernel/rng"
+	"github.com/rnnlab/rnnlab/kernel/vec"
+	"github.com/rnnlab/rnnlab/models/leaky"
+)
+
+// Skipping is the state-mixing rule of one forward pass (the reference's
+// compute_uall with skip and ratio).
+type Skipping struct {
+	// Theta is the block length θ; blocks start at every epoch start.
+	// Theta ≤ 1 or Beta = 1 means no mixing (base BPTT).
+	Theta int
+	// Beta is β in u ← β u + (1 − β) s at the end of every block.
+	Beta float64
+	// DASC makes s = u_block-start + θ·Δu (a coarse Euler step); otherwise
+	// s = u_block-start (SCTT).
+	DASC bool
+	// Corrected takes DASC's Δu at the block start itself; the reference
+	// takes the derivative of the step before the previous mix (and, for the
+	// first block of an epoch, of an extra evaluation with the next noise
+	// sample).
+	Corrected bool
+}
+
+func (k Skipping) mixing() bool { return k.Theta > 1 && k.Beta != 1 }
+
+// Penalties of the reference (ureg, wreg).
+const (
+	ActivityPenalty = 1e-5
+	WeightPenalty   = 1e-5
+)
+
+// work is the scratch memory of one worker: the tape of one training
+// forward pass and the buffers of an evaluation. It holds no state of a
+// network, so any worker can step any network with the same result.
+type work struct {
+	N, S int
+	// tape
+	X    []float64 // (R+1)·S·N states; X[k] enters recorded step k
+	P    []float64 // R·S·N: f′(pre) of step k
+	G    []float64 // R·S·N: dL/dX[k+1], then the pre-activation cotangents of step k
+	P0   []float64 // epochs·S·N: f′ of the priming evaluations (reference DASC)
+	X0   []int     // epoch start indices
+	Y    []float64 // R·S·Q readouts
+	GY   []float64
+	O    []float64 // R·S·Nout readout units
+	GO   []float64
+	GZT  []float64 // Q·(R·S) transposed readout cotangents
+	GT   []float64 // N·chunk transposed pre-activation cotangents
+	pre  []float64 // S·N
+	du   []float64 // S·N
+	eta  []float64 // S·N
+	s    []float64 // S·N skip state
+	gu   []float64 // S·N
+	gs   []float64 // S·N
+	tmp  []float64 // S·N
+	H    [][]float64
+	HW   []float64 // S·Nin per epoch
+	Weff []float64 // N·N
+	WT   []float64 // N·N
+	WinT []float64 // K·Nin
+	WoT  []float64 // Nout·Q
+	gWe  []float64 // N·N
+	ghin []float64 // S·Nin
+	// onRecord, if set, sees every recorded state of an evaluation.
+	onRecord func(x []float64)
+}
+
+func grow(b []float64, n int) []float64 {
+	if cap(b) < n {
+		return make([]float64, n)
+	}
+	return b[:n]
+}
+
+// prepare sizes the scratch for S rows of network n and, taped, R recorded
+// steps in E epochs; it copies the effective and transposed weights.
+func (w *work) prepare(n *leaky.Net, S, R, E int, taped bool) {
+	N := n.N
+	w.N, w.S = N, S
+	SN := S * N
+	if taped {
+		w.X = grow(w.X, (R+1)*SN)
+		w.P = grow(w.P, R*SN)
+		w.G = grow(w.G, R*SN)
+		w.P0 = grow(w.P0, E*SN)
+		w.GY = grow(w.GY, R*S*n.Q)
+		w.GO = grow(w.GO, R*S*n.Nout)
+		w.GZT = grow(w.GZT, R*S*n.Q)
+		w.O = grow(w.O, R*S*n.Nout)
+	} else {
+		w.X = grow(w.X, 2*SN)
+		w.O = grow(w.O, S*n.Nout)
+	}
+	w.Y = grow(w.Y, R*S*n.Q)
+	for _, p := range []*[]float64{&w.pre, &w.du, &w.eta, &w.s, &w.gu, &w.gs, &w.tmp} {
+		*p = grow(*p, SN)
+	}
+	w.HW = grow(w.HW, (E+1)*S*n.Nin)
+	w.ghin = grow(w.ghin, S*n.Nin)
+	w.Weff = grow(w.Weff, N*N)
+	w.WT = grow(w.WT, N*N)
+	w.gWe = grow(w.gWe, N*N)
+	w.WinT = grow(w.WinT, n.K*n.Nin)
+	w.WoT = grow(w.WoT, n.Nout*n.Q)
+	n.EffectiveW(w.Weff)
+	transpose(w.WT, w.Weff, N, N)
+	transpose(w.WinT, n.Win, n.Nin, n.K)
+	transpose(w.WoT, n.Wout, n.Q, n.Nout)
+}
+
+// transpose sets dst (c×r) = srcᵀ for src r×c.
+func transpose(dst, src []float64, r, c int) {
+	for i := 0; i < r; i++ {
+		row := src[i*c : (i+1)*c]
+		for j, v := range row {
+			dst[j*r+i] = v
+		}
+	}
+}
+
+// inputDrive sets h (S×Nin) = W_in·in for the S input rows of one epoch.
+func (w *work) inputDrive(n *leaky.Net, h, in []float64) {
+	vec.MatMul(h, in, w.WinT, w.S, n.K, n.Nin)
+}
+
+// eval computes one evaluation of the vector field for the S rows of x:
+// du = (T⁻¹(−x + f(pre)))·dt with pre = ((W x + b) + 0.1η) + h, writing du
+// into w.du and, when fp is non-nil, f′(pre) into fp; then advances η.
+func (w *work) eval(n *leaky.Net, x, h []float64, dt float64, ou leaky.OU, fp []float64, r *rng.Rand) {
+	N, S, Nin := n.N, w.S, n.Nin
+	vec.MatMul(w.pre, x, w.WT, S, N, N)
+	for s := 0; s < S; s++ {
+		o := s * N
+		for i := 0; i < N; i++ {
+			p := (w.pre[o+i] + n.B[i]) + float64(0.1*w.eta[o+i])
+			if i < Nin {
+				p += h[s*Nin+i]
+			}
+			v := -x[o+i] + n.F(p)
+			if fp != nil {
+				fp[o+i] = n.DF(p)
+			}
+			w.du[o+i] = float64(float64(n.Tinv[i]*v) * dt)
+		}
+	}
+	ou.Advance(w.eta, r)
+}
+
+// epoch runs T steps from the state at slot 0 of xs (slots of S·N; slot t
+// holds the state after t steps when taped, else slots alternate), with
+// drive h, mixing k. fp (taped) receives f′ of step t at fp[t·S·N:]; p0
+// receives f′ of the priming evaluation. onStep, if non-nil, is called with
+// each new state.
+func (w *work) epoch(n *leaky.Net, xs []float64, taped bool, T int, h []float64, dt float64, ou leaky.OU,
+	k Skipping, fp, p0 []float64, r *rng.Rand, onStep func(t int, x []float64)) []float64 {
+	SN := w.S * n.N
+	slot := func(t int) []float64 {
+		if !taped {
+			t &= 1
+		}
+		return xs[t*SN : (t+1)*SN]
+	}
+	mix := k.mixing()
+	// The reference's priming evaluation: its Δu seeds DASC's first skip
+	// state; in every scheme it advances η once.
+	x := slot(0)
+	if mix && k.DASC && !k.Corrected {
+		w.eval(n, x, h, dt, ou, p0, r)
+	} else {
+		ou.Advance(w.eta, r) // Δu unused: only the noise step matters
+	}
+	th := float64(k.Theta)
+	if mix {
+		if k.DASC && !k.Corrected {
+			for i, v := range x {
+				w.s[i] = v + float64(th*w.du[i])
+			}
+		} else {
+			copy(w.s, x)
+		}
+	}
+	for t := 0; t < T; t++ {
+		x = slot(t)
+		var f []float64
+		if taped {
+			f = fp[t*SN : (t+1)*SN]
+		}
+		w.eval(n, x, h, dt, ou, f, r)
+		if mix && k.DASC && k.Corrected && t%k.Theta == 0 {
+			for i, v := range x {
+				w.s[i] = v + float64(th*w.du[i])
+			}
+		}
+		next := slot(t + 1)
+		for i, v := range x {
+			next[i] = v + w.du[i]
+		}
+		if mix && t%k.Theta == k.Theta-1 {
+			b, c := k.Beta, 1-k.Beta
+			for i, v := range next {
+				next[i] = float64(b*v) + float64(c*w.s[i])
+			}
+			switch {
+			case !k.DASC:
+				copy(w.s, next)
+			case !k.Corrected:
+				for i, v := range next {
+					w.s[i] = v + float64(th*w.du[i])
+				}
+			}
+		}
+		if onStep != nil {
+			onStep(t, next)
+		}
+	}
+	return slot(T)
+}
+
+// forward runs the warm-up and the recorded epochs of batch b for network n
+// at step dt, taped, from zero states and η₀ ~ N(0,1) drawn from r. It fills
+// w.X, w.P, w.P0, w.Y and returns the recorded length R.
+func (w *work) forward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, r *rng.Rand) int {
+	S, N := b.Trials, n.N
+	R, E := b.Recorded(), len(b.Steps)
+	w.prepare(n, S, R, E, true)
+	SN := S * N
+	ou := leaky.NewOU(dt, n.Tau)
+	clear(w.X[:2*SN])
+	ou.Start(w.eta, r)
+	hw := w.HW[E*S*n.Nin:]
+	w.inputDrive(n, hw, b.WarmInput)
+	last := w.epoch(n, w.X[:2*SN], false, b.Warmup, hw, dt, ou, k, nil, nil, r, nil)
+	copy(w.X[:SN], last)
+	w.X0 = w.X0[:0]
+	k0 := 0
+	for e, T := range b.Steps {
+		h := w.HW[e*S*n.Nin : (e+1)*S*n.Nin]
+		w.inputDrive(n, h, b.Input[e])
+		w.X0 = append(w.X0, k0)
+		w.epoch(n, w.X[k0*SN:(k0+T+1)*SN], true, T, h, dt, ou, k, w.P[k0*SN:(k0+T)*SN], w.P0[e*SN:(e+1)*SN], r, nil)
+		k0 += T
+	}
+	// Readout of every recorded state in one product.
+	no, Q := n.Nout, n.Q
+	for t := 0; t < R*S; t++ {
+		copy(w.O[t*no:(t+1)*no], w.X[SN+t*N+n.Nin:SN+t*N+n.Nin+no])
+	}
+	vec.MatMul(w.Y[:R*S*Q], w.O[:R*S*no], w.WoT, R*S, no, Q)
+	for i, v := range w.Y[:R*S*Q] {
+		w.Y[i] = fmath.Sigmoid(v)
+	}
+	return R
+}
+
+// lossGrad runs forward and backward for batch b: it returns the reference's
+// loss (task loss + 1e-5·mean|u| + 1e-5·mean|W̃|) and, when g is non-nil,
+// adds its gradient with respect to θ to g.
+func (w *work) lossGrad(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, r *rng.Rand, g []float64) float64 {
+	R := w.forward(n, b, dt, k, r)
+	S, N, Q, no, Nin := b.Trials, n.N, n.Q, n.Nout, n.Nin
+	SN := S * N
+	gy := w.GY[:R*S*Q]
+	clear(gy)
+	loss := b.Loss(w.Y[:R*S*Q], gy)
+	// activity penalty over the recorded states
+	xs := w.X[SN : (R+1)*SN]
+	cnt := float64(len(xs))
+	act := 0.0
+	for _, v := range xs {
+		if v < 0 {
+			act -= v
+		} else {
+			act += v
+		}
+	}
+	loss += ActivityPenalty * (act / cnt)
+	wsum := 0.0
+	for _, v := range n.W {
+		if v < 0 {
+			wsum -= v
+		} else {
+			wsum += v
+		}
+	}
+	loss += WeightPenalty * (wsum / float64(N*N))
+	if g == nil {
+		return loss
+	}
+	gW := g[:N*N]
+	gWout := g[N*N+N+Nin*n.K:]
+	// weight penalty: sign(W̃)·1e-5/N² (sign(0) = 0)
+	wp := WeightPenalty / float64(N*N)
+	for i, v := range n.W {
+		if v > 0 {
+			gW[i] += wp
+		} else if v < 0 {
+			gW[i] -= wp
+		}
+	}
+	// readout: gz = gy·y(1−y); gO = gz·W_out; gW_out += gzᵀ·O
+	RS := R * S
+	for i, y := range w.Y[:RS*Q] {
+		gy[i] = float64(gy[i] * float64(y*(1-y)))
+	}
+	vec.MatMul(w.GO[:RS*no], gy, n.Wout, RS, Q, no)
+	transpose(w.GZT[:Q*RS], gy, RS, Q)
+	vec.MatMulAdd(gWout, w.GZT[:Q*RS], w.O[:RS*no], Q, RS, no)
+	// dL/dX[k+1] into G
+	G := w.G[:R*SN]
+	ap := ActivityPenalty / cnt
+	for i, v := range xs {
+		switch {
+		case v > 0:
+			G[i] = ap
+		case v < 0:
+			G[i] = -ap
+		default:
+			G[i] = 0
+		}
+	}
+	for t := 0; t < RS; t++ {
+		dst := G[t*N+Nin : t*N+Nin+no]
+		for j, v := range w.GO[t*no : (t+1)*no] {
+			dst[j] += v
+		}
+	}
+	w.backward(n, b, dt, k, g)
+	return loss
+}
+
+// backward pulls the cotangents in w.G back through the recorded epochs and
+// adds the parameter gradient to g. G is overwritten with the
+// pre-activation cotangents.
+func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, g []float64) {
+	S, N, Nin, K := b.Trials, n.N, n.Nin, n.K
+	SN := S * N
+	R := b.Recorded()
+	gu, gs := w.gu, w.gs
+	clear(gu)
+	gW, gb := g[:N*N], g[N*N:N*N+N]
+	gWin := g[N*N+N : N*N+N+Nin*K]
+	clear(w.gWe)
+	mix := k.mixing()
+	th := float64(k.Theta)
+	ref := k.DASC && !k.Corrected
+	c := make([]float64, N) // T⁻¹·dt, as a real factor of the cotangent
+	for i := range c {
+		c[i] = float64(n.Tinv[i] * dt)
+	}
+	// pull sets gpre (into dst) = (gdu ⊙ c) ⊙ f′ and gu ← ga − gdu⊙c + gpre·W.
+	pull := func(dst, gdu, ga, fp []float64) {
+		for s := 0; s < S; s++ {
+			o := s * N
+			for i := 0; i < N; i++ {
+				gv := float64(gdu[o+i] * c[i])
+				dst[o+i] = float64(gv * fp[o+i])
+				ga[o+i] -= gv
+			}
+		}
+		vec.MatMulAdd(ga, dst, w.Weff, S, N, N)
+	}
+	gdu := w.tmp
+	for e := len(b.Steps) - 1; e >= 0; e-- {
+		T, k0 := b.Steps[e], w.X0[e]
+		clear(gs)
+		for t := T - 1; t >= 0; t-- {
+			kk := k0 + t
+			G := w.G[kk*SN : (kk+1)*SN]
+			for i, v := range G {
+				gu[i] += v
+			}
+			copy(gdu, gu)
+			if mix && t%k.Theta == k.Theta-1 {
+				// next = β a + (1−β) s_old, a = X[k] + Δu_k; then s_new = next
+				// (SCTT) or next + θ·Δu_k (reference DASC).
+				bb, cc := k.Beta, 1-k.Beta
+				for i, v := range gu {
+					gn := v
+					if !k.DASC || ref {
+						gn += gs[i]
+					}
+					a := float64(bb * gn)
+					gdu[i] = a
+					if ref {
+						gdu[i] += float64(th * gs[i])
+					}
+					gs[i] = float64(cc * gn)
+					gu[i] = a
+				}
+			}
+			if mix && k.DASC && k.Corrected && t%k.Theta == 0 {
+				// s = X[k] + θ·Δu_k, set at the block start
+				for i, v := range gs {
+					gdu[i] += float64(th * v)
+					gu[i] += v
+					gs[i] = 0
+				}
+			}
+			pull(G, gdu, gu, w.P[kk*SN:(kk+1)*SN])
+		}
+		if mix {
+			// the first block's skip state, set at the epoch start
+			for i, v := range gs {
+				gu[i] += v
+			}
+			if ref {
+				// s = X[k0] + θ·Δu of the priming evaluation
+				for i, v := range gs {
+					gdu[i] = float64(th * v)
+				}
+				pg := w.pre // priming pre-activation cotangent
+				pull(pg, gdu, gu, w.P0[e*SN:(e+1)*SN])
+				w.addPrimingGrad(n, pg, w.X[k0*SN:(k0+1)*SN], b.Input[e], gb, gWin)
+			}
+		}
+		// b and W_in over the epoch
+		clear(w.ghin)
+		for t := 0; t < T; t++ {
+			G := w.G[(k0+t)*SN : (k0+t+1)*SN]
+			for s := 0; s < S; s++ {
+				for i := 0; i < Nin; i++ {
+					w.ghin[s*Nin+i] += G[s*N+i]
+				}
+			}
+		}
+		w.addInputGrad(n, w.ghin, b.Input[e], gWin)
+	}
+	for kk := 0; kk < R; kk++ {
+		G := w.G[kk*SN : (kk+1)*SN]
+		for s := 0; s < S; s++ {
+			for i, v := range G[s*N : (s+1)*N] {
+				gb[i] += v
+			}
+		}
+	}
+	// gW_eff = Σ_k G_kᵀ X_k, one product over the window in chunks of rows.
+	const chunk = 512
+	rows := R * S
+	w.GT = grow(w.GT, N*chunk)
+	for r0 := 0; r0 < rows; r0 += chunk {
+		m := min(chunk, rows-r0)
+		transpose(w.GT[:N*m], w.G[r0*N:(r0+m)*N], m, N)
+		vec.MatMulAdd(w.gWe, w.GT[:N*m], w.X[r0*N:(r0+m)*N], N, m, N)
+	}
+	for i := 0; i < N; i++ {
+		for j := 0; j < N; j++ {
+			gW[i*N+j] += n.WeightGrad(w.gWe[i*N+j], n.W[i*N+j], j)
+		}
+	}
+}
+
+// addPrimingGrad adds the gradient of one priming evaluation: gpre (S×N) at
+// input states x: into gW_eff (via w.gWe), b and W_in.
+func (w *work) addPrimingGrad(n *leaky.Net, gpre, x, in, gb, gWin []float64) {
+	S, N, Nin := w.S, n.N, n.Nin
+	w.GT = grow(w.GT, N*S)
+	transpose(w.GT[:N*S], gpre, S, N)
+	vec.MatMulAdd(w.gWe, w.GT[:N*S], x, N, S, N)
+	for s := 0; s < S; s++ {
+		for i, v := range gpre[s*N : (s+1)*N] {
+			gb[i] += v
+		}
+	}
+	clear(w.ghin)
+	for s := 0; s < S; s++ {
+		copy(w.ghin[s*Nin:(s+1)*Nin], gpre[s*N:s*N+Nin])
+	}
+	w.addInputGrad(n, w.ghin, in, gWin)
+}
+
+// addInputGrad adds Σ_s ghin[s]ᵀ ⊗ in[s] to gW_in (Nin×K).
+func (w *work) addInputGrad(n *leaky.Net, ghin, in, gWin []float64) {
+	K, Nin := n.K, n.Nin
+	for s := 0; s < w.S; s++ {
+		row := in[s*K : (s+1)*K]
+		for i := 0; i < Nin; i++ {
+			gv := ghin[s*Nin+i]
+			if gv == 0 {
+				continue
+			}
+			dst := gWin[i*K : (i+1)*K]
+			for c, v := range row {
+				if v != 0 {
+					dst[c] += float64(gv * v)
+				}
+			}
+		}
+	}
+}
+
+// evaluate runs batch b through network n at its own step without mixing or
+// gradient (the reference's evalA/B/C: warm-up, then the recorded epochs,
+// noise on) and scores the readout.
+func (w *work) evaluate(n *leaky.Net, t *cogtask.Task, b *cogtask.Batch, r *rng.Rand) cogtask.Score {
+	S, N := b.Trials, n.N
+	R, E := b.Recorded(), len(b.Steps)
+	w.prepare(n, S, R, E, false)
+	SN := S * N
+	dt := n.Dt
+	ou := leaky.NewOU(dt, n.Tau)
+	clear(w.X[:2*SN])
+	ou.Start(w.eta, r)
+	hw := w.HW[E*S*n.Nin:]
+	w.inputDrive(n, hw, b.WarmInput)
+	x := w.X[:2*SN]
+	last := w.epoch(n, x, false, b.Warmup, hw, dt, ou, Skipping{}, nil, nil, r, nil)
+	copy(x[:SN], last)
+	no, Q := n.Nout, n.Q
+	k0 := 0
+	record := func(t int, st []float64) {
+		for s := 0; s < S; s++ {
+			copy(w.O[s*no:(s+1)*no], st[s*N+n.Nin:s*N+n.Nin+no])
+		}
+		y := w.Y[(k0+t)*S*Q : (k0+t+1)*S*Q]
+		vec.MatMul(y, w.O[:S*no], w.WoT, S, no, Q)
+		if w.onRecord != nil {
+			w.onRecord(st)
+		}
+		for i, v := range y {
+			y[i] = fmath.Sigmoid(v)
+		}
+	}
+	for e, T := range b.Steps {
+		h := w.HW[e*S*n.Nin : (e+1)*S*n.Nin]
+		w.inputDrive(n, h, b.Input[e])
+		last = w.epoch(n, x, false, T, h, dt, ou, Skipping{}, nil, nil, r, record)
+		copy(x[:SN], last)
+		k0 += T
+	}
+	return t.Score(b, w.Y[:R*S*Q])
+}
