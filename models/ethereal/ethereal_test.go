@@ -1,0 +1,126 @@
+package ethereal
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/rnnlab/rnnlab/kernel/chartask"
+)
+
+func TestValidate(t *testing.T) {
+	for key, mut := range map[string]func(*Config){
+		"plast_clip": func(c *Config) { c.PlastClip = 0 },
+		"input_mode": func(c *Config) { c.InputMode = "last_three" },
+		"vocab":      func(c *Config) { c.Vocab = 1 },
+		"batch":      func(c *Config) { c.Batch = 0 },
+		"positional": func(c *Config) { c.PosDim = 3 },
+	} {
+		c := Defaults(9)
+		mut(&c)
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s: %v", key, err)
+		}
+	}
+	if err := (UpdateConfig{LR: 0}).Validate(); err == nil || !strings.Contains(err.Error(), "learning_rate") {
+		t.Errorf("lr: %v", err)
+	}
+	if _, err := PresetByName(9, "nope"); err == nil {
+		t.Error("unknown preset accepted")
+	}
+}
+
+func TestFastBytes(t *testing.T) {
+	n, err := New(Defaults(9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// c = 2·9 + 128 = 146: 3·146² + 128·146 + 9·146 entries of 8 bytes.
+	if got, want := n.FastBytes(), 8*(3*146*146+128*146+9*146); got != want || got != 671600 {
+		t.Fatalf("FastBytes = %d, want %d", got, want)
+	}
+}
+
+func TestWipe(t *testing.T) {
+	cfg := Defaults(5)
+	cfg.Hidden, cfg.Batch = 4, 3
+	n, _ := New(cfg)
+	l := n.Plastic[0]
+	for k := range l.Fast {
+		l.Fast[k] = float64(k%7) - 3
+	}
+	before := append([]float64(nil), l.Fast...)
+	n.Reset()
+	m := l.Out * l.In
+	for k := 0; k < m; k++ {
+		want := (before[k] + before[m+k] + before[2*m+k]) / 3
+		if l.Mask[k] {
+			want = 0
+		}
+		for b := 0; b < 3; b++ {
+			if d := l.Fast[b*m+k] - want; d > 1e-15 || d < -1e-15 {
+				t.Fatalf("entry %d of sequence %d = %v, want %v", k, b, l.Fast[b*m+k], want)
+			}
+		}
+	}
+	if l.Masked() == 0 || l.Masked() == m {
+		t.Fatal("mask is trivial")
+	}
+}
+
+func TestForgetWhenInactive(t *testing.T) {
+	cfg := Defaults(5)
+	cfg.Hidden, cfg.Batch, cfg.ForgetRate = 4, 1, 0.25
+	n, _ := New(cfg)
+	l := n.I2O
+	for k := range l.Fast {
+		l.Fast[k] = 1
+	}
+	n.Update(UpdateConfig{LR: 1})
+	for k, w := range l.Fast {
+		want := 1.0
+		if l.Mask[k] {
+			want = 0.75
+		}
+		if w != want {
+			t.Fatalf("entry %d = %v, want %v", k, w, want)
+		}
+	}
+}
+
+func TestExportImport(t *testing.T) {
+	cfg := Defaults(9)
+	cfg.Hidden = 8
+	n, _ := New(cfg)
+	n.Step([]int{1, 2, 3, 4})
+	s := n.Export(nil)
+	if len(s) != n.StateLen() {
+		t.Fatal("StateLen")
+	}
+	n.Step([]int{5, 6, 7, 8})
+	y := append([]float64(nil), n.Y...)
+	if err := n.Import(s); err != nil {
+		t.Fatal(err)
+	}
+	n.Step([]int{5, 6, 7, 8})
+	for k := range y {
+		if y[k] != n.Y[k] {
+			t.Fatal("Import did not restore the state")
+		}
+	}
+	if err := n.Import(s[1:]); err == nil {
+		t.Fatal("short state accepted")
+	}
+}
+
+func TestRunBatchLockstep(t *testing.T) {
+	cfg := Defaults(9)
+	cfg.Hidden = 8
+	n, _ := New(cfg)
+	task := chartask.NewKeyRecall()
+	seqs := [][]int{{0, 1, 2}, {0, 1, 2, 3, 4}, {0, 0}, {1, 2, 3}}
+	st := n.RunBatch(seqs, nil, nil)
+	if st.Chars != 2+4+1+2 || st.Scored != 4 || st.Sequences != 4 {
+		t.Fatalf("stats %+v", st)
+	}
+	_ = task
+}
