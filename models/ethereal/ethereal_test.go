@@ -76,6 +76,7 @@ func TestForgetWhenInactive(t *testing.T) {
 		l.Fast[k] = 1
 	}
 	n.Update(UpdateConfig{LR: 1})
+	n.Flush()
 	for k, w := range l.Fast {
 		want := 1.0
 		if l.Mask[k] {

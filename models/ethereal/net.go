@@ -78,6 +78,9 @@ func (l *Layer) Weights(b int) []float64 { return l.Fast[b*l.Out*l.In : (b+1)*l.
 func (l *Layer) forward(b int, x []float64) []float64 {
 	in, out := l.In, l.Out
 	xb := l.X[b*in : (b+1)*in]
+	if l.isHidden {
+		copy(l.XPrev[b*in:(b+1)*in], xb)
+	}
 	copy(xb, x)
 	a := l.A[b*out : (b+1)*out]
 	vec.MatVec(a, l.Weights(b), out, in, xb)
@@ -113,74 +116,154 @@ func (l *Layer) wipe() {
 // update applies the one update rule (see the package documentation) with
 // the layer's Delta and GBias, or only the forgetting when it is inactive.
 func (l *Layer) update(u UpdateConfig) {
-	in, out := l.In, l.Out
-	lr, gc := u.LR, u.GradClip
-	keep := 1 - l.ForgetMasked
-	x := l.X
-	if l.isHidden {
-		x = l.XPrev
-	}
 	for b := 0; b < l.Batch; b++ {
-		xb := x[b*in : (b+1)*in]
-		for i := 0; i < out; i++ {
-			row := l.Fast[(b*out+i)*in : (b*out+i+1)*in]
-			idx := l.MaskIdx[l.MaskPtr[i]:l.MaskPtr[i+1]]
-			d := 0.0
-			if l.Active {
-				d = l.Delta[b*out+i]
-			}
-			if d == 0 {
-				if keep != 1 {
-					for _, j := range idx {
-						row[j] = float64(row[j] * keep)
-					}
-				}
-				continue
-			}
-			m := l.masked[:len(idx)]
-			if l.Last {
-				for k, j := range idx {
-					m[k] = float64(row[j]*keep) + float64(lr*-float64(d*xb[j]))
-				}
-				vec.Axpy(-float64(lr*d), xb, row)
-			} else {
-				pm := l.PlastMasked
-				for k, j := range idx {
-					v := -float64(float64(d*xb[j]) * pm)
-					if gc > 0 {
-						if v > gc {
-							v = gc
-						} else if v < -gc {
-							v = -gc
-						}
-					}
-					m[k] = float64(row[j]*keep) + float64(lr*v)
-				}
-				vec.Axpy(-float64(float64(lr*l.PlastOther)*d), xb, row)
-			}
-			for k, j := range idx {
-				row[j] = m[k]
-			}
+		xb := l.updateInput(b)
+		xmax := vec.MaxAbs(xb)
+		for i := 0; i < l.Out; i++ {
+			l.updateRow(b, i, xb, xmax, u)
 		}
 	}
 	if !l.Active {
 		return
 	}
-	for i, g := range l.GBias {
-		l.Bias[i] -= float64(lr * g)
-	}
+	l.updateBias(u)
 	if u.Normalize {
 		l.normalize()
 	}
 	if c := u.ClipWeights; c > 0 {
-		for k, w := range l.Fast {
-			if w > c {
-				l.Fast[k] = c
-			} else if w < -c {
-				l.Fast[k] = -c
-			}
+		clip(l.Fast, c)
+	}
+}
+
+// updateInput is sequence b's input of the update: the last step's input,
+// or for i2h the one before (its output at t−1 is what step t's error
+// reaches).
+func (l *Layer) updateInput(b int) []float64 {
+	if l.isHidden {
+		return l.XPrev[b*l.In : (b+1)*l.In]
+	}
+	return l.X[b*l.In : (b+1)*l.In]
+}
+
+func (l *Layer) updateBias(u UpdateConfig) {
+	for i, g := range l.GBias {
+		l.Bias[i] -= float64(u.LR * g)
+	}
+}
+
+func clip(w []float64, c float64) {
+	for k, v := range w {
+		if v > c {
+			w[k] = c
+		} else if v < -c {
+			w[k] = -c
 		}
 	}
+}
+
+// updateRow updates row i of sequence b's fast weights with input xb
+// (xmax = max_j |xb_j|): the masked entries exactly (forget, clamp), the
+// others by one Axpy, and returns the row. For a masked entry of a plastic
+// layer, with c = −p_masked·δ_i, u = clamp(c·x_j, ±GradClip) and
+// w ← w·(1 − f) + lr·u; when |c|·xmax ≤ GradClip no entry of the row can be
+// clamped (rounding is monotone) and the loop skips the test.
+func (l *Layer) updateRow(b, i int, xb []float64, xmax float64, u UpdateConfig) []float64 {
+	in, out := l.In, l.Out
+	lr, gc := u.LR, u.GradClip
+	keep := 1 - l.ForgetMasked
+	row := l.Fast[(b*out+i)*in : (b*out+i+1)*in : (b*out+i+1)*in]
+	xb = xb[:in:in]
+	idx := l.MaskIdx[l.MaskPtr[i]:l.MaskPtr[i+1]]
+	d := 0.0
+	if l.Active {
+		d = l.Delta[b*out+i]
+	}
+	if d == 0 {
+		if keep != 1 {
+			for _, j := range idx {
+				row[j] = float64(row[j] * keep)
+			}
+		}
+		return row
+	}
+	m := l.masked[:len(idx)]
+	c := -d
+	if !l.Last {
+		c = -float64(l.PlastMasked * d)
+	}
+	clamp := !l.Last && gc > 0 && !(float64(abs(c)*xmax) <= gc)
+	switch {
+	case clamp:
+		for k, j := range idx {
+			v := float64(c * xb[j])
+			if v > gc {
+				v = gc
+			} else if v < -gc {
+				v = -gc
+			}
+			m[k] = float64(row[j]*keep) + float64(lr*v)
+		}
+	case keep == 1:
+		for k, j := range idx {
+			m[k] = row[j] + float64(lr*float64(c*xb[j]))
+		}
+	default:
+		for k, j := range idx {
+			m[k] = float64(row[j]*keep) + float64(lr*float64(c*xb[j]))
+		}
+	}
+	po := l.PlastOther
+	if l.Last {
+		po = 1 // i2o's plasticity is not used (the code normalises it all the same)
+	}
+	vec.Axpy(-float64(float64(lr*po)*d), xb, row)
+	for k, j := range idx {
+		row[j] = m[k]
+	}
+	return row
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// updateOnly applies the pending update to sequence b's fast weights.
+func (l *Layer) updateOnly(b int, u UpdateConfig) {
+	xu := l.updateInput(b)
+	xmax := vec.MaxAbs(xu)
+	for i := 0; i < l.Out; i++ {
+		row := l.updateRow(b, i, xu, xmax, u)
+		if c := u.ClipWeights; c > 0 && l.Active {
+			clip(row, c)
+		}
+	}
+}
+
+// fusedForward is the pending update of sequence b's fast weights followed
+// by the next step's forward pass, row by row, so that each row is read from
+// memory once: a = W_b x + β with W_b just updated (the bias was updated
+// before). The bits are those of update followed by forward.
+func (l *Layer) fusedForward(b int, x []float64, u UpdateConfig) []float64 {
+	in, out := l.In, l.Out
+	xu := l.updateInput(b)
+	xmax := vec.MaxAbs(xu)
+	a := l.A[b*out : (b+1)*out]
+	c := u.ClipWeights
+	for i := 0; i < out; i++ {
+		row := l.updateRow(b, i, xu, xmax, u)
+		if c > 0 && l.Active {
+			clip(row, c)
+		}
+		a[i] = vec.Dot(row, x[:in]) + l.Bias[i]
+	}
+	if l.isHidden {
+		copy(xu, l.X[b*in:(b+1)*in])
+	}
+	copy(l.X[b*in:(b+1)*in], x[:in])
+	return a
 }
 
 // normalize divides every floating-point tensor of the layer by its L2 norm
@@ -227,9 +310,11 @@ type Net struct {
 	// T is the position of the next character in the sequence.
 	T int
 
-	prev []int     // previous character of each sequence, −1 at the start
-	c    []float64 // scratch: one sequence's c
-	pe   []float64 // MaxLen×PosDim positional encoding
+	pending  bool         // an update waits for the next Step (see Update)
+	pendingU UpdateConfig // its settings
+	prev     []int        // previous character of each sequence, −1 at the start
+	c        []float64    // scratch: one sequence's c
+	pe       []float64    // MaxLen×PosDim positional encoding
 }
 
 // New builds a network from cfg: zero fast weights, masks and biases drawn
@@ -296,9 +381,12 @@ func (n *Net) FastBytes() int {
 // Reset starts new sequences: the wipe of every layer, zero hidden state,
 // no previous character, position 0.
 func (n *Net) Reset() {
+	n.Flush()
 	for _, l := range n.Layers() {
 		l.wipe()
+		clear(l.X)
 		clear(l.XPrev)
+		clear(l.A)
 	}
 	clear(n.H)
 	clear(n.HPrev)
@@ -310,13 +398,28 @@ func (n *Net) Reset() {
 }
 
 // Step runs one character of every sequence: chars[b] is sequence b's
-// current character (−1 for a sequence that has ended: zero input). It sets
-// Y, P, Z and the new H.
+// current character, or −1 for a sequence that has ended, whose outputs are
+// then not computed (its rows of Y, P, Z, H keep their values; a rule must
+// give it δ = 0). It sets Y, P, Z and the new H.
 func (n *Net) Step(chars []int) {
 	cfg := n.Cfg
 	v, hd, cd := cfg.Vocab, cfg.Hidden, n.CDim
 	copy(n.HPrev, n.H)
-	copy(n.I2H.XPrev, n.I2H.X)
+	fused := n.pending
+	if fused {
+		n.pending = false
+		for _, l := range n.Layers() {
+			if l.Active {
+				l.updateBias(n.pendingU)
+			}
+		}
+	}
+	step := func(l *Layer, b int, x []float64) []float64 {
+		if fused {
+			return l.fusedForward(b, x, n.pendingU)
+		}
+		return l.forward(b, x)
+	}
 	for b := 0; b < cfg.Batch; b++ {
 		c := n.c
 		clear(c[:n.InputDim])
@@ -324,9 +427,18 @@ func (n *Net) Step(chars []int) {
 		if ch >= v {
 			panic(fmt.Sprintf("ethereal: character index %d ≥ vocab %d", ch, v))
 		}
-		if ch >= 0 {
-			c[ch] = 1
+		if ch < 0 {
+			// An ended sequence: its outputs are not needed; a deferred
+			// update (forgetting only: its δ is 0) still applies.
+			if fused {
+				for _, l := range n.Layers() {
+					l.updateOnly(b, n.pendingU)
+				}
+			}
+			n.prev[b] = ch
+			continue
 		}
+		c[ch] = 1
 		off := v
 		if cfg.InputMode == LastTwo {
 			if p := n.prev[b]; p >= 0 {
@@ -342,7 +454,7 @@ func (n *Net) Step(chars []int) {
 		z := n.Z[b*cd : (b+1)*cd]
 		x := c
 		for _, l := range n.Plastic {
-			a := l.forward(b, x)
+			a := step(l, b, x)
 			for i, ai := range a {
 				z[i] = gelu(ai)
 			}
@@ -355,7 +467,7 @@ func (n *Net) Step(chars []int) {
 				z[i] += c[i]
 			}
 		}
-		hA := n.I2H.forward(b, z)
+		hA := step(n.I2H, b, z)
 		h := n.H[b*hd : (b+1)*hd]
 		if cfg.Recurrence {
 			for i, a := range hA {
@@ -364,7 +476,7 @@ func (n *Net) Step(chars []int) {
 		} else {
 			clear(h)
 		}
-		y := n.I2O.forward(b, z)
+		y := step(n.I2O, b, z)
 		copy(n.Y[b*v:(b+1)*v], y)
 		softmax(n.P[b*v:(b+1)*v], y)
 		n.prev[b] = ch
@@ -382,13 +494,32 @@ func (n *Net) Loss(b, target int) float64 {
 }
 
 // Update applies the one update rule to every layer (the active ones with
-// their Delta and GBias; all of them are forgotten first).
+// their Delta and GBias; all of them are forgotten first). Without
+// normalisation the update is deferred and fused with the next Step's
+// forward pass (one pass over the fast weights for both); Flush, Reset and
+// Export apply a deferred update, so the layers' weights are current after
+// them. The rule must not change the layers' Delta, GBias or Active before
+// then.
 func (n *Net) Update(u UpdateConfig) {
-	for _, l := range n.Plastic {
+	n.Flush()
+	if !u.Normalize {
+		n.pending, n.pendingU = true, u
+		return
+	}
+	for _, l := range n.Layers() {
 		l.update(u)
 	}
-	n.I2H.update(u)
-	n.I2O.update(u)
+}
+
+// Flush applies a deferred update now.
+func (n *Net) Flush() {
+	if !n.pending {
+		return
+	}
+	n.pending = false
+	for _, l := range n.Layers() {
+		l.update(n.pendingU)
+	}
 }
 
 func softmax(p, y []float64) {

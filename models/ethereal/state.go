@@ -7,6 +7,7 @@ import "fmt"
 // ForgetMasked, X, XPrev; then H, HPrev, Z, the previous characters and T.
 // The masks and sizes are functions of the Config and are not stored.
 func (n *Net) Export(dst []float64) []float64 {
+	n.Flush()
 	for _, l := range n.Layers() {
 		dst = append(dst, l.Fast...)
 		dst = append(dst, l.Bias...)
@@ -37,6 +38,7 @@ func (n *Net) Import(s []float64) error {
 	if len(s) != n.StateLen() {
 		return fmt.Errorf("ethereal: state has %d values, want %d for this configuration", len(s), n.StateLen())
 	}
+	n.pending = false
 	take := func(dst []float64) { s = s[copy(dst, s):] }
 	for _, l := range n.Layers() {
 		take(l.Fast)

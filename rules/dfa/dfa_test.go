@@ -43,6 +43,7 @@ func TestHandComputed(t *testing.T) {
 	}
 	p := append([]float64(nil), n.P...)
 	r.Learn(targets)
+	n.Flush()
 
 	v := n.Cfg.Vocab
 	clamped, free := 0, 0
@@ -137,6 +138,7 @@ func TestFaithfulHiddenIsConstant(t *testing.T) {
 	for k := 0; k < 5; k++ {
 		tr.Step()
 	}
+	n.Flush()
 	for _, w := range n.I2H.Fast {
 		if w != 0 {
 			t.Fatal("faithful DFA changed i2h")
@@ -146,6 +148,7 @@ func TestFaithfulHiddenIsConstant(t *testing.T) {
 	r2, _ := New(n, ethereal.UpdateConfig{LR: 0.1, GradClip: 0.1, TrainHidden: true}, 1)
 	tr.Rule = r2
 	tr.Step()
+	n.Flush()
 	nz := 0
 	for _, w := range n.I2H.Fast {
 		if w != 0 {
@@ -183,4 +186,38 @@ func TestGolden(t *testing.T) {
 		out += fmt.Sprintf("%s loss %.17g state %016x\n", p.Name, st.Loss, golden.HashBits(n.Export(nil)))
 	}
 	golden.Check(t, "testdata/golden.txt", out)
+}
+
+type flushing struct {
+	r *Rule
+}
+
+func (f flushing) Learn(t []int) { f.r.Learn(t); f.r.Net.Flush() }
+
+// TestFusedSameBits: the update fused with the next step's forward pass
+// gives the bits of the update applied at once.
+func TestFusedSameBits(t *testing.T) {
+	task := chartask.NewKeyRecall()
+	cfg := ethereal.Defaults(task.Charset().Size())
+	cfg.Hidden, cfg.ForgetRate = 12, 0.2
+	u := ethereal.UpdateConfig{LR: 0.05, GradClip: 0.01, ClipWeights: 0.5, TrainHidden: true}
+	var states [2][]float64
+	for k := range states {
+		n, _ := ethereal.New(cfg)
+		r, _ := New(n, u, 4)
+		var l ethereal.Learner = r
+		if k == 1 {
+			l = flushing{r}
+		}
+		tr := ethereal.NewTrainer(n, l, task, 8)
+		for s := 0; s < 10; s++ {
+			tr.Step()
+		}
+		states[k] = n.Export(nil)
+	}
+	for i := range states[0] {
+		if states[0][i] != states[1][i] {
+			t.Fatalf("state[%d]: fused %v, unfused %v", i, states[0][i], states[1][i])
+		}
+	}
 }

@@ -116,6 +116,7 @@ func TestFaithfulNeverUpdatesHidden(t *testing.T) {
 		n.Step([]int{k % 4, (k + 1) % 4})
 		r.Learn([]int{(k + 1) % 4, (k + 2) % 4})
 	}
+	n.Flush()
 	for _, w := range n.I2H.Fast {
 		if w != 0 {
 			t.Fatal("i2h fast weights changed")
