@@ -187,3 +187,28 @@ func TestGolden(t *testing.T) {
 	}
 	golden.Check(t, "testdata/golden.txt", out)
 }
+
+// TestResume: a run restored from a snapshot continues with the same bits.
+func TestResume(t *testing.T) {
+	cfg := Defaults(DeltaX)
+	cfg.N, cfg.LearnAfter = 30, 1
+	cfg.Task.TrialTime, cfg.Task.Stim2Start, cfg.Task.Stim2Len, cfg.Task.Stim1Len = 200, 100, 50, 50
+	a, _ := NewTrainer(cfg)
+	for k := 0; k < 4; k++ {
+		a.Step()
+	}
+	s, err := a.Net.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{a.Step(), a.Step()}
+	b, _ := NewTrainer(cfg)
+	if err := b.Net.Restore(s); err != nil {
+		t.Fatal(err)
+	}
+	for k, w := range want {
+		if got := b.Step(); got != w {
+			t.Fatalf("trial %d after resume: error %v, want %v", k, got, w)
+		}
+	}
+}
