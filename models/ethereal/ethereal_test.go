@@ -1,6 +1,7 @@
 package ethereal
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -124,4 +125,48 @@ func TestRunBatchLockstep(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 	_ = task
+}
+
+// TestNormRatio: with plasticity 1 everywhere and no clamp, the update of an
+// entry does not depend on its mask, so the ratio of the norms is
+// √(masked / unmasked entries) up to the inputs' spread; with a plasticity
+// of 4 on the masked entries it is 4 times that.
+func TestNormRatio(t *testing.T) {
+	var ratios [2]float64
+	for k, plast := range []float64{1, 4} {
+		cfg := Defaults(5)
+		cfg.Hidden, cfg.Batch, cfg.Layers, cfg.PlastClip = 6, 1, 1, plast
+		n, _ := New(cfg)
+		l := n.Plastic[0]
+		n.TrackNorms(true)
+		n.Step([]int{1})
+		l.Active = true
+		for i := range l.Delta {
+			l.Delta[i] = 0.1 * float64(i+1)
+		}
+		n.Update(UpdateConfig{LR: 0.1})
+		ratios[k] = n.NormRatio()
+		// Direct sum over the entries of u.
+		var f, s float64
+		for i := 0; i < l.Out; i++ {
+			for j := 0; j < l.In; j++ {
+				p := 1.0
+				if l.Mask[i*l.In+j] {
+					p = plast
+				}
+				u := p * l.Delta[i] * l.X[j]
+				if l.Mask[i*l.In+j] {
+					f += u * u
+				} else {
+					s += u * u
+				}
+			}
+		}
+		if want := math.Sqrt(f / s); math.Abs(ratios[k]-want) > 1e-12*want {
+			t.Fatalf("plasticity %v: ratio %v, direct %v", plast, ratios[k], want)
+		}
+	}
+	if math.Abs(ratios[1]/ratios[0]-4) > 1e-9 {
+		t.Fatalf("ratios %v: want a factor 4", ratios)
+	}
 }

@@ -40,6 +40,12 @@ type Layer struct {
 	// layer is still forgotten.
 	Active bool
 
+	// TrackNorms makes the update accumulate the squared norms of u over the
+	// masked ("fast") and the other ("slow") entries into SqFast, SqSlow:
+	// the paper's diagnostic, the ratio of fast to slow update norms.
+	TrackNorms     bool
+	SqFast, SqSlow float64
+
 	masked   []float64 // scratch: new values of a row's masked entries
 	isHidden bool      // i2h: updates use XPrev
 }
@@ -192,6 +198,9 @@ func (l *Layer) updateRow(b, i int, xb []float64, xmax float64, u UpdateConfig) 
 		c = -float64(l.PlastMasked * d)
 	}
 	clamp := !l.Last && gc > 0 && !(float64(abs(c)*xmax) <= gc)
+	if l.TrackNorms {
+		l.trackNorms(idx, xb, c, d, gc, clamp)
+	}
 	switch {
 	case clamp:
 		for k, j := range idx {
@@ -221,6 +230,28 @@ func (l *Layer) updateRow(b, i int, xb []float64, xmax float64, u UpdateConfig) 
 		row[j] = m[k]
 	}
 	return row
+}
+
+// trackNorms adds the squared norms of this row's u on the masked and the
+// other entries (u = c·x_j clamped, and −p·δ·x_j).
+func (l *Layer) trackNorms(idx []int32, xb []float64, c, d, gc float64, clamp bool) {
+	po := l.PlastOther
+	if l.Last {
+		po = 1
+	}
+	var sm, sx float64
+	for _, j := range idx {
+		v := float64(c * xb[j])
+		if clamp {
+			v = min(max(v, -gc), gc)
+		}
+		sm += float64(v * v)
+		sx += float64(xb[j] * xb[j])
+	}
+	all := vec.Dot(xb, xb)
+	pd := float64(po * d)
+	l.SqFast += sm
+	l.SqSlow += float64(float64(pd*pd) * max(all-sx, 0))
 }
 
 func abs(x float64) float64 {
@@ -509,6 +540,31 @@ func (n *Net) Update(u UpdateConfig) {
 	for _, l := range n.Layers() {
 		l.update(u)
 	}
+}
+
+// TrackNorms switches the fast/slow update-norm diagnostic on or off for the
+// plastic layers and clears the sums.
+func (n *Net) TrackNorms(on bool) {
+	for _, l := range n.Plastic {
+		l.TrackNorms, l.SqFast, l.SqSlow = on, 0, 0
+	}
+}
+
+// NormRatio is √(Σ SqFast / Σ SqSlow) over the plastic layers since
+// TrackNorms: how much larger the updates of the masked (high-plasticity)
+// entries are than those of the others (0 when nothing was tracked). It
+// flushes a deferred update first.
+func (n *Net) NormRatio() float64 {
+	n.Flush()
+	var f, s float64
+	for _, l := range n.Plastic {
+		f += l.SqFast
+		s += l.SqSlow
+	}
+	if s == 0 {
+		return 0
+	}
+	return math.Sqrt(f / s)
 }
 
 // Flush applies a deferred update now.
