@@ -340,6 +340,8 @@ type Net struct {
 	Z []float64
 	// T is the position of the next character in the sequence.
 	T int
+	// Chars are the last step's characters (−1: an ended sequence, not run).
+	Chars []int
 
 	pending  bool         // an update waits for the next Step (see Update)
 	pendingU UpdateConfig // its settings
@@ -373,6 +375,7 @@ func New(cfg Config) (*Net, error) {
 	n.H, n.HPrev = make([]float64, B*cfg.Hidden), make([]float64, B*cfg.Hidden)
 	n.Y, n.P, n.Z = make([]float64, B*v), make([]float64, B*v), make([]float64, B*c)
 	n.prev = make([]int, B)
+	n.Chars = make([]int, B)
 	n.c = make([]float64, c)
 	if cfg.PosDim > 0 {
 		n.pe = positional(cfg.MaxLen, cfg.PosDim)
@@ -435,6 +438,7 @@ func (n *Net) Reset() {
 func (n *Net) Step(chars []int) {
 	cfg := n.Cfg
 	v, hd, cd := cfg.Vocab, cfg.Hidden, n.CDim
+	copy(n.Chars, chars)
 	copy(n.HPrev, n.H)
 	fused := n.pending
 	if fused {

@@ -13,6 +13,13 @@ type Learner interface {
 	Learn(targets []int)
 }
 
+// SequenceEnder is a Learner that acts once more at the end of every batch
+// of sequences (BPTT: the backward pass and the update).
+type SequenceEnder interface {
+	Learner
+	EndSequence()
+}
+
 // Stats summarise a run over batches of sequences.
 type Stats struct {
 	Sequences int     // sequences run
@@ -83,6 +90,9 @@ func (n *Net) RunBatch(seqs [][]int, rule Learner, scored func(s []int, i int) b
 		if rule != nil {
 			rule.Learn(targets)
 		}
+	}
+	if e, ok := rule.(SequenceEnder); ok {
+		e.EndSequence()
 	}
 	for b, s := range seqs {
 		if len(s) > 1 {

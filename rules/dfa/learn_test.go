@@ -8,13 +8,15 @@ import (
 
 	"github.com/rnnlab/rnnlab/kernel/chartask"
 	"github.com/rnnlab/rnnlab/models/ethereal"
+	"github.com/rnnlab/rnnlab/rules/fastbptt"
 	"github.com/rnnlab/rnnlab/rules/perstep"
 )
 
 // TestLearnKeyRecall is the key-recall experiment of docs/plasticity.md,
 // run only with RNNLAB_KEYRECALL_CHARS=n (sequence-characters of training
 // per run): for each preset (RNNLAB_KEYRECALL_PRESETS, default all) and rule
-// (dfa, perstep; faithful and TrainHidden), the loss and recall accuracy on
+// (RNNLAB_KEYRECALL_RULES: dfa, perstep — faithful and TrainHidden — and
+// bptt), the loss and recall accuracy on
 // 250 held-out batches (1000 sequences) after training.
 func TestLearnKeyRecall(t *testing.T) {
 	chars, _ := strconv.Atoi(os.Getenv("RNNLAB_KEYRECALL_CHARS"))
@@ -40,6 +42,9 @@ func TestLearnKeyRecall(t *testing.T) {
 		}
 		for _, rule := range rules {
 			for _, hidden := range []bool{false, true} {
+				if rule == "bptt" && hidden {
+					continue // BPTT always trains i2h
+				}
 				u := p.Update
 				u.TrainHidden = hidden
 				n, err := ethereal.New(p.Config)
@@ -47,10 +52,15 @@ func TestLearnKeyRecall(t *testing.T) {
 					t.Fatal(err)
 				}
 				var l ethereal.Learner
-				if rule == "dfa" {
+				switch rule {
+				case "dfa":
 					l, _ = New(n, u, 1)
-				} else {
+				case "perstep":
 					l, _ = perstep.New(n, u)
+				case "bptt":
+					l, _ = fastbptt.New(n, fastbptt.Config{LR: u.LR})
+				default:
+					t.Fatalf("unknown rule %q (want dfa, perstep or bptt)", rule)
 				}
 				tr := ethereal.NewTrainer(n, l, task, 1)
 				for tr.Seen < chars {
