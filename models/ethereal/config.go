@@ -14,19 +14,19 @@ const (
 // Config is the architecture of an EtherealRNN. Zero values are not
 // defaults: start from Defaults (the code's defaults, hebby.py).
 type Config struct {
-	Vocab           int     // characters in and out (V)
-	Hidden          int     // hidden units H (128)
-	Layers          int     // plastic layers before i2h/i2o (3)
-	Batch           int     // sequences stepped together B (4)
-	PlastProportion float64 // fraction of masked ("high plasticity") entries (0.2)
-	PlastClip       float64 // plasticity of the masked entries (0.005)
-	ForgetRate      float64 // forgetting factor of the masked entries (0)
-	Residual        bool    // z = c_L + c₀ (true)
-	InputMode       string  // LastOne or LastTwo (LastTwo)
-	PosDim          int     // sinusoidal positional encoding width, 0 = off (even)
-	MaxLen          int     // positions of the encoding table (2000); later positions reuse the last
-	Recurrence      bool    // h' = tanh(i2h(z)); false: h' = 0 (true)
-	Seed            uint64  // masks and bias initialisation
+	Vocab           int     `json:"vocab"`                   // characters in and out (V)
+	Hidden          int     `json:"hidden"`                  // hidden units H (128)
+	Layers          int     `json:"layers"`                  // plastic layers before i2h/i2o (3)
+	Batch           int     `json:"batch"`                   // sequences stepped together B (4)
+	PlastProportion float64 `json:"plast_proportion"`        // fraction of masked ("high plasticity") entries (0.2)
+	PlastClip       float64 `json:"plast_clip"`              // plasticity of the masked entries (0.005)
+	ForgetRate      float64 `json:"forget_rate"`             // forgetting factor of the masked entries (0)
+	Residual        bool    `json:"residual"`                // z = c_L + c₀ (true)
+	InputMode       string  `json:"input_mode"`              // LastOne or LastTwo (LastTwo)
+	PosDim          int     `json:"positional_encoding_dim"` // sinusoidal positional encoding width, 0 = off (even)
+	MaxLen          int     `json:"max_len"`                 // positions of the encoding table (2000); later positions reuse the last
+	Recurrence      bool    `json:"recurrence"`              // h' = tanh(i2h(z)); false: h' = 0 (true)
+	Seed            uint64  `json:"seed"`                    // masks and bias initialisation
 }
 
 // Defaults returns the code's defaults (hebby.py's argument defaults) for a
@@ -66,11 +66,11 @@ func (c Config) Validate() error {
 
 // UpdateConfig sets the one update rule that DFA and per-step backprop share.
 type UpdateConfig struct {
-	LR          float64 // learning rate lr (0.005)
-	GradClip    float64 // element-wise clamp of u on the masked entries; 0 = off (0.1)
-	Normalize   bool    // divide every tensor by its L2 norm after each update (true in the code)
-	ClipWeights float64 // clamp fast weights to ±ClipWeights after each update; 0 = off (1 in the code)
-	TrainHidden bool    // also update i2h (the code never does: false is the faithful mode)
+	LR          float64 `json:"learning_rate"` // learning rate lr (0.005)
+	GradClip    float64 `json:"grad_clip"`     // element-wise clamp of u on the masked entries; 0 = off (0.1)
+	Normalize   bool    `json:"normalize"`     // divide every tensor by its L2 norm after each update (true in the code)
+	ClipWeights float64 `json:"clip_weights"`  // clamp fast weights to ±ClipWeights after each update; 0 = off (1 in the code)
+	TrainHidden bool    `json:"train_hidden"`  // also update i2h (the code never does: false is the faithful mode)
 }
 
 // Validate reports the first invalid setting, naming its key.

@@ -17,16 +17,16 @@ const (
 
 // Config sets a plastic network.
 type Config struct {
-	Units       int     // M
-	Inputs      int     // K (= M with DirectInput)
-	DirectInput bool    // add x to the pre-activation instead of W_in x
-	Modulated   bool    // the last input is the modulator m (RuleHebb)
-	Rule        string  // RuleHebb or RuleBackpropamine
-	Eta         float64 // initial η (RuleHebb; 0.03 in Miconi 2018's pattern completion)
-	Clip        float64 // trace clip (RuleBackpropamine, 1)
-	Gain        float64 // W ~ N(0, Gain²/M)
-	AlphaInit   float64 // α ~ U(0, AlphaInit) (0.01)
-	Seed        uint64
+	Units       int     `json:"units"`        // M
+	Inputs      int     `json:"inputs"`       // K (= M with DirectInput)
+	DirectInput bool    `json:"direct_input"` // add x to the pre-activation instead of W_in x
+	Modulated   bool    `json:"modulated"`    // the last input is the modulator m (RuleHebb)
+	Rule        string  `json:"rule"`         // RuleHebb or RuleBackpropamine
+	Eta         float64 `json:"eta"`          // initial η, trained with the other parameters (RuleHebb)
+	Clip        float64 `json:"clip"`         // trace clip (RuleBackpropamine, 1)
+	Gain        float64 `json:"gain"`         // W ~ N(0, Gain²/M) (0 means 1)
+	AlphaInit   float64 `json:"alpha_init"`   // α ~ U(0, AlphaInit) (0 means 0.01)
+	Seed        uint64  `json:"seed"`
 }
 
 // Validate reports the first invalid setting, naming its key.

@@ -16,10 +16,13 @@ import (
 // the last step. A last input unit is a bias, 1 at every step, so the
 // network has Bits + 1 units with DirectInput.
 type PatternCompletion struct {
-	Bits, Patterns, Cycles int
-	PresTime, PresTimeTest int
-	Delay                  int
-	ProbDegrade            float64
+	Bits         int     `json:"bits"`
+	Patterns     int     `json:"patterns"`
+	Cycles       int     `json:"cycles"`
+	PresTime     int     `json:"pres_time"`
+	PresTimeTest int     `json:"pres_time_test"`
+	Delay        int     `json:"delay"`
+	ProbDegrade  float64 `json:"prob_degrade"`
 }
 
 // DefaultPatternCompletion is simple.py's task: 1000 bits, 5 patterns, 2

@@ -33,8 +33,8 @@ import (
 
 // Config sets the SGD step.
 type Config struct {
-	LR        float64 // learning rate (upstream's default 0.005; the paper 1e-4)
-	PlastClip float64 // scale of the masked entries' gradients (the network's PlastClip when 0)
+	LR        float64 `json:"learning_rate"` // learning rate (upstream's default 0.005; the paper 1e-4)
+	PlastClip float64 `json:"plast_clip"`    // scale of the masked entries' gradients (the network's PlastClip when 0)
 }
 
 // Rule is sequence BPTT for one network.

@@ -4,11 +4,14 @@ import "fmt"
 
 // DNMS is the delayed non-match-to-sample task (times in steps of dt).
 type DNMS struct {
-	TrialTime              int     // 1000
-	Stim1Start, Stim1Len   int     // 1, 200
-	Stim2Start, Stim2Len   int     // 400, 200
-	EvalTime               int     // the error counts the last 200 steps
-	TargetMatch, TargetNon float64 // −0.98 (AA, BB), +0.98 (AB, BA)
+	TrialTime   int     `json:"trial_time"`   // 1000
+	Stim1Start  int     `json:"stim1_start"`  // 1
+	Stim1Len    int     `json:"stim1_len"`    // 200
+	Stim2Start  int     `json:"stim2_start"`  // 400
+	Stim2Len    int     `json:"stim2_len"`    // 200
+	EvalTime    int     `json:"eval_time"`    // the error counts the last 200 steps
+	TargetMatch float64 `json:"target_match"` // −0.98 (AA, BB)
+	TargetNon   float64 `json:"target_non"`   // +0.98 (AB, BA)
 }
 
 // DefaultDNMS is net.cpp's task.

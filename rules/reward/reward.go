@@ -17,19 +17,20 @@ const (
 
 // Config sets the network, the rule and the task; Defaults gives net.cpp's.
 type Config struct {
-	N          int     // units (200)
-	G          float64 // gain of J (1.5)
-	Dt, Tau    float64 // ms (1, 30)
-	PerturbP   float64 // probability per unit and step (0.003)
-	PerturbAmp float64 // perturbation amplitude (16)
-	TraceX     float64 // x̄ ← TraceX x̄ + (1 − TraceX) x (0.05)
-	TraceR     float64 // R̄ ← TraceR R̄ + (1 − TraceR) R (0.75)
-	Eta        float64 // learning rate (0.1; node perturbation 0.001)
-	MaxDW      float64 // clip of ΔJ (3e-4)
-	LearnAfter int     // weights change on trials > LearnAfter (100)
-	Method     string  // DeltaX or NodePert
-	Task       DNMS
-	Seed       uint64
+	N          int     `json:"n"`           // units (200)
+	G          float64 `json:"g"`           // gain of J (1.5)
+	Dt         float64 `json:"dt"`          // ms (1)
+	Tau        float64 `json:"tau"`         // ms (30)
+	PerturbP   float64 `json:"perturb_p"`   // probability per unit and step (0.003)
+	PerturbAmp float64 `json:"perturb_amp"` // perturbation amplitude (16)
+	TraceX     float64 `json:"trace_x"`     // x̄ ← TraceX x̄ + (1 − TraceX) x (0.05)
+	TraceR     float64 `json:"trace_r"`     // R̄ ← TraceR R̄ + (1 − TraceR) R (0.75)
+	Eta        float64 `json:"eta"`         // learning rate (0.1; node perturbation 0.001)
+	MaxDW      float64 `json:"max_dw"`      // clip of ΔJ (3e-4)
+	LearnAfter int     `json:"learn_after"` // weights change on trials > LearnAfter (100)
+	Method     string  `json:"method"`      // DeltaX or NodePert
+	Task       DNMS    `json:"task"`
+	Seed       uint64  `json:"seed"`
 }
 
 // Defaults returns net.cpp's settings for method (DeltaX or NodePert).
