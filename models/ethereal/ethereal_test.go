@@ -170,3 +170,32 @@ func TestNormRatio(t *testing.T) {
 		t.Fatalf("ratios %v: want a factor 4", ratios)
 	}
 }
+
+type nudge struct{ n *Net }
+
+// Learn moves every bias: a rule whose effect Evaluate must undo.
+func (r nudge) Learn([]int) {
+	for _, l := range r.n.Layers() {
+		for i := range l.Bias {
+			l.Bias[i] += 0.01
+		}
+	}
+}
+
+func TestEvaluateRestores(t *testing.T) {
+	cfg := Defaults(9)
+	cfg.Hidden = 8
+	n, _ := New(cfg)
+	tr := NewTrainer(n, nudge{n}, chartask.NewKeyRecall(), 1)
+	before := n.Export(nil)
+	a := tr.Evaluate(3, 5)
+	after := n.Export(nil)
+	for i := range before {
+		if before[i] != after[i] {
+			t.Fatal("Evaluate changed the network")
+		}
+	}
+	if b := tr.Evaluate(3, 5); a != b {
+		t.Fatalf("Evaluate is not repeatable: %+v, %+v", a, b)
+	}
+}

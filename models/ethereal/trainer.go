@@ -147,8 +147,10 @@ func (t *Trainer) Step() Stats {
 }
 
 // Evaluate runs batches held-out batches drawn from seed with the rule on
-// (the fast weights store a sequence's memory only through the rule), then
-// restores the network's state, so evaluation does not train.
+// (the fast weights store a sequence's memory only through the rule), each
+// from the trained state, and restores that state at the end, so
+// evaluation does not train. (A rule's own state — DFA's feedback matrices,
+// which change only with normalisation — is not restored.)
 func (t *Trainer) Evaluate(batches int, seed uint64) Stats {
 	saved := t.Net.Export(nil)
 	r := rng.New(seed)
@@ -159,9 +161,9 @@ func (t *Trainer) Evaluate(batches int, seed uint64) Stats {
 			seqs[b] = t.Task.Sample(seqs[b], r)
 		}
 		st.add(t.Net.RunBatch(seqs, t.Rule, t.Scored))
-	}
-	if err := t.Net.Import(saved); err != nil {
-		panic(err)
+		if err := t.Net.Import(saved); err != nil {
+			panic(err)
+		}
 	}
 	return st
 }
