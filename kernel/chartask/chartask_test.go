@@ -2,6 +2,7 @@ package chartask
 
 import (
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -107,5 +108,31 @@ func TestTextErrors(t *testing.T) {
 	s := tx.Sample(nil, rng.New(2))
 	if !strings.Contains("the cat sat", tx.Charset().Decode(s)) {
 		t.Fatalf("window %q not in corpus", tx.Charset().Decode(s))
+	}
+}
+
+// TestTextCorpus reads the shipped public-domain text (the opening of Lewis
+// Carroll's Alice's Adventures in Wonderland, 1865) as a text task.
+func TestTextCorpus(t *testing.T) {
+	data, err := os.ReadFile("testdata/alice.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := NewText(data, "", 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := tx.Charset().Size(); n < 20 || n > 40 {
+		t.Fatalf("charset of %d characters", n)
+	}
+	r := rng.New(4)
+	for k := 0; k < 20; k++ {
+		s := tx.Charset().Decode(tx.Sample(nil, r))
+		if len([]rune(s)) != 32 || !strings.Contains(string(data), s) {
+			t.Fatalf("window %q", s)
+		}
+	}
+	if _, err := NewText(data, KeyRecallChars, 32); err == nil {
+		t.Fatal("a text outside the key-recall charset was accepted")
 	}
 }
