@@ -100,22 +100,27 @@ func (l *Layer) forward(b int, x []float64) []float64 {
 // masked entries (memory_encoding's HebbianLinear.wipe).
 func (l *Layer) wipe() {
 	n := l.Out * l.In
-	w0 := l.Fast[:n]
-	if l.Batch > 1 {
-		// w0 + w1 + … in batch order, then × 1/B (Axpy with α = 1 adds
-		// exactly).
+	inv := 1 / float64(l.Batch)
+	// In chunks that stay in L1: w0 + w1 + … in batch order (Axpy with α = 1
+	// adds exactly), × 1/B, masked entries zeroed, copied to every sequence.
+	const chunk = 512
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		w0 := l.Fast[lo:hi]
+		if l.Batch > 1 {
+			for b := 1; b < l.Batch; b++ {
+				vec.Axpy(1, l.Fast[b*n+lo:b*n+hi], w0)
+			}
+			scale(w0, inv)
+		}
+		for k, m := range l.Mask[lo:hi] {
+			if m {
+				w0[k] = 0
+			}
+		}
 		for b := 1; b < l.Batch; b++ {
-			vec.Axpy(1, l.Fast[b*n:(b+1)*n], w0)
+			copy(l.Fast[b*n+lo:b*n+hi], w0)
 		}
-		scale(w0, 1/float64(l.Batch))
-	}
-	for k, m := range l.Mask {
-		if m {
-			w0[k] = 0
-		}
-	}
-	for b := 1; b < l.Batch; b++ {
-		copy(l.Fast[b*n:(b+1)*n], w0)
 	}
 }
 
