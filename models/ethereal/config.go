@@ -96,7 +96,7 @@ type Preset struct {
 // Presets returns, for a vocabulary of v characters:
 //   - "learns" (the default): the run scripts' setting without weight
 //     clipping, with i2h trained (the variant): DFA reaches a key-recall
-//     accuracy of about 0.8 in 10⁵ characters (docs/plasticity.md);
+//     accuracy of 0.7–0.8 in 10⁵ characters (docs/plasticity.md);
 //   - "code": hebby.py's argument defaults (lr 0.005, plast_clip 0.005,
 //     grad_clip 0.1, normalize on, clip_weights 1);
 //   - "scripts": the run scripts' setting (the code's with normalize off);

@@ -30,7 +30,8 @@
 // are the "slow" part), the masked ones are a per-sequence scratch memory.
 //
 // The one update rule (Update), shared by DFA and per-step backprop (rules/dfa,
-// rules/perstep), after every character, for a layer with input x_b and the
+// rules/perstep; rules/fastbptt takes one SGD step per batch instead), after
+// every character, for a layer with input x_b and the
 // rule's per-sample signal δ_b (gradient g_b = δ_b ⊗ x_b):
 //
 //	w ← w (1 − f)                  forgetting, masked entries (f = ForgetRate)
