@@ -624,6 +624,29 @@ m2init:
 	MOVQ   SI, R9
 	LEAQ   (SI)(R13*1), R8
 	LEAQ   (DI)(DX*1), AX
+	MOVQ   R11, R10
+	SUBQ   DX, R10
+	CMPQ   R10, $64
+	JLT    m2masked     // a column tail: masked loads of B
+	MOVQ   m+80(FP), R10
+	TESTQ  R10, R10
+	JZ     m2store
+
+m2jfull:                // a whole block of eight columns: plain loads
+	VMOVUPD    (AX), Y8
+	VMOVUPD    32(AX), Y9
+	BROW2((R9), Y0, Y1)
+	BROW2((R9)(R12*1), Y2, Y3)
+	BROW2((R9)(R12*2), Y4, Y5)
+	BROW2((R8), Y6, Y7)
+	ADDQ       $8, R9
+	ADDQ       $8, R8
+	ADDQ       R11, AX
+	DECQ       R10
+	JNZ        m2jfull
+	JMP        m2store
+
+m2masked:
 	MOVQ   m+80(FP), R10
 	TESTQ  R10, R10
 	JZ     m2store
