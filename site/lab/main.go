@@ -223,10 +223,21 @@ func (g *game) drain() {
 		if !ok {
 			return
 		}
-		if err := g.apply(c); err != nil {
+		if err := g.applySafely(c); err != nil {
 			g.fail(err)
 		}
 	}
+}
+
+// applySafely applies one command; a panic while doing so becomes an
+// error on the page, and the widget goes on with the run it had.
+func (g *game) applySafely(c bridge.Command) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the widget could not apply the %s message (%v); it goes on as it was", c.Type, r)
+		}
+	}()
+	return g.apply(c)
 }
 
 func (g *game) apply(c bridge.Command) error {
@@ -234,7 +245,7 @@ func (g *game) apply(c bridge.Command) error {
 	case "command":
 		switch c.Cmd {
 		case "play":
-			g.sess.Play()
+			return g.sess.Play()
 		case "pause":
 			g.sess.Pause()
 		case "step":
@@ -247,12 +258,15 @@ func (g *game) apply(c bridge.Command) error {
 	case "state", "hash":
 		return g.setState(c.Hash)
 	case "load-checkpoint", "fetched":
+		if len(c.Bytes) == 0 {
+			return fmt.Errorf("checkpoint %s: the file is empty (or the message carried no bytes); the run goes on as it was", c.Name)
+		}
 		if err := g.sess.LoadCheckpoint(c.Bytes); err != nil {
 			return fmt.Errorf("checkpoint %s: %v", c.Name, err)
 		}
 		g.hashDirty, g.hashChanged = true, time.Now()
 	case "fetch-error":
-		return fmt.Errorf("checkpoint: %s", c.Err)
+		return fmt.Errorf("checkpoint %s could not be fetched: %s; the run goes on as it was", c.Name, c.Err)
 	case "load-data":
 		if err := g.sess.LoadData(c.Name, c.Bytes); err != nil {
 			return err // the session's errors name the file
@@ -323,8 +337,8 @@ func (g *game) handleInput() {
 	case g.playBtn.Clicked(in) || inpututil.IsKeyJustPressed(ebiten.KeySpace):
 		if g.sess.Running() {
 			g.sess.Pause()
-		} else {
-			g.sess.Play()
+		} else if err := g.sess.Play(); err != nil {
+			g.fail(err)
 		}
 		return
 	case g.stepBtn.Clicked(in):

@@ -248,6 +248,66 @@ test('malformed files give an error and leave training as it was', async () => {
   } finally { await closePage(page); }
 });
 
+// labErrors reads the errors the widget reported (window.rnnlab.errors).
+const labErrors = (frame) => frame.evaluate(() => (window.rnnlab && window.rnnlab.errors) ? [...window.rnnlab.errors] : []);
+
+// stillRunning checks that the widget trains on and draws after a failure:
+// the step rises and the status keeps coming.
+async function stillRunning(frame, what) {
+  const a = await waitStatus(frame, (s) => s.running && s.step > 0, 60000, `${what}: training`);
+  await waitStatus(frame, (s) => s.step > a.step + 2, 60000, `${what}: training goes on after step ${a.step}`);
+}
+
+test('a missing or unreachable ?checkpoint= file shows an error and the widget runs on', async () => {
+  await requirePage('lab.html');
+  const notes = [];
+  for (const [q, want] of [['?checkpoint=__test/missing.safetensors', /missing\.safetensors.*HTTP 404/], ['?checkpoint=__test/aborted.safetensors', /aborted\.safetensors could not be fetched/]]) {
+    const page = await newPage();
+    try {
+      await page.context().route('**/__test/missing.safetensors', (r) => r.fulfill({ status: 404, body: 'not found' }));
+      await page.context().route('**/__test/aborted.safetensors', (r) => r.abort('connectionrefused'));
+      await page.goto(`${URL0}lab.html${q}#play=1&until=100000`);
+      const errs = await poll(async () => { const e = await labErrors(page); return e.length ? e : null; }, 60000, `${q}: an error in window.rnnlab.errors`, 200);
+      if (!want.test(errs[0])) throw new Error(`${q}: the error does not say ${want}: ${errs[0]}`);
+      await stillRunning(page, q);
+      const fatal = page.errors.filter((e) => /panic|exit|Go program has already exited|wasm/i.test(e));
+      if (fatal.length) throw new Error(`${q}: the Go program failed: ${fatal.join(' | ')}`);
+      await shot(page.locator('canvas').first(), 'missing-checkpoint');
+      notes.push(`“${errs[0]}”`);
+    } finally { await closePage(page); }
+  }
+  return notes.join('; ');
+});
+
+test('malformed messages give an error and leave the widget running', async () => {
+  await requirePage('lab.html');
+  const page = await newPage();
+  try {
+    await page.goto(`${URL0}__test/harness.html?hash=${encodeURIComponent('play=1&until=100000')}`);
+    const frame = await labFrame(page);
+    await waitMessage(page, (m) => m.type === 'ready', 60000, 'ready');
+    const notes = [];
+    for (const msg of [
+      { type: 'load-data', name: 'x.npy', bytes: 'not bytes' },
+      { type: 'load-data', name: 'y.npy', bytes: 42 },
+      { type: 'load-checkpoint', name: 'empty.safetensors' },
+      { type: 'load-checkpoint', name: 'empty.safetensors', empty: true },
+      { type: 'export', what: 'nonsense', deliver: 'message' },
+      { type: 'command', cmd: 'jump' },
+      { type: 'state', hash: 'latents=abc' },
+      { type: 'no-such-type' },
+    ]) {
+      const from = (await messages(page)).length;
+      await page.evaluate((m) => { const { empty, ...rest } = m; window.send({ source: 'rnnlab', ...rest, ...(empty ? { bytes: new ArrayBuffer(0) } : {}) }); }, msg);
+      const m = await waitMessage(page, (m) => m.type === 'error', 20000, `an error for ${JSON.stringify(msg)}`, from);
+      await stillRunning(frame, JSON.stringify(msg));
+      notes.push(`${msg.type}: “${m.message}”`);
+    }
+    if (page.errors.length) throw new Error('page errors: ' + page.errors.join(' | '));
+    return notes.join('; ');
+  } finally { await closePage(page); }
+});
+
 test('a shared link reaches the same state in two fresh pages', async () => {
   await requirePage('lab.html');
   const hash = 'play=1&until=300&seed=7';

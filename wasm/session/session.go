@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -187,20 +188,25 @@ func (s *Session) State() State { return s.st }
 // SetView changes only the view keys of the state.
 func (s *Session) SetView(st State) { s.st.setView(st) }
 
-// SetState moves to a new state: the view keys change in place; any other
-// change starts a new run (with the same user data). On error nothing
-// changes.
+// SetState moves to a new state: the view keys change in place; a change
+// of only the keys a run can change mid-way (RetuneKeys: learning rate,
+// forcing, α, τ, until) continues the run from its current step with the
+// new values (Retune); any other change starts a new run (with the same
+// user data). On error nothing changes.
 func (s *Session) SetState(st State) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
 	if st.SameRun(s.st) {
-		if err := st.Validate(); err != nil {
-			return err
-		}
 		s.st.setView(st)
 		if st.Play != s.st.Play {
 			s.st.Play = st.Play
 			s.running = st.Play && s.tr.Steps() < s.cfg.Train.Steps
 		}
 		return nil
+	}
+	if st.Continues(s.st) {
+		return s.retune(st)
 	}
 	n, err := build(st, s.userName, s.userData)
 	if err != nil {
@@ -210,11 +216,81 @@ func (s *Session) SetState(st State) error {
 	return nil
 }
 
+// retune applies new values of the RetuneKeys to the run at its current
+// step: the trainer is rebuilt with them and resumed from a snapshot of
+// the old one (parameters, optimizer moments, step, random stream), just as
+// `rnnlab train --resume` resumes a checkpoint under an edited config. The
+// learning rate schedule then runs from the new lr to lr/10 over the new
+// until, evaluated at the current step; a loaded checkpoint keeps its other
+// settings. Training goes on if it was running (and the last step is not
+// reached). A link with these values starts a fresh run, which differs from
+// this continued one; the note says so.
+func (s *Session) retune(st State) error {
+	step := s.tr.Steps()
+	if st.Until < step {
+		return fmt.Errorf("until=%d is below the run's current step %d: a run cannot go back; choose until ≥ %d, or reset to start again", st.Until, step, step)
+	}
+	ck, err := recipe.Snapshot(s.cfg, s.train.N, s.md, s.tr, s.losses, recipe.Selection{Step: -1})
+	if err != nil {
+		return err
+	}
+	cfg := s.cfg
+	t := &cfg.Train
+	if st.LR != s.st.LR {
+		t.LR, t.LREnd = st.LR, st.LR/10
+	}
+	t.Steps, t.Forcing, t.Alpha, t.Interval = st.Until, st.Forcing, st.Alpha, st.Interval
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	tr, err := recipe.NewTrainer(cfg, s.md, s.train)
+	if err != nil {
+		return err
+	}
+	if err := ck.Resume(tr); err != nil {
+		return err
+	}
+	if !t.Adaptive {
+		tr.Alpha = t.Alpha
+	}
+	var changed []string
+	for _, k := range RetuneKeys {
+		if s.st.Value(k) != st.Value(k) {
+			changed = append(changed, k+"="+st.Value(k))
+		}
+	}
+	s.cfg, s.tr = cfg, tr
+	play := s.running || st.Play && !s.st.Play
+	s.st = st
+	s.running = play && step < t.Steps
+	s.note = fmt.Sprintf("continued at step %d with %s (a link with these values starts a fresh run, not this continued one)", step, strings.Join(changed, ", "))
+	return nil
+}
+
 // Running reports whether Train advances.
 func (s *Session) Running() bool { return s.running }
 
-// Play lets Train advance (until the run's last step).
-func (s *Session) Play() { s.running = s.tr.Steps() < s.cfg.Train.Steps }
+// ErrAtEnd is wrapped by the error of Play and StepOnce at the run's last
+// step.
+var ErrAtEnd = errors.New("the run is at its last step")
+
+// Play lets Train advance (until the run's last step). At the last step it
+// says so and how to go on.
+func (s *Session) Play() error {
+	if err := s.atEnd(); err != nil {
+		s.running = false
+		return err
+	}
+	s.running = true
+	return nil
+}
+
+func (s *Session) atEnd() error {
+	if k := s.tr.Steps(); k >= s.cfg.Train.Steps {
+		return fmt.Errorf("%w: step %d of until=%d; raise “until step” to train on from here (or reset to start again)", ErrAtEnd, k, s.cfg.Train.Steps)
+	}
+	return nil
+}
 
 // Pause stops Train from advancing.
 func (s *Session) Pause() { s.running = false }
@@ -295,11 +371,11 @@ func (s *Session) Train(budget time.Duration) (int, error) {
 	return n, nil
 }
 
-// StepOnce takes one gradient step whether running or not (not past the
-// run's last step).
+// StepOnce takes one gradient step whether running or not; at the run's
+// last step it takes none and says so (ErrAtEnd).
 func (s *Session) StepOnce() error {
-	if s.tr.Steps() >= s.cfg.Train.Steps {
-		return nil
+	if err := s.atEnd(); err != nil {
+		return err
 	}
 	return s.step()
 }
@@ -528,8 +604,13 @@ func (s *Session) LoadCheckpoint(b []byte) error {
 	}
 	n.losses = append([]float64(nil), ck.Loss...)
 	n.st = stateOf(n.cfg, s.st)
-	n.note = fmt.Sprintf("checkpoint loaded: %s at step %d", n.cfg.Model.Kind, ck.Step)
-	n.refresh()
+	n.note = fmt.Sprintf("checkpoint loaded: %s at step %d of %d", n.cfg.Model.Kind, ck.Step, n.cfg.Train.Steps)
+	if ck.Step >= n.cfg.Train.Steps {
+		n.note += "; raise “until step” to fine-tune it"
+	} else {
+		n.note += "; press play to train on"
+	}
+	n.evaluate() // D_stsp and D_H of the loaded parameters, at once
 	*s = *n
 	return nil
 }

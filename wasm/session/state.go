@@ -68,6 +68,35 @@ func (s State) SameRun(o State) bool {
 	return s == o
 }
 
+// Continues reports whether o can be applied to the run of s without a
+// new run: they differ only in view keys, Play, and the keys a run can
+// change at any step (RetuneKeys). Any other change starts a new run from
+// step 0.
+func (s State) Continues(o State) bool {
+	s.setView(o)
+	s.Play = o.Play
+	s.LR, s.Forcing, s.Alpha, s.Interval, s.Until = o.LR, o.Forcing, o.Alpha, o.Interval, o.Until
+	return s == o
+}
+
+// RetuneKeys are the run keys that change a run at its current step (the
+// learning rate, the forcing, α, τ and the last step), without a new run.
+var RetuneKeys = []string{"lr", "forcing", "alpha", "interval", "until"}
+
+// NewRunKeys are the keys, among those where s and o differ, whose change
+// needs a new run (in the order of Values).
+func (s State) NewRunKeys(o State) []string {
+	var keys []string
+	a, b := s.Values(), o.Values()
+	for i := range a {
+		k := a[i][0]
+		if a[i][1] != b[i][1] && !slices.Contains(RetuneKeys, k) && !slices.Contains([]string{"play", "view", "yaw", "pitch", "zoom", "spin", "unit"}, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
 // Validate reports the first impossible value, naming its key and the
 // allowed range.
 func (s State) Validate() error {
