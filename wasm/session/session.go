@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	pathpkg "path"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -133,7 +135,7 @@ func build(st State, userName string, userData []byte) (*Session, error) {
 		return nil, err
 	}
 	if st.Data == "user" && userData == nil {
-		return nil, errors.New("data=user: drop a .npy or CSV file on the page first (or pick lorenz63, rossler or ecg)")
+		return nil, errors.New("data=user: this run trains on its author's own data file, which a link cannot carry: drop that .npy or CSV file on the page (nothing trains until then), or pick lorenz63, rossler or ecg")
 	}
 	s := &Session{st: st, userName: userName, userData: userData}
 	s.cfg = st.Config(userName)
@@ -629,6 +631,40 @@ func (s *Session) LoadData(name string, b []byte) error {
 	}
 	*s = *n
 	return nil
+}
+
+// ExportName is the file name of an export of the run with extension ext
+// ("safetensors", "npy"): rnnlab-<model>-<data>-step<N>.<ext>, where data
+// is the data key or the stem of the visitor's file, in letters, digits,
+// '.', '_' and '-' only, so a shell takes the name unquoted.
+func (s *Session) ExportName(ext string) string {
+	data := s.st.Data
+	if data == "user" && s.userName != "" {
+		data = strings.TrimSuffix(s.userName, pathpkg.Ext(s.userName))
+	}
+	return "rnnlab-" + ShellSafe(s.cfg.Model.Kind) + "-" + ShellSafe(data) + "-step" + strconv.Itoa(s.tr.Steps()) + "." + ShellSafe(ext)
+}
+
+// ShellSafe replaces every run of characters other than ASCII letters,
+// digits, '.', '_' and '-' by one '-', trims '-' and '.' from the ends, and
+// gives "x" for what is left empty.
+func ShellSafe(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range name {
+		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.Trim(b.String(), "-.")
+	if out == "" {
+		return "x"
+	}
+	return out
 }
 
 // ExportCheckpoint writes the run in the checkpoint format of `rnnlab

@@ -501,3 +501,28 @@ func TestFineTuneCheckpoint(t *testing.T) {
 		t.Fatal("resuming the page's fine-tuned export natively differs from the page's run")
 	}
 }
+
+// TestExportNameShellSafe: export names carry only letters, digits, '.',
+// '_' and '-', whatever the data file's name.
+func TestExportNameShellSafe(t *testing.T) {
+	s, _ := New(small(10))
+	if got := s.ExportName("npy"); got != "rnnlab-clipped-shplrnn-lorenz63-step0.npy" {
+		t.Fatalf("ExportName %q", got)
+	}
+	var b strings.Builder
+	for i := 0; i < 400; i++ {
+		fmt.Fprintf(&b, "%g,%g\n", math.Sin(float64(i)/5), math.Cos(float64(i)/5))
+	}
+	if err := s.LoadData("my run [v2], α=3 (final).csv", []byte(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	got := s.ExportName("safetensors")
+	if got != "rnnlab-clipped-shplrnn-my-run-v2-3-final-step0.safetensors" {
+		t.Fatalf("ExportName %q", got)
+	}
+	for _, c := range []struct{ in, want string }{{"a b", "a-b"}, {"=;'\"", "x"}, {"ok.name_1-2", "ok.name_1-2"}, {"..x..", "x"}} {
+		if g := ShellSafe(c.in); g != c.want {
+			t.Errorf("ShellSafe(%q) = %q, want %q", c.in, g, c.want)
+		}
+	}
+}
