@@ -188,11 +188,17 @@ func (g *game) Update() error {
 		g.steps += n
 	}
 
+	// The one rate the page shows as steps/s: steps the run advanced per
+	// wall-clock second (over windows of at least a second), 0 while the
+	// run does not train.
 	now := time.Now()
 	if dt := now.Sub(g.rateT); dt >= time.Second {
 		g.fps = float64(g.frames) / dt.Seconds()
 		g.stepsPerS = float64(g.steps) / dt.Seconds()
 		g.frames, g.steps, g.rateT = 0, 0, now
+	}
+	if !g.sess.Running() {
+		g.steps, g.stepsPerS = 0, 0
 	}
 	st := g.sess.Status()
 	evalNew := st.EvalStep != g.lastEval
@@ -212,10 +218,6 @@ func (g *game) Update() error {
 }
 
 func (g *game) postStatus(st session.Status) {
-	sps := st.StepsPerSec
-	if !(sps > 0) {
-		sps = g.stepsPerS
-	}
 	var evalStep any
 	if st.EvalStep >= 0 {
 		evalStep = st.EvalStep
@@ -223,7 +225,7 @@ func (g *game) postStatus(st session.Status) {
 	bridge.Post(bridge.Msg{
 		"type": "status", "view": g.sess.State().View, "step": st.Step, "until": st.Until,
 		"loss": st.Loss, "dstsp": st.Dstsp, "dh": st.DH, "pe": st.PE, "running": st.Running,
-		"stepsPerSec": round3(sps), "progressPerSec": round3(g.stepsPerS), "fps": round3(g.fps), "params": st.Params, "model": st.Model, "data": st.Data,
+		"stepsPerSec": round3(g.stepsPerS), "trainStepsPerSec": round3(st.StepsPerSec), "fps": round3(g.fps), "params": st.Params, "model": st.Model, "data": st.Data,
 		"hash": g.sess.State().Hash(), "evalStep": evalStep,
 		"trainMs": ms(g.lastTrain), "drawMs": ms(g.drawEMA), "frameMs": ms(g.otherEMA + g.lastTrain),
 	})

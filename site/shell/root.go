@@ -256,6 +256,9 @@ func (c *Root) OnControl(key, value string) {
 		c.sync = true // show the kept value again
 		return
 	}
+	if c.message != fileMissing {
+		c.message = "" // a valid value clears the banner, even the value it had
+	}
 	c.apply(next)
 }
 

@@ -115,6 +115,15 @@ func TestControlSendsStateOrRefuses(t *testing.T) {
 	if c.message == "" || c.st != prev {
 		t.Fatal("data=user without a file accepted")
 	}
+	// a valid value clears the banner, even the value the control had
+	c.OnControl("latents", "abc")
+	if !strings.Contains(c.message, "use 1 … 256") {
+		t.Fatalf("a non-number's message names no range: %q", c.message)
+	}
+	c.OnControl("latents", "7")
+	if c.message != "" {
+		t.Fatalf("the banner stays after a valid value: %q", c.message)
+	}
 }
 
 func TestCommandsQueueUntilReady(t *testing.T) {

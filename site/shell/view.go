@@ -32,7 +32,7 @@ func (c *Root) StatusLoss() string  { return fmtNum(c.status.Loss, 4) }
 func (c *Root) StatusDstsp() string { return fmtNum(c.status.Dstsp, 4) }
 func (c *Root) StatusDH() string    { return fmtNum(c.status.DH, 4) }
 func (c *Root) StatusSPS() string {
-	if !c.hasStatus {
+	if !c.hasStatus || !c.status.Running {
 		return "—"
 	}
 	return strconv.FormatFloat(c.status.StepsPerSec, 'f', 0, 64)

@@ -136,15 +136,26 @@ test('training: step rises, loss falls, an evaluation arrives', async () => {
   try {
     await page.goto(`${URL0}lab.html#play=1&until=400`);
     const first = await waitStatus(page, (s) => s.step > 0 && isNum(s.loss), 60000, 'a first training step');
+    first.t = Date.now();
     const samples = [];
     const last = await waitStatus(page, (s) => {
       if (s.running && isNum(s.stepsPerSec) && s.stepsPerSec > 0) samples.push({ sps: s.stepsPerSec, fps: s.fps });
       return s.step >= 400 && s.dstsp !== null && s.dh !== null;
     }, 240000, 'step 400 and an evaluation');
+    last.t = Date.now();
     if (!(last.step > first.step)) throw new Error(`step did not rise: ${first.step} → ${last.step}`);
     if (!(last.loss < first.loss)) throw new Error(`loss did not fall: ${first.loss} → ${last.loss}`);
     if (!isNum(last.dstsp) || !isNum(last.dh)) throw new Error(`evaluation not numeric: dstsp ${last.dstsp}, dh ${last.dh}`);
     if (last.step !== 400) throw new Error(`training went past until=400: step ${last.step}`);
+    // steps/s is the steps the run advanced per wall second: compare with
+    // the step count over the run's whole duration, and 0 once it stopped.
+    const wall = (last.t - first.t) / 1000, progress = (last.step - first.step) / wall;
+    const med0 = [...samples.map((x) => x.sps)].sort((a, b) => a - b)[samples.length >> 1];
+    if (!(med0 < 2.5 * progress && med0 > progress / 2.5)) throw new Error(`steps/s ${med0} is not the run's progress (${progress.toFixed(1)} steps per wall second)`);
+    const stopped = await waitStatus(page, (s) => !s.running, 10000, 'the stopped status');
+    await sleep(1500);
+    const idle = await statusOf(page);
+    if (idle.stepsPerSec !== 0) throw new Error(`steps/s stays ${idle.stepsPerSec} after the run stopped`);
     const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : null; };
     perf.training = {
       hash: 'play=1&until=400', stepsPerSec: med(samples.map((x) => x.sps)), fps: med(samples.map((x) => x.fps).filter(isNum)),
@@ -234,6 +245,7 @@ test('malformed files give an error and leave training as it was', async () => {
       const m = await waitMessage(page, (m) => m.type === 'error', 20000, `an error for ${type} ${name}`, from);
       if (!m.message || m.message.length < 8) throw new Error(`${type}: error message too thin: ${JSON.stringify(m.message)}`);
       if (!m.message.includes(name) || !problem.test(m.message)) throw new Error(`${type}: the error does not name ${name} and ${problem}: ${m.message}`);
+      if (/\\x[0-9a-f]{2}|[\x00-\x08\x0e-\x1f\ufffd]/i.test(m.message)) throw new Error(`${type}: the error prints the file's raw bytes: ${m.message}`);
       await sleep(500);
       const after = await statusOf(frame);
       for (const k of ['model', 'data', 'params', 'hash', 'until']) {
@@ -305,6 +317,71 @@ test('malformed messages give an error and leave the widget running', async () =
     }
     if (page.errors.length) throw new Error('page errors: ' + page.errors.join(' | '));
     return notes.join('; ');
+  } finally { await closePage(page); }
+});
+
+test('runs go on: Start at until says why, raising until continues, lr and forcing change mid-run', async () => {
+  await requirePage('index.html');
+  const page = await newPage();
+  try {
+    await page.goto(`${URL0}#until=30&play=1&hidden=20`);
+    const frame = await (await page.waitForSelector('iframe')).contentFrame();
+    await waitStatus(frame, (s) => s.step === 30 && !s.running, 180000, 'the run to stop at until=30');
+    await page.click('#play');
+    const msg = await poll(async () => { const t = await page.locator('#message').innerText(); return /raise/i.test(t) ? t : null; }, 15000, 'a message saying why Start does nothing at until');
+    // Raising until continues from step 30: no status goes back below it.
+    const steps = [];
+    await page.fill('#until', '60');
+    await page.locator('#until').dispatchEvent('change');
+    await poll(async () => { const s = await statusOf(frame); return s && s.until === 60 ? s : null; }, 15000, 'until=60 in the widget');
+    if (await page.locator('#confirm-text').count()) throw new Error('raising until asked to discard the run: ' + await page.locator('#confirm-text').innerText());
+    await page.click('#play');
+    await waitStatus(frame, (s) => { steps.push(s.step); return s.step >= 45 && s.running; }, 120000, 'training on past step 30');
+    // lr and forcing change mid-run: no reset, no pause.
+    const before = await statusOf(frame);
+    await page.fill('#lr', '0.002');
+    await page.locator('#lr').dispatchEvent('change');
+    await page.selectOption('#forcing', 'sparse');
+    const after = await waitStatus(frame, (s) => /lr=0\.002/.test(s.hash) && /forcing=sparse/.test(s.hash), 15000, 'lr and forcing in the widget');
+    await waitStatus(frame, (s) => { steps.push(s.step); return s.step >= 60 && !s.running; }, 120000, 'step 60');
+    if (Math.min(...steps) < 30 || after.step < before.step) throw new Error(`the run went back: steps ${steps.join(',')}`);
+    // A change that needs a new run asks first and keeps the run on "keep".
+    await page.fill('#seed', '5');
+    await page.locator('#seed').dispatchEvent('change');
+    const q = await poll(async () => (await page.locator('#confirm-text').count()) ? page.locator('#confirm-text').innerText() : null, 15000, 'the page to ask before discarding the run');
+    if (!/seed/.test(q) || !/discard/.test(q)) throw new Error(`the question does not name seed and say what is discarded: ${q}`);
+    await page.click('#keep-run');
+    await sleep(1000);
+    const kept = await statusOf(frame);
+    if (kept.step !== 60 || /seed=5/.test(kept.hash) || await page.inputValue('#seed') === '5') throw new Error(`keep the run: step ${kept.step}, hash ${kept.hash}, seed field ${await page.inputValue('#seed')}`);
+    await page.screenshot({ path: path.join(OUT, 'runs-go-on.png') });
+    return `“${msg.trim()}”; until 30 → 60 continued (lowest step after ${Math.min(...steps)}); asked “${q}”`;
+  } finally { await closePage(page); }
+});
+
+test('a loaded checkpoint is evaluated on load and fine-tuned by raising until', async () => {
+  await requirePage('lab.html');
+  const page = await newPage();
+  try {
+    await page.goto(`${URL0}__test/harness.html?hash=${encodeURIComponent('play=1&until=40&hidden=20&seq=30&batch=4')}`);
+    const frame = await labFrame(page);
+    await waitStatus(frame, (s) => s.step === 40 && !s.running, 120000, 'step 40');
+    const from = (await messages(page)).length;
+    await page.evaluate(() => window.send({ source: 'rnnlab', type: 'export', what: 'checkpoint', deliver: 'message' }));
+    const file = await waitMessage(page, (m) => m.type === 'file', 30000, 'the exported checkpoint', from);
+    if (!/^[A-Za-z0-9._-]+$/.test(file.name)) throw new Error(`the export's name is not shell-safe: ${file.name}`);
+    await page.evaluate(() => window.send({ source: 'rnnlab', type: 'state', hash: 'play=0&until=8000' }));
+    await waitStatus(frame, (s) => s.step === 0, 60000, 'a fresh run');
+    await page.evaluate((b) => window.send({ source: 'rnnlab', type: 'load-checkpoint', name: 'c.safetensors', bytes: window.unb64(b) }), file.bytes);
+    const loaded = await waitStatus(frame, (s) => s.step === 40, 30000, 'the checkpoint at step 40');
+    if (loaded.evalStep !== 40 || !isNum(loaded.dstsp) || !isNum(loaded.dh)) throw new Error(`not evaluated on load: evalStep ${loaded.evalStep}, D_stsp ${loaded.dstsp}, D_H ${loaded.dh}`);
+    const h = new URLSearchParams(loaded.hash);
+    h.set('until', '70'); h.set('play', '1');
+    await page.evaluate((hash) => window.send({ source: 'rnnlab', type: 'state', hash }), h.toString());
+    const steps = [];
+    const end = await waitStatus(frame, (s) => { steps.push(s.step); return s.step === 70 && !s.running; }, 120000, 'fine-tuning to step 70');
+    if (Math.min(...steps) < 40) throw new Error(`fine-tuning restarted: steps ${steps.join(',')}`);
+    return `${file.name}: D_stsp ${loaded.dstsp.toPrecision(3)}, D_H ${loaded.dh.toPrecision(3)} on load; 40 → ${end.step}`;
   } finally { await closePage(page); }
 });
 
@@ -433,7 +510,8 @@ for (const name of ['lab.html', 'index.html', 'lesson.html', 'docs.html']) {
     await requirePage(name);
     const page = await newPage();
     try {
-      const urls = new Set(), wire = {};
+      const urls = new Set(), wire = {}, missing = [];
+      page.on('response', (r) => { if (r.status() >= 400) missing.push(`${r.url()} HTTP ${r.status()}`); });
       page.on('response', (r) => {
         const u = r.url().split('#')[0];
         if (u.startsWith(URL0) && !u.includes('/__test/')) { urls.add(u); wire[u] = r.headers()['content-encoding'] || 'identity'; }
@@ -466,6 +544,7 @@ for (const name of ['lab.html', 'index.html', 'lesson.html', 'docs.html']) {
         files[u.slice(URL0.length) || '/'] = { br: b.bytes, served: b.encoding, chromium: wire[u] };
         total += b.bytes;
       }
+      if (missing.length) throw new Error(`${name} asks for files the site lacks: ${missing.join(', ')}`);
       const ff = firstFrame ? firstFrame.ms : null;
       perf.pages[name] = { brotliBytes: total, files, firstFrameMs: ff, firstFrameFrom: firstFrame?.how ?? null, wallMs: Date.now() - t0 };
       return `${(total / 1024).toFixed(0)} KiB brotli in ${urls.size} files, first frame ${ff === null ? 'n/a' : ff + ' ms'}`;

@@ -620,6 +620,9 @@ func (s *Session) LoadCheckpoint(b []byte) error {
 // LoadData starts a new run on a user's series (.npy, .npz or CSV, T×N,
 // z-scored), keeping the other run keys. On error nothing changes.
 func (s *Session) LoadData(name string, b []byte) error {
+	if strings.HasSuffix(strings.ToLower(name), ".npy") && !bytes.HasPrefix(b, []byte("\x93NUMPY")) {
+		return fmt.Errorf("%s is not a .npy file: it does not begin with the .npy signature (byte 0x93 and NUMPY); it looks like %s. Save the array with numpy.save, or give a CSV file a .csv name", name, looksLike(b))
+	}
 	if _, err := recipe.ParseSeries(name, b, ""); err != nil {
 		return err
 	}
@@ -631,6 +634,27 @@ func (s *Session) LoadData(name string, b []byte) error {
 	}
 	*s = *n
 	return nil
+}
+
+// looksLike describes a file's start without quoting its bytes.
+func looksLike(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return "an empty file"
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+		return "a zip archive (an .npz is read only under an .npz name)"
+	}
+	text := 0
+	n := min(len(b), 512)
+	for _, c := range b[:n] {
+		if c == '\n' || c == '\r' || c == '\t' || c >= 32 && c < 127 {
+			text++
+		}
+	}
+	if text == n {
+		return "text"
+	}
+	return "binary data of another format"
 }
 
 // ExportName is the file name of an export of the run with extension ext

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -57,12 +59,14 @@ func TestHashErrors(t *testing.T) {
 	base := Default()
 	for _, c := range []struct{ hash, want string }{
 		{"colour=red", `unknown key "colour"`},
-		{"latents=three", `latents="three"`},
+		{"latents=three", `latents="three" is not a whole number (invalid syntax): use 1 … 256 latent units`},
+		{"latents=", `latents="" is not a whole number (invalid syntax): use 1 … 256 latent units`},
+		{"lr=fast", `lr="fast" is not a number (invalid syntax): the learning rate must lie in (0, 1]`},
 		{"latents=0", "latents=0 is impossible"},
 		{"model=lstm", "model=lstm is impossible"},
 		{"lr=NaN", "lr=NaN is impossible"},
 		{"lr=-1", "lr=-1 is impossible"},
-		{"play=maybe", "want 0 or 1"},
+		{"play=maybe", `play="maybe" is not 0 or 1`},
 		{"view=cube", "view=cube is impossible"},
 		{"seed=-4", `seed="-4"`},
 		{"a=%zz", "malformed"},
@@ -236,7 +240,7 @@ func TestBadInputKeepsState(t *testing.T) {
 		want string
 	}{
 		{"garbage checkpoint", func() error { return s.LoadCheckpoint([]byte("garbage")) }, "not a valid safetensors file"},
-		{"garbage npy", func() error { return s.LoadData("x.npy", []byte("not numpy")) }, "x.npy"},
+		{"garbage npy", func() error { return s.LoadData("x.npy", []byte("not numpy")) }, "x.npy is not a .npy file: it does not begin with the .npy signature (byte 0x93 and NUMPY); it looks like text"},
 		{"ragged CSV", func() error { return s.LoadData("x.csv", []byte("1,2\n3\n")) }, "line 2 has 1 columns"},
 		{"NaN CSV", func() error { return s.LoadData("x.csv", []byte("1,2\nnan,3\n")) }, "non-finite"},
 		{"short CSV", func() error { return s.LoadData("x.csv", []byte("1,2\n3,4\n5,6\n")) }, "too few"},
@@ -524,5 +528,51 @@ func TestExportNameShellSafe(t *testing.T) {
 		if g := ShellSafe(c.in); g != c.want {
 			t.Errorf("ShellSafe(%q) = %q, want %q", c.in, g, c.want)
 		}
+	}
+}
+
+// TestDocsDefaults: the defaults docs.html states for the hash keys are the
+// page's (session.Default), so the docs cannot go stale.
+func TestDocsDefaults(t *testing.T) {
+	b, err := os.ReadFile("../../site/static/docs.html")
+	if err != nil {
+		t.Skipf("docs.html not found: %v", err)
+	}
+	row := regexp.MustCompile(`<tr><td>(.*?)</td><td>.*?</td><td>(.*?)</td></tr>`)
+	code := regexp.MustCompile(`<code>([a-z]+)</code>`)
+	tag := regexp.MustCompile(`<[^>]+>`)
+	d := Default()
+	checked := 0
+	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
+		var keys []string
+		for _, k := range code.FindAllStringSubmatch(m[1], -1) {
+			keys = append(keys, k[1])
+		}
+		if len(keys) == 0 || d.Value(keys[0]) == "" {
+			continue
+		}
+		cell := tag.ReplaceAllString(m[2], "")
+		if keys[len(keys)-1] == "play" {
+			keys = keys[:len(keys)-1] // "…; 1 in widgets"
+			cell = strings.SplitN(cell, ";", 2)[0]
+		}
+		vals := strings.Split(cell, ", ")
+		if len(vals) != len(keys) {
+			t.Errorf("docs.html: %d defaults %q for keys %v", len(vals), cell, keys)
+			continue
+		}
+		for i, k := range keys {
+			want := d.Value(k)
+			if k == "spin" || k == "play" {
+				want = map[string]string{"0": "0", "1": "1"}[want]
+			}
+			if strings.TrimSpace(vals[i]) != want {
+				t.Errorf("docs.html says %s defaults to %q; the page's default is %q", k, vals[i], want)
+			}
+			checked++
+		}
+	}
+	if checked < 15 {
+		t.Fatalf("only %d defaults found in docs.html's table", checked)
 	}
 }
