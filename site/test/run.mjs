@@ -385,6 +385,62 @@ test('a loaded checkpoint is evaluated on load and fine-tuned by raising until',
   } finally { await closePage(page); }
 });
 
+test('links and files: the menu follows what runs, a link over the own file says so and asks for it', async () => {
+  await requirePage('index.html');
+  let csv = 'x,y\n';
+  for (let i = 0; i < 400; i++) csv += `${Math.sin(i / 5)},${Math.cos(i / 5)}\n`;
+  const good = { name: 'circle.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) };
+  const bad = { name: 'bad.npy', mimeType: 'application/octet-stream', buffer: Buffer.from('not numpy \x00\x01 at all', 'latin1') };
+  const menu = (page) => page.$eval('#data', (el) => ({ value: el.value, text: el.options[el.selectedIndex].text }));
+  let link;
+  const page = await newPage();
+  try {
+    await page.goto(URL0);
+    const frame = await (await page.waitForSelector('iframe')).contentFrame();
+    await waitStatus(frame, (s) => typeof s.hash === 'string', 60000, 'the lab');
+    await page.waitForSelector('#data');
+    // A rejected file leaves the menu on the running data (Lorenz-63).
+    await page.setInputFiles('#file-data', bad);
+    await poll(async () => /bad\.npy/.test(await page.locator('#message').innerText()), 20000, 'the error for bad.npy');
+    await sleep(1000);
+    let m = await menu(page);
+    if (m.value !== 'lorenz63' || /bad/.test(m.text)) throw new Error(`after a rejected file the menu shows ${JSON.stringify(m)} while Lorenz-63 runs`);
+    // An accepted file: the menu names it.
+    await page.setInputFiles('#file-data', good);
+    await waitStatus(frame, (s) => /^circle\.csv/.test(s.data), 30000, 'the run on circle.csv');
+    await poll(async () => (await menu(page)).text === 'own: circle.csv', 10000, 'the menu naming circle.csv');
+    // A second, rejected file: the menu stays on circle.csv.
+    await page.setInputFiles('#file-data', bad);
+    await poll(async () => /bad\.npy/.test(await page.locator('#message').innerText()), 20000, 'the second error for bad.npy');
+    await sleep(1000);
+    m = await menu(page);
+    const st = await statusOf(frame);
+    if (m.text !== 'own: circle.csv' || !/^circle\.csv/.test(st.data)) throw new Error(`after the second rejected file: menu ${JSON.stringify(m)}, running ${st.data}`);
+    // The link says, before it is copied, that it does not carry the file.
+    const warn = await page.locator('#link-warning').innerText();
+    if (!/does not carry circle\.csv/.test(warn)) throw new Error(`no warning that the link lacks the file: ${JSON.stringify(warn)}`);
+    await page.click('#copy-link');
+    link = await poll(async () => { const v = await page.inputValue('#link'); return v || null; }, 10000, 'the copied link');
+    if (!/data=user/.test(link)) throw new Error(`link ${link}`);
+  } finally { await closePage(page); }
+  // Opened without the file: the page asks for it and nothing trains.
+  const p2 = await newPage();
+  try {
+    await p2.goto(link);
+    const frame = await (await p2.waitForSelector('iframe')).contentFrame();
+    await waitStatus(frame, (s) => typeof s.hash === 'string', 60000, 'the lab');
+    const msg = await poll(async () => { const t = await p2.locator('#message').innerText(); return /cannot carry/.test(t) ? t : null; }, 20000, 'the page asking for the file');
+    await sleep(3000);
+    const s = await statusOf(frame);
+    if (s.running || s.step !== 0) throw new Error(`without the file the widget trains: ${JSON.stringify({ running: s.running, step: s.step, data: s.data })}`);
+    await p2.setInputFiles('#file-data', good);
+    await waitStatus(frame, (s) => /^circle\.csv/.test(s.data), 30000, 'the link\'s run on the dropped circle.csv');
+    await poll(async () => !/cannot carry/.test(await p2.locator('#message').innerText()), 10000, 'the request for the file to clear');
+    await p2.screenshot({ path: path.join(OUT, 'link-own-file.png') });
+    return `warned “${warn}”; opened without it: “${msg.trim().slice(0, 80)}…”`;
+  } finally { await closePage(p2); }
+});
+
 test('a shared link reaches the same state in two fresh pages', async () => {
   await requirePage('lab.html');
   const hash = 'play=1&until=300&seed=7';
