@@ -76,6 +76,12 @@ type game struct {
 	hashDirty   bool
 	hashChanged time.Time
 
+	// pageControls (lab.html?controls=page, the home page): the page
+	// shows the run's buttons, step counter and loss plots, so the widget
+	// draws no bar and no loss panel in the dashboard.
+	pageControls bool
+	panels       string // the drawn panels, for window.rnnlab.panels
+
 	in        view.Input
 	w, h      int
 	readySent bool
@@ -86,6 +92,7 @@ type game struct {
 func main() {
 	g := &game{rateT: time.Now(), lastEval: -1, anStep: -2, rects: map[string]image.Rectangle{}}
 	view.InputScale = bridge.RenderScale()
+	g.pageControls = bridge.Query("controls") == "page"
 	st, err := session.ParseHash(bridge.Hash(), session.Default())
 	if err != nil {
 		g.fail(err)
@@ -394,6 +401,9 @@ func (g *game) layout() (bar image.Rectangle) {
 	U := func(v float64) int { return int(view.U(v)) }
 	m := U(6)
 	bh := int(view.LineHeight()) + U(10)
+	if g.pageControls {
+		bh = 0
+	}
 	bar = image.Rect(m, m, g.w-m, m+bh)
 	x := bar.Min.X
 	place := func(b *view.Button, label string) {
@@ -411,6 +421,10 @@ func (g *game) layout() (bar image.Rectangle) {
 	place(&g.resetBtn, "reset")
 
 	c := image.Rect(m, bar.Max.Y+m, g.w-m, g.h-m)
+	if g.pageControls {
+		c.Min.Y = m
+		g.playBtn.Rect, g.stepBtn.Rect, g.resetBtn.Rect = image.Rectangle{}, image.Rectangle{}, image.Rectangle{}
+	}
 	g.contentR = c
 	clear(g.rects)
 	v := g.sess.State().View
@@ -418,8 +432,13 @@ func (g *game) layout() (bar image.Rectangle) {
 	case "dashboard", "":
 		lw := c.Dx() * 58 / 100
 		ah := c.Dy() * 66 / 100
+		if g.pageControls {
+			ah = c.Dy() // the page plots the loss
+		}
 		g.rects["attractor"] = image.Rect(c.Min.X, c.Min.Y, c.Min.X+lw, c.Min.Y+ah)
-		g.rects["loss"] = image.Rect(c.Min.X, c.Min.Y+ah+m, c.Min.X+lw, c.Max.Y)
+		if !g.pageControls {
+			g.rects["loss"] = image.Rect(c.Min.X, c.Min.Y+ah+m, c.Min.X+lw, c.Max.Y)
+		}
 		rx := c.Min.X + lw + m
 		sh := c.Dy() * 48 / 100
 		lh := (c.Dy() - sh - 2*m) / 2
@@ -432,6 +451,19 @@ func (g *game) layout() (bar image.Rectangle) {
 		g.rects["analysis"] = image.Rect(c.Min.X+lw+m, c.Min.Y, c.Max.X, c.Max.Y)
 	default:
 		g.rects[v] = c
+	}
+	names := make([]string, 0, len(g.rects)+1)
+	if !g.pageControls {
+		names = append(names, "bar")
+	}
+	for _, k := range []string{"attractor", "series", "latent", "raster", "loss", "analysis"} {
+		if _, ok := g.rects[k]; ok {
+			names = append(names, k)
+		}
+	}
+	if p := strings.Join(names, ","); p != g.panels {
+		g.panels = p
+		bridge.SetPanels(p)
 	}
 	return bar
 }
@@ -546,9 +578,11 @@ func (g *game) Draw(screen *ebiten.Image) {
 	if _, ok := g.rects["attractor"]; !ok && note != "" && full {
 		g.drawNote(screen)
 	}
-	clearRect(bar)
-	g.drawBar(screen, bar)
-	if g.errMsg != "" {
+	if !g.pageControls {
+		clearRect(bar)
+		g.drawBar(screen, bar)
+	}
+	if g.errMsg != "" && !g.pageControls { // the page shows errors itself
 		g.drawError(screen)
 	}
 	if !g.readySent {

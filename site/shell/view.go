@@ -58,6 +58,24 @@ func (c *Root) RunState() string {
 // runStateClass is the status line's class for RunState.
 func (c *Root) runStateClass() string { return "runstate rs-" + c.RunState() }
 
+// PlayLabel is the one run button's label: what pressing it does.
+func (c *Root) PlayLabel() string {
+	if c.Running() {
+		return "❚❚ Pause"
+	}
+	return "▶ Start"
+}
+
+// Toggle pauses a running run and starts a paused one.
+func (c *Root) Toggle() {
+	if c.Running() {
+		c.Command("pause")
+		c.status.Running = false // until the widget reports
+		return
+	}
+	c.Command("play")
+}
+
 // Running reports whether the widget last said it trains.
 func (c *Root) Running() bool { return c.status.Running }
 

@@ -525,8 +525,22 @@ test('home page: the shell shows controls and drives the lab', async () => {
     await seed.press('Enter').catch(() => {});
     await seed.dispatchEvent('change');
     await poll(async () => /seed=42(&|$)/.test(await hashOf()), 15000, 'the iframe hash to say seed=42');
+    // One set of controls, one loss plot, one step counter: the widget
+    // draws neither its bar nor its loss panel under the page's.
+    const frame = await (await page.waitForSelector('iframe')).contentFrame();
+    const panels = await poll(() => frame.evaluate(() => window.rnnlab && window.rnnlab.panels), 30000, 'the widget\'s panels');
+    if (/(^|,)(bar|loss)(,|$)/.test(panels)) throw new Error(`the widget draws its own ${panels} under the page's controls and plots`);
+    const runButtons = await page.locator('button', { hasText: /Start|Pause/ }).count();
+    if (runButtons !== 1) throw new Error(`${runButtons} start/pause buttons, want one`);
+    const label0 = (await page.locator('#play').innerText()).trim();
+    const pressed0 = await page.getAttribute('#play', 'aria-pressed');
+    if (!/Start/.test(label0) || pressed0 !== 'false') throw new Error(`paused, the run button says ${label0} (aria-pressed ${pressed0})`);
+    await page.click('#play');
+    await poll(async () => /Pause/.test(await page.locator('#play').innerText()), 30000, 'the run button to say Pause while running');
+    await page.click('#play');
+    await poll(async () => /Start/.test(await page.locator('#play').innerText()), 30000, 'the run button to say Start once paused');
     await page.screenshot({ path: path.join(OUT, 'home.png') });
-    return `hash ${await hashOf()}`;
+    return `hash ${await hashOf()}; widget panels ${panels}`;
   } finally { await closePage(page); }
 });
 

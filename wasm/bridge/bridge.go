@@ -343,3 +343,14 @@ func RenderScale() float64 {
 	}
 	return v.Float()
 }
+
+// SetPanels records the names of the drawn panels ("bar" for the button
+// and progress bar) as window.rnnlab.panels, for the browser tests.
+func SetPanels(names string) {
+	r := global.Get("rnnlab")
+	if r.Type() != js.TypeObject {
+		r = global.Get("Object").New()
+		global.Set("rnnlab", r)
+	}
+	r.Set("panels", names)
+}
