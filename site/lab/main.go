@@ -361,16 +361,19 @@ func (g *game) handleInput() {
 			g.fail(err)
 		}
 		return
-	case g.stepBtn.Clicked(in):
+	case g.stepBtn.Clicked(in) || inpututil.IsKeyJustPressed(ebiten.KeyS) || inpututil.IsKeyJustPressed(ebiten.KeyPeriod):
 		if err := g.sess.StepOnce(); err != nil {
 			g.fail(err)
 		}
 		return
-	case g.resetBtn.Clicked(in):
+	case g.resetBtn.Clicked(in) || inpututil.IsKeyJustPressed(ebiten.KeyR):
 		if err := g.sess.Reset(); err != nil {
 			g.fail(err)
 		}
 		return
+	}
+	if g.keyCamera() {
+		g.viewChanged()
 	}
 	if r, ok := g.rects["attractor"]; ok {
 		g.att.Update(r, in)
@@ -384,6 +387,35 @@ func (g *game) handleInput() {
 			g.viewChanged()
 		}
 	}
+}
+
+// keyCamera turns and zooms the 3-D view from the keyboard (arrow keys
+// rotate, + and − zoom; held keys repeat), for visitors without a pointer;
+// it reports whether the camera moved.
+func (g *game) keyCamera() bool {
+	held := func(k ebiten.Key) bool {
+		d := inpututil.KeyPressDuration(k)
+		return d == 1 || d > 15 && d%3 == 0
+	}
+	c := &g.att.Cam
+	moved := true
+	switch {
+	case held(ebiten.KeyArrowLeft):
+		c.Yaw = math.Mod(c.Yaw-0.1, 2*math.Pi)
+	case held(ebiten.KeyArrowRight):
+		c.Yaw = math.Mod(c.Yaw+0.1, 2*math.Pi)
+	case held(ebiten.KeyArrowUp):
+		c.Pitch = math.Max(-1.5, c.Pitch-0.1)
+	case held(ebiten.KeyArrowDown):
+		c.Pitch = math.Min(1.5, c.Pitch+0.1)
+	case held(ebiten.KeyEqual) || held(ebiten.KeyNumpadAdd):
+		c.Zoom = math.Min(8, c.Zoom*1.15)
+	case held(ebiten.KeyMinus) || held(ebiten.KeyNumpadSubtract):
+		c.Zoom = math.Max(0.2, c.Zoom/1.15)
+	default:
+		moved = false
+	}
+	return moved
 }
 
 func (g *game) Layout(ow, oh int) (int, int) {

@@ -441,6 +441,49 @@ test('links and files: the menu follows what runs, a link over the own file says
   } finally { await closePage(p2); }
 });
 
+test('keyboard: Tab reaches and leaves the canvas, focus shows, keys play, step, reset, rotate and zoom', async () => {
+  await requirePage('lab.html');
+  const page = await newPage();
+  try {
+    await page.goto(`${URL0}__test/harness.html?hash=${encodeURIComponent('play=0&view=attractor&until=100000')}`);
+    await page.evaluate(() => {
+      const b = document.createElement('button'); b.id = 'before'; b.textContent = 'before'; document.body.prepend(b);
+      const a = document.createElement('button'); a.id = 'after'; a.textContent = 'after'; document.body.append(a);
+    });
+    const frame = await labFrame(page);
+    await waitMessage(page, (m) => m.type === 'ready', 60000, 'ready');
+    const hashNum = (h, k) => Number(new URLSearchParams(h).get(k));
+    await page.focus('#before');
+    await page.keyboard.press('Tab');
+    const onCanvas = () => frame.evaluate(() => document.activeElement && document.activeElement.tagName === 'CANVAS');
+    await poll(onCanvas, 5000, 'Tab to focus the canvas');
+    const outline = await frame.evaluate(() => { const c = document.querySelector('canvas'); const s = getComputedStyle(c); return `${s.outlineStyle} ${s.outlineWidth}`; });
+    if (/^none/.test(outline)) throw new Error(`the focused canvas shows no focus (outline ${outline})`);
+    await frame.locator('canvas').first().screenshot({ path: path.join(OUT, 'keyboard-focus.png') });
+    const s0 = await statusOf(frame);
+    await page.keyboard.press(' ');
+    await waitStatus(frame, (s) => s.running, 10000, 'Space to play');
+    await page.keyboard.press(' ');
+    const p = await waitStatus(frame, (s) => !s.running, 10000, 'Space to pause');
+    await page.keyboard.press('s');
+    await waitStatus(frame, (s) => s.step === p.step + 1, 10000, `S to take one step from ${p.step}`);
+    await page.keyboard.press('ArrowRight');
+    await waitStatus(frame, (s) => Math.abs(hashNum(s.hash, 'yaw') - hashNum(s0.hash, 'yaw')) > 0.05, 10000, 'arrow keys to rotate');
+    await page.keyboard.press('=');
+    await waitStatus(frame, (s) => hashNum(s.hash, 'zoom') > hashNum(s0.hash, 'zoom') * 1.1, 10000, '+ to zoom in');
+    await page.keyboard.press('r');
+    await waitStatus(frame, (s) => s.step === 0, 10000, 'R to reset');
+    await page.keyboard.press('Tab');
+    await poll(async () => (await page.evaluate(() => document.activeElement && document.activeElement.id)) === 'after' ? true : null, 5000, 'Tab to leave the canvas for the next control');
+    await page.focus('#after');
+    await page.keyboard.press('Shift+Tab');
+    await poll(onCanvas, 5000, 'Shift+Tab back onto the canvas');
+    await page.keyboard.press('Shift+Tab');
+    await poll(async () => (await page.evaluate(() => document.activeElement && document.activeElement.id)) === 'before' ? true : null, 5000, 'Shift+Tab to leave the canvas backwards');
+    return `focus outline ${outline}; Space, S, R, arrows and + work; Tab and Shift+Tab leave`;
+  } finally { await closePage(page); }
+});
+
 test('a shared link reaches the same state in two fresh pages', async () => {
   await requirePage('lab.html');
   const hash = 'play=1&until=300&seed=7';
