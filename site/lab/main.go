@@ -80,7 +80,8 @@ type game struct {
 	// shows the run's buttons, step counter and loss plots, so the widget
 	// draws no bar and no loss panel in the dashboard.
 	pageControls bool
-	panels       string // the drawn panels, for window.rnnlab.panels
+	panels       string  // the drawn panels, for window.rnnlab.panels
+	layoutW      float64 // the canvas's width in layout units
 
 	in        view.Input
 	w, h      int
@@ -423,8 +424,17 @@ func (g *game) Layout(ow, oh int) (int, int) {
 	if !(s > 0) {
 		s = 1
 	}
-	view.Scale = s
+	// A layout unit is one CSS pixel of the page: in the reduced-resolution
+	// mode (lab.html shrinks the backing store by RenderScale) a unit is
+	// s·RenderScale device pixels, so phone, laptop and projector layouts
+	// are the same at every device pixel ratio (text is never drawn below
+	// its native size, view.textScale).
+	view.Scale = s * bridge.RenderScale()
 	g.w, g.h = int(float64(ow)*s), int(float64(oh)*s)
+	if lw := float64(g.w) / view.Scale; lw != g.layoutW {
+		g.layoutW = lw
+		bridge.SetLayoutWidth(lw)
+	}
 	return g.w, g.h
 }
 
@@ -462,6 +472,25 @@ func (g *game) layout() (bar image.Rectangle) {
 	v := g.sess.State().View
 	switch v {
 	case "dashboard", "":
+		if c.Dy() > c.Dx() && float64(c.Dx()) < view.U(640) {
+			// portrait (a phone): the panels stacked, latent and raster
+			// side by side at the bottom
+			y := c.Min.Y
+			take := func(name string, frac int) {
+				h := c.Dy() * frac / 100
+				g.rects[name] = image.Rect(c.Min.X, y, c.Max.X, y+h-m)
+				y += h
+			}
+			take("attractor", 40)
+			take("series", 24)
+			if !g.pageControls {
+				take("loss", 16)
+			}
+			mid := c.Min.X + c.Dx()/2
+			g.rects["latent"] = image.Rect(c.Min.X, y, mid-m/2, c.Max.Y)
+			g.rects["raster"] = image.Rect(mid+m/2, y, c.Max.X, c.Max.Y)
+			break
+		}
 		lw := c.Dx() * 58 / 100
 		ah := c.Dy() * 66 / 100
 		if g.pageControls {

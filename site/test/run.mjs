@@ -460,18 +460,20 @@ test('keyboard: Tab reaches and leaves the canvas, focus shows, keys play, step,
     const outline = await frame.evaluate(() => { const c = document.querySelector('canvas'); const s = getComputedStyle(c); return `${s.outlineStyle} ${s.outlineWidth}`; });
     if (/^none/.test(outline)) throw new Error(`the focused canvas shows no focus (outline ${outline})`);
     await frame.locator('canvas').first().screenshot({ path: path.join(OUT, 'keyboard-focus.png') });
+    // A key held as a person holds it (~150 ms), so a frame sees it down.
+    const tap = async (k) => { await page.keyboard.down(k); await sleep(150); await page.keyboard.up(k); };
     const s0 = await statusOf(frame);
-    await page.keyboard.press(' ');
+    await tap(' ');
     await waitStatus(frame, (s) => s.running, 10000, 'Space to play');
-    await page.keyboard.press(' ');
+    await tap(' ');
     const p = await waitStatus(frame, (s) => !s.running, 10000, 'Space to pause');
-    await page.keyboard.press('s');
+    await tap('s');
     await waitStatus(frame, (s) => s.step === p.step + 1, 10000, `S to take one step from ${p.step}`);
-    await page.keyboard.press('ArrowRight');
+    await tap('ArrowRight');
     await waitStatus(frame, (s) => Math.abs(hashNum(s.hash, 'yaw') - hashNum(s0.hash, 'yaw')) > 0.05, 10000, 'arrow keys to rotate');
-    await page.keyboard.press('=');
+    await tap('=');
     await waitStatus(frame, (s) => hashNum(s.hash, 'zoom') > hashNum(s0.hash, 'zoom') * 1.1, 10000, '+ to zoom in');
-    await page.keyboard.press('r');
+    await tap('r');
     await waitStatus(frame, (s) => s.step === 0, 10000, 'R to reset');
     await page.keyboard.press('Tab');
     await poll(async () => (await page.evaluate(() => document.activeElement && document.activeElement.id)) === 'after' ? true : null, 5000, 'Tab to leave the canvas for the next control');
@@ -482,6 +484,28 @@ test('keyboard: Tab reaches and leaves the canvas, focus shows, keys play, step,
     await poll(async () => (await page.evaluate(() => document.activeElement && document.activeElement.id)) === 'before' ? true : null, 5000, 'Shift+Tab to leave the canvas backwards');
     return `focus outline ${outline}; Space, S, R, arrows and + work; Tab and Shift+Tab leave`;
   } finally { await closePage(page); }
+});
+
+test('layout: the dashboard at phone, laptop and projector sizes and device pixel ratios 1, 2, 3', async () => {
+  await requirePage('lab.html');
+  const notes = [];
+  for (const [w, h] of [[390, 844], [1280, 800], [1920, 1080]]) {
+    for (const dpr of [1, 2, 3]) {
+      const page = await newPage({ viewport: { width: w, height: h }, deviceScaleFactor: dpr });
+      try {
+        await page.goto(`${URL0}lab.html#play=0&view=dashboard`);
+        await waitStatus(page, (s) => typeof s.hash === 'string', 60000, `${w}×${h}@${dpr}: the lab`);
+        const lw = await poll(() => page.evaluate(() => window.rnnlab && window.rnnlab.layoutWidth), 20000, 'the layout width');
+        const rs = await page.evaluate(() => window.rnnlabRenderScale);
+        await sleep(500);
+        const ink = await shot(page.locator('canvas').first(), `layout-${w}x${h}-dpr${dpr}`);
+        if (Math.abs(lw - w) / w > 0.05) throw new Error(`${w}×${h} at ratio ${dpr} (render scale ${rs.toFixed(3)}): the widget lays out ${lw.toFixed(0)} units across ${w} CSS px`);
+        if (!(ink > INK)) throw new Error(`${w}×${h}@${dpr}: blank canvas`);
+        notes.push(`${w}×${h}@${dpr} ${lw.toFixed(0)}u rs ${rs.toFixed(2)}`);
+      } finally { await closePage(page); }
+    }
+  }
+  return notes.join(', ');
 });
 
 test('a shared link reaches the same state in two fresh pages', async () => {

@@ -354,3 +354,15 @@ func SetPanels(names string) {
 	}
 	r.Set("panels", names)
 }
+
+// SetLayoutWidth records the canvas's width in layout units (CSS pixels of
+// the page, whatever the render scale) as window.rnnlab.layoutWidth, for
+// the browser tests.
+func SetLayoutWidth(w float64) {
+	r := global.Get("rnnlab")
+	if r.Type() != js.TypeObject {
+		r = global.Get("Object").New()
+		global.Set("rnnlab", r)
+	}
+	r.Set("layoutWidth", w)
+}
