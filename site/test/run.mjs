@@ -137,6 +137,13 @@ test('training: step rises, loss falls, an evaluation arrives', async () => {
     await page.goto(`${URL0}lab.html#play=1&until=400`);
     const first = await waitStatus(page, (s) => s.step > 0 && isNum(s.loss), 60000, 'a first training step');
     first.t = Date.now();
+    // Frame times while training (requestAnimationFrame intervals), recorded
+    // in perf.json, not asserted: the machine's load decides them.
+    await page.evaluate(() => {
+      window.__ft = []; let last = performance.now();
+      const f = (t) => { if (window.rnnlab && window.rnnlab.status && window.rnnlab.status.running) window.__ft.push(t - last); last = t; requestAnimationFrame(f); };
+      requestAnimationFrame(f);
+    });
     const samples = [];
     const last = await waitStatus(page, (s) => {
       if (s.running && isNum(s.stepsPerSec) && s.stepsPerSec > 0) samples.push({ sps: s.stepsPerSec, fps: s.fps });
@@ -159,9 +166,11 @@ test('training: step rises, loss falls, an evaluation arrives', async () => {
     const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : null; };
     perf.training = {
       hash: 'play=1&until=400', stepsPerSec: med(samples.map((x) => x.sps)), fps: med(samples.map((x) => x.fps).filter(isNum)),
+      frameMs: await page.evaluate(() => { const x = [...window.__ft].sort((a, b) => a - b); const q = (p) => x.length ? +x[Math.min(x.length - 1, Math.floor(p * x.length))].toFixed(1) : null; return { frames: x.length, p50: q(0.5), p95: q(0.95), max: q(1) }; }),
       samples: samples.length, firstLoss: first.loss, lastLoss: last.loss, dstsp: last.dstsp, dh: last.dh, evalStep: last.evalStep,
     };
-    return `loss ${first.loss.toPrecision(4)} → ${last.loss.toPrecision(4)}, D_stsp ${last.dstsp.toPrecision(3)}, D_H ${last.dh.toPrecision(3)}, ${perf.training.stepsPerSec?.toFixed(0)} steps/s, ${perf.training.fps?.toFixed(0)} fps`;
+    const fm = perf.training.frameMs;
+    return `loss ${first.loss.toPrecision(4)} → ${last.loss.toPrecision(4)}, D_stsp ${last.dstsp.toPrecision(3)}, D_H ${last.dh.toPrecision(3)}, ${perf.training.stepsPerSec?.toFixed(0)} steps/s, ${perf.training.fps?.toFixed(0)} fps, frames p50 ${fm.p50} ms p95 ${fm.p95} ms max ${fm.max} ms (${fm.frames})`;
   } finally { await closePage(page); }
 });
 
