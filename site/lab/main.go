@@ -767,9 +767,13 @@ func (g *game) drawBar(dst *ebiten.Image, bar image.Rectangle) {
 			break
 		}
 	}
-	for len(label) > 0 && view.TextWidth(label)+view.U(12) > float64(pb.Dx()) {
-		label = label[:len(label)-1]
+	// Whole fields go from the end where the label does not fit, never
+	// half a number ("loss 5.0e").
+	fields := strings.Split(label, "   ")
+	for len(fields) > 1 && view.TextWidth(strings.Join(fields, "   "))+view.U(12) > float64(pb.Dx()) {
+		fields = fields[:len(fields)-1]
 	}
+	label = view.Fit(strings.Join(fields, "   "), float64(pb.Dx())-view.U(12))
 	view.ProgressBar(dst, &g.bt, pb, frac, label)
 	if right != "" {
 		view.TextRight(dst, right, float64(bar.Max.X)-view.U(4), float64(bar.Min.Y)+(float64(bar.Dy())-view.LineHeight())/2, view.DimColor)
@@ -871,7 +875,7 @@ func (g *game) drawAnalysis(dst *ebiten.Image, r image.Rectangle) {
 		if c != nil {
 			col = view.DimColor
 		}
-		view.Text(dst, s, x, y, col)
+		view.Text(dst, view.Fit(s, float64(in.Dx())), x, y, col)
 		y += lh
 	}
 	if g.anErr != nil {
