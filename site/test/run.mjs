@@ -514,6 +514,18 @@ test('layout: the dashboard at phone, laptop and projector sizes and device pixe
       } finally { await closePage(page); }
     }
   }
+  // docs.html on a phone: the code blocks scroll inside, the page does not widen.
+  if (await httpStatus(URL0 + 'docs.html') === 200) {
+    const page = await newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 });
+    try {
+      await page.goto(URL0 + 'docs.html');
+      await page.waitForLoadState('load');
+      const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+      await page.screenshot({ path: path.join(OUT, 'docs-phone.png') });
+      if (sw > 392) throw new Error(`docs.html is ${sw} px wide on a 390 px phone`);
+      notes.push(`docs.html ${sw} px wide at 390`);
+    } finally { await closePage(page); }
+  }
   return notes.join(', ');
 });
 
