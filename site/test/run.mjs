@@ -401,7 +401,7 @@ test('links and files: the menu follows what runs, a link over the own file says
   const good = { name: 'circle.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) };
   const bad = { name: 'bad.npy', mimeType: 'application/octet-stream', buffer: Buffer.from('not numpy \x00\x01 at all', 'latin1') };
   const menu = (page) => page.$eval('#data', (el) => ({ value: el.value, text: el.options[el.selectedIndex].text }));
-  let link;
+  let link, warn;
   const page = await newPage();
   try {
     await page.goto(URL0);
@@ -426,7 +426,7 @@ test('links and files: the menu follows what runs, a link over the own file says
     const st = await statusOf(frame);
     if (m.text !== 'own: circle.csv' || !/^circle\.csv/.test(st.data)) throw new Error(`after the second rejected file: menu ${JSON.stringify(m)}, running ${st.data}`);
     // The link says, before it is copied, that it does not carry the file.
-    const warn = await page.locator('#link-warning').innerText();
+    warn = await page.locator('#link-warning').innerText();
     if (!/does not carry circle\.csv/.test(warn)) throw new Error(`no warning that the link lacks the file: ${JSON.stringify(warn)}`);
     await page.click('#copy-link');
     link = await poll(async () => { const v = await page.inputValue('#link'); return v || null; }, 10000, 'the copied link');
