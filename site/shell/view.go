@@ -112,6 +112,15 @@ func (c *Root) Params() string {
 	return strconv.Itoa(c.status.Params) + " parameters"
 }
 
+// confirmClass hides the question about a new run while there is none (the
+// element stays, so vugu keeps the controls' DOM nodes and their values).
+func (c *Root) confirmClass() string {
+	if c.confirm == nil {
+		return "confirm empty"
+	}
+	return "confirm"
+}
+
 // messageClass hides the message area while it is empty.
 func (c *Root) messageClass() string {
 	if c.message == "" {

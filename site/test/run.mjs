@@ -362,7 +362,10 @@ test('runs go on: Start at until says why, raising until continues, lr and forci
     await page.click('#keep-run');
     await sleep(1000);
     const kept = await statusOf(frame);
-    if (kept.step !== 400 || /seed=5/.test(kept.hash) || await page.inputValue('#seed') === '5') throw new Error(`keep the run: step ${kept.step}, hash ${kept.hash}, seed field ${await page.inputValue('#seed')}`);
+    await sleep(500);
+    const fields = { seed: await page.inputValue('#seed'), until: await page.inputValue('#until'), model: await page.inputValue('#model'), forcing: await page.inputValue('#forcing') };
+    if (kept.step !== 400 || /seed=5/.test(kept.hash)) throw new Error(`keep the run: step ${kept.step}, hash ${kept.hash}`);
+    if (fields.seed !== '1' || fields.until !== '400' || fields.model !== 'clipped-shplrnn' || fields.forcing !== 'sparse') throw new Error(`after keeping the run the controls show ${JSON.stringify(fields)}, not the running run`);
     await page.screenshot({ path: path.join(OUT, 'runs-go-on.png') });
     return `“${msg.trim()}”; until 30 → 400 continued (lowest step after ${Math.min(...steps)}), lr and forcing changed at step ${after.step} while ${after.running ? 'running' : 'stopped'}, end ${end.step}; asked “${q}”`;
   } finally { await closePage(page); }

@@ -33,7 +33,11 @@ func (ra *Raster) Draw(dst *ebiten.Image, r image.Rectangle, spikes []session.Sp
 		title += " (" + strconv.Itoa(units) + " units)"
 	}
 	in := Panel(dst, b, r, title)
-	lines := WrapText(ra.Caption, float64(in.Dx()), 2)
+	capLines := 1 // a second caption line only where the raster keeps room
+	if float64(in.Dy()) > 8*LineHeight() {
+		capLines = 2
+	}
+	lines := WrapText(ra.Caption, float64(in.Dx()), capLines)
 	ch := float64(len(lines)) * LineHeight()
 	pr := image.Rect(in.Min.X, in.Min.Y, in.Max.X, in.Max.Y-int(ch))
 	b.Rect(float64(pr.Min.X), float64(pr.Min.Y), float64(pr.Dx()), float64(pr.Dy()), Background)
