@@ -343,7 +343,7 @@ test('runs go on: Start at until says why, raising until continues, lr and forci
     await page.fill('#until', '400');
     await page.locator('#until').dispatchEvent('change');
     await poll(async () => { const s = await statusOf(frame); return s && s.until === 400 ? s : null; }, 15000, 'until=400 in the widget');
-    if (await page.locator('#confirm-text').count()) throw new Error('raising until asked to discard the run: ' + await page.locator('#confirm-text').innerText());
+    if ((await page.locator('#confirm-text').innerText()).trim()) throw new Error('raising until asked to discard the run: ' + await page.locator('#confirm-text').innerText());
     await page.click('#play');
     await waitStatus(frame, (s) => { steps.push(s.step); return s.step > 30; }, 120000, 'training on past step 30');
     // lr and forcing change mid-run: no reset, no pause.
@@ -357,7 +357,7 @@ test('runs go on: Start at until says why, raising until continues, lr and forci
     // A change that needs a new run asks first and keeps the run on "keep".
     await page.fill('#seed', '5');
     await page.locator('#seed').dispatchEvent('change');
-    const q = await poll(async () => (await page.locator('#confirm-text').count()) ? page.locator('#confirm-text').innerText() : null, 15000, 'the page to ask before discarding the run');
+    const q = await poll(async () => (await page.locator('#confirm-text').innerText()).trim() || null, 15000, 'the page to ask before discarding the run');
     if (!/seed/.test(q) || !/discard/.test(q)) throw new Error(`the question does not name seed and say what is discarded: ${q}`);
     await page.click('#keep-run');
     await sleep(1000);
