@@ -621,7 +621,7 @@ test('home page: the shell shows controls and drives the lab', async () => {
     const frame = await (await page.waitForSelector('iframe')).contentFrame();
     const panels = await poll(() => frame.evaluate(() => window.rnnlab && window.rnnlab.panels), 30000, 'the widget\'s panels');
     if (/(^|,)(bar|loss)(,|$)/.test(panels)) throw new Error(`the widget draws its own ${panels} under the page's controls and plots`);
-    const runButtons = await page.locator('button', { hasText: /Start|Pause/ }).count();
+    const runButtons = await page.locator('button:visible', { hasText: /Start|Pause/ }).count();
     if (runButtons !== 1) throw new Error(`${runButtons} start/pause buttons, want one`);
     const label0 = (await page.locator('#play').innerText()).trim();
     const pressed0 = await page.getAttribute('#play', 'aria-pressed');
