@@ -76,6 +76,13 @@ type game struct {
 	hashDirty   bool
 	hashChanged time.Time
 
+	// pageControls (lab.html?controls=page, the home page): the page
+	// shows the run's buttons, step counter and loss plots, so the widget
+	// draws no bar and no loss panel in the dashboard.
+	pageControls bool
+	panels       string  // the drawn panels, for window.rnnlab.panels
+	layoutW      float64 // the canvas's width in layout units
+
 	in        view.Input
 	w, h      int
 	readySent bool
@@ -86,6 +93,7 @@ type game struct {
 func main() {
 	g := &game{rateT: time.Now(), lastEval: -1, anStep: -2, rects: map[string]image.Rectangle{}}
 	view.InputScale = bridge.RenderScale()
+	g.pageControls = bridge.Query("controls") == "page"
 	st, err := session.ParseHash(bridge.Hash(), session.Default())
 	if err != nil {
 		g.fail(err)
@@ -93,9 +101,22 @@ func main() {
 	}
 	sess, err := session.New(st)
 	if err != nil {
+		// A stand-in that does not train: the link's run on Lorenz-63 when
+		// it needs the visitor's file (the error asks for it), else the
+		// default run, paused either way.
 		g.fail(err)
-		if sess, err = session.New(session.Default()); err != nil {
-			panic(err)
+		alt := session.Default()
+		if st.Data == "user" {
+			alt = st
+			alt.Data = "lorenz63"
+		}
+		alt.Play = false
+		if sess, err = session.New(alt); err != nil {
+			alt = session.Default()
+			alt.Play = false
+			if sess, err = session.New(alt); err != nil {
+				panic(err)
+			}
 		}
 	}
 	g.setSession(sess)
@@ -175,11 +196,17 @@ func (g *game) Update() error {
 		g.steps += n
 	}
 
+	// The one rate the page shows as steps/s: steps the run advanced per
+	// wall-clock second (over windows of at least a second), 0 while the
+	// run does not train.
 	now := time.Now()
 	if dt := now.Sub(g.rateT); dt >= time.Second {
 		g.fps = float64(g.frames) / dt.Seconds()
 		g.stepsPerS = float64(g.steps) / dt.Seconds()
 		g.frames, g.steps, g.rateT = 0, 0, now
+	}
+	if !g.sess.Running() {
+		g.steps, g.stepsPerS = 0, 0
 	}
 	st := g.sess.Status()
 	evalNew := st.EvalStep != g.lastEval
@@ -199,10 +226,6 @@ func (g *game) Update() error {
 }
 
 func (g *game) postStatus(st session.Status) {
-	sps := st.StepsPerSec
-	if !(sps > 0) {
-		sps = g.stepsPerS
-	}
 	var evalStep any
 	if st.EvalStep >= 0 {
 		evalStep = st.EvalStep
@@ -210,7 +233,7 @@ func (g *game) postStatus(st session.Status) {
 	bridge.Post(bridge.Msg{
 		"type": "status", "view": g.sess.State().View, "step": st.Step, "until": st.Until,
 		"loss": st.Loss, "dstsp": st.Dstsp, "dh": st.DH, "pe": st.PE, "running": st.Running,
-		"stepsPerSec": round3(sps), "progressPerSec": round3(g.stepsPerS), "fps": round3(g.fps), "params": st.Params, "model": st.Model, "data": st.Data,
+		"stepsPerSec": round3(g.stepsPerS), "trainStepsPerSec": round3(st.StepsPerSec), "fps": round3(g.fps), "params": st.Params, "model": st.Model, "data": st.Data,
 		"hash": g.sess.State().Hash(), "evalStep": evalStep,
 		"trainMs": ms(g.lastTrain), "drawMs": ms(g.drawEMA), "frameMs": ms(g.otherEMA + g.lastTrain),
 	})
@@ -223,10 +246,21 @@ func (g *game) drain() {
 		if !ok {
 			return
 		}
-		if err := g.apply(c); err != nil {
+		if err := g.applySafely(c); err != nil {
 			g.fail(err)
 		}
 	}
+}
+
+// applySafely applies one command; a panic while doing so becomes an
+// error on the page, and the widget goes on with the run it had.
+func (g *game) applySafely(c bridge.Command) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the widget could not apply the %s message (%v); it goes on as it was", c.Type, r)
+		}
+	}()
+	return g.apply(c)
 }
 
 func (g *game) apply(c bridge.Command) error {
@@ -234,7 +268,7 @@ func (g *game) apply(c bridge.Command) error {
 	case "command":
 		switch c.Cmd {
 		case "play":
-			g.sess.Play()
+			return g.sess.Play()
 		case "pause":
 			g.sess.Pause()
 		case "step":
@@ -247,12 +281,15 @@ func (g *game) apply(c bridge.Command) error {
 	case "state", "hash":
 		return g.setState(c.Hash)
 	case "load-checkpoint", "fetched":
+		if len(c.Bytes) == 0 {
+			return fmt.Errorf("checkpoint %s: the file is empty (or the message carried no bytes); the run goes on as it was", c.Name)
+		}
 		if err := g.sess.LoadCheckpoint(c.Bytes); err != nil {
 			return fmt.Errorf("checkpoint %s: %v", c.Name, err)
 		}
 		g.hashDirty, g.hashChanged = true, time.Now()
 	case "fetch-error":
-		return fmt.Errorf("checkpoint: %s", c.Err)
+		return fmt.Errorf("checkpoint %s could not be fetched: %s; the run goes on as it was", c.Name, c.Err)
 	case "load-data":
 		if err := g.sess.LoadData(c.Name, c.Bytes); err != nil {
 			return err // the session's errors name the file
@@ -286,8 +323,6 @@ func (g *game) setState(hash string) error {
 }
 
 func (g *game) export(what, deliver string, steps int) error {
-	st := g.sess.Status()
-	base := fmt.Sprintf("rnnlab-%s-%s-step%d", st.Model, st.Data, st.Step)
 	var (
 		b    []byte
 		err  error
@@ -296,10 +331,10 @@ func (g *game) export(what, deliver string, steps int) error {
 	switch what {
 	case "checkpoint", "":
 		b, err = g.sess.ExportCheckpoint()
-		name = base + ".safetensors"
+		name = g.sess.ExportName("safetensors")
 	case "trajectory":
 		b, err = g.sess.ExportTrajectory(steps)
-		name = base + ".npy"
+		name = g.sess.ExportName("npy")
 	default:
 		return fmt.Errorf("export: unknown what %q (checkpoint or trajectory)", what)
 	}
@@ -323,20 +358,23 @@ func (g *game) handleInput() {
 	case g.playBtn.Clicked(in) || inpututil.IsKeyJustPressed(ebiten.KeySpace):
 		if g.sess.Running() {
 			g.sess.Pause()
-		} else {
-			g.sess.Play()
+		} else if err := g.sess.Play(); err != nil {
+			g.fail(err)
 		}
 		return
-	case g.stepBtn.Clicked(in):
+	case g.stepBtn.Clicked(in) || inpututil.IsKeyJustPressed(ebiten.KeyS) || inpututil.IsKeyJustPressed(ebiten.KeyPeriod):
 		if err := g.sess.StepOnce(); err != nil {
 			g.fail(err)
 		}
 		return
-	case g.resetBtn.Clicked(in):
+	case g.resetBtn.Clicked(in) || inpututil.IsKeyJustPressed(ebiten.KeyR):
 		if err := g.sess.Reset(); err != nil {
 			g.fail(err)
 		}
 		return
+	}
+	if g.keyCamera() {
+		g.viewChanged()
 	}
 	if r, ok := g.rects["attractor"]; ok {
 		g.att.Update(r, in)
@@ -352,13 +390,51 @@ func (g *game) handleInput() {
 	}
 }
 
+// keyCamera turns and zooms the 3-D view from the keyboard (arrow keys
+// rotate, + and − zoom; held keys repeat), for visitors without a pointer;
+// it reports whether the camera moved.
+func (g *game) keyCamera() bool {
+	held := func(k ebiten.Key) bool {
+		d := inpututil.KeyPressDuration(k)
+		return d == 1 || d > 15 && d%3 == 0
+	}
+	c := &g.att.Cam
+	moved := true
+	switch {
+	case held(ebiten.KeyArrowLeft):
+		c.Yaw = math.Mod(c.Yaw-0.1, 2*math.Pi)
+	case held(ebiten.KeyArrowRight):
+		c.Yaw = math.Mod(c.Yaw+0.1, 2*math.Pi)
+	case held(ebiten.KeyArrowUp):
+		c.Pitch = math.Max(-1.5, c.Pitch-0.1)
+	case held(ebiten.KeyArrowDown):
+		c.Pitch = math.Min(1.5, c.Pitch+0.1)
+	case held(ebiten.KeyEqual) || held(ebiten.KeyNumpadAdd):
+		c.Zoom = math.Min(8, c.Zoom*1.15)
+	case held(ebiten.KeyMinus) || held(ebiten.KeyNumpadSubtract):
+		c.Zoom = math.Max(0.2, c.Zoom/1.15)
+	default:
+		moved = false
+	}
+	return moved
+}
+
 func (g *game) Layout(ow, oh int) (int, int) {
 	s := ebiten.Monitor().DeviceScaleFactor()
 	if !(s > 0) {
 		s = 1
 	}
-	view.Scale = s
+	// A layout unit is one CSS pixel of the page: in the reduced-resolution
+	// mode (lab.html shrinks the backing store by RenderScale) a unit is
+	// s·RenderScale device pixels, so phone, laptop and projector layouts
+	// are the same at every device pixel ratio (text is never drawn below
+	// its native size, view.textScale).
+	view.Scale = s * bridge.RenderScale()
 	g.w, g.h = int(float64(ow)*s), int(float64(oh)*s)
+	if lw := float64(g.w) / view.Scale; lw != g.layoutW {
+		g.layoutW = lw
+		bridge.SetLayoutWidth(lw)
+	}
 	return g.w, g.h
 }
 
@@ -367,6 +443,9 @@ func (g *game) layout() (bar image.Rectangle) {
 	U := func(v float64) int { return int(view.U(v)) }
 	m := U(6)
 	bh := int(view.LineHeight()) + U(10)
+	if g.pageControls {
+		bh = 0
+	}
 	bar = image.Rect(m, m, g.w-m, m+bh)
 	x := bar.Min.X
 	place := func(b *view.Button, label string) {
@@ -384,15 +463,43 @@ func (g *game) layout() (bar image.Rectangle) {
 	place(&g.resetBtn, "reset")
 
 	c := image.Rect(m, bar.Max.Y+m, g.w-m, g.h-m)
+	if g.pageControls {
+		c.Min.Y = m
+		g.playBtn.Rect, g.stepBtn.Rect, g.resetBtn.Rect = image.Rectangle{}, image.Rectangle{}, image.Rectangle{}
+	}
 	g.contentR = c
 	clear(g.rects)
 	v := g.sess.State().View
 	switch v {
 	case "dashboard", "":
+		if c.Dy() > c.Dx() && float64(c.Dx()) < view.U(640) {
+			// portrait (a phone): the panels stacked, latent and raster
+			// side by side at the bottom
+			y := c.Min.Y
+			take := func(name string, frac int) {
+				h := c.Dy() * frac / 100
+				g.rects[name] = image.Rect(c.Min.X, y, c.Max.X, y+h-m)
+				y += h
+			}
+			take("attractor", 40)
+			take("series", 24)
+			if !g.pageControls {
+				take("loss", 16)
+			}
+			mid := c.Min.X + c.Dx()/2
+			g.rects["latent"] = image.Rect(c.Min.X, y, mid-m/2, c.Max.Y)
+			g.rects["raster"] = image.Rect(mid+m/2, y, c.Max.X, c.Max.Y)
+			break
+		}
 		lw := c.Dx() * 58 / 100
 		ah := c.Dy() * 66 / 100
+		if g.pageControls {
+			ah = c.Dy() // the page plots the loss
+		}
 		g.rects["attractor"] = image.Rect(c.Min.X, c.Min.Y, c.Min.X+lw, c.Min.Y+ah)
-		g.rects["loss"] = image.Rect(c.Min.X, c.Min.Y+ah+m, c.Min.X+lw, c.Max.Y)
+		if !g.pageControls {
+			g.rects["loss"] = image.Rect(c.Min.X, c.Min.Y+ah+m, c.Min.X+lw, c.Max.Y)
+		}
 		rx := c.Min.X + lw + m
 		sh := c.Dy() * 48 / 100
 		lh := (c.Dy() - sh - 2*m) / 2
@@ -405,6 +512,19 @@ func (g *game) layout() (bar image.Rectangle) {
 		g.rects["analysis"] = image.Rect(c.Min.X+lw+m, c.Min.Y, c.Max.X, c.Max.Y)
 	default:
 		g.rects[v] = c
+	}
+	names := make([]string, 0, len(g.rects)+1)
+	if !g.pageControls {
+		names = append(names, "bar")
+	}
+	for _, k := range []string{"attractor", "series", "latent", "raster", "loss", "analysis"} {
+		if _, ok := g.rects[k]; ok {
+			names = append(names, k)
+		}
+	}
+	if p := strings.Join(names, ","); p != g.panels {
+		g.panels = p
+		bridge.SetPanels(p)
 	}
 	return bar
 }
@@ -519,9 +639,11 @@ func (g *game) Draw(screen *ebiten.Image) {
 	if _, ok := g.rects["attractor"]; !ok && note != "" && full {
 		g.drawNote(screen)
 	}
-	clearRect(bar)
-	g.drawBar(screen, bar)
-	if g.errMsg != "" {
+	if !g.pageControls {
+		clearRect(bar)
+		g.drawBar(screen, bar)
+	}
+	if g.errMsg != "" && !g.pageControls { // the page shows errors itself
 		g.drawError(screen)
 	}
 	if !g.readySent {
@@ -645,9 +767,13 @@ func (g *game) drawBar(dst *ebiten.Image, bar image.Rectangle) {
 			break
 		}
 	}
-	for len(label) > 0 && view.TextWidth(label)+view.U(12) > float64(pb.Dx()) {
-		label = label[:len(label)-1]
+	// Whole fields go from the end where the label does not fit, never
+	// half a number ("loss 5.0e").
+	fields := strings.Split(label, "   ")
+	for len(fields) > 1 && view.TextWidth(strings.Join(fields, "   "))+view.U(12) > float64(pb.Dx()) {
+		fields = fields[:len(fields)-1]
 	}
+	label = view.Fit(strings.Join(fields, "   "), float64(pb.Dx())-view.U(12))
 	view.ProgressBar(dst, &g.bt, pb, frac, label)
 	if right != "" {
 		view.TextRight(dst, right, float64(bar.Max.X)-view.U(4), float64(bar.Min.Y)+(float64(bar.Dy())-view.LineHeight())/2, view.DimColor)
@@ -749,7 +875,7 @@ func (g *game) drawAnalysis(dst *ebiten.Image, r image.Rectangle) {
 		if c != nil {
 			col = view.DimColor
 		}
-		view.Text(dst, s, x, y, col)
+		view.Text(dst, view.Fit(s, float64(in.Dx())), x, y, col)
 		y += lh
 	}
 	if g.anErr != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	pathpkg "path"
 	"strings"
 	"time"
 
@@ -97,12 +98,30 @@ type Root struct {
 	sync      bool      // the controls' DOM values must be set from st
 	hasStatus bool
 
+	// confirm is a change of the controls that needs a new run, waiting
+	// for the visitor to say whether to discard the current run for it.
+	confirm *pendingChange
+	// pendingFile is a data file sent to the widget and not yet accepted;
+	// userData changes to it only once the widget runs on it.
+	pendingFile string
+	// wantFile: the page's link names the visitor's own file (data=user),
+	// which a link cannot carry; the page asks for it and keeps the link's
+	// state for it instead of taking over the widget's stand-in run.
+	wantFile bool
+
 	status  Status
 	loss    []lossPoint
 	evals   []evalPoint
 	message string
 	link    string
 	note    string
+}
+
+// pendingChange is a state that needs a new run, and what the page says
+// about it before discarding the current run.
+type pendingChange struct {
+	next session.State
+	text string
 }
 
 // newRoot is the shell for the home page's hash (with or without '#').
@@ -117,12 +136,28 @@ func newRoot(h host, pageHash string, now func() time.Time) *Root {
 			c.st = st
 		}
 	}
+	if c.st.Data == "user" {
+		c.wantFile = true
+		c.message = fileMissing
+	}
 	c.host.setHash(hashOf(c.st))
 	return c
 }
 
-// LabHash is the hash the iframe is opened with.
-func (c *Root) LabHash() string { return hashOf(c.st) }
+// fileMissing is the message of a link over the visitor's own file.
+const fileMissing = "This link's run trains on its author's own data file, which a link cannot carry. Drop that .npy or CSV file on the page (or pick it under “own data”) to run it; until then nothing trains."
+
+// LabHash is the hash the iframe is opened with: the page's state, or,
+// while the page waits for the visitor's file, the same run on Lorenz-63,
+// paused, as a stand-in that does not train.
+func (c *Root) LabHash() string {
+	if c.wantFile {
+		st := c.st
+		st.Data, st.Play = "lorenz63", false
+		return hashOf(st)
+	}
+	return hashOf(c.st)
+}
 
 // AfterRender runs after each render (first is true the first time): it
 // sets the controls' values when the state changed from outside them (the
@@ -156,12 +191,22 @@ func (c *Root) fail(format string, a ...any) {
 	c.message = fmt.Sprintf(format, a...)
 }
 
-// apply makes next the page's state and sends it to the widget.
+// apply makes next the page's state and sends it to the widget. A change
+// the widget applies to the run at its current step (session.State.
+// Continues: view keys, lr, forcing, α, τ, until) keeps the histories;
+// any other change starts a new run, and while a run has taken steps the
+// page first asks (Confirm, KeepRun).
 func (c *Root) apply(next session.State) {
 	if sameState(next, c.st) && next.Play == c.st.Play {
 		return
 	}
-	if !next.SameRun(c.st) {
+	if !next.Continues(c.st) && c.hasStatus && c.status.Step > 0 && c.confirm == nil {
+		keys := c.st.NewRunKeys(next)
+		c.confirm = &pendingChange{next: next, text: fmt.Sprintf("Changing %s needs a new run from step 0: the current run (step %d) would be discarded. Export its checkpoint first to keep it.", strings.Join(keys, ", "), c.status.Step)}
+		return
+	}
+	c.confirm = nil
+	if !next.Continues(c.st) {
 		c.clearHistory()
 	}
 	c.st = next
@@ -171,8 +216,35 @@ func (c *Root) apply(next session.State) {
 	c.toLab(map[string]any{"type": "state", "hash": hashOf(next)})
 }
 
+// Confirm starts the new run the page asked about.
+func (c *Root) Confirm() {
+	if p := c.confirm; p != nil {
+		c.confirm = nil
+		c.status.Step = 0 // so apply does not ask again
+		c.apply(p.next)
+		c.sync = true
+	}
+}
+
+// KeepRun drops the change the page asked about and shows the running
+// run's values again.
+func (c *Root) KeepRun() {
+	c.confirm = nil
+	c.sync = true
+}
+
+// Confirming is the question about a change that needs a new run ("" for
+// none).
+func (c *Root) Confirming() string {
+	if c.confirm == nil {
+		return ""
+	}
+	return c.confirm.text
+}
+
 // OnControl handles a change of the control for a hash key.
 func (c *Root) OnControl(key, value string) {
+	c.confirm = nil
 	if key == "data" && value == "user" && c.userData == "" {
 		c.fail("To train on your own series, drop a .npy or CSV file on the page or pick one under “Own data”.")
 		c.sync = true
@@ -183,6 +255,9 @@ func (c *Root) OnControl(key, value string) {
 		c.fail("%v", err)
 		c.sync = true // show the kept value again
 		return
+	}
+	if c.message != fileMissing {
+		c.message = "" // a valid value clears the banner, even the value it had
 	}
 	c.apply(next)
 }
@@ -234,25 +309,37 @@ func (c *Root) loadBytes(name string, bytes vjs.Value, checkpoint bool) {
 		c.toLab(map[string]any{"type": "load-checkpoint", "name": name, "bytes": bytes})
 		return
 	}
-	c.userData = name
-	next := c.st
-	next.Data = "user"
-	c.st = next
-	c.sync = true
-	c.host.setHash(hashOf(next))
+	c.pendingFile = name
 	c.pending = c.now()
+	if c.wantFile {
+		// the widget runs the stand-in: give it the link's state first
+		c.toLab(map[string]any{"type": "state", "hash": c.LabHash()})
+	}
 	c.toLab(map[string]any{"type": "load-data", "name": name, "bytes": bytes})
+}
+
+// LinkWarning says, before the link is copied, what it does not carry:
+// the visitor's own data file.
+func (c *Root) LinkWarning() string {
+	if c.st.Data != "user" {
+		return ""
+	}
+	name := c.userData
+	if name == "" {
+		name = "your data file"
+	}
+	return "The link does not carry " + name + ": whoever opens it is asked to drop the file on the page."
 }
 
 // CopyLink shows the page's link in the link field and copies it.
 func (c *Root) CopyLink() {
 	c.link = c.host.pageURL(hashOf(c.st))
-	c.note = ""
+	c.note = c.LinkWarning()
 	c.host.copyText(c.link, func(ok bool) {
 		if ok {
-			c.note = "Copied."
+			c.note = strings.TrimSpace("Copied. " + c.LinkWarning())
 		} else {
-			c.note = "Select the link and copy it (Ctrl+C)."
+			c.note = strings.TrimSpace("Select the link and copy it (Ctrl+C). " + c.LinkWarning())
 		}
 	})
 }
@@ -264,7 +351,9 @@ func (c *Root) OnLab(m LabMsg) {
 		c.ready = true
 		c.labHash = m.Status.Hash
 		lab, err := session.ParseHash(m.Status.Hash, session.Default())
-		if err != nil || !sameState(lab, c.st) {
+		if c.wantFile {
+			// the widget runs the paused stand-in until the file comes
+		} else if err != nil || !sameState(lab, c.st) {
 			c.host.post(map[string]any{"type": "state", "hash": hashOf(c.st)})
 			c.pending = c.now()
 		}
@@ -276,6 +365,10 @@ func (c *Root) OnLab(m LabMsg) {
 		c.onStatus(m.Status)
 	case "error":
 		c.message = m.Message
+		c.pendingFile = ""
+		if c.wantFile {
+			return
+		}
 		if !c.pending.IsZero() && c.labHash != "" {
 			// the widget kept its state: show it again
 			c.pending = time.Time{}
@@ -307,6 +400,20 @@ func (c *Root) onStatus(s Status) {
 		var err error
 		lab, err = session.ParseHash(s.Hash, session.Default())
 		known = err == nil
+	}
+	if known && c.pendingFile != "" && lab.Data == "user" && strings.HasPrefix(s.Data, pathpkg.Base(c.pendingFile)) {
+		// the widget took the visitor's file
+		c.userData, c.pendingFile, c.wantFile = c.pendingFile, "", false
+		if c.message == fileMissing {
+			c.message = ""
+		}
+		c.pending = time.Time{}
+		c.clearHistory()
+	}
+	if c.wantFile {
+		c.status = s
+		c.hasStatus = true
+		return // the stand-in: the page keeps the link's state
 	}
 	if known && !c.pending.IsZero() {
 		if !sameState(lab, c.st) && c.now().Sub(c.pending) < pendingFor {

@@ -115,6 +115,15 @@ func TestControlSendsStateOrRefuses(t *testing.T) {
 	if c.message == "" || c.st != prev {
 		t.Fatal("data=user without a file accepted")
 	}
+	// a valid value clears the banner, even the value the control had
+	c.OnControl("latents", "abc")
+	if !strings.Contains(c.message, "use 1 … 256") {
+		t.Fatalf("a non-number's message names no range: %q", c.message)
+	}
+	c.OnControl("latents", "7")
+	if c.message != "" {
+		t.Fatalf("the banner stays after a valid value: %q", c.message)
+	}
 }
 
 func TestCommandsQueueUntilReady(t *testing.T) {
@@ -153,8 +162,25 @@ func TestStatusHistoryAndAdoption(t *testing.T) {
 	if c.st.View != "attractor" || mustParse(t, h.hash, homeDefault()).View != "attractor" {
 		t.Fatalf("view not adopted: %+v", c.st)
 	}
+	// a change that needs a new run asks first, and Keep drops it
+	c.OnControl("seed", "9")
+	if c.st.Seed == 9 || !strings.Contains(c.Confirming(), "seed") || !strings.Contains(c.Confirming(), "step 600") {
+		t.Fatalf("seed changed without asking: seed %d, asking %q", c.st.Seed, c.Confirming())
+	}
+	c.KeepRun()
+	if c.st.Seed == 9 || c.Confirming() != "" || !c.sync || len(c.loss) == 0 {
+		t.Fatal("KeepRun did not keep the run")
+	}
+	// a change the run takes mid-way does not ask and keeps the plots
+	n := len(c.loss)
+	c.OnControl("until", "9000")
+	if c.st.Until != 9000 || c.Confirming() != "" || len(c.loss) != n {
+		t.Fatalf("until: %d, asking %q, %d points", c.st.Until, c.Confirming(), len(c.loss))
+	}
+	v.Until = 9000
 	// a state we sent is not undone by an older report
 	c.OnControl("seed", "9")
+	c.Confirm()
 	c.OnLab(LabMsg{Type: "status", Status: Status{Step: 700, Loss: 0.1, Hash: hashOf(v)}})
 	if c.st.Seed != 9 {
 		t.Fatal("stale status reverted the seed")
@@ -179,8 +205,21 @@ func TestLoadDataMarksUser(t *testing.T) {
 	c, h, _ := newTest(t, "")
 	c.OnLab(LabMsg{Type: "ready", Status: Status{Hash: hashOf(c.st)}})
 	c.OnFile(vjs.Value{}, false)
-	if c.st.Data != "user" || c.UserData() != "series.npy" || h.posts[len(h.posts)-1]["type"] != "load-data" {
+	if h.posts[len(h.posts)-1]["type"] != "load-data" || c.UserData() != "" {
 		t.Fatalf("state %+v posts %v", c.st, h.posts)
+	}
+	// the menu names the file only once the widget runs on it
+	u := c.st
+	u.Data = "user"
+	c.OnLab(LabMsg{Type: "status", Status: Status{Step: 0, Data: "series.npy [train]", Hash: hashOf(u)}})
+	if c.st.Data != "user" || c.UserData() != "series.npy" {
+		t.Fatalf("accepted file: state %+v, user data %q", c.st, c.UserData())
+	}
+	// a rejected second file leaves the menu on the first
+	c.OnFile(vjs.Value{}, false)
+	c.OnLab(LabMsg{Type: "error", Message: "other.npy: not a .npy file"})
+	if c.UserData() != "series.npy" || c.dataLabel("user") != "own: series.npy" {
+		t.Fatalf("after a rejected file the menu says %q", c.dataLabel("user"))
 	}
 	c.OnControl("seed", "4")
 	if c.st.Data != "user" || c.st.Seed != 4 {
@@ -204,5 +243,42 @@ func TestNiceCeil(t *testing.T) {
 		if got := niceCeil(c.x); math.Abs(got-c.want) > 1e-12 {
 			t.Errorf("niceCeil(%v) = %v, want %v", c.x, got, c.want)
 		}
+	}
+}
+
+// TestLinkWithoutTheFile: a copied link over the visitor's own file says it
+// does not carry it; opened without it, the page asks for the file and the
+// widget gets a paused stand-in, not a run on other data.
+func TestLinkWithoutTheFile(t *testing.T) {
+	c, h, _ := newTest(t, "")
+	u := c.st
+	u.Data = "user"
+	c.OnLab(LabMsg{Type: "ready", Status: Status{Hash: hashOf(c.st)}})
+	c.OnFile(vjs.Value{}, false)
+	c.OnLab(LabMsg{Type: "status", Status: Status{Data: "series.npy [train]", Hash: hashOf(u)}})
+	if !strings.Contains(c.LinkWarning(), "does not carry series.npy") {
+		t.Fatalf("link warning %q", c.LinkWarning())
+	}
+	c.CopyLink()
+	if !strings.Contains(c.Note(), "does not carry") {
+		t.Fatalf("copy note %q", c.Note())
+	}
+	i := strings.IndexByte(h.copied, '#')
+	d, h2, _ := newTest(t, h.copied[i:])
+	if d.st.Data != "user" || !strings.Contains(d.message, "cannot carry") {
+		t.Fatalf("opened without the file: data %s, message %q", d.st.Data, d.message)
+	}
+	lab := mustParse(t, d.LabHash(), session.Default())
+	if lab.Play || lab.Data == "user" {
+		t.Fatalf("the widget is opened with %+v, want a paused stand-in", lab)
+	}
+	d.OnLab(LabMsg{Type: "ready", Status: Status{Hash: d.LabHash()}})
+	d.OnLab(LabMsg{Type: "status", Status: Status{Hash: d.LabHash()}})
+	if d.st.Data != "user" || len(h2.posts) != 0 {
+		t.Fatalf("the page took over the stand-in: %+v, posts %v", d.st, h2.posts)
+	}
+	d.OnFile(vjs.Value{}, false)
+	if len(h2.posts) != 2 || h2.posts[0]["type"] != "state" || h2.posts[1]["type"] != "load-data" {
+		t.Fatalf("file for the link: posts %v", h2.posts)
 	}
 }

@@ -32,7 +32,7 @@ func (c *Root) StatusLoss() string  { return fmtNum(c.status.Loss, 4) }
 func (c *Root) StatusDstsp() string { return fmtNum(c.status.Dstsp, 4) }
 func (c *Root) StatusDH() string    { return fmtNum(c.status.DH, 4) }
 func (c *Root) StatusSPS() string {
-	if !c.hasStatus {
+	if !c.hasStatus || !c.status.Running {
 		return "—"
 	}
 	return strconv.FormatFloat(c.status.StepsPerSec, 'f', 0, 64)
@@ -57,6 +57,24 @@ func (c *Root) RunState() string {
 
 // runStateClass is the status line's class for RunState.
 func (c *Root) runStateClass() string { return "runstate rs-" + c.RunState() }
+
+// PlayLabel is the one run button's label: what pressing it does.
+func (c *Root) PlayLabel() string {
+	if c.Running() {
+		return "❚❚ Pause"
+	}
+	return "▶ Start"
+}
+
+// Toggle pauses a running run and starts a paused one.
+func (c *Root) Toggle() {
+	if c.Running() {
+		c.Command("pause")
+		c.status.Running = false // until the widget reports
+		return
+	}
+	c.Command("play")
+}
 
 // Running reports whether the widget last said it trains.
 func (c *Root) Running() bool { return c.status.Running }
@@ -92,6 +110,15 @@ func (c *Root) Params() string {
 		return ""
 	}
 	return strconv.Itoa(c.status.Params) + " parameters"
+}
+
+// confirmClass hides the question about a new run while there is none (the
+// element stays, so vugu keeps the controls' DOM nodes and their values).
+func (c *Root) confirmClass() string {
+	if c.confirm == nil {
+		return "confirm empty"
+	}
+	return "confirm"
 }
 
 // messageClass hides the message area while it is empty.

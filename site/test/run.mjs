@@ -136,21 +136,41 @@ test('training: step rises, loss falls, an evaluation arrives', async () => {
   try {
     await page.goto(`${URL0}lab.html#play=1&until=400`);
     const first = await waitStatus(page, (s) => s.step > 0 && isNum(s.loss), 60000, 'a first training step');
+    first.t = Date.now();
+    // Frame times while training (requestAnimationFrame intervals), recorded
+    // in perf.json, not asserted: the machine's load decides them.
+    await page.evaluate(() => {
+      window.__ft = []; let last = performance.now();
+      const f = (t) => { if (window.rnnlab && window.rnnlab.status && window.rnnlab.status.running) window.__ft.push(t - last); last = t; requestAnimationFrame(f); };
+      requestAnimationFrame(f);
+    });
     const samples = [];
     const last = await waitStatus(page, (s) => {
       if (s.running && isNum(s.stepsPerSec) && s.stepsPerSec > 0) samples.push({ sps: s.stepsPerSec, fps: s.fps });
       return s.step >= 400 && s.dstsp !== null && s.dh !== null;
     }, 240000, 'step 400 and an evaluation');
+    last.t = Date.now();
     if (!(last.step > first.step)) throw new Error(`step did not rise: ${first.step} → ${last.step}`);
     if (!(last.loss < first.loss)) throw new Error(`loss did not fall: ${first.loss} → ${last.loss}`);
     if (!isNum(last.dstsp) || !isNum(last.dh)) throw new Error(`evaluation not numeric: dstsp ${last.dstsp}, dh ${last.dh}`);
     if (last.step !== 400) throw new Error(`training went past until=400: step ${last.step}`);
+    // steps/s is the steps the run advanced per wall second: compare with
+    // the step count over the run's whole duration, and 0 once it stopped.
+    const wall = (last.t - first.t) / 1000, progress = (last.step - first.step) / wall;
+    const med0 = [...samples.map((x) => x.sps)].sort((a, b) => a - b)[samples.length >> 1];
+    if (!(med0 < 2.5 * progress && med0 > progress / 2.5)) throw new Error(`steps/s ${med0} is not the run's progress (${progress.toFixed(1)} steps per wall second)`);
+    const stopped = await waitStatus(page, (s) => !s.running, 10000, 'the stopped status');
+    await sleep(1500);
+    const idle = await statusOf(page);
+    if (idle.stepsPerSec !== 0) throw new Error(`steps/s stays ${idle.stepsPerSec} after the run stopped`);
     const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : null; };
     perf.training = {
       hash: 'play=1&until=400', stepsPerSec: med(samples.map((x) => x.sps)), fps: med(samples.map((x) => x.fps).filter(isNum)),
+      frameMs: await page.evaluate(() => { const x = [...window.__ft].sort((a, b) => a - b); const q = (p) => x.length ? +x[Math.min(x.length - 1, Math.floor(p * x.length))].toFixed(1) : null; return { frames: x.length, p50: q(0.5), p95: q(0.95), max: q(1) }; }),
       samples: samples.length, firstLoss: first.loss, lastLoss: last.loss, dstsp: last.dstsp, dh: last.dh, evalStep: last.evalStep,
     };
-    return `loss ${first.loss.toPrecision(4)} → ${last.loss.toPrecision(4)}, D_stsp ${last.dstsp.toPrecision(3)}, D_H ${last.dh.toPrecision(3)}, ${perf.training.stepsPerSec?.toFixed(0)} steps/s, ${perf.training.fps?.toFixed(0)} fps`;
+    const fm = perf.training.frameMs;
+    return `loss ${first.loss.toPrecision(4)} → ${last.loss.toPrecision(4)}, D_stsp ${last.dstsp.toPrecision(3)}, D_H ${last.dh.toPrecision(3)}, ${perf.training.stepsPerSec?.toFixed(0)} steps/s, ${perf.training.fps?.toFixed(0)} fps, frames p50 ${fm.p50} ms p95 ${fm.p95} ms max ${fm.max} ms (${fm.frames})`;
   } finally { await closePage(page); }
 });
 
@@ -234,6 +254,7 @@ test('malformed files give an error and leave training as it was', async () => {
       const m = await waitMessage(page, (m) => m.type === 'error', 20000, `an error for ${type} ${name}`, from);
       if (!m.message || m.message.length < 8) throw new Error(`${type}: error message too thin: ${JSON.stringify(m.message)}`);
       if (!m.message.includes(name) || !problem.test(m.message)) throw new Error(`${type}: the error does not name ${name} and ${problem}: ${m.message}`);
+      if (/\\x[0-9a-f]{2}|[\x00-\x08\x0e-\x1f\ufffd]/i.test(m.message)) throw new Error(`${type}: the error prints the file's raw bytes: ${m.message}`);
       await sleep(500);
       const after = await statusOf(frame);
       for (const k of ['model', 'data', 'params', 'hash', 'until']) {
@@ -246,6 +267,269 @@ test('malformed files give an error and leave training as it was', async () => {
     await shot(page.locator('#w'), 'malformed-file');
     return notes.join('; ');
   } finally { await closePage(page); }
+});
+
+// labErrors reads the errors the widget reported (window.rnnlab.errors).
+const labErrors = (frame) => frame.evaluate(() => (window.rnnlab && window.rnnlab.errors) ? [...window.rnnlab.errors] : []);
+
+// stillRunning checks that the widget trains on and draws after a failure:
+// the step rises and the status keeps coming.
+async function stillRunning(frame, what) {
+  const a = await waitStatus(frame, (s) => s.running && s.step > 0, 60000, `${what}: training`);
+  await waitStatus(frame, (s) => s.step > a.step + 2, 60000, `${what}: training goes on after step ${a.step}`);
+}
+
+test('a missing or unreachable ?checkpoint= file shows an error and the widget runs on', async () => {
+  await requirePage('lab.html');
+  const notes = [];
+  for (const [q, want] of [['?checkpoint=__test/missing.safetensors', /missing\.safetensors.*HTTP 404/], ['?checkpoint=__test/aborted.safetensors', /aborted\.safetensors could not be fetched/]]) {
+    const page = await newPage();
+    try {
+      await page.context().route('**/__test/missing.safetensors', (r) => r.fulfill({ status: 404, body: 'not found' }));
+      await page.context().route('**/__test/aborted.safetensors', (r) => r.abort('connectionrefused'));
+      await page.goto(`${URL0}lab.html${q}#play=1&until=100000`);
+      const errs = await poll(async () => { const e = await labErrors(page); return e.length ? e : null; }, 60000, `${q}: an error in window.rnnlab.errors`, 200);
+      if (!want.test(errs[0])) throw new Error(`${q}: the error does not say ${want}: ${errs[0]}`);
+      await stillRunning(page, q);
+      const fatal = page.errors.filter((e) => /panic|exit|Go program has already exited|wasm/i.test(e));
+      if (fatal.length) throw new Error(`${q}: the Go program failed: ${fatal.join(' | ')}`);
+      await shot(page.locator('canvas').first(), 'missing-checkpoint');
+      notes.push(`“${errs[0]}”`);
+    } finally { await closePage(page); }
+  }
+  return notes.join('; ');
+});
+
+test('malformed messages give an error and leave the widget running', async () => {
+  await requirePage('lab.html');
+  const page = await newPage();
+  try {
+    await page.goto(`${URL0}__test/harness.html?hash=${encodeURIComponent('play=1&until=100000')}`);
+    const frame = await labFrame(page);
+    await waitMessage(page, (m) => m.type === 'ready', 60000, 'ready');
+    const notes = [];
+    for (const msg of [
+      { type: 'load-data', name: 'x.npy', bytes: 'not bytes' },
+      { type: 'load-data', name: 'y.npy', bytes: 42 },
+      { type: 'load-checkpoint', name: 'empty.safetensors' },
+      { type: 'load-checkpoint', name: 'empty.safetensors', empty: true },
+      { type: 'export', what: 'nonsense', deliver: 'message' },
+      { type: 'command', cmd: 'jump' },
+      { type: 'state', hash: 'latents=abc' },
+      { type: 'no-such-type' },
+    ]) {
+      const from = (await messages(page)).length;
+      await page.evaluate((m) => { const { empty, ...rest } = m; window.send({ source: 'rnnlab', ...rest, ...(empty ? { bytes: new ArrayBuffer(0) } : {}) }); }, msg);
+      const m = await waitMessage(page, (m) => m.type === 'error', 20000, `an error for ${JSON.stringify(msg)}`, from);
+      await stillRunning(frame, JSON.stringify(msg));
+      notes.push(`${msg.type}: “${m.message}”`);
+    }
+    if (page.errors.length) throw new Error('page errors: ' + page.errors.join(' | '));
+    return notes.join('; ');
+  } finally { await closePage(page); }
+});
+
+test('runs go on: Start at until says why, raising until continues, lr and forcing change mid-run', async () => {
+  await requirePage('index.html');
+  const page = await newPage();
+  try {
+    await page.goto(`${URL0}#until=30&play=1&hidden=20`);
+    const frame = await (await page.waitForSelector('iframe')).contentFrame();
+    await waitStatus(frame, (s) => s.step === 30 && !s.running, 180000, 'the run to stop at until=30');
+    await page.click('#play');
+    const msg = await poll(async () => { const t = await page.locator('#message').innerText(); return /raise/i.test(t) ? t : null; }, 15000, 'a message saying why Start does nothing at until');
+    // Raising until continues from step 30: no status goes back below it.
+    const steps = [];
+    await page.fill('#until', '400');
+    await page.locator('#until').dispatchEvent('change');
+    await poll(async () => { const s = await statusOf(frame); return s && s.until === 400 ? s : null; }, 15000, 'until=400 in the widget');
+    if ((await page.locator('#confirm-text').innerText()).trim()) throw new Error('raising until asked to discard the run: ' + await page.locator('#confirm-text').innerText());
+    await page.click('#play');
+    await waitStatus(frame, (s) => { steps.push(s.step); return s.step > 30; }, 120000, 'training on past step 30');
+    // lr and forcing change mid-run: no reset, no pause.
+    const before = await statusOf(frame);
+    await page.fill('#lr', '0.002');
+    await page.locator('#lr').dispatchEvent('change');
+    await page.selectOption('#forcing', 'sparse');
+    const after = await waitStatus(frame, (s) => /lr=0\.002/.test(s.hash) && /forcing=sparse/.test(s.hash), 15000, 'lr and forcing in the widget');
+    const end = await waitStatus(frame, (s) => { steps.push(s.step); return s.step >= 400 && !s.running; }, 300000, 'step 400');
+    if (Math.min(...steps) < 30 || after.step < before.step) throw new Error(`the run went back: steps ${steps.join(',')}`);
+    // A change that needs a new run asks first and keeps the run on "keep".
+    await page.fill('#seed', '5');
+    await page.locator('#seed').dispatchEvent('change');
+    const q = await poll(async () => (await page.locator('#confirm-text').innerText()).trim() || null, 15000, 'the page to ask before discarding the run');
+    if (!/seed/.test(q) || !/discard/.test(q)) throw new Error(`the question does not name seed and say what is discarded: ${q}`);
+    await page.click('#keep-run');
+    await sleep(1000);
+    const kept = await statusOf(frame);
+    await sleep(500);
+    const fields = { seed: await page.inputValue('#seed'), until: await page.inputValue('#until'), model: await page.inputValue('#model'), forcing: await page.inputValue('#forcing') };
+    if (kept.step !== 400 || /seed=5/.test(kept.hash)) throw new Error(`keep the run: step ${kept.step}, hash ${kept.hash}`);
+    if (fields.seed !== '1' || fields.until !== '400' || fields.model !== 'clipped-shplrnn' || fields.forcing !== 'sparse') throw new Error(`after keeping the run the controls show ${JSON.stringify(fields)}, not the running run`);
+    await page.screenshot({ path: path.join(OUT, 'runs-go-on.png') });
+    return `“${msg.trim()}”; until 30 → 400 continued (lowest step after ${Math.min(...steps)}), lr and forcing changed at step ${after.step} while ${after.running ? 'running' : 'stopped'}, end ${end.step}; asked “${q}”`;
+  } finally { await closePage(page); }
+});
+
+test('a loaded checkpoint is evaluated on load and fine-tuned by raising until', async () => {
+  await requirePage('lab.html');
+  const page = await newPage();
+  try {
+    await page.goto(`${URL0}__test/harness.html?hash=${encodeURIComponent('play=1&until=40&hidden=20&seq=30&batch=4')}`);
+    const frame = await labFrame(page);
+    await waitStatus(frame, (s) => s.step === 40 && !s.running, 120000, 'step 40');
+    const from = (await messages(page)).length;
+    await page.evaluate(() => window.send({ source: 'rnnlab', type: 'export', what: 'checkpoint', deliver: 'message' }));
+    const file = await waitMessage(page, (m) => m.type === 'file', 30000, 'the exported checkpoint', from);
+    if (!/^[A-Za-z0-9._-]+$/.test(file.name)) throw new Error(`the export's name is not shell-safe: ${file.name}`);
+    await page.evaluate(() => window.send({ source: 'rnnlab', type: 'state', hash: 'play=0&until=8000' }));
+    await waitStatus(frame, (s) => s.step === 0, 60000, 'a fresh run');
+    await page.evaluate((b) => window.send({ source: 'rnnlab', type: 'load-checkpoint', name: 'c.safetensors', bytes: window.unb64(b) }), file.bytes);
+    const loaded = await waitStatus(frame, (s) => s.step === 40, 30000, 'the checkpoint at step 40');
+    if (loaded.evalStep !== 40 || !isNum(loaded.dstsp) || !isNum(loaded.dh)) throw new Error(`not evaluated on load: evalStep ${loaded.evalStep}, D_stsp ${loaded.dstsp}, D_H ${loaded.dh}`);
+    const h = new URLSearchParams(loaded.hash);
+    h.set('until', '70'); h.set('play', '1');
+    await page.evaluate((hash) => window.send({ source: 'rnnlab', type: 'state', hash }), h.toString());
+    const steps = [];
+    const end = await waitStatus(frame, (s) => { steps.push(s.step); return s.step === 70 && !s.running; }, 120000, 'fine-tuning to step 70');
+    if (Math.min(...steps) < 40) throw new Error(`fine-tuning restarted: steps ${steps.join(',')}`);
+    return `${file.name}: D_stsp ${loaded.dstsp.toPrecision(3)}, D_H ${loaded.dh.toPrecision(3)} on load; 40 → ${end.step}`;
+  } finally { await closePage(page); }
+});
+
+test('links and files: the menu follows what runs, a link over the own file says so and asks for it', async () => {
+  await requirePage('index.html');
+  let csv = 'x,y\n';
+  for (let i = 0; i < 400; i++) csv += `${Math.sin(i / 5)},${Math.cos(i / 5)}\n`;
+  const good = { name: 'circle.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) };
+  const bad = { name: 'bad.npy', mimeType: 'application/octet-stream', buffer: Buffer.from('not numpy \x00\x01 at all', 'latin1') };
+  const menu = (page) => page.$eval('#data', (el) => ({ value: el.value, text: el.options[el.selectedIndex].text }));
+  let link, warn;
+  const page = await newPage();
+  try {
+    await page.goto(URL0);
+    const frame = await (await page.waitForSelector('iframe')).contentFrame();
+    await waitStatus(frame, (s) => typeof s.hash === 'string', 60000, 'the lab');
+    await page.waitForSelector('#data');
+    // A rejected file leaves the menu on the running data (Lorenz-63).
+    await page.setInputFiles('#file-data', bad);
+    await poll(async () => /bad\.npy/.test(await page.locator('#message').innerText()), 20000, 'the error for bad.npy');
+    await sleep(1000);
+    let m = await menu(page);
+    if (m.value !== 'lorenz63' || /bad/.test(m.text)) throw new Error(`after a rejected file the menu shows ${JSON.stringify(m)} while Lorenz-63 runs`);
+    // An accepted file: the menu names it.
+    await page.setInputFiles('#file-data', good);
+    await waitStatus(frame, (s) => /^circle\.csv/.test(s.data), 30000, 'the run on circle.csv');
+    await poll(async () => (await menu(page)).text === 'own: circle.csv', 10000, 'the menu naming circle.csv');
+    // A second, rejected file: the menu stays on circle.csv.
+    await page.setInputFiles('#file-data', bad);
+    await poll(async () => /bad\.npy/.test(await page.locator('#message').innerText()), 20000, 'the second error for bad.npy');
+    await sleep(1000);
+    m = await menu(page);
+    const st = await statusOf(frame);
+    if (m.text !== 'own: circle.csv' || !/^circle\.csv/.test(st.data)) throw new Error(`after the second rejected file: menu ${JSON.stringify(m)}, running ${st.data}`);
+    // The link says, before it is copied, that it does not carry the file.
+    warn = await page.locator('#link-warning').innerText();
+    if (!/does not carry circle\.csv/.test(warn)) throw new Error(`no warning that the link lacks the file: ${JSON.stringify(warn)}`);
+    await page.click('#copy-link');
+    link = await poll(async () => { const v = await page.inputValue('#link'); return v || null; }, 10000, 'the copied link');
+    if (!/data=user/.test(link)) throw new Error(`link ${link}`);
+  } finally { await closePage(page); }
+  // Opened without the file: the page asks for it and nothing trains.
+  const p2 = await newPage();
+  try {
+    await p2.goto(link);
+    const frame = await (await p2.waitForSelector('iframe')).contentFrame();
+    await waitStatus(frame, (s) => typeof s.hash === 'string', 60000, 'the lab');
+    const msg = await poll(async () => { const t = await p2.locator('#message').innerText(); return /cannot carry/.test(t) ? t : null; }, 20000, 'the page asking for the file');
+    await sleep(3000);
+    const s = await statusOf(frame);
+    if (s.running || s.step !== 0) throw new Error(`without the file the widget trains: ${JSON.stringify({ running: s.running, step: s.step, data: s.data })}`);
+    await p2.setInputFiles('#file-data', good);
+    await waitStatus(frame, (s) => /^circle\.csv/.test(s.data), 30000, 'the link\'s run on the dropped circle.csv');
+    await poll(async () => !/cannot carry/.test(await p2.locator('#message').innerText()), 10000, 'the request for the file to clear');
+    await p2.screenshot({ path: path.join(OUT, 'link-own-file.png') });
+    return `warned “${warn}”; opened without it: “${msg.trim().slice(0, 80)}…”`;
+  } finally { await closePage(p2); }
+});
+
+test('keyboard: Tab reaches and leaves the canvas, focus shows, keys play, step, reset, rotate and zoom', async () => {
+  await requirePage('lab.html');
+  const page = await newPage();
+  try {
+    await page.goto(`${URL0}__test/harness.html?hash=${encodeURIComponent('play=0&view=attractor&until=100000')}`);
+    await page.evaluate(() => {
+      const b = document.createElement('button'); b.id = 'before'; b.textContent = 'before'; document.body.prepend(b);
+      const a = document.createElement('button'); a.id = 'after'; a.textContent = 'after'; document.body.append(a);
+    });
+    const frame = await labFrame(page);
+    await waitMessage(page, (m) => m.type === 'ready', 60000, 'ready');
+    const hashNum = (h, k) => Number(new URLSearchParams(h).get(k));
+    await page.focus('#before');
+    await page.keyboard.press('Tab');
+    const onCanvas = () => frame.evaluate(() => document.activeElement && document.activeElement.tagName === 'CANVAS');
+    await poll(onCanvas, 5000, 'Tab to focus the canvas');
+    const outline = await frame.evaluate(() => { const c = document.querySelector('canvas'); const s = getComputedStyle(c); return `${s.outlineStyle} ${s.outlineWidth}`; });
+    if (/^none/.test(outline)) throw new Error(`the focused canvas shows no focus (outline ${outline})`);
+    await frame.locator('canvas').first().screenshot({ path: path.join(OUT, 'keyboard-focus.png') });
+    // A key held as a person holds it (~150 ms), so a frame sees it down.
+    const tap = async (k) => { await page.keyboard.down(k); await sleep(150); await page.keyboard.up(k); };
+    const s0 = await statusOf(frame);
+    await tap(' ');
+    await waitStatus(frame, (s) => s.running, 10000, 'Space to play');
+    await tap(' ');
+    const p = await waitStatus(frame, (s) => !s.running, 10000, 'Space to pause');
+    await tap('s');
+    await waitStatus(frame, (s) => s.step === p.step + 1, 10000, `S to take one step from ${p.step}`);
+    await tap('ArrowRight');
+    await waitStatus(frame, (s) => Math.abs(hashNum(s.hash, 'yaw') - hashNum(s0.hash, 'yaw')) > 0.05, 10000, 'arrow keys to rotate');
+    await tap('=');
+    await waitStatus(frame, (s) => hashNum(s.hash, 'zoom') > hashNum(s0.hash, 'zoom') * 1.1, 10000, '+ to zoom in');
+    await tap('r');
+    await waitStatus(frame, (s) => s.step === 0, 10000, 'R to reset');
+    await page.keyboard.press('Tab');
+    await poll(async () => (await page.evaluate(() => document.activeElement && document.activeElement.id)) === 'after' ? true : null, 5000, 'Tab to leave the canvas for the next control');
+    await page.focus('#after');
+    await page.keyboard.press('Shift+Tab');
+    await poll(onCanvas, 5000, 'Shift+Tab back onto the canvas');
+    await page.keyboard.press('Shift+Tab');
+    await poll(async () => (await page.evaluate(() => document.activeElement && document.activeElement.id)) === 'before' ? true : null, 5000, 'Shift+Tab to leave the canvas backwards');
+    return `focus outline ${outline}; Space, S, R, arrows and + work; Tab and Shift+Tab leave`;
+  } finally { await closePage(page); }
+});
+
+test('layout: the dashboard at phone, laptop and projector sizes and device pixel ratios 1, 2, 3', async () => {
+  await requirePage('lab.html');
+  const notes = [];
+  for (const [w, h] of [[390, 844], [1280, 800], [1920, 1080]]) {
+    for (const dpr of [1, 2, 3]) {
+      const page = await newPage({ viewport: { width: w, height: h }, deviceScaleFactor: dpr });
+      try {
+        await page.goto(`${URL0}lab.html#play=0&view=dashboard`);
+        await waitStatus(page, (s) => typeof s.hash === 'string', 60000, `${w}×${h}@${dpr}: the lab`);
+        const lw = await poll(() => page.evaluate(() => window.rnnlab && window.rnnlab.layoutWidth), 20000, 'the layout width');
+        const rs = await page.evaluate(() => window.rnnlabRenderScale);
+        await sleep(500);
+        const ink = await shot(page.locator('canvas').first(), `layout-${w}x${h}-dpr${dpr}`);
+        if (Math.abs(lw - w) / w > 0.05) throw new Error(`${w}×${h} at ratio ${dpr} (render scale ${rs.toFixed(3)}): the widget lays out ${lw.toFixed(0)} units across ${w} CSS px`);
+        if (!(ink > INK)) throw new Error(`${w}×${h}@${dpr}: blank canvas`);
+        notes.push(`${w}×${h}@${dpr} ${lw.toFixed(0)}u rs ${rs.toFixed(2)}`);
+      } finally { await closePage(page); }
+    }
+  }
+  // docs.html on a phone: the code blocks scroll inside, the page does not widen.
+  if (await httpStatus(URL0 + 'docs.html') === 200) {
+    const page = await newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3 });
+    try {
+      await page.goto(URL0 + 'docs.html');
+      await page.waitForLoadState('load');
+      const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+      await page.screenshot({ path: path.join(OUT, 'docs-phone.png') });
+      if (sw > 392) throw new Error(`docs.html is ${sw} px wide on a 390 px phone`);
+      notes.push(`docs.html ${sw} px wide at 390`);
+    } finally { await closePage(page); }
+  }
+  return notes.join(', ');
 });
 
 test('a shared link reaches the same state in two fresh pages', async () => {
@@ -332,8 +616,22 @@ test('home page: the shell shows controls and drives the lab', async () => {
     await seed.press('Enter').catch(() => {});
     await seed.dispatchEvent('change');
     await poll(async () => /seed=42(&|$)/.test(await hashOf()), 15000, 'the iframe hash to say seed=42');
+    // One set of controls, one loss plot, one step counter: the widget
+    // draws neither its bar nor its loss panel under the page's.
+    const frame = await (await page.waitForSelector('iframe')).contentFrame();
+    const panels = await poll(() => frame.evaluate(() => window.rnnlab && window.rnnlab.panels), 30000, 'the widget\'s panels');
+    if (/(^|,)(bar|loss)(,|$)/.test(panels)) throw new Error(`the widget draws its own ${panels} under the page's controls and plots`);
+    const runButtons = await page.locator('button:visible', { hasText: /Start|Pause/ }).count();
+    if (runButtons !== 1) throw new Error(`${runButtons} start/pause buttons, want one`);
+    const label0 = (await page.locator('#play').innerText()).trim();
+    const pressed0 = await page.getAttribute('#play', 'aria-pressed');
+    if (!/Start/.test(label0) || pressed0 !== 'false') throw new Error(`paused, the run button says ${label0} (aria-pressed ${pressed0})`);
+    await page.click('#play');
+    await poll(async () => /Pause/.test(await page.locator('#play').innerText()), 30000, 'the run button to say Pause while running');
+    await page.click('#play');
+    await poll(async () => /Start/.test(await page.locator('#play').innerText()), 30000, 'the run button to say Start once paused');
     await page.screenshot({ path: path.join(OUT, 'home.png') });
-    return `hash ${await hashOf()}`;
+    return `hash ${await hashOf()}; widget panels ${panels}`;
   } finally { await closePage(page); }
 });
 
@@ -373,7 +671,8 @@ for (const name of ['lab.html', 'index.html', 'lesson.html', 'docs.html']) {
     await requirePage(name);
     const page = await newPage();
     try {
-      const urls = new Set(), wire = {};
+      const urls = new Set(), wire = {}, missing = [];
+      page.on('response', (r) => { if (r.status() >= 400) missing.push(`${r.url()} HTTP ${r.status()}`); });
       page.on('response', (r) => {
         const u = r.url().split('#')[0];
         if (u.startsWith(URL0) && !u.includes('/__test/')) { urls.add(u); wire[u] = r.headers()['content-encoding'] || 'identity'; }
@@ -406,6 +705,7 @@ for (const name of ['lab.html', 'index.html', 'lesson.html', 'docs.html']) {
         files[u.slice(URL0.length) || '/'] = { br: b.bytes, served: b.encoding, chromium: wire[u] };
         total += b.bytes;
       }
+      if (missing.length) throw new Error(`${name} asks for files the site lacks: ${missing.join(', ')}`);
       const ff = firstFrame ? firstFrame.ms : null;
       perf.pages[name] = { brotliBytes: total, files, firstFrameMs: ff, firstFrameFrom: firstFrame?.how ?? null, wallMs: Date.now() - t0 };
       return `${(total / 1024).toFixed(0)} KiB brotli in ${urls.size} files, first frame ${ff === null ? 'n/a' : ff + ' ms'}`;

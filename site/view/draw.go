@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"golang.org/x/image/font/basicfont"
@@ -121,6 +122,48 @@ func Text(dst *ebiten.Image, s string, x, y float64, c color.Color) {
 		}
 		x += glyphW * k
 	}
+}
+
+// Fit shortens s to at most width w (in device pixels), ending it with
+// "…" where it had to be cut.
+func Fit(s string, w float64) string {
+	if TextWidth(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && TextWidth(string(r)+"…") > w {
+		r = r[:len(r)-1]
+	}
+	if len(r) == 0 {
+		return ""
+	}
+	return string(r) + "…"
+}
+
+// WrapText breaks s at spaces into at most n lines of width w (device
+// pixels), the last shortened with "…" where the text does not fit.
+func WrapText(s string, w float64, n int) []string {
+	var out []string
+	line := ""
+	words := strings.Fields(s)
+	for i, wd := range words {
+		try := wd
+		if line != "" {
+			try = line + " " + wd
+		}
+		if TextWidth(try) <= w || line == "" {
+			line = try
+			continue
+		}
+		if len(out) == n-1 {
+			return append(out, Fit(line+" "+strings.Join(words[i:], " "), w))
+		}
+		out, line = append(out, line), wd
+	}
+	if line != "" {
+		out = append(out, Fit(line, w))
+	}
+	return out
 }
 
 // TextRight draws s ending at x.
@@ -305,7 +348,7 @@ func Panel(dst *ebiten.Image, b *Batch, r image.Rectangle, title string) image.R
 	b.Frame(x, y, w, h, math.Max(1, math.Round(U(1))), FrameColor)
 	b.Flush(dst)
 	pad := U(6)
-	Text(dst, title, x+pad, y+U(3), DimColor)
+	Text(dst, Fit(title, w-2*pad), x+pad, y+U(3), DimColor)
 	top := int(y + U(3) + LineHeight() + U(2))
 	return image.Rect(r.Min.X+int(pad), top, r.Max.X-int(pad), r.Max.Y-int(pad))
 }

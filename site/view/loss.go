@@ -22,13 +22,18 @@ type LossPlot struct {
 // Draw draws the panel into r.
 func (l *LossPlot) Draw(dst *ebiten.Image, r image.Rectangle, loss []float64, evals []session.Eval) {
 	b := &l.batch
-	in := Panel(dst, b, r, "loss (log)")
-	// legend in the title row
+	// legend in the title row; the title goes where both do not fit
 	names := [3]string{"loss", "D_stsp", "D_H"}
-	lx := float64(in.Max.X)
+	legend := 0.0
 	for _, s := range names {
-		lx -= U(14) + TextWidth(s) + U(4)
+		legend += U(14) + TextWidth(s) + U(4)
 	}
+	title := "loss (log)"
+	if float64(r.Dx())-2*U(6)-legend < TextWidth(title)+U(8) {
+		title = ""
+	}
+	in := Panel(dst, b, r, title)
+	lx := float64(in.Max.X) - legend
 	ly := float64(r.Min.Y) + U(3)
 	mid := ly + LineHeight()/2
 	x := lx

@@ -33,11 +33,12 @@ func (ra *Raster) Draw(dst *ebiten.Image, r image.Rectangle, spikes []session.Sp
 		title += " (" + strconv.Itoa(units) + " units)"
 	}
 	in := Panel(dst, b, r, title)
-	cap := ra.Caption
-	ch := 0.0
-	if cap != "" {
-		ch = LineHeight()
+	capLines := 1 // a second caption line only where the raster keeps room
+	if float64(in.Dy()) > 8*LineHeight() {
+		capLines = 2
 	}
+	lines := WrapText(ra.Caption, float64(in.Dx()), capLines)
+	ch := float64(len(lines)) * LineHeight()
 	pr := image.Rect(in.Min.X, in.Min.Y, in.Max.X, in.Max.Y-int(ch))
 	b.Rect(float64(pr.Min.X), float64(pr.Min.Y), float64(pr.Dx()), float64(pr.Dy()), Background)
 	if units <= 0 {
@@ -64,7 +65,7 @@ func (ra *Raster) Draw(dst *ebiten.Image, r image.Rectangle, spikes []session.Sp
 	if n == 0 {
 		TextCentre(dst, "no spikes", float64(pr.Min.X+pr.Dx()/2), float64(pr.Min.Y+pr.Dy()/2)-LineHeight()/2, DimColor)
 	}
-	if cap != "" {
-		Text(dst, cap, float64(in.Min.X), float64(in.Max.Y)-LineHeight(), DimColor)
+	for i, l := range lines {
+		Text(dst, l, float64(in.Min.X), float64(in.Max.Y)-ch+float64(i)*LineHeight(), DimColor)
 	}
 }

@@ -3,6 +3,7 @@
 package bridge
 
 import (
+	"fmt"
 	"math"
 	"syscall/js"
 )
@@ -56,7 +57,7 @@ func InFrame() bool { return inFrame }
 // Listen installs the message and hashchange listeners. Messages must come
 // from the page's own origin and, when they carry a source, from "rnnlab".
 func Listen() {
-	onMsg := js.FuncOf(func(this js.Value, args []js.Value) any {
+	onMsg := js.FuncOf(guard("a message", func(this js.Value, args []js.Value) any {
 		ev := args[0]
 		if o := ev.Get("origin").String(); o != global.Get("location").Get("origin").String() {
 			return nil
@@ -77,19 +78,41 @@ func Listen() {
 			c.Steps = n.Int()
 		}
 		if b := d.Get("bytes"); b.Truthy() {
-			c.Bytes = toBytes(b)
+			if c.Bytes = toBytes(b); c.Bytes == nil {
+				PostError(fmt.Sprintf("%s %s: bytes is a %s, not an ArrayBuffer or a typed array; nothing was loaded", c.Type, c.Name, b.Type()))
+				return nil
+			}
 		}
 		enqueue(c)
 		return nil
-	})
-	onHash := js.FuncOf(func(this js.Value, args []js.Value) any {
+	}))
+	onHash := js.FuncOf(guard("a hash change", func(this js.Value, args []js.Value) any {
 		enqueue(Command{Type: "hash", Hash: Hash()})
 		return nil
-	})
+	}))
 	funcs = append(funcs, onMsg, onHash)
 	global.Call("addEventListener", "message", onMsg)
 	global.Call("addEventListener", "hashchange", onHash)
 }
+
+// guard wraps a JavaScript callback so that a panic inside it (a value of
+// an unexpected JavaScript type, say) becomes an error message to the page
+// instead of ending the Go program, which would freeze the widget.
+func guard(what string, f func(this js.Value, args []js.Value) any) func(this js.Value, args []js.Value) any {
+	return func(this js.Value, args []js.Value) (out any) {
+		defer func() {
+			if r := recover(); r != nil {
+				PostError(fmt.Sprintf("the widget could not handle %s (%v); it goes on as it was", what, r))
+				out = nil
+			}
+		}()
+		return f(this, args)
+	}
+}
+
+// jsString is String(v) in JavaScript: it works on every value (a number,
+// undefined, an Error), unlike calling v's own toString.
+func jsString(v js.Value) string { return global.Get("String").Invoke(v).String() }
 
 func str(v js.Value, k string) string {
 	f := v.Get(k)
@@ -99,8 +122,12 @@ func str(v js.Value, k string) string {
 	return f.String()
 }
 
-// toBytes copies an ArrayBuffer, a typed array or a DataView into Go.
+// toBytes copies an ArrayBuffer, a typed array or a DataView into Go; it
+// returns nil for anything else.
 func toBytes(v js.Value) []byte {
+	if v.Type() != js.TypeObject {
+		return nil
+	}
 	u8 := global.Get("Uint8Array")
 	var a js.Value
 	switch {
@@ -196,8 +223,23 @@ func setStatus(v js.Value) {
 	r.Set("status", v)
 }
 
-// PostError sends an error message to the parent.
-func PostError(msg string) { Post(Msg{"type": "error", "message": msg}) }
+// PostError sends an error message to the parent and keeps it in
+// window.rnnlab.error (and the list window.rnnlab.errors), so a page
+// without a parent, and the browser tests, can read it.
+func PostError(msg string) {
+	r := global.Get("rnnlab")
+	if r.Type() != js.TypeObject {
+		r = global.Get("Object").New()
+		global.Set("rnnlab", r)
+	}
+	r.Set("error", msg)
+	if l := r.Get("errors"); l.Type() == js.TypeObject {
+		l.Call("push", msg)
+	} else {
+		r.Set("errors", global.Get("Array").New(msg))
+	}
+	Post(Msg{"type": "error", "message": msg})
+}
 
 // PostFile answers an export with deliver "message": the bytes travel as
 // an ArrayBuffer.
@@ -232,32 +274,41 @@ func Download(name, mime string, b []byte) {
 // Fetch starts fetching url; the result arrives in the queue as a Command
 // of type "fetched" (Name = url, Bytes) or "fetch-error" (Err).
 func Fetch(url string) {
+	defer func() {
+		if r := recover(); r != nil { // fetch threw: an impossible URL
+			enqueue(Command{Type: "fetch-error", Name: url, Err: fmt.Sprint(r)})
+		}
+	}()
 	var onOK, onBuf, onErr js.Func
 	release := func() { onOK.Release(); onBuf.Release(); onErr.Release() }
-	onErr = js.FuncOf(func(this js.Value, args []js.Value) any {
-		msg := "fetch failed"
+	onErr = js.FuncOf(guard("a failed fetch of "+url, func(this js.Value, args []js.Value) any {
+		msg := "the request failed"
 		if len(args) > 0 {
-			msg = args[0].Call("toString").String()
+			msg = jsString(args[0])
 		}
-		enqueue(Command{Type: "fetch-error", Name: url, Err: url + ": " + msg})
+		enqueue(Command{Type: "fetch-error", Name: url, Err: msg})
 		release()
 		return nil
-	})
-	onBuf = js.FuncOf(func(this js.Value, args []js.Value) any {
+	}))
+	onBuf = js.FuncOf(guard("the fetched "+url, func(this js.Value, args []js.Value) any {
 		enqueue(Command{Type: "fetched", Name: url, Bytes: toBytes(args[0])})
 		release()
 		return nil
-	})
-	onOK = js.FuncOf(func(this js.Value, args []js.Value) any {
+	}))
+	onOK = js.FuncOf(guard("the answer to a fetch of "+url, func(this js.Value, args []js.Value) any {
 		r := args[0]
 		if !r.Get("ok").Bool() {
-			enqueue(Command{Type: "fetch-error", Name: url, Err: url + ": HTTP " + r.Get("status").Call("toString").String()})
+			msg := "HTTP " + jsString(r.Get("status"))
+			if t := jsString(r.Get("statusText")); t != "" && t != "undefined" {
+				msg += " " + t
+			}
+			enqueue(Command{Type: "fetch-error", Name: url, Err: msg})
 			release()
 			return nil
 		}
 		r.Call("arrayBuffer").Call("then", onBuf, onErr)
 		return nil
-	})
+	}))
 	global.Call("fetch", url).Call("then", onOK, onErr)
 }
 
@@ -291,4 +342,27 @@ func RenderScale() float64 {
 		return 1
 	}
 	return v.Float()
+}
+
+// SetPanels records the names of the drawn panels ("bar" for the button
+// and progress bar) as window.rnnlab.panels, for the browser tests.
+func SetPanels(names string) {
+	r := global.Get("rnnlab")
+	if r.Type() != js.TypeObject {
+		r = global.Get("Object").New()
+		global.Set("rnnlab", r)
+	}
+	r.Set("panels", names)
+}
+
+// SetLayoutWidth records the canvas's width in layout units (CSS pixels of
+// the page, whatever the render scale) as window.rnnlab.layoutWidth, for
+// the browser tests.
+func SetLayoutWidth(w float64) {
+	r := global.Get("rnnlab")
+	if r.Type() != js.TypeObject {
+		r = global.Get("Object").New()
+		global.Set("rnnlab", r)
+	}
+	r.Set("layoutWidth", w)
 }

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	pathpkg "path"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -132,7 +135,7 @@ func build(st State, userName string, userData []byte) (*Session, error) {
 		return nil, err
 	}
 	if st.Data == "user" && userData == nil {
-		return nil, errors.New("data=user: drop a .npy or CSV file on the page first (or pick lorenz63, rossler or ecg)")
+		return nil, errors.New("data=user: this run trains on its author's own data file, which a link cannot carry: drop that .npy or CSV file on the page (nothing trains until then), or pick lorenz63, rossler or ecg")
 	}
 	s := &Session{st: st, userName: userName, userData: userData}
 	s.cfg = st.Config(userName)
@@ -187,20 +190,25 @@ func (s *Session) State() State { return s.st }
 // SetView changes only the view keys of the state.
 func (s *Session) SetView(st State) { s.st.setView(st) }
 
-// SetState moves to a new state: the view keys change in place; any other
-// change starts a new run (with the same user data). On error nothing
-// changes.
+// SetState moves to a new state: the view keys change in place; a change
+// of only the keys a run can change mid-way (RetuneKeys: learning rate,
+// forcing, α, τ, until) continues the run from its current step with the
+// new values (Retune); any other change starts a new run (with the same
+// user data). On error nothing changes.
 func (s *Session) SetState(st State) error {
+	if err := st.Validate(); err != nil {
+		return err
+	}
 	if st.SameRun(s.st) {
-		if err := st.Validate(); err != nil {
-			return err
-		}
 		s.st.setView(st)
 		if st.Play != s.st.Play {
 			s.st.Play = st.Play
 			s.running = st.Play && s.tr.Steps() < s.cfg.Train.Steps
 		}
 		return nil
+	}
+	if st.Continues(s.st) {
+		return s.retune(st)
 	}
 	n, err := build(st, s.userName, s.userData)
 	if err != nil {
@@ -210,11 +218,81 @@ func (s *Session) SetState(st State) error {
 	return nil
 }
 
+// retune applies new values of the RetuneKeys to the run at its current
+// step: the trainer is rebuilt with them and resumed from a snapshot of
+// the old one (parameters, optimizer moments, step, random stream), just as
+// `rnnlab train --resume` resumes a checkpoint under an edited config. The
+// learning rate schedule then runs from the new lr to lr/10 over the new
+// until, evaluated at the current step; a loaded checkpoint keeps its other
+// settings. Training goes on if it was running (and the last step is not
+// reached). A link with these values starts a fresh run, which differs from
+// this continued one; the note says so.
+func (s *Session) retune(st State) error {
+	step := s.tr.Steps()
+	if st.Until < step {
+		return fmt.Errorf("until=%d is below the run's current step %d: a run cannot go back; choose until ≥ %d, or reset to start again", st.Until, step, step)
+	}
+	ck, err := recipe.Snapshot(s.cfg, s.train.N, s.md, s.tr, s.losses, recipe.Selection{Step: -1})
+	if err != nil {
+		return err
+	}
+	cfg := s.cfg
+	t := &cfg.Train
+	if st.LR != s.st.LR {
+		t.LR, t.LREnd = st.LR, st.LR/10
+	}
+	t.Steps, t.Forcing, t.Alpha, t.Interval = st.Until, st.Forcing, st.Alpha, st.Interval
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	tr, err := recipe.NewTrainer(cfg, s.md, s.train)
+	if err != nil {
+		return err
+	}
+	if err := ck.Resume(tr); err != nil {
+		return err
+	}
+	if !t.Adaptive {
+		tr.Alpha = t.Alpha
+	}
+	var changed []string
+	for _, k := range RetuneKeys {
+		if s.st.Value(k) != st.Value(k) {
+			changed = append(changed, k+"="+st.Value(k))
+		}
+	}
+	s.cfg, s.tr = cfg, tr
+	play := s.running || st.Play && !s.st.Play
+	s.st = st
+	s.running = play && step < t.Steps
+	s.note = fmt.Sprintf("continued at step %d with %s (a link with these values starts a fresh run, not this continued one)", step, strings.Join(changed, ", "))
+	return nil
+}
+
 // Running reports whether Train advances.
 func (s *Session) Running() bool { return s.running }
 
-// Play lets Train advance (until the run's last step).
-func (s *Session) Play() { s.running = s.tr.Steps() < s.cfg.Train.Steps }
+// ErrAtEnd is wrapped by the error of Play and StepOnce at the run's last
+// step.
+var ErrAtEnd = errors.New("the run is at its last step")
+
+// Play lets Train advance (until the run's last step). At the last step it
+// says so and how to go on.
+func (s *Session) Play() error {
+	if err := s.atEnd(); err != nil {
+		s.running = false
+		return err
+	}
+	s.running = true
+	return nil
+}
+
+func (s *Session) atEnd() error {
+	if k := s.tr.Steps(); k >= s.cfg.Train.Steps {
+		return fmt.Errorf("%w: step %d of until=%d; raise “until step” to train on from here (or reset to start again)", ErrAtEnd, k, s.cfg.Train.Steps)
+	}
+	return nil
+}
 
 // Pause stops Train from advancing.
 func (s *Session) Pause() { s.running = false }
@@ -295,11 +373,11 @@ func (s *Session) Train(budget time.Duration) (int, error) {
 	return n, nil
 }
 
-// StepOnce takes one gradient step whether running or not (not past the
-// run's last step).
+// StepOnce takes one gradient step whether running or not; at the run's
+// last step it takes none and says so (ErrAtEnd).
 func (s *Session) StepOnce() error {
-	if s.tr.Steps() >= s.cfg.Train.Steps {
-		return nil
+	if err := s.atEnd(); err != nil {
+		return err
 	}
 	return s.step()
 }
@@ -528,8 +606,13 @@ func (s *Session) LoadCheckpoint(b []byte) error {
 	}
 	n.losses = append([]float64(nil), ck.Loss...)
 	n.st = stateOf(n.cfg, s.st)
-	n.note = fmt.Sprintf("checkpoint loaded: %s at step %d", n.cfg.Model.Kind, ck.Step)
-	n.refresh()
+	n.note = fmt.Sprintf("checkpoint loaded: %s at step %d of %d", n.cfg.Model.Kind, ck.Step, n.cfg.Train.Steps)
+	if ck.Step >= n.cfg.Train.Steps {
+		n.note += "; raise “until step” to fine-tune it"
+	} else {
+		n.note += "; press play to train on"
+	}
+	n.evaluate() // D_stsp and D_H of the loaded parameters, at once
 	*s = *n
 	return nil
 }
@@ -537,6 +620,9 @@ func (s *Session) LoadCheckpoint(b []byte) error {
 // LoadData starts a new run on a user's series (.npy, .npz or CSV, T×N,
 // z-scored), keeping the other run keys. On error nothing changes.
 func (s *Session) LoadData(name string, b []byte) error {
+	if strings.HasSuffix(strings.ToLower(name), ".npy") && !bytes.HasPrefix(b, []byte("\x93NUMPY")) {
+		return fmt.Errorf("%s is not a .npy file: it does not begin with the .npy signature (byte 0x93 and NUMPY); it looks like %s. Save the array with numpy.save, or give a CSV file a .csv name", name, looksLike(b))
+	}
 	if _, err := recipe.ParseSeries(name, b, ""); err != nil {
 		return err
 	}
@@ -548,6 +634,61 @@ func (s *Session) LoadData(name string, b []byte) error {
 	}
 	*s = *n
 	return nil
+}
+
+// looksLike describes a file's start without quoting its bytes.
+func looksLike(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return "an empty file"
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+		return "a zip archive (an .npz is read only under an .npz name)"
+	}
+	text := 0
+	n := min(len(b), 512)
+	for _, c := range b[:n] {
+		if c == '\n' || c == '\r' || c == '\t' || c >= 32 && c < 127 {
+			text++
+		}
+	}
+	if text == n {
+		return "text"
+	}
+	return "binary data of another format"
+}
+
+// ExportName is the file name of an export of the run with extension ext
+// ("safetensors", "npy"): rnnlab-<model>-<data>-step<N>.<ext>, where data
+// is the data key or the stem of the visitor's file, in letters, digits,
+// '.', '_' and '-' only, so a shell takes the name unquoted.
+func (s *Session) ExportName(ext string) string {
+	data := s.st.Data
+	if data == "user" && s.userName != "" {
+		data = strings.TrimSuffix(s.userName, pathpkg.Ext(s.userName))
+	}
+	return "rnnlab-" + ShellSafe(s.cfg.Model.Kind) + "-" + ShellSafe(data) + "-step" + strconv.Itoa(s.tr.Steps()) + "." + ShellSafe(ext)
+}
+
+// ShellSafe replaces every run of characters other than ASCII letters,
+// digits, '.', '_' and '-' by one '-', trims '-' and '.' from the ends, and
+// gives "x" for what is left empty.
+func ShellSafe(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range name {
+		if r < 128 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	out := strings.Trim(b.String(), "-.")
+	if out == "" {
+		return "x"
+	}
+	return out
 }
 
 // ExportCheckpoint writes the run in the checkpoint format of `rnnlab

@@ -2,8 +2,11 @@ package session
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -56,12 +59,14 @@ func TestHashErrors(t *testing.T) {
 	base := Default()
 	for _, c := range []struct{ hash, want string }{
 		{"colour=red", `unknown key "colour"`},
-		{"latents=three", `latents="three"`},
+		{"latents=three", `latents="three" is not a whole number (invalid syntax): use 1 … 256 latent units`},
+		{"latents=", `latents="" is not a whole number (invalid syntax): use 1 … 256 latent units`},
+		{"lr=fast", `lr="fast" is not a number (invalid syntax): the learning rate must lie in (0, 1]`},
 		{"latents=0", "latents=0 is impossible"},
 		{"model=lstm", "model=lstm is impossible"},
 		{"lr=NaN", "lr=NaN is impossible"},
 		{"lr=-1", "lr=-1 is impossible"},
-		{"play=maybe", "want 0 or 1"},
+		{"play=maybe", `play="maybe" is not 0 or 1`},
 		{"view=cube", "view=cube is impossible"},
 		{"seed=-4", `seed="-4"`},
 		{"a=%zz", "malformed"},
@@ -198,7 +203,9 @@ func TestCheckpointContinues(t *testing.T) {
 	if !slices.Equal(b.Generated(), a.Generated()) {
 		t.Fatal("the loaded model generates another trajectory")
 	}
-	b.Play()
+	if err := b.Play(); err != nil {
+		t.Fatal(err)
+	}
 	trainAll(t, b, time.Second)
 	if !slices.Equal(b.md.Latent.Params(), straight.md.Latent.Params()) {
 		t.Fatal("training on from the checkpoint differs from training straight through")
@@ -233,7 +240,7 @@ func TestBadInputKeepsState(t *testing.T) {
 		want string
 	}{
 		{"garbage checkpoint", func() error { return s.LoadCheckpoint([]byte("garbage")) }, "not a valid safetensors file"},
-		{"garbage npy", func() error { return s.LoadData("x.npy", []byte("not numpy")) }, "x.npy"},
+		{"garbage npy", func() error { return s.LoadData("x.npy", []byte("not numpy")) }, "x.npy is not a .npy file: it does not begin with the .npy signature (byte 0x93 and NUMPY); it looks like text"},
 		{"ragged CSV", func() error { return s.LoadData("x.csv", []byte("1,2\n3\n")) }, "line 2 has 1 columns"},
 		{"NaN CSV", func() error { return s.LoadData("x.csv", []byte("1,2\nnan,3\n")) }, "non-finite"},
 		{"short CSV", func() error { return s.LoadData("x.csv", []byte("1,2\n3,4\n5,6\n")) }, "too few"},
@@ -280,6 +287,10 @@ func TestViewChangeKeepsRun(t *testing.T) {
 	st.View, st.Yaw, st.Zoom = "raster", 2, 3
 	if err := s.SetState(st); err != nil || s.Status().Step != 10 || s.State().View != "raster" {
 		t.Fatalf("view change: %v, step %d, view %s", err, s.Status().Step, s.State().View)
+	}
+	st.LR = 0.001
+	if err := s.SetState(st); err != nil || s.Status().Step != 10 {
+		t.Fatalf("lr change: %v, step %d (want the run continued at 10)", err, s.Status().Step)
 	}
 	st.Seed = 2
 	if err := s.SetState(st); err != nil || s.Status().Step != 0 {
@@ -365,5 +376,203 @@ func TestVersionUniqueAcrossRuns(t *testing.T) {
 	v = s.Version()
 	if err := s.Reset(); err != nil || s.Version() == v {
 		t.Fatalf("after reset: version %d (was %d), %v", s.Version(), v, err)
+	}
+}
+
+// TestRunGoesOn: at until, Play and StepOnce say so; raising until
+// continues from the same step with the same history; lowering it below
+// the step is refused; a mid-run change of lr, forcing and α applies at once
+// and keeps the run going.
+func TestRunGoesOn(t *testing.T) {
+	s, _ := New(small(40))
+	trainAll(t, s, time.Second)
+	if err := s.Play(); !errors.Is(err, ErrAtEnd) || !strings.Contains(err.Error(), "raise") || s.Running() {
+		t.Fatalf("Play at until: %v (running %v), want ErrAtEnd saying to raise until", err, s.Running())
+	}
+	if err := s.StepOnce(); !errors.Is(err, ErrAtEnd) || s.Status().Step != 40 {
+		t.Fatalf("StepOnce at until: %v, step %d", err, s.Status().Step)
+	}
+	loss := slices.Clone(s.Loss())
+	params := slices.Clone(s.md.Latent.Params())
+	st := s.State()
+	st.Until = 80
+	if err := s.SetState(st); err != nil {
+		t.Fatal(err)
+	}
+	if s.Status().Step != 40 || s.Status().Until != 80 || !slices.Equal(s.md.Latent.Params(), params) || !slices.Equal(s.Loss(), loss) {
+		t.Fatalf("raising until: step %d until %d, params kept %v", s.Status().Step, s.Status().Until, slices.Equal(s.md.Latent.Params(), params))
+	}
+	if err := s.Play(); err != nil {
+		t.Fatal(err)
+	}
+	trainAll(t, s, time.Second)
+	if s.Status().Step != 80 || !slices.Equal(s.Loss()[:40], loss) || len(s.Loss()) != 80 {
+		t.Fatalf("after raising until: step %d, %d losses", s.Status().Step, len(s.Loss()))
+	}
+	st.Until = 10
+	if err := s.SetState(st); err == nil || !strings.Contains(err.Error(), "below the run's current step 80") || s.Status().Until != 80 {
+		t.Fatalf("until below the step: %v, until %d", err, s.Status().Until)
+	}
+
+	// Mid-run: lr, forcing and α change while running, without a reset.
+	r, _ := New(small(200))
+	for r.Status().Step < 20 {
+		r.StepOnce()
+	}
+	st = r.State()
+	st.LR, st.Forcing, st.Alpha, st.Interval = 0.002, "sparse", 0.3, 7
+	if err := r.SetState(st); err != nil || r.Status().Step != 20 || !r.Running() {
+		t.Fatalf("mid-run change: %v, step %d, running %v", err, r.Status().Step, r.Running())
+	}
+	if c := r.tr.Cfg; string(c.Forcing) != "sparse" || c.Interval != 7 || r.tr.LearningRate() > 0.002 || r.tr.LearningRate() < 0.0002 {
+		t.Fatalf("the trainer did not take the new values: %+v, lr %g", c, r.tr.LearningRate())
+	}
+	if !strings.Contains(r.Status().Note, "continued at step 20") {
+		t.Fatalf("note %q", r.Status().Note)
+	}
+	d := Default()
+	d2 := d
+	d2.LR, d2.Until, d2.Seed, d2.View = 0.001, 9, 4, "raster"
+	if d.Continues(d2) || !slices.Equal(d.NewRunKeys(d2), []string{"seed"}) {
+		t.Fatalf("Continues %v, NewRunKeys %v (want false, [seed])", d.Continues(d2), d.NewRunKeys(d2))
+	}
+}
+
+// TestFineTuneCheckpoint: a checkpoint trained to its end is evaluated on
+// load (D_stsp, D_H at its step), fine-tuned on the page by raising until,
+// and the page's export resumes natively (recipe: DecodeCheckpoint,
+// NewTrainer, Resume, as `rnnlab train --resume` does) to the very
+// parameters the page reaches.
+func TestFineTuneCheckpoint(t *testing.T) {
+	a, _ := New(small(60))
+	trainAll(t, a, time.Second)
+	ck, err := a.ExportCheckpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := New(Default())
+	if err := b.LoadCheckpoint(ck); err != nil {
+		t.Fatal(err)
+	}
+	if st := b.Status(); st.EvalStep != 60 || math.IsNaN(st.Dstsp) || math.IsNaN(st.DH) || !strings.Contains(st.Note, "raise") {
+		t.Fatalf("loaded checkpoint not evaluated: %+v", st)
+	}
+	st := b.State()
+	st.Until = 100
+	if err := b.SetState(st); err != nil || b.Status().Step != 60 {
+		t.Fatalf("fine-tune: %v, step %d", err, b.Status().Step)
+	}
+	for b.Status().Step < 80 {
+		if err := b.StepOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mid, err := b.ExportCheckpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for b.Status().Step < 100 {
+		if err := b.StepOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Natively from the page's step-80 export, to 100.
+	c, md, err := recipe.DecodeCheckpoint(mid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Step != 80 || c.Config.Train.Steps != 100 {
+		t.Fatalf("exported step %d of %d", c.Step, c.Config.Train.Steps)
+	}
+	series, err := recipe.LoadSeries(c.Config.Data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, _ := recipe.Split(series, c.Config.Data.TestFraction)
+	tr, err := recipe.NewTrainer(c.Config, md, train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Resume(tr); err != nil {
+		t.Fatal(err)
+	}
+	for tr.Steps() < 100 {
+		if _, err := tr.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(md.Latent.Params(), b.md.Latent.Params()) {
+		t.Fatal("resuming the page's fine-tuned export natively differs from the page's run")
+	}
+}
+
+// TestExportNameShellSafe: export names carry only letters, digits, '.',
+// '_' and '-', whatever the data file's name.
+func TestExportNameShellSafe(t *testing.T) {
+	s, _ := New(small(10))
+	if got := s.ExportName("npy"); got != "rnnlab-clipped-shplrnn-lorenz63-step0.npy" {
+		t.Fatalf("ExportName %q", got)
+	}
+	var b strings.Builder
+	for i := 0; i < 400; i++ {
+		fmt.Fprintf(&b, "%g,%g\n", math.Sin(float64(i)/5), math.Cos(float64(i)/5))
+	}
+	if err := s.LoadData("my run [v2], α=3 (final).csv", []byte(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	got := s.ExportName("safetensors")
+	if got != "rnnlab-clipped-shplrnn-my-run-v2-3-final-step0.safetensors" {
+		t.Fatalf("ExportName %q", got)
+	}
+	for _, c := range []struct{ in, want string }{{"a b", "a-b"}, {"=;'\"", "x"}, {"ok.name_1-2", "ok.name_1-2"}, {"..x..", "x"}} {
+		if g := ShellSafe(c.in); g != c.want {
+			t.Errorf("ShellSafe(%q) = %q, want %q", c.in, g, c.want)
+		}
+	}
+}
+
+// TestDocsDefaults: the defaults docs.html states for the hash keys are the
+// page's (session.Default), so the docs cannot go stale.
+func TestDocsDefaults(t *testing.T) {
+	b, err := os.ReadFile("../../site/static/docs.html")
+	if err != nil {
+		t.Skipf("docs.html not found: %v", err)
+	}
+	row := regexp.MustCompile(`<tr><td>(.*?)</td><td>.*?</td><td>(.*?)</td></tr>`)
+	code := regexp.MustCompile(`<code>([a-z]+)</code>`)
+	tag := regexp.MustCompile(`<[^>]+>`)
+	d := Default()
+	checked := 0
+	for _, m := range row.FindAllStringSubmatch(string(b), -1) {
+		var keys []string
+		for _, k := range code.FindAllStringSubmatch(m[1], -1) {
+			keys = append(keys, k[1])
+		}
+		if len(keys) == 0 || d.Value(keys[0]) == "" {
+			continue
+		}
+		cell := tag.ReplaceAllString(m[2], "")
+		if keys[len(keys)-1] == "play" {
+			keys = keys[:len(keys)-1] // "…; 1 in widgets"
+			cell = strings.SplitN(cell, ";", 2)[0]
+		}
+		vals := strings.Split(cell, ", ")
+		if len(vals) != len(keys) {
+			t.Errorf("docs.html: %d defaults %q for keys %v", len(vals), cell, keys)
+			continue
+		}
+		for i, k := range keys {
+			want := d.Value(k)
+			if k == "spin" || k == "play" {
+				want = map[string]string{"0": "0", "1": "1"}[want]
+			}
+			if strings.TrimSpace(vals[i]) != want {
+				t.Errorf("docs.html says %s defaults to %q; the page's default is %q", k, vals[i], want)
+			}
+			checked++
+		}
+	}
+	if checked < 15 {
+		t.Fatalf("only %d defaults found in docs.html's table", checked)
 	}
 }

@@ -68,50 +68,127 @@ func (s State) SameRun(o State) bool {
 	return s == o
 }
 
+// Continues reports whether o can be applied to the run of s without a
+// new run: they differ only in view keys, Play, and the keys a run can
+// change at any step (RetuneKeys). Any other change starts a new run from
+// step 0.
+func (s State) Continues(o State) bool {
+	s.setView(o)
+	s.Play = o.Play
+	s.LR, s.Forcing, s.Alpha, s.Interval, s.Until = o.LR, o.Forcing, o.Alpha, o.Interval, o.Until
+	return s == o
+}
+
+// RetuneKeys are the run keys that change a run at its current step (the
+// learning rate, the forcing, α, τ and the last step), without a new run.
+var RetuneKeys = []string{"lr", "forcing", "alpha", "interval", "until"}
+
+// NewRunKeys are the keys, among those where s and o differ, whose change
+// needs a new run (in the order of Values).
+func (s State) NewRunKeys(o State) []string {
+	var keys []string
+	a, b := s.Values(), o.Values()
+	for i := range a {
+		k := a[i][0]
+		if a[i][1] != b[i][1] && !slices.Contains(RetuneKeys, k) && !slices.Contains([]string{"play", "view", "yaw", "pitch", "zoom", "spin", "unit"}, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
 // Validate reports the first impossible value, naming its key and the
 // allowed range.
 func (s State) Validate() error {
-	bad := func(key string, v any, want string) error {
-		return fmt.Errorf("%s=%v is impossible: %s", key, v, want)
+	bad := func(key string, v any) error {
+		return fmt.Errorf("%s=%v is impossible: %s", key, v, KeyRange(key))
 	}
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case !slices.Contains(recipe.ModelKinds, s.Model):
-		return bad("model", s.Model, "choose one of "+strings.Join(recipe.ModelKinds, ", "))
+		return bad("model", s.Model)
 	case s.Latents < 1 || s.Latents > 256:
-		return bad("latents", s.Latents, "use 1 … 256 latent units")
+		return bad("latents", s.Latents)
 	case s.Hidden < 1 || s.Hidden > 4096:
-		return bad("hidden", s.Hidden, "use 1 … 4096 hidden units")
+		return bad("hidden", s.Hidden)
 	case s.Bases < 1 || s.Bases > 256:
-		return bad("bases", s.Bases, "use 1 … 256 bases")
+		return bad("bases", s.Bases)
 	case s.Obs != "identity" && s.Obs != "affine":
-		return bad("obs", s.Obs, "choose identity or affine")
+		return bad("obs", s.Obs)
 	case !slices.Contains(Datasets, s.Data):
-		return bad("data", s.Data, "choose one of "+strings.Join(Datasets, ", "))
+		return bad("data", s.Data)
 	case !finite(s.LR) || s.LR <= 0 || s.LR > 1:
-		return bad("lr", s.LR, "the learning rate must lie in (0, 1]")
+		return bad("lr", s.LR)
 	case s.SeqLen < 2 || s.SeqLen > 5000:
-		return bad("seq", s.SeqLen, "the window length must lie in 2 … 5000")
+		return bad("seq", s.SeqLen)
 	case s.Batch < 1 || s.Batch > 1024:
-		return bad("batch", s.Batch, "use 1 … 1024 windows per step")
+		return bad("batch", s.Batch)
 	case s.Forcing != "generalized" && s.Forcing != "sparse" && s.Forcing != "none":
-		return bad("forcing", s.Forcing, "choose generalized, sparse or none")
+		return bad("forcing", s.Forcing)
 	case !finite(s.Alpha) || s.Alpha < 0 || s.Alpha > 1:
-		return bad("alpha", s.Alpha, "α must lie in [0, 1]")
+		return bad("alpha", s.Alpha)
 	case s.Interval < 1 || s.Interval > 10000:
-		return bad("interval", s.Interval, "the forcing interval must lie in 1 … 10000")
+		return bad("interval", s.Interval)
 	case s.Until < 1 || s.Until > 10_000_000:
-		return bad("until", s.Until, "train 1 … 10 000 000 steps")
+		return bad("until", s.Until)
 	case !slices.Contains(Views, s.View):
-		return bad("view", s.View, "choose one of "+strings.Join(Views, ", "))
-	case !finite(s.Yaw) || !finite(s.Pitch):
-		return bad("yaw/pitch", fmt.Sprint(s.Yaw, ",", s.Pitch), "angles must be finite")
+		return bad("view", s.View)
+	case !finite(s.Yaw):
+		return bad("yaw", s.Yaw)
+	case !finite(s.Pitch):
+		return bad("pitch", s.Pitch)
 	case !finite(s.Zoom) || s.Zoom < 0.05 || s.Zoom > 50:
-		return bad("zoom", s.Zoom, "zoom must lie in 0.05 … 50")
+		return bad("zoom", s.Zoom)
 	case s.Unit < 0:
-		return bad("unit", s.Unit, "unit indices start at 0")
+		return bad("unit", s.Unit)
 	}
 	return nil
+}
+
+// KeyRange says what values a hash key takes, for error messages (the
+// ranges Validate checks).
+func KeyRange(key string) string {
+	switch key {
+	case "model":
+		return "choose one of " + strings.Join(recipe.ModelKinds, ", ")
+	case "latents":
+		return "use 1 … 256 latent units"
+	case "hidden":
+		return "use 1 … 4096 hidden units"
+	case "bases":
+		return "use 1 … 256 bases"
+	case "obs":
+		return "choose identity or affine"
+	case "data":
+		return "choose one of " + strings.Join(Datasets, ", ")
+	case "seed":
+		return "the seed is a whole number 0 … 18446744073709551615"
+	case "lr":
+		return "the learning rate must lie in (0, 1]"
+	case "seq":
+		return "the window length must lie in 2 … 5000"
+	case "batch":
+		return "use 1 … 1024 windows per step"
+	case "forcing":
+		return "choose generalized, sparse or none"
+	case "alpha":
+		return "α must lie in [0, 1]"
+	case "interval":
+		return "the forcing interval must lie in 1 … 10000"
+	case "until":
+		return "train 1 … 10 000 000 steps"
+	case "play", "spin":
+		return "use 0 or 1"
+	case "view":
+		return "choose one of " + strings.Join(Views, ", ")
+	case "yaw", "pitch":
+		return "angles are finite numbers (radians)"
+	case "zoom":
+		return "zoom must lie in 0.05 … 50"
+	case "unit":
+		return "unit indices are whole numbers from 0"
+	}
+	return ""
 }
 
 // ParseHash reads a URL hash (with or without the leading '#') over base:
@@ -141,7 +218,7 @@ func ParseHash(hash string, base State) (State, error) {
 			case "0", "false":
 				*dst = false
 			default:
-				err = errors.New("want 0 or 1")
+				err = errors.New("not 0 or 1")
 			}
 		}
 		switch k {
@@ -191,7 +268,14 @@ func ParseHash(hash string, base State) (State, error) {
 			return base, fmt.Errorf("unknown key %q in the link's state (known: model, latents, hidden, bases, obs, data, seed, lr, seq, batch, forcing, alpha, interval, until, play, view, yaw, pitch, zoom, spin, unit)", k)
 		}
 		if err != nil {
-			return base, fmt.Errorf("%s=%q in the link's state is not valid: %v", k, val, unwrapNum(err))
+			what := "a number"
+			switch k {
+			case "play", "spin":
+				what = "0 or 1"
+			case "seed", "latents", "hidden", "bases", "seq", "batch", "interval", "until", "unit":
+				what = "a whole number"
+			}
+			return base, fmt.Errorf("%s=%q is not %s (%v): %s", k, val, what, unwrapNum(err), KeyRange(k))
 		}
 	}
 	if err := st.Validate(); err != nil {
