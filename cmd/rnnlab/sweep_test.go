@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -422,7 +423,7 @@ func TestSlurmArray(t *testing.T) {
 	}
 	for i := 0; i < 4; i++ {
 		l, _ := os.ReadFile(logOf(i))
-		if !strings.Contains(string(l), "final (held-out") {
+		if !regexp.MustCompile(`final, step \d+ \(held-out`).Match(l) {
 			t.Errorf("task %d's log lacks the final metrics:\n%s", i, l)
 		}
 	}
