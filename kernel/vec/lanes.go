@@ -105,3 +105,9 @@ func (s *LaneSplit) MatVecs(dst, X []float64, n int) {
 		}
 	}
 }
+
+// Vectorized reports whether this process runs the vector kernels (amd64
+// with AVX2) rather than the portable loops. The results are the same bits
+// either way; callers use it only to choose between equivalent ways of
+// computing the same thing (LaneSplit pays off only with vector kernels).
+func Vectorized() bool { return fastPath() }

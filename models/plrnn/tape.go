@@ -140,10 +140,17 @@ func (p *Vanilla) NewTape(steps, batch int) models.Tape {
 // too narrow to gain).
 const laneSplitFrom = 64
 
+// forceLaneSplit makes newForward batch the forward product even without
+// vector kernels (tests: the conformance suite covers both paths on every
+// target).
+var forceLaneSplit = false
+
 // newForward returns the batched forward product for an M×M weight matrix,
-// or nil where MatVec row by row is the faster.
+// or nil where MatVec row by row is the faster: below laneSplitFrom, and
+// without vector kernels (js/wasm), where the split's gathering is pure cost.
+// forceLaneSplit lets the tests take the batched path anywhere.
 func newForward(m, batch int) *vec.LaneSplit {
-	if m < laneSplitFrom {
+	if m < laneSplitFrom || !(vec.Vectorized() || forceLaneSplit) {
 		return nil
 	}
 	return vec.NewLaneSplit(m, m, batch)

@@ -15,6 +15,8 @@ import (
 // with and without a tail of the 8-wide column blocks), with and without
 // inputs, and above laneSplitFrom, where the forward product is batched.
 func TestTapeWideShapes(t *testing.T) {
+	forceLaneSplit = true
+	defer func() { forceLaneSplit = false }()
 	for _, k := range []int{0, 3} {
 		r := rng.New(7)
 		for i, m := range []models.Differentiable{
