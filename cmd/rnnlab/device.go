@@ -1,0 +1,37 @@
+package main
+
+import (
+	"github.com/rnnlab/rnnlab/cmd/internal/cuda"
+	"github.com/rnnlab/rnnlab/models/plrnn"
+)
+
+// onDevice moves md's latent model to the device named by --device: "cpu"
+// (or empty) leaves it as it is; "cuda" replaces a dendritic PLRNN by
+// cuda.Dendritic, the same parameters with its training tape on the GPU
+// (docs/gpu.md). It returns a function that frees the device memory. A
+// build without the cuda tag, a machine without a usable device and a model
+// family the device does not run are each refused with a message.
+func onDevice(device string, md *Model) (release func(), err error) {
+	release = func() {}
+	switch device {
+	case "", "cpu":
+		return release, nil
+	case "cuda":
+	default:
+		return release, flagErrorf("device", "%q: choose cpu or cuda", device)
+	}
+	if err := cuda.CheckDevice(device); err != nil {
+		return release, errorf("%v", err)
+	}
+	d, ok := md.Latent.(*plrnn.Dendritic)
+	if !ok {
+		return release, errorf("--device cuda: only the dendritic PLRNN trains on the device so far (this run's model is %T)", md.Latent)
+	}
+	cd, err := cuda.NewDendritic(plrnn.Config{M: d.Dim(), Bases: d.B, Clipped: d.Clipped}, nil)
+	if err != nil {
+		return release, errorf("--device cuda: %v", err)
+	}
+	copy(cd.Params(), d.Params())
+	md.Latent = cd
+	return cd.Close, nil
+}
