@@ -157,23 +157,46 @@ func (t TrainConfig) BPTT() bptt.Config {
 	}
 }
 
+// modelKinds is the table of model.kind values and the size keys each one
+// reads (model.bases for the dendritic PLRNNs, model.hidden for the shallow
+// ones), so validation asks the table instead of parsing names.
+var modelKinds = []struct {
+	name          string
+	bases, hidden bool
+}{
+	{name: "plrnn"},
+	{name: "dendplrnn", bases: true},
+	{name: "clipped-dendplrnn", bases: true},
+	{name: "shplrnn", hidden: true},
+	{name: "clipped-shplrnn", hidden: true},
+	{name: "ctrnn"},
+}
+
 // ModelKinds are the values of model.kind.
-var ModelKinds = []string{"plrnn", "dendplrnn", "clipped-dendplrnn", "shplrnn", "clipped-shplrnn", "ctrnn"}
+var ModelKinds = func() []string {
+	names := make([]string, len(modelKinds))
+	for i, k := range modelKinds {
+		names[i] = k.name
+	}
+	return names
+}()
 
 // Validate reports the first impossible setting, naming the key and what to do.
 func (c Config) Validate() error {
-	known := false
-	for _, k := range ModelKinds {
-		known = known || k == c.Model.Kind
+	known, needsBases, needsHidden := false, false, false
+	for _, k := range modelKinds {
+		if k.name == c.Model.Kind {
+			known, needsBases, needsHidden = true, k.bases, k.hidden
+		}
 	}
 	switch {
 	case !known:
 		return fmt.Errorf("unknown model %q: choose one of %s", c.Model.Kind, strings.Join(ModelKinds, ", "))
 	case c.Model.Latents < 1:
 		return fmt.Errorf("model.latents must be ≥ 1 (got %d)", c.Model.Latents)
-	case strings.Contains(c.Model.Kind, "dend") && c.Model.Bases < 1:
+	case needsBases && c.Model.Bases < 1:
 		return fmt.Errorf("model.bases must be ≥ 1 for %s (got %d)", c.Model.Kind, c.Model.Bases)
-	case strings.Contains(c.Model.Kind, "sh") && c.Model.Hidden < 1:
+	case needsHidden && c.Model.Hidden < 1:
 		return fmt.Errorf("model.hidden must be ≥ 1 for %s (got %d)", c.Model.Kind, c.Model.Hidden)
 	case c.Model.Observation != "identity" && c.Model.Observation != "affine":
 		return fmt.Errorf("unknown observation model %q: choose identity or affine", c.Model.Observation)
