@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/rnnlab/rnnlab/kernel/fmath"
 	"github.com/rnnlab/rnnlab/kernel/optim"
 	"github.com/rnnlab/rnnlab/kernel/rng"
-	"github.com/rnnlab/rnnlab/kernel/vec"
 	"github.com/rnnlab/rnnlab/models"
 )
 
@@ -410,67 +408,6 @@ func (t *Trainer) Forward() float64 {
 	return sse / float64(T*SN)
 }
 
-// tsdActive reports whether TSD applies to this step (set, and past the
-// warm start).
-func (t *Trainer) tsdActive() bool { return t.zfree != nil && t.step >= t.Cfg.TSDFrom }
-
-// tsdHorizon is the length of the distillation's free-running chains.
-func (t *Trainer) tsdHorizon() int {
-	if h := t.Cfg.TSDHorizon; h > 0 && h < t.Cfg.SeqLen {
-		return h
-	}
-	return t.Cfg.SeqLen
-}
-
-// tsdInput is the state the distillation's free chain steps from to reach
-// step k: its own previous state, or at a restart (k−1 a positive multiple
-// of the horizon) the teacher-forced target, a stop-gradient constant.
-func (t *Trainer) tsdInput(k int) []float64 {
-	SM := t.Cfg.Batch * t.Model.Dim()
-	if k > 1 && (k-1)%t.tsdHorizon() == 0 {
-		return t.ztgt[(k-1)*SM : k*SM]
-	}
-	return t.zfree[(k-1)*SM : k*SM]
-}
-
-// TSDLoss is the temporal self-distillation penalty of the last Forward.
-func (t *Trainer) TSDLoss() float64 { return t.lastTSD }
-
-// tsdForward computes the TSD penalty on the loaded batch. The targets are
-// the teacher-forced states z_k (a stop-gradient copy).
-func (t *Trainer) tsdForward() float64 {
-	if !t.tsdActive() {
-		return 0
-	}
-	T, S := t.Cfg.SeqLen, t.Cfg.Batch
-	M := t.Model.Dim()
-	SM := S * M
-	if !t.frozen {
-		copy(t.ztgt, t.z)
-	}
-	scale := t.Cfg.TSDLambda / float64(T*SM)
-	var pen float64
-	switch t.Cfg.TSD {
-	case "distill":
-		copy(t.zfree[:SM], t.z[:SM])
-		for k := 1; k <= T; k++ {
-			t.tape.Forward(T+k-1, t.zfree[k*SM:(k+1)*SM], t.tsdInput(k), nil)
-			for i, v := range t.zfree[k*SM : (k+1)*SM] {
-				d := v - t.ztgt[k*SM+i]
-				pen += float64(d * d)
-			}
-		}
-	case "smooth":
-		for k := 1; k <= T; k++ {
-			for i, v := range t.zbar[k*SM : (k+1)*SM] {
-				d := v - t.ztgt[(k-1)*SM+i]
-				pen += float64(d * d)
-			}
-		}
-	}
-	return scale * pen
-}
-
 // Backward backpropagates the loss of the last Forward through time and sets
 // the gradients (returned, aliased by the trainer) of the model and
 // observation parameters.
@@ -584,105 +521,6 @@ func (t *Trainer) Step() (float64, error) {
 		t.noiseSD = min(max(float64(t.Cfg.NoiseScale*math.Sqrt(t.emaLoss)), t.Cfg.NoiseMin), t.Cfg.NoiseMax)
 	}
 	return loss, nil
-}
-
-// annealAlpha estimates α* from the Jacobian norms along the teacher-forced
-// states of the current batch and anneals α towards it (see package doc).
-func (t *Trainer) annealAlpha() {
-	jm, ok := t.Model.(models.Jacobian)
-	if !ok {
-		return
-	}
-	// Jacobians at the forcing signals, the states teacher forcing visits.
-	T, S := t.Cfg.SeqLen, t.Cfg.Batch
-	M := t.Model.Dim()
-	worst := 0.0
-	for s := 0; s < S; s++ {
-		var logSum float64
-		for k := 1; k <= T; k++ {
-			zk := t.zhat[(k*S+s)*M : (k*S+s+1)*M]
-			jm.Jacobian(t.jac, zk, nil)
-			logSum += fmath.Log(math.Max(SpectralNorm(t.jac, M, t.pv, t.pw), 1e-300))
-		}
-		if g := fmath.Exp(logSum / float64(T)); g > worst {
-			worst = g
-		}
-	}
-	est := 0.0
-	if worst > 0 {
-		est = math.Max(0, 1-1/worst)
-	}
-	if est > t.Alpha {
-		t.Alpha = est
-	} else {
-		t.Alpha = float64(t.Cfg.AlphaDecay*t.Alpha) + float64((1-t.Cfg.AlphaDecay)*est)
-	}
-}
-
-// SpectralNorm returns ‖J‖₂ of the row-major m×m matrix J by power iteration
-// on JᵀJ (60 iterations from a fixed start, so the result is deterministic);
-// v and w are scratch vectors of length m.
-func SpectralNorm(J []float64, m int, v, w []float64) float64 {
-	for i := range v {
-		v[i] = 1 / math.Sqrt(float64(m))
-	}
-	var s float64
-	for it := 0; it < 60; it++ {
-		vec.MatVec(w, J, m, m, v)  // w = J v
-		vec.MatTVec(v, J, m, m, w) // v = Jᵀ J v
-		n := math.Sqrt(vec.Dot(v, v))
-		if n == 0 {
-			return 0
-		}
-		for i := range v {
-			v[i] /= n
-		}
-		s = n
-	}
-	return math.Sqrt(s)
-}
-
-// MAR adds the manifold-attractor regularization (Schmidt et al., ICLR 2021,
-// eq. 5) for the last ⌊ratio·M⌋ latent units R to the gradient g and returns
-//
-//	λ · Σ_{i∈R} [ (A_ii − 1)² + Σ_j W_ij² + h_i² ],
-//
-// which pulls those units towards a continuum of marginally stable states
-// (a line attractor) able to hold long time scales. The blocks are found by
-// name: A, W (or W1 of a shallow PLRNN) and h (or h1).
-func MAR(fields []models.Field, theta, g []float64, m int, ratio, lambda float64) float64 {
-	nreg := int(ratio * float64(m))
-	if nreg == 0 {
-		return 0
-	}
-	fa, okA := models.FieldByName(fields, "A")
-	fw, okW := models.FieldByName(fields, "W")
-	if !okW {
-		fw, okW = models.FieldByName(fields, "W1")
-	}
-	fh, okH := models.FieldByName(fields, "h")
-	if !okH {
-		fh, okH = models.FieldByName(fields, "h1")
-	}
-	if !okA || !okW || !okH {
-		return 0
-	}
-	cols := fw.Shape[1]
-	var pen float64
-	for i := m - nreg; i < m; i++ {
-		a := theta[fa.Offset+i] - 1
-		pen += float64(a * a)
-		g[fa.Offset+i] += float64(2 * lambda * a)
-		for j := 0; j < cols; j++ {
-			w := theta[fw.Offset+i*cols+j]
-			pen += float64(w * w)
-			g[fw.Offset+i*cols+j] += float64(2 * lambda * w)
-		}
-		h := theta[fh.Offset+i]
-		pen += float64(h * h)
-		g[fh.Offset+i] += float64(2 * lambda * h)
-	}
-	return lambda * pen
 }
 
 // OptimizerState returns the optimizers' states (model, observation) for a
