@@ -1,4 +1,7 @@
-package recipe
+// Package strictjson decodes JSON documents (configs, grids, run files)
+// strictly: every value encoding/json would ignore or report in Go's terms
+// is refused with a *DecodeError naming the line, column and key path.
+package strictjson
 
 import (
 	"bytes"
@@ -42,19 +45,19 @@ var ErrEmpty = errors.New("the document is empty (no JSON value)")
 // Unwrap lets errors.Is find ErrEmpty.
 func (e *DecodeError) Unwrap() error { return e.err }
 
-// DecodeStrict decodes JSON into v, which must be a pointer. Unlike
+// Decode decodes JSON into v, which must be a pointer. Unlike
 // encoding/json alone it refuses, with a *DecodeError naming the line,
 // column and key path, every value that would otherwise be ignored or
 // reported in Go's terms: an unknown key (with the nearest valid one), a
 // value of the wrong type, null for a plain value, a number with a fraction
 // for an integer, text after the document, and an empty document.
-func DecodeStrict(b []byte, v any) error {
+func Decode(b []byte, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return &DecodeError{Msg: ErrEmpty.Error(), err: ErrEmpty}
 	}
 	rt := reflect.TypeOf(v)
 	if rt == nil || rt.Kind() != reflect.Pointer {
-		panic("recipe: DecodeStrict needs a pointer")
+		panic("strictjson: Decode needs a pointer")
 	}
 	c := &jsonChecker{b: b, dec: json.NewDecoder(bytes.NewReader(b)), root: rt.Elem()}
 	c.dec.UseNumber()
