@@ -6,6 +6,7 @@ package runtest
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/rnnlab/rnnlab/rules/run"
@@ -16,7 +17,9 @@ import (
 //   - a run started from spec, advanced n units, saved, encoded, decoded,
 //     resumed and advanced m more writes the same checkpoint bytes as one
 //     advanced n + m units without stopping (so nothing of the run's
-//     state, random streams included, is left out of the checkpoint);
+//     state, random streams included, is left out of the checkpoint;
+//     metadata keys beginning "time." — wall-clock measurements — are
+//     left out of the comparison);
 //   - Progress counts the units; Evaluate returns a report of the kind
 //     whose tables and figures have distinct names and consistent shapes.
 func Conformance(t *testing.T, k *run.Kind, spec run.Spec, n, m int) {
@@ -128,6 +131,11 @@ func encode(t *testing.T, tr run.Trainer) []byte {
 	ck, err := tr.Save()
 	if err != nil {
 		t.Fatalf("Save: %v", err)
+	}
+	for k := range ck.Meta {
+		if strings.HasPrefix(k, "time.") {
+			delete(ck.Meta, k)
+		}
 	}
 	var buf bytes.Buffer
 	if err := ck.Encode(&buf); err != nil {
