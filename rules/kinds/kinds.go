@@ -1,0 +1,8 @@
+// Package kinds registers every kind of run rnnlab has (package rules/run):
+// the command and the page import it, so both offer the same kinds. Adding
+// a family is one import line here.
+package kinds
+
+import (
+	_ "github.com/rnnlab/rnnlab/rules/recipe" // series: reconstruct a dynamical system from a series (PLRNNs, CT-RNN)
+)
