@@ -96,7 +96,7 @@ func New(name string, dt float64, opt Options) (*Task, error) {
 	}
 	tm := TimingOf(dt)
 	if tm.Test <= tm.Wait || tm.Short <= tm.Jitter || 2*tm.Short-2*tm.Jitter <= tm.Wait {
-		return nil, fmt.Errorf("cogtask: dt = %v s leaves no room for the epochs (short %d, test %d, wait %d, jitter %d steps); use dt ≤ 0.05 s",
+		return nil, fmt.Errorf("cogtask: dt = %v s leaves no room for the epochs (short %d, test %d, wait %d, jitter %d steps); use a finer step",
 			dt, tm.Short, tm.Test, tm.Wait, tm.Jitter)
 	}
 	t := &Task{Index: k, Name: name, Structure: StructureOf(k), Timing: tm, Options: opt}

@@ -1,7 +1,6 @@
 package tasktrain
 
 import (
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -74,27 +73,4 @@ func TestExperiment(t *testing.T) {
 		t.Logf("RESULT task=%s method=%s networks=%d ensemble_steps_to_criterion=%d per_network_steps=%.0f±%.0f (%d of %d reached) wall=%.0fs",
 			tm[0], tm[1], K, ens, m, sem, len(reached), K, time.Since(start).Seconds())
 	}
-}
-
-func mean(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
-}
-
-func meanSEM(x []float64) (float64, float64) {
-	if len(x) == 0 {
-		return math.NaN(), math.NaN()
-	}
-	m := mean(x)
-	if len(x) == 1 {
-		return m, 0
-	}
-	ss := 0.0
-	for _, v := range x {
-		ss += (v - m) * (v - m)
-	}
-	return m, math.Sqrt(ss/float64(len(x)-1)) / math.Sqrt(float64(len(x)))
 }

@@ -17,7 +17,7 @@ func small(method string) Config {
 		Skip: 3, Stages: 2, Trials: 4, EvalTrials: 6, StepsPerRound: 3, Rounds: 40, Networks: 3, Seed: 11}
 }
 
-func run(t *testing.T, c Config, rounds int) *Ensemble {
+func trainRounds(t *testing.T, c Config, rounds int) *Ensemble {
 	t.Helper()
 	e, err := NewEnsemble(c)
 	if err != nil {
@@ -43,23 +43,23 @@ func fingerprint(e *Ensemble) uint64 {
 // with α = 1 in every stage so is CD (within a stage: CD restarts Adam at
 // a stage change).
 func TestSchemesReduceToBase(t *testing.T) {
-	base := fingerprint(run(t, small(Base), 3))
+	base := fingerprint(trainRounds(t, small(Base), 3))
 	for _, m := range []string{SCTT, DASC} {
 		c := small(m)
 		c.Beta0 = 1
-		if got := fingerprint(run(t, c, 3)); got != base {
+		if got := fingerprint(trainRounds(t, c, 3)); got != base {
 			t.Errorf("%s with β = 1 differs from base", m)
 		}
 	}
 	c := small(CD)
 	c.Alpha0 = 1
-	if got := fingerprint(run(t, c, 3)); got != base {
+	if got := fingerprint(trainRounds(t, c, 3)); got != base {
 		t.Errorf("cd with α = 1 differs from base")
 	}
 	// and the schemes proper do differ
 	c = small(DASC)
 	c.Beta0 = 0.5
-	if fingerprint(run(t, c, 3)) == base {
+	if fingerprint(trainRounds(t, c, 3)) == base {
 		t.Error("dasc with β = 0.5 gives the base result")
 	}
 }
@@ -69,9 +69,9 @@ func TestWorkersDeterministic(t *testing.T) {
 	c.Beta0 = 0.2
 	c.Networks = 5
 	c.Workers = 1
-	one := fingerprint(run(t, c, 2))
+	one := fingerprint(trainRounds(t, c, 2))
 	c.Workers = 3
-	if fingerprint(run(t, c, 2)) != one {
+	if fingerprint(trainRounds(t, c, 2)) != one {
 		t.Fatal("results depend on the number of workers")
 	}
 }
@@ -80,8 +80,8 @@ func TestWorkersDeterministic(t *testing.T) {
 func TestResume(t *testing.T) {
 	c := small(SCTT)
 	c.Beta0 = 0.5
-	want := fingerprint(run(t, c, 4))
-	e := run(t, c, 2)
+	want := fingerprint(trainRounds(t, c, 4))
+	e := trainRounds(t, c, 2)
 	s := e.State()
 	f, _ := NewEnsemble(c)
 	if err := f.SetState(s); err != nil {
@@ -169,7 +169,7 @@ func TestLearns(t *testing.T) {
 	c := small(Base)
 	c.Networks = 1
 	c.Net.N = 20
-	e := run(t, c, 1)
+	e := trainRounds(t, c, 1)
 	first := e.Loss[0]
 	for i := 0; i < 12; i++ {
 		e.StepRound()
@@ -206,7 +206,7 @@ func TestValidate(t *testing.T) {
 func TestGolden(t *testing.T) {
 	c := small(DASC)
 	c.Beta0 = 0.2
-	e := run(t, c, 2)
+	e := trainRounds(t, c, 2)
 	golden.Check(t, "testdata/dasc.golden", sprintf("%016x crit=%v\n", fingerprint(e), e.Crit))
 	if math.IsNaN(e.Crit) {
 		t.Fatal("NaN criterion")
@@ -217,7 +217,7 @@ func TestGolden(t *testing.T) {
 // switch at the epoch boundaries, and it leaves the network's stream alone.
 func TestRecord(t *testing.T) {
 	c := small(Base)
-	e := run(t, c, 1)
+	e := trainRounds(t, c, 1)
 	before, _ := e.Nets[0].Rand.MarshalBinary()
 	rec := e.Record(0, 9)
 	after, _ := e.Nets[0].Rand.MarshalBinary()
