@@ -4,6 +4,6 @@
 package kinds
 
 import (
-	_ "github.com/rnnlab/rnnlab/rules/recipe" // series: reconstruct a dynamical system from a series (PLRNNs, CT-RNN)
+	_ "github.com/rnnlab/rnnlab/rules/recipe"    // series: reconstruct a dynamical system from a series (PLRNNs, CT-RNN)
 	_ "github.com/rnnlab/rnnlab/rules/tasktrain" // task: train leaky rate RNNs on cognitive tasks (BPTT, CD, SCTT, DASC)
 )
