@@ -62,15 +62,15 @@ func cmdKinds(args []string, stdout, stderr io.Writer) error {
 
 // kindOptions are the driver's own flags.
 type kindOptions struct {
-	config, out       string
-	resume, quiet     bool
-	stopAt, workers   int
-	saveEvery         time.Duration
-	evalEvery         int
-	given             map[string]bool
-	flagValues        map[string]string // the kind's flags typed, by name
-	command           string            // how the run was started, for the resume hint
-	stdout, stderr    io.Writer
+	config, out     string
+	resume, quiet   bool
+	stopAt, workers int
+	saveEvery       time.Duration
+	evalEvery       int
+	given           map[string]bool
+	flagValues      map[string]string // the kind's flags typed, by name
+	command         string            // how the run was started, for the resume hint
+	stdout, stderr  io.Writer
 }
 
 // cmdKind is rnnlab <kind command>.
