@@ -163,7 +163,7 @@ func TestKindReport(t *testing.T) {
 	if h := figs["trial-inputs"].Heat; h.Values[0*50+0] != 1 || h.Values[0*50+45] != 0 || h.Values[(65+2)*50+45] != 1 {
 		t.Error("input heat map: fixation not on then off, or rule channel not on")
 	}
-	if l := figs["performance"].Lines; len(l) != 2+3 || len(l[0].Y) != 4 {
+	if l := figs["performance"].Lines; len(l) != 6 || len(l[0].Y) != 4 || l[0].Y[3] > l[2].Y[3] {
 		t.Errorf("performance figure: %d lines", len(l))
 	}
 	d := rep.Details.(*Details)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"sort"
 	"strconv"
 
 	"github.com/rnnlab/rnnlab/analysis/fixedpoint"
@@ -26,49 +27,51 @@ const (
 
 // Details is the structured result of a task run (results.json).
 type Details struct {
-	Task, Method string
-	Networks     int
-	Rounds       int // rounds done
-	Steps        int // Adam steps per network
-	Stage        string
+	Task     string `json:"task"`
+	Method   string `json:"method"`
+	Networks int    `json:"networks"`
+	Rounds   int    `json:"rounds"`
+	Steps    int    `json:"steps"`
+	Stage    string `json:"stage"`
 	// Criterion is the ensemble criterion (mean of the middle 80 % of the
 	// sorted performances) of the last evaluation; nil before the first
 	// round or when it is not a number.
-	Criterion *float64
-	Reached   bool
+	Criterion *float64 `json:"criterion"`
+	Reached   bool     `json:"reached"`
 	// StepsToCriterion is the ensemble's: the steps after which the
 	// criterion first reached 0.99 (−1: not within the budget).
-	StepsToCriterion int
+	StepsToCriterion int `json:"steps_to_criterion"`
 	// NetworkSteps holds, per network, the steps after which its own
 	// performance first reached 0.99 (−1: not yet).
-	NetworkSteps []int
-	WallSeconds  float64
-	FixedPoints  *FixedPoints `json:",omitempty"`
+	NetworkSteps []int        `json:"network_steps"`
+	WallSeconds  float64      `json:"wall_seconds"`
+	FixedPoints  *FixedPoints `json:"fixed_points,omitempty"`
 }
 
 // FixedPoints are network 0's fixed points with its input held at the
 // delay period's (fixation and rule inputs on, noise off; for tasks
 // without a delay, the fixation period's, the same input).
 type FixedPoints struct {
-	Epoch  string // "delay" or "fixation"
-	Input  []int  // the input channels that are on
-	Starts int
-	Points []FixedPoint
+	Epoch  string       `json:"epoch"`
+	Input  []int        `json:"input"`
+	Starts int          `json:"starts"`
+	Points []FixedPoint `json:"points"`
 }
 
 // FixedPoint is one fixed point of the clamped network.
 type FixedPoint struct {
-	X      []float64
-	Q      float64
-	Stable bool
+	X      []float64 `json:"x"`
+	Q      float64   `json:"q"`
+	Stable bool      `json:"stable"`
 	// Eigenvalues of the map's Jacobian (re, im), by decreasing modulus.
-	Eigenvalues [][2]float64
+	Eigenvalues [][2]float64 `json:"eigenvalues"`
 	// Timescale is the slowest decay time −dt/ln|λ₁| in seconds (nil for an
 	// unstable point).
-	Timescale *float64
+	Timescale *float64 `json:"timescale"`
 	// Fixation is the fixation readout and Angle the decoded ring angle
 	// (radians) at the point.
-	Fixation, Angle float64
+	Fixation float64 `json:"fixation"`
+	Angle    float64 `json:"angle"`
 }
 
 func finite(v float64) *float64 {
@@ -194,31 +197,33 @@ func (t *trainer) Evaluate() (*run.Report, error) {
 	return rep, nil
 }
 
-// performanceFigure plots every network's performance against the training
-// step (drawn first, to be drawn faint), then the ensemble mean and the
-// criterion (middle-80 % mean) with the 0.99 level.
+// performanceFigure plots the ensemble's performance against the training
+// step: its lowest, median and highest network, the mean, and the
+// criterion (middle-80 % mean) with the 0.99 level (every network's curve
+// is in performance.csv).
 func (t *trainer) performanceFigure() run.Figure {
 	c := t.e.Cfg
 	K, R := c.Networks, len(t.stage)
 	f := run.Figure{Name: "performance", Title: fmt.Sprintf("%s, %s: performance of %d networks", c.Task, c.Method, K),
 		XLabel: "training step", YLabel: "performance"}
 	x := make([]float64, R)
-	for r := range x {
-		x[r] = float64((r + 1) * c.StepsPerRound)
-	}
-	for i := 0; i < K; i++ {
-		y := make([]float64, R)
-		for r := range y {
-			y[r] = t.perf[r*K+i]
-		}
-		f.Lines = append(f.Lines, run.Line{Label: "network " + strconv.Itoa(i), X: x, Y: y})
-	}
-	mu, crit := make([]float64, R), make([]float64, R)
+	lo, med, hi, mu, crit := make([]float64, R), make([]float64, R), make([]float64, R), make([]float64, R), make([]float64, R)
 	for r := 0; r < R; r++ {
-		mu[r] = mean(t.perf[r*K : (r+1)*K])
-		crit[r] = cogtask.Criterion(t.perf[r*K : (r+1)*K])
+		x[r] = float64((r + 1) * c.StepsPerRound)
+		row := t.perf[r*K : (r+1)*K]
+		s := append([]float64(nil), row...)
+		sort.Float64s(s)
+		lo[r], hi[r] = s[0], s[K-1]
+		med[r] = s[K/2]
+		if K%2 == 0 {
+			med[r] = (s[K/2-1] + s[K/2]) / 2
+		}
+		mu[r] = mean(row)
+		crit[r] = cogtask.Criterion(row)
 	}
-	f.Lines = append(f.Lines, run.Line{Label: "mean", X: x, Y: mu}, run.Line{Label: "criterion (middle-80 % mean)", X: x, Y: crit})
+	f.Lines = []run.Line{{Label: "lowest network", X: x, Y: lo}, {Label: "median network", X: x, Y: med},
+		{Label: "highest network", X: x, Y: hi}, {Label: "mean", X: x, Y: mu},
+		{Label: "criterion (middle-80 % mean)", X: x, Y: crit}}
 	if R > 0 {
 		f.Lines = append(f.Lines, run.Line{Label: "0.99", X: []float64{x[0], x[R-1]}, Y: []float64{Criterion, Criterion}})
 	}
