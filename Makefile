@@ -26,6 +26,7 @@ build: site
 # which also prints the sizes). The shell is skipped while site/shell is absent.
 site:
 	$(WASMBUILD) -o $(SITE)/lab.wasm ./site/lab
+	$(WASMBUILD) -o $(SITE)/run.wasm ./site/run
 	@if [ -d site/shell ]; then echo "$(WASMBUILD) -o $(SITE)/shell.wasm ./site/shell"; \
 	  $(WASMBUILD) -o $(SITE)/shell.wasm ./site/shell; \
 	else echo "site/shell not there yet: no shell.wasm"; rm -f $(SITE)/shell.wasm; fi
