@@ -52,7 +52,7 @@ async function newPage(opts = {}) {
   // messages it posts collected in window.msgs, send(msg) to post to it.
   await ctx.route('**/__test/harness.html*', (route) => {
     const u = new URL(route.request().url());
-    const src = '../lab.html' + (u.searchParams.get('q') || '') + '#' + (u.searchParams.get('hash') || '');
+    const src = '../' + (u.searchParams.get('page') || 'lab.html') + (u.searchParams.get('q') || '') + '#' + (u.searchParams.get('hash') || '');
     route.fulfill({ contentType: 'text/html', body: `<!doctype html><meta charset="utf-8"><body style="margin:0">
 <iframe id="w" src="${src}" style="width:800px;height:560px;border:0"></iframe>
 <script>
@@ -665,8 +665,10 @@ test('lesson page: at least three live widgets draw', async () => {
   } finally { await closePage(page); }
 });
 
+await import('./runpage.mjs').then((m) => m.register({ test, requirePage, newPage, closePage, statusOf, waitStatus, shot, labFrame, messages, waitMessage, isNum, INK, OUT, URL: () => URL0 }));
+
 // perf: first-visit brotli bytes and time to the first frame, per page.
-for (const name of ['lab.html', 'index.html', 'lesson.html', 'docs.html']) {
+for (const name of ['lab.html', 'index.html', 'lesson.html', 'docs.html', 'run.html']) {
   test(`perf: first visit of ${name}`, async () => {
     await requirePage(name);
     const page = await newPage();
