@@ -61,6 +61,8 @@ type game struct {
 	liveT               time.Time
 	liveStep            int
 	lastFrame           frameKey
+	lastFull            fullKey
+	panels              string
 	readySent, viewWarn bool
 	runVersion          int // counts the drivers, for window.rnnlab.run
 
@@ -68,9 +70,10 @@ type game struct {
 }
 
 type cachedFigure struct {
-	img   *ebiten.Image
-	key   figKey
-	panel figurePanel
+	img     *ebiten.Image
+	key     figKey // what img shows
+	blitted figKey // what the screen shows
+	panel   figurePanel
 }
 
 type figKey struct {
@@ -82,6 +85,7 @@ type figKey struct {
 
 func main() {
 	g := &game{env: run.Env{Workers: 1}, fetches: map[string]string{}, figs: map[string]*cachedFigure{}, rateT: time.Now(), liveStep: -1}
+	setGlobal("kinds", runs.Plain(runs.Kinds())) // before the first run, which run.html's controls show
 	st, err := runs.ParseHash(bridge.Hash())
 	if err != nil {
 		g.fail(err)
@@ -96,7 +100,6 @@ func main() {
 			}
 		}
 	}
-	setGlobal("kinds", runs.Plain(runs.Kinds()))
 	bridge.Listen()
 	for _, what := range []string{"checkpoint", "config"} {
 		if u := bridge.Query(what); u != "" {
@@ -427,18 +430,31 @@ func (g *game) Layout(ow, oh int) (int, int) {
 	if !(s > 0) {
 		s = 1
 	}
-	view.Scale = s
-	g.w, g.h = int(float64(ow)*s), int(float64(oh)*s)
+	// In software-rendered WebGL run.html asks for a smaller screen
+	// (bridge.RenderScale), which ebiten scales up to the canvas: every
+	// offscreen pass costs per pixel there. A layout unit stays one CSS
+	// pixel.
+	view.Scale = s * bridge.RenderScale()
+	g.w, g.h = int(float64(ow)*view.Scale), int(float64(oh)*view.Scale)
 	return g.w, g.h
 }
 
 // frameKey is what a frame's pixels depend on; an unchanged key skips the
 // redraw.
 type frameKey struct {
-	w, h        int
-	rep         *run.Report
-	live        int
-	status, err string
+	w, h int
+	rep  *run.Report
+	live int
+	err  string
+}
+
+// fullKey is what, when it changes, redraws the whole screen; otherwise a
+// frame redraws the status line and the figures whose content changed.
+type fullKey struct {
+	w, h       int
+	view, figs string
+	err        string
+	runVersion int
 }
 
 func (g *game) Draw(screen *ebiten.Image) {
@@ -450,18 +466,31 @@ func (g *game) Draw(screen *ebiten.Image) {
 	if st.Step != g.liveStep && (time.Since(g.liveT) >= liveEvery || !st.Running) {
 		g.liveStep, g.liveT = st.Step, time.Now()
 	}
-	line := g.statusLine(st)
-	k := frameKey{g.w, g.h, g.drv.Report(), g.liveStep*1000 + g.runVersion, line, g.errMsg}
+	k := frameKey{g.w, g.h, g.drv.Report(), g.liveStep*1000 + g.runVersion, g.errMsg}
 	if k == g.lastFrame && g.readySent {
 		return
 	}
 	g.lastFrame = k
-	screen.Fill(view.Background)
-	m := int(view.U(6))
-	content := image.Rect(m, m, g.w-m, g.h-m)
 	figs := g.drv.Figures()
 	var names []string
-	if v := g.drv.State().View; v != "" {
+	for _, f := range figs {
+		names = append(names, f.Name)
+	}
+	v := g.drv.State().View
+	errShown := ""
+	if v != "" {
+		errShown = g.errMsg
+	}
+	fk := fullKey{g.w, g.h, v, strings.Join(names, ","), errShown, g.runVersion}
+	full := fk != g.lastFull || errShown != "" || !g.readySent
+	g.lastFull = fk
+	if full {
+		screen.Fill(view.Background)
+	}
+	m := int(view.U(6))
+	content := image.Rect(m, m, g.w-m, g.h-m)
+	var drawn []string
+	if v != "" {
 		var f *run.Figure
 		for i := range figs {
 			if figs[i].Name == v {
@@ -469,26 +498,30 @@ func (g *game) Draw(screen *ebiten.Image) {
 			}
 		}
 		if f == nil {
+			if !full {
+				screen.SubImage(content).(*ebiten.Image).Fill(view.Background)
+			}
 			g.noFigure(screen, content, v, figs)
 		} else {
-			g.drawFigure(screen, content, f, st)
-			names = append(names, f.Name)
+			g.drawFigure(screen, content, f, st, full)
+			drawn = append(drawn, f.Name)
 		}
 	} else {
-		view.Text(screen, view.Fit(line, float64(content.Dx())), float64(content.Min.X), float64(content.Min.Y), view.TextColor)
-		content.Min.Y += int(view.LineHeight() + view.U(6))
 		cols, rows := grid(len(figs), content.Dx(), content.Dy())
 		if cols > 0 {
 			cw, rh := (content.Dx()+m)/cols, (content.Dy()+m)/rows
 			for i := range figs {
 				x, y := content.Min.X+(i%cols)*cw, content.Min.Y+(i/cols)*rh
-				g.drawFigure(screen, image.Rect(x, y, x+cw-m, y+rh-m), &figs[i], st)
-				names = append(names, figs[i].Name)
+				g.drawFigure(screen, image.Rect(x, y, x+cw-m, y+rh-m), &figs[i], st, full)
+				drawn = append(drawn, figs[i].Name)
 			}
 		}
 	}
-	bridge.SetPanels(strings.Join(names, ","))
-	if g.errMsg != "" {
+	if p := strings.Join(drawn, ","); p != g.panels {
+		g.panels = p
+		bridge.SetPanels(p)
+	}
+	if g.errMsg != "" && v != "" { // the page shows errors in its status line
 		g.drawError(screen, content)
 	}
 	if !g.readySent {
@@ -499,27 +532,10 @@ func (g *game) Draw(screen *ebiten.Image) {
 	}
 }
 
-// statusLine is the page's one line of progress: kind, units, rate,
-// values, note.
-func (g *game) statusLine(st runs.Status) string {
-	s := fmt.Sprintf("%s  %s %d / %d", st.Kind, st.Unit, st.Step, st.Total)
-	if st.Running {
-		s += fmt.Sprintf("  %s %ss/s", view.Fmt(st.UnitsPerSec), st.Unit)
-	} else if st.Done {
-		s += "  done"
-	} else {
-		s += "  paused"
-	}
-	for _, v := range g.drv.Trainer().Progress().Values {
-		s += "  " + v.Name + " " + view.Fmt(v.Value)
-	}
-	if st.Note != "" {
-		s += "  " + st.Note
-	}
-	return s
-}
-
-func (g *game) drawFigure(screen *ebiten.Image, r image.Rectangle, f *run.Figure, st runs.Status) {
+// drawFigure draws a figure through its offscreen image, which is redrawn
+// when its content (the report, or the live figure's unit) or rectangle
+// changes, and blitted when it was redrawn or the frame is a full one.
+func (g *game) drawFigure(screen *ebiten.Image, r image.Rectangle, f *run.Figure, st runs.Status, full bool) {
 	c := g.figs[f.Name]
 	if c == nil {
 		c = &cachedFigure{}
@@ -546,10 +562,14 @@ func (g *game) drawFigure(screen *ebiten.Image, r image.Rectangle, f *run.Figure
 		c.img.Fill(view.Background)
 		c.panel.draw(c.img, image.Rect(0, 0, w, h), f, caption)
 		c.key = key
+	} else if !full && c.blitted == key {
+		return // on the screen already
 	}
 	var op ebiten.DrawImageOptions
+	op.Blend = ebiten.BlendCopy
 	op.GeoM.Translate(float64(r.Min.X), float64(r.Min.Y))
 	screen.DrawImage(c.img, &op)
+	c.blitted = key
 }
 
 func hasFigure(rep *run.Report, name string) bool {

@@ -87,7 +87,7 @@ export function register(h) {
     const page = await newPage({ viewport: { width: 640, height: 400 } });
     try {
       await page.goto(`${URL0()}run.html#${LIVE}&view=loss&play=1`);
-      await waitStatus(page, (s) => s.evalStep !== null && s.step > 0, 120000, 'an evaluation');
+      await waitStatus(page, (s) => s.evalStep > 0, 120000, 'an evaluation after step 0');
       const panels = await poll(() => page.evaluate(() => window.rnnlab.panels), 20000, 'the drawn figure');
       if (panels !== 'loss') throw new Error(`#view=loss draws ${panels}`);
       if (await page.locator('#controls').isVisible()) throw new Error('the widget shows the page controls');

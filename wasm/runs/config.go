@@ -163,7 +163,7 @@ func Flags(k *run.Kind) []Flag { return flagsOf(k, k.New()) }
 func flagsOf(k *run.Kind, spec run.Spec) []Flag {
 	def := flagSet(k.Name, k.New())
 	cur := flagSet(k.Name, spec)
-	var out []Flag
+	out := []Flag{}
 	cur.VisitAll(func(f *flag.Flag) {
 		d := f.DefValue
 		if g := def.Lookup(f.Name); g != nil {
@@ -204,7 +204,7 @@ type KindInfo struct {
 
 // Kinds describes every registered kind, sorted by name.
 func Kinds() []KindInfo {
-	var out []KindInfo
+	out := []KindInfo{}
 	for _, k := range run.Kinds() {
 		out = append(out, KindInfo{Name: k.Name, Summary: k.Summary, Command: k.Command, Flags: Flags(k)})
 	}

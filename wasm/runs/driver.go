@@ -332,8 +332,10 @@ func (d *Driver) Report() *run.Report { return d.report }
 // drawn from every unit (not only at evaluations).
 const LiveName = "live"
 
-// Live is the figure of the progress values (Progress.Values) over the
-// units this driver trained or resumed at: one line per value.
+// Live is the figure of the run's first progress value (Progress.Values,
+// the loss of most kinds) over the units this driver trained or resumed
+// at, drawn between evaluations; the other values have scales of their
+// own and are in the status.
 func (d *Driver) Live() run.Figure {
 	f := run.Figure{Name: LiveName, Title: "progress", XLabel: d.unit()}
 	for _, s := range d.hist {
@@ -342,7 +344,9 @@ func (d *Driver) Live() run.Figure {
 			ok = ok || !math.IsNaN(y)
 		}
 		if ok {
-			f.Lines = append(f.Lines, run.Line{Label: s.name, X: s.x, Y: s.y})
+			f.Title, f.YLabel = s.name+" (live)", s.name
+			f.Lines = []run.Line{{Label: s.name, X: s.x, Y: s.y}}
+			break
 		}
 	}
 	return f
