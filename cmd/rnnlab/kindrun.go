@@ -54,7 +54,7 @@ func cmdKinds(args []string, stdout, stderr io.Writer) error {
 		if k.Command != "" {
 			how = "rnnlab " + k.Command
 		}
-		fmt.Fprintf(stdout, "%-10s %-26s %s\n", k.Name, how, k.Summary)
+		fmt.Fprintf(stdout, "%-10s %-28s %s\n", k.Name, how, k.Summary)
 	}
 	fmt.Fprint(stdout, "\nA run file is {\"kind\": NAME, NAME: {…}}; a file without \"kind\" is a series run (docs/config.md).\n")
 	return nil
