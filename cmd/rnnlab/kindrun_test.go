@@ -247,3 +247,43 @@ func nonWhite(img image.Image, x0, y0, x1, y1 int) int {
 	}
 	return n
 }
+
+// TestKindSweep: a grid over a run file of another kind trains each run
+// with the kind's driver and gathers the metrics of their results.json,
+// mean ± s.e.m. over seeds; series-only axes and unknown keys are refused.
+func TestKindSweep(t *testing.T) {
+	dir := t.TempDir()
+	grid := filepath.Join(dir, "grid.json")
+	writeFile(t, grid, `{"base": {"kind": "testwalk", "testwalk": {"steps": 6}}, "testwalk.size": [0.5, 2], "seeds": [1, 2, 3]}`)
+	out := filepath.Join(dir, "sw")
+	st, o, e := runCmd(t, "sweep", "--grid", grid, "--out", out, "--jobs", "2")
+	if st != 0 {
+		t.Fatalf("sweep: %d\n%s\n%s", st, o, e)
+	}
+	if !strings.Contains(o, "6 of 6 runs finished") || !strings.Contains(o, "mean ± s.e.m. over seeds") {
+		t.Fatalf("sweep output:\n%s", o)
+	}
+	csvText, _ := os.ReadFile(filepath.Join(out, "results.csv"))
+	if lines := strings.Split(strings.TrimSpace(string(csvText)), "\n"); len(lines) != 7 || lines[0] != "run,testwalk.size,testwalk.seed,status,x" {
+		t.Errorf("results.csv:\n%s", csvText)
+	}
+	// Each run is the kind's run of its values: run 5 is size 2, seed 3.
+	var rf struct {
+		Testwalk walkSpec `json:"testwalk"`
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "runs", "005", "config.json"))
+	if json.Unmarshal(b, &rf) != nil || rf.Testwalk != (walkSpec{Steps: 6, Size: 2, Seed: 3}) {
+		t.Errorf("run 5's config.json: %s", b)
+	}
+	for _, c := range []struct{ grid, want string }{
+		{`{"base": {"kind": "testwalk"}, "models": ["plrnn"]}`, "recipe, models and regularizers are axes of series runs"},
+		{`{"base": {"kind": "testwalk"}, "testwalk.sise": [1]}`, `unknown key "testwalk.sise" in the grid of testwalk runs; did you mean "testwalk.size"?`},
+		{`{"base": {"kind": "testwalk"}, "testwalk.steps": [0]}`, "testwalk.steps must be ≥ 1 (got 0)"},
+	} {
+		writeFile(t, grid, c.grid)
+		st, o, e := runCmd(t, "sweep", "--grid", grid, "--out", filepath.Join(dir, "bad"))
+		if st != 2 || !strings.Contains(o+e, c.want) {
+			t.Errorf("%s: status %d\n%s%s\nwant %q", c.grid, st, o, e, c.want)
+		}
+	}
+}
