@@ -128,6 +128,16 @@ func TestKindErrors(t *testing.T) {
 			t.Errorf("rnnlab %s: status %d (want %d)\n%s%s\nwant %q", strings.Join(c.args, " "), st, c.status, o, e, c.want)
 		}
 	}
+	// rnnlab config --kind prints a run file the kind's driver takes.
+	st, doc, e := runCmd(t, "config", "--kind", "testwalk")
+	if st != 0 || !strings.Contains(doc, `"kind": "testwalk"`) {
+		t.Fatalf("config --kind: %d %s %s", st, doc, e)
+	}
+	printed := filepath.Join(dir, "printed.json")
+	writeFile(t, printed, doc)
+	if st, o, e := runCmd(t, "train", "--config", printed, "--out", filepath.Join(dir, "printed"), "--quiet"); st != 0 {
+		t.Errorf("train the printed run file: %d\n%s%s", st, o, e)
+	}
 	if st, o, _ := runCmd(t, "kinds"); st != 0 || !strings.Contains(o, "series") || !strings.Contains(o, "rnnlab testwalk") {
 		t.Errorf("kinds: %d %s", st, o)
 	}
