@@ -7,8 +7,10 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/rnnlab/rnnlab/rules/recipe"
+	runkind "github.com/rnnlab/rnnlab/rules/run"
 )
 
 func cmdEval(args []string, stdout, stderr io.Writer) error {
@@ -40,6 +42,20 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	}
 	if *ckpt == "" {
 		return flagError{errors.New("--checkpoint is required")}
+	}
+	if kind, b, err := kindCheckpoint(*ckpt); err != nil {
+		return err
+	} else if kind != recipe.SeriesKind {
+		var series []string
+		for _, n := range []string{"data", "steps", "transient", "stsp", "stsp-protocol", "plot"} {
+			if given[n] {
+				series = append(series, "--"+n)
+			}
+		}
+		if len(series) > 0 {
+			return flagError{fmt.Errorf("%s is the checkpoint of a %s run: %s apply to series runs only; its evaluation is the kind's own (--json FILE writes it, with its tables and figures beside FILE)", *ckpt, kind, strings.Join(series, ", "))}
+		}
+		return evalKind(*ckpt, b, *jsonOut, stdout)
 	}
 	ck, md, err := readCheckpoint(*ckpt)
 	if err != nil {
@@ -132,7 +148,24 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 func cmdConfig(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("config", stderr)
 	name := fs.String("recipe", "lorenz63", "the recipe to print: lorenz63, ecg, ecg-gtf, ecg-dend")
+	kind := fs.String("kind", "", "print instead the default run file of this kind of run ('rnnlab kinds' lists them)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	given := flagsGiven(fs)
+	if err := firstError(notEmpty(given, "kind", *kind), exclusive(given, "kind", "recipe")); err != nil {
+		return err
+	}
+	if given["kind"] && *kind != recipe.SeriesKind {
+		k, err := runkind.Lookup(*kind)
+		if err != nil {
+			return flagError{fmt.Errorf("--kind: %v", err)}
+		}
+		doc, err := k.Encode(k.New())
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", doc)
 		return err
 	}
 	cfg, err := recipe.Recipe(*name)
