@@ -665,7 +665,7 @@ test('lesson page: at least three live widgets draw', async () => {
   } finally { await closePage(page); }
 });
 
-await import('./runpage.mjs').then((m) => m.register({ test, requirePage, newPage, closePage, statusOf, waitStatus, shot, labFrame, messages, waitMessage, isNum, INK, OUT, URL: () => URL0 }));
+await import('./runpage.mjs').then((m) => m.register({ BIN, test, requirePage, newPage, closePage, statusOf, waitStatus, shot, labFrame, messages, waitMessage, isNum, INK, OUT, URL: () => URL0 }));
 
 // perf: first-visit brotli bytes and time to the first frame, per page.
 for (const name of ['lab.html', 'index.html', 'lesson.html', 'docs.html', 'run.html']) {

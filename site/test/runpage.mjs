@@ -3,19 +3,17 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { sleep, poll } from './lib.mjs';
+import os from 'node:os';
+import { sleep, poll, run } from './lib.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-// A series run sized for a browser test; the golden checkpoint hash of
-// wasm/runs (testdata/series-small.sha256) is of its end.
-const golden = fs.readFileSync(path.join(here, '../../wasm/runs/testdata/series-small.sha256'), 'utf8').trim().split(/\s+/);
-const SMALL = golden[1];
+// A series run sized for a browser test, as a hash and as the run file
+// `rnnlab train --config` reads.
+const SMALL = 'kind=series&data.steps=3000&model.hidden=10&train.steps=6&train.seq_len=20&train.batch=4&train.eval_every=3&eval.max_steps=400';
+const SMALL_FILE = { data: { steps: 3000 }, model: { hidden: 10 }, train: { steps: 6, seq_len: 20, batch: 4, eval_every: 3 }, eval: { max_steps: 400 } };
 const LIVE = 'kind=series&data.steps=5000&model.hidden=20&train.steps=400&train.seq_len=30&train.batch=8&train.eval_every=100&eval.max_steps=1000';
 
 export function register(h) {
-  const { test, requirePage, newPage, closePage, statusOf, waitStatus, shot, labFrame, messages, waitMessage, isNum, INK, OUT } = h;
+  const { BIN, test, requirePage, newPage, closePage, statusOf, waitStatus, shot, labFrame, messages, waitMessage, isNum, INK, OUT } = h;
   const URL0 = () => h.URL();
   const noErrors = (page, what) => {
     const errs = page.errors.filter((e) => !/favicon/.test(e));
@@ -139,7 +137,7 @@ export function register(h) {
     } finally { await closePage(page); }
   });
 
-  test('run page: postMessage status, commands, export and resume; the native checkpoint bytes', async () => {
+  test('run page: postMessage status, commands, export and resume; the checkpoint is rnnlab train\'s byte for byte', async () => {
     await requirePage('run.html');
     const page = await newPage();
     try {
@@ -161,7 +159,16 @@ export function register(h) {
       const file = await waitMessage(page, (m) => m.type === 'file', 30000, 'the exported checkpoint', from);
       const bytes = Buffer.from(file.bytes, 'base64');
       const sum = crypto.createHash('sha256').update(bytes).digest('hex');
-      if (sum !== golden[0]) throw new Error(`the page's checkpoint after 6 steps has SHA-256 ${sum}, the native run's ${golden[0]}`);
+      // the native command on the same settings writes the same bytes
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnlab-runpage-'));
+      let native;
+      try {
+        fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify(SMALL_FILE));
+        await run(BIN, ['train', '--config', path.join(dir, 'run.json'), '--out', path.join(dir, 'out'), '--quiet']);
+        native = fs.readFileSync(path.join(dir, 'out', 'checkpoint.safetensors'));
+      } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+      const nsum = crypto.createHash('sha256').update(native).digest('hex');
+      if (!bytes.equals(native)) throw new Error(`the page's checkpoint after 6 steps (${bytes.length} bytes, SHA-256 ${sum}) differs from rnnlab train's (${native.length} bytes, ${nsum})`);
       if (!/^rnnlab-series-step6\.safetensors$/.test(file.name)) throw new Error(`export name ${file.name}`);
       // reset, then resume from the export: step 6 again
       await send({ type: 'command', cmd: 'reset' });
@@ -184,7 +191,7 @@ export function register(h) {
       const still = await statusOf(frame);
       if (still.step !== 6) throw new Error(`after bad messages the run is at ${still.step}`);
       await shot(page.locator('#w'), 'run-harness');
-      return `ready ${JSON.stringify({ view: ready.view, hash: ready.hash })}; done at ${done.step}; checkpoint ${sum.slice(0, 12)}… = native; ${notes.join('; ')}; “${m.message}”`;
+      return `ready ${JSON.stringify({ view: ready.view, hash: ready.hash })}; done at ${done.step}; checkpoint ${sum.slice(0, 12)}… = rnnlab train's; ${notes.join('; ')}; “${m.message}”`;
     } finally { await closePage(page); }
   });
 

@@ -2,13 +2,11 @@ package runs
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -526,45 +524,5 @@ func TestSeriesDrivenMatchesStraight(t *testing.T) {
 	}
 	if r := d.Report(); r == nil || len(r.Figures) == 0 {
 		t.Errorf("no report with figures: %+v", r)
-	}
-}
-
-var update = flag.Bool("update", false, "rewrite testdata/series-small.sha256")
-
-// The series run of seriesSmall, driven to its end, writes the checkpoint
-// whose SHA-256 is in testdata (computed natively with -update): under
-// js/wasm the same bytes (make test-wasm), and the browser test of the run
-// page compares the page's exported checkpoint with it too.
-func TestSeriesGolden(t *testing.T) {
-	if _, err := run.Lookup("series"); err != nil {
-		t.Skip("no series kind registered")
-	}
-	d, err := New(mustParse(t, seriesSmall+"&play=1"), nil, run.Env{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 100 && !d.Trainer().Done(); i++ {
-		if _, err := d.Frame(time.Millisecond); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := d.Checkpoint()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(b)
-	got := hex.EncodeToString(sum[:]) + "  " + seriesSmall + "\n"
-	const file = "testdata/series-small.sha256"
-	if *update {
-		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestSeriesGolden -update natively)", err)
-	}
-	if got != string(want) {
-		t.Errorf("the series checkpoint after 6 steps: %s, want %s", got, want)
 	}
 }
