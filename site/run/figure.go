@@ -100,15 +100,16 @@ func (p *figurePanel) drawLines(dst *ebiten.Image, in image.Rectangle, f *run.Fi
 	}
 	lh := view.LineHeight()
 	// y ticks, and the left margin they need
+	if f.YLabel != "" && (len(f.Lines) != 1 || f.Lines[0].Label != f.YLabel) {
+		view.Text(dst, view.Fit(f.YLabel, float64(in.Dx())), float64(in.Min.X), top, view.DimColor)
+		top += lh
+	}
+	e.y0, e.y1 = geom.Pad(e.y0, e.y1, 0.05) // in log10 units where LogY
+	nt := max(2, int((float64(in.Max.Y)-top)/(lh*2)))
 	if f.LogY {
-		p.ticks = geom.LogTicks(p.ticks[:0], math.Pow(10, math.Floor(e.y0)), math.Pow(10, math.Ceil(e.y1)), max(2, int(float64(in.Dy())/(lh*2))))
-		e.y0, e.y1 = math.Floor(e.y0), math.Ceil(e.y1)
-		if e.y1 <= e.y0 {
-			e.y1 = e.y0 + 1
-		}
+		p.ticks = logTicks(p.ticks[:0], e.y0, e.y1, nt)
 	} else {
-		e.y0, e.y1 = geom.Pad(e.y0, e.y1, 0.05)
-		p.ticks = geom.Ticks(p.ticks[:0], e.y0, e.y1, max(2, int(float64(in.Dy())/(lh*2))))
+		p.ticks = geom.Ticks(p.ticks[:0], e.y0, e.y1, nt)
 	}
 	labW := 0.0
 	for _, t := range p.ticks {
@@ -166,9 +167,6 @@ func (p *figurePanel) drawLines(dst *ebiten.Image, in image.Rectangle, f *run.Fi
 		xl = f.XLabel + " " + xl
 	}
 	view.TextRight(dst, xl, fx1, y, view.DimColor)
-	if f.YLabel != "" && (len(f.Lines) != 1 || f.Lines[0].Label != f.YLabel) {
-		view.Text(dst, view.Fit(f.YLabel, float64(pr.Dx())-view.U(8)), fx0+view.U(4), fy1+view.U(2), view.DimColor)
-	}
 }
 
 func (p *figurePanel) drawHeat(dst *ebiten.Image, in image.Rectangle, f *run.Figure) {

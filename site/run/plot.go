@@ -134,3 +134,31 @@ var (
 	excColour = color.RGBA{0x4f, 0xc3, 0xf7, 0xff}
 	inhColour = color.RGBA{0xff, 0x6b, 0x6b, 0xff}
 )
+
+// logTicks appends ticks for a log axis over [10^a, 10^b]: the 1, 2, 5
+// multiples of the powers of ten where at most n of them fall inside,
+// else the powers of ten, thinned to about n.
+func logTicks(dst []float64, a, b float64, n int) []float64 {
+	lo, hi := math.Floor(a), math.Ceil(b)
+	var fine []float64
+	for e := lo; e <= hi; e++ {
+		for _, m := range []float64{1, 2, 5} {
+			v := m * math.Pow(10, e)
+			if l := math.Log10(v); l >= a-1e-9 && l <= b+1e-9 {
+				fine = append(fine, v)
+			}
+		}
+	}
+	if len(fine) <= n && len(fine) >= 2 {
+		return append(dst, fine...)
+	}
+	var dec []float64
+	for e := math.Ceil(a - 1e-9); e <= b+1e-9; e++ {
+		dec = append(dec, math.Pow(10, e))
+	}
+	k := max(1, (len(dec)+n-1)/max(n, 1))
+	for i := 0; i < len(dec); i += k {
+		dst = append(dst, dec[i])
+	}
+	return dst
+}

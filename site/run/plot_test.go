@@ -54,3 +54,21 @@ func TestHeatScale(t *testing.T) {
 		t.Errorf("the minimum: %v, want the first stop", c)
 	}
 }
+
+func TestLogTicks(t *testing.T) {
+	// 0.3 … 1: within one decade, the 1-2-5 ticks
+	got := logTicks(nil, math.Log10(0.3), 0, 6)
+	if len(got) != 2 || math.Abs(got[0]-0.5) > 1e-12 || got[1] != 1 {
+		t.Errorf("0.3…1: %v, want [0.5 1]", got)
+	}
+	// 1e-6 … 1e2: eight decades, thinned to at most about 4 powers of ten
+	got = logTicks(nil, -6, 2, 4)
+	if len(got) < 3 || len(got) > 5 || got[0] != 1e-6 {
+		t.Errorf("1e-6…1e2: %v", got)
+	}
+	for _, v := range got {
+		if e := math.Log10(v); math.Abs(e-math.Round(e)) > 1e-9 {
+			t.Errorf("1e-6…1e2: tick %v is not a power of ten", v)
+		}
+	}
+}
