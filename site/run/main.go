@@ -442,10 +442,10 @@ func (g *game) Layout(ow, oh int) (int, int) {
 // frameKey is what a frame's pixels depend on; an unchanged key skips the
 // redraw.
 type frameKey struct {
-	w, h int
-	rep  *run.Report
-	live int
-	err  string
+	w, h      int
+	rep       *run.Report
+	live      int
+	err, view string
 }
 
 // fullKey is what, when it changes, redraws the whole screen; otherwise a
@@ -466,7 +466,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 	if st.Step != g.liveStep && (time.Since(g.liveT) >= liveEvery || !st.Running) {
 		g.liveStep, g.liveT = st.Step, time.Now()
 	}
-	k := frameKey{g.w, g.h, g.drv.Report(), g.liveStep*1000 + g.runVersion, g.errMsg}
+	k := frameKey{g.w, g.h, g.drv.Report(), g.liveStep*1000 + g.runVersion, g.errMsg, g.drv.State().View}
 	if k == g.lastFrame && g.readySent {
 		return
 	}
