@@ -350,16 +350,14 @@ func (g *game) loadCheckpoint(name string, b []byte) error {
 	return nil
 }
 
+// loadConfig starts the run of a run file; the hash gets its settings
+// over the kind's defaults (runs.FromFile), so a link gives it again.
 func (g *game) loadConfig(name string, b []byte) error {
-	k, _, err := run.Decode(b)
+	d, err := runs.FromFile(b, g.drv.State(), g.env)
 	if err != nil {
 		return fmt.Errorf("run file %s: %v; the run goes on as it was", name, err)
 	}
-	st := g.drv.State()
-	st.Kind, st.Settings = k.Name, nil
-	if err := g.start(st, b, name); err != nil {
-		return fmt.Errorf("run file %s: %v; the run goes on as it was", name, err)
-	}
+	g.install(d, d.Base(), name)
 	return nil
 }
 

@@ -175,6 +175,18 @@ export function register(h) {
       await waitStatus(frame, (s) => s.step === 0, 30000, 'the reset');
       await page.evaluate((b) => window.send({ source: 'rnnlab', type: 'load-checkpoint', name: 'c.safetensors', bytes: window.unb64(b) }), file.bytes);
       await waitStatus(frame, (s) => s.step === 6, 30000, 'the resumed checkpoint at step 6');
+      // the report as JSON, and a run file by message
+      from = (await messages(page)).length;
+      await send({ type: 'export', what: 'report', deliver: 'message' });
+      const rf = await waitMessage(page, (m) => m.type === 'file', 30000, 'the exported report', from);
+      const report = JSON.parse(Buffer.from(rf.bytes, 'base64').toString('utf8'));
+      if (report.Kind !== 'series' || !Array.isArray(report.Figures) || !Array.isArray(report.Metrics)) throw new Error(`report file ${rf.name}: ${JSON.stringify(report).slice(0, 300)}`);
+      const cfg = Buffer.from(JSON.stringify({ ...SMALL_FILE, train: { ...SMALL_FILE.train, steps: 4 } })).toString('base64');
+      await page.evaluate((b) => window.send({ source: 'rnnlab', type: 'load-config', name: 'four.json', bytes: window.unb64(b) }), cfg);
+      const four = await waitStatus(frame, (s) => s.total === 4 && s.step === 0 && s.file === 'four.json', 30000, 'the run of four.json');
+      if (!/train\.steps=4/.test(four.hash) || !/data\.steps=3000/.test(four.hash)) throw new Error(`the hash of four.json does not carry its settings: ${four.hash}`);
+      await page.evaluate((b) => window.send({ source: 'rnnlab', type: 'load-checkpoint', name: 'c.safetensors', bytes: window.unb64(b) }), file.bytes);
+      await waitStatus(frame, (s) => s.step === 6, 30000, 'the checkpoint again');
       // bad messages answer errors and the widget goes on
       const notes = [];
       for (const msg of [{ type: 'command', cmd: 'jump' }, { type: 'state', hash: 'kind=nokind' }, { type: 'load-checkpoint', name: 'bad.safetensors', bytes: 'x' }, { type: 'export', what: 'nonsense', deliver: 'message' }]) {
@@ -191,7 +203,7 @@ export function register(h) {
       const still = await statusOf(frame);
       if (still.step !== 6) throw new Error(`after bad messages the run is at ${still.step}`);
       await shot(page.locator('#w'), 'run-harness');
-      return `ready ${JSON.stringify({ view: ready.view, hash: ready.hash })}; done at ${done.step}; checkpoint ${sum.slice(0, 12)}… = rnnlab train's; ${notes.join('; ')}; “${m.message}”`;
+      return `ready ${JSON.stringify({ view: ready.view, hash: ready.hash })}; done at ${done.step}; ${rf.name}; four.json → ${four.hash}; checkpoint ${sum.slice(0, 12)}… = rnnlab train's; ${notes.join('; ')}; “${m.message}”`;
     } finally { await closePage(page); }
   });
 

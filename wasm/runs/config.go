@@ -103,17 +103,18 @@ func setPath(k *run.Kind, spec run.Spec, s Setting) (run.Spec, error) {
 	}
 	last := parts[len(parts)-1]
 	old, ok := node[last]
-	if !ok {
-		return nil, unknownSetting(k, s, s.Key)
-	}
 	switch old.(type) {
 	case string:
 		node[last] = s.Value
 	default:
 		if !json.Valid([]byte(s.Value)) {
-			return nil, fmt.Errorf("setting %s=%s: the value must be JSON of the field's type (now %s)", s.Key, s.Value, jsonText(old))
+			if ok {
+				return nil, fmt.Errorf("setting %s=%s: the value must be JSON of the field's type (now %s)", s.Key, s.Value, jsonText(old))
+			}
+			node[last] = s.Value // a field the defaults leave out (omitempty), or none
+		} else {
+			node[last] = json.RawMessage(s.Value)
 		}
-		node[last] = json.RawMessage(s.Value)
 	}
 	b, err := json.Marshal(root)
 	if err != nil {
@@ -121,9 +122,86 @@ func setPath(k *run.Kind, spec run.Spec, s Setting) (run.Spec, error) {
 	}
 	out, err := k.DecodeSection(b)
 	if err != nil {
+		if !ok {
+			return nil, fmt.Errorf("%v (%v)", unknownSetting(k, s, s.Key), err)
+		}
 		return nil, fmt.Errorf("setting %s=%s: %v", s.Key, s.Value, err)
 	}
 	return out, nil
+}
+
+// SettingsOf returns settings that make the kind's defaults into spec:
+// the flags whose value differs, then the section paths (sorted) whose
+// value still differs, each a leaf of the section's JSON. ok is false
+// where they do not give spec back (a value the JSON round trip changes);
+// a caller then keeps spec's run file as the base.
+func SettingsOf(k *run.Kind, spec run.Spec) (settings []Setting, ok bool) {
+	settings = settingsOf(k, spec)
+	s0, err := Section(k, nil, settings)
+	if err != nil {
+		return settings, false
+	}
+	a, errA := sectionTree(k, s0)
+	b, errB := sectionTree(k, spec)
+	if errA != nil || errB != nil {
+		return settings, false
+	}
+	settings = append(settings, diffPaths(a, b, "")...)
+	back, err := Section(k, nil, settings)
+	if err != nil {
+		return settings, false
+	}
+	x, _ := k.Encode(back)
+	y, _ := k.Encode(spec)
+	return settings, bytes.Equal(x, y)
+}
+
+// sectionTree is the section's JSON as a tree (numbers kept as text).
+func sectionTree(k *run.Kind, spec run.Spec) (map[string]any, error) {
+	doc, err := k.Encode(spec)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var root map[string]any
+	if err := dec.Decode(&root); err != nil {
+		return nil, err
+	}
+	delete(root, "kind")
+	if !k.TopLevel {
+		sec, _ := root[k.Name].(map[string]any)
+		return sec, nil
+	}
+	return root, nil
+}
+
+// diffPaths lists the leaves of b that differ from a's, as settings with
+// dotted paths (objects are descended; arrays and values are leaves).
+func diffPaths(a, b map[string]any, prefix string) []Setting {
+	keys := make([]string, 0, len(b))
+	for key := range b {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	var out []Setting
+	for _, key := range keys {
+		bv, av := b[key], a[key]
+		if bm, ok := bv.(map[string]any); ok {
+			am, _ := av.(map[string]any)
+			out = append(out, diffPaths(am, bm, prefix+key+".")...)
+			continue
+		}
+		if jsonText(av) == jsonText(bv) {
+			continue
+		}
+		v := jsonText(bv)
+		if s, ok := bv.(string); ok {
+			v = s
+		}
+		out = append(out, Setting{prefix + key, v})
+	}
+	return out
 }
 
 func jsonText(v any) string {

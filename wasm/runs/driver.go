@@ -85,8 +85,9 @@ func New(st State, base []byte, env run.Env) (*Driver, error) {
 
 // Resume continues a run from a checkpoint of any kind (run.Checkpoint's
 // safetensors form, as `rnnlab <command> --out` writes it). The state's
-// kind and settings become the checkpoint's (its flags that differ from
-// the kind's defaults); its view, play and every are kept.
+// kind and settings become the checkpoint's section's, as settings over
+// the kind's defaults (so the hash gives the run from unit 0 again); its
+// view, play and every are kept.
 func Resume(ck []byte, st State, env run.Env) (*Driver, error) {
 	k, spec, c, err := run.DecodeCheckpoint(ck)
 	if err != nil {
@@ -96,15 +97,45 @@ func Resume(ck []byte, st State, env run.Env) (*Driver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resuming the %s run: %v", k.Name, err)
 	}
-	base, err := k.Encode(spec)
+	base, err := baseOf(k, spec, &st)
 	if err != nil {
 		return nil, err
 	}
-	st.Kind, st.Settings = k.Name, settingsOf(k, spec)
 	d := &Driver{kind: k, spec: spec, base: base, state: st, env: env, tr: tr, Clock: time.Now, evalPending: true}
 	d.running = st.Play && !tr.Done()
 	d.record()
 	return d, nil
+}
+
+// FromFile starts a run from a run file of any kind; st's kind and
+// settings become the file's (as settings over the kind's defaults, so
+// the hash alone gives the run again), its view, play and every are kept.
+func FromFile(file []byte, st State, env run.Env) (*Driver, error) {
+	k, spec, err := run.Decode(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	base, err := baseOf(k, spec, &st)
+	if err != nil {
+		return nil, err
+	}
+	return New(st, base, env)
+}
+
+// baseOf sets st's kind and settings to those that give spec over the
+// kind's defaults, and returns nil; where no settings do (SettingsOf), it
+// keeps the flags' settings and returns spec's run file as the base.
+func baseOf(k *run.Kind, spec run.Spec, st *State) ([]byte, error) {
+	settings, ok := SettingsOf(k, spec)
+	st.Kind, st.Settings = k.Name, settings
+	if ok {
+		return nil, nil
+	}
+	st.Settings = settingsOf(k, spec)
+	return k.Encode(spec)
 }
 
 // Kind is the run's kind.

@@ -526,3 +526,41 @@ func TestSeriesDrivenMatchesStraight(t *testing.T) {
 		t.Errorf("no report with figures: %+v", r)
 	}
 }
+
+// A run file or checkpoint becomes settings over the kind's defaults, so
+// the hash alone starts the same run.
+func TestSettingsOf(t *testing.T) {
+	toyCost = func(int) time.Duration { return time.Millisecond }
+	file := []byte(`{"kind": "toy", "toy": {"steps": 9, "seed": 4, "walk": {"size": 0.5, "label": "zz"}}}`)
+	d, err := FromFile(file, mustParse(t, "view=walk&play=1"), run.Env{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := d.State()
+	want := []Setting{{"seed", "4"}, {"size", "0.5"}, {"steps", "9"}, {"walk.label", "zz"}}
+	if !reflect.DeepEqual(st.Settings, want) || d.Base() != nil || st.View != "walk" || !st.Play {
+		t.Errorf("from the file: %+v base %s, want settings %v and no base", st, d.Base(), want)
+	}
+	again, err := New(mustParse(t, st.Hash()), nil, run.Env{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := toyKind.Encode(again.Spec())
+	b, _ := toyKind.Encode(d.Spec())
+	if !bytes.Equal(a, b) {
+		t.Errorf("the hash %s gives\n%s\nnot the file's\n%s", st.Hash(), a, b)
+	}
+	if k, err := run.Lookup("series"); err == nil {
+		spec, err := Section(k, nil, mustParse(t, seriesSmall).Settings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, ok := SettingsOf(k, spec)
+		if !ok || len(set) != 7 {
+			t.Errorf("series settings %v (ok %v), want the 7 of %s", set, ok, seriesSmall)
+		}
+	}
+	if _, err := FromFile([]byte(`{"kind": "toy", "toy": {"steps": 0}}`), State{}, run.Env{}); err == nil || !strings.Contains(err.Error(), "toy.steps") {
+		t.Errorf("an invalid file: %v", err)
+	}
+}
