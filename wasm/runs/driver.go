@@ -303,7 +303,7 @@ func (d *Driver) due() bool {
 		return step%d.state.Every == 0
 	}
 	wait := max(EveryAuto, 10*d.evalCost)
-	return d.report == nil || step != d.report.Step && d.Clock().Sub(d.lastEval) >= wait
+	return (d.report == nil || step != d.report.Step) && d.Clock().Sub(d.lastEval) >= wait
 }
 
 func (d *Driver) evaluateIfPending() error {

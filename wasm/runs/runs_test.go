@@ -564,3 +564,22 @@ func TestSettingsOf(t *testing.T) {
 		t.Errorf("an invalid file: %v", err)
 	}
 }
+
+// every=auto evaluates about once a second of wall time.
+func TestEveryAuto(t *testing.T) {
+	toyCost = func(int) time.Duration { return 10 * time.Millisecond }
+	d := newDriver(t, "kind=toy&steps=100000&play=1", toyClock)
+	t0 := toyClock.Now()
+	evals := map[int]bool{}
+	for toyClock.elapsed(t0) < 5 {
+		if _, err := d.Frame(8 * time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		evals[d.Report().Step] = true
+		toyClock.Sleep(5 * time.Millisecond)
+	}
+	// step 0, then one each second of the 5 (the first after 1 s)
+	if n := len(evals); n < 5 || n > 6 || !evals[0] {
+		t.Errorf("every=auto over 5 s: evaluations at %v, want step 0 and about one a second", evals)
+	}
+}
