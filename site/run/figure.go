@@ -85,13 +85,13 @@ func rgbaf(i int) [4]float32 {
 
 func (p *figurePanel) drawLines(dst *ebiten.Image, in image.Rectangle, f *run.Figure) {
 	b := &p.batch
-	var labels []string
+	var legendLabels []string
 	for _, l := range f.Lines {
-		labels = append(labels, l.Label)
+		legendLabels = append(legendLabels, l.Label)
 	}
 	top := float64(in.Min.Y)
 	if len(f.Lines) > 1 || len(f.Lines) == 1 && f.Lines[0].Label != "" && f.Lines[0].Label != f.YLabel {
-		top += p.legend(dst, in, top, labels, rgbaf)
+		top += p.legend(dst, in, top, legendLabels, rgbaf)
 	}
 	e := linesExtent(f.Lines, f.LogY)
 	if !e.ok {
@@ -160,13 +160,11 @@ func (p *figurePanel) drawLines(dst *ebiten.Image, in image.Rectangle, f *run.Fi
 	for _, t := range p.ticks {
 		view.TextRight(dst, view.FmtTick(t), fx0-view.U(3), yOf(t)-lh/2, view.DimColor)
 	}
-	y := float64(pr.Max.Y) + view.U(2)
-	view.Text(dst, view.Fmt(e.x0), fx0, y, view.DimColor)
 	xl := view.Fmt(e.x1)
 	if f.XLabel != "" {
 		xl = f.XLabel + " " + xl
 	}
-	view.TextRight(dst, xl, fx1, y, view.DimColor)
+	labels(dst, pr, float64(pr.Max.Y)+view.U(2), view.Fmt(e.x0), xl)
 }
 
 func (p *figurePanel) drawHeat(dst *ebiten.Image, in image.Rectangle, f *run.Figure) {
@@ -219,11 +217,24 @@ func (p *figurePanel) drawHeat(dst *ebiten.Image, in image.Rectangle, f *run.Fig
 	if div {
 		view.Text(dst, "0", bx+float64(barW)+view.U(3), float64(pr.Min.Y+pr.Dy()/2)-lh/2, view.DimColor)
 	}
-	if f.XLabel != "" {
-		view.TextRight(dst, f.XLabel, float64(pr.Max.X), float64(pr.Max.Y), view.DimColor)
-	}
+	left := ""
 	if f.YLabel != "" {
-		view.Text(dst, view.Fit(f.YLabel+" ("+strconv.Itoa(h.Rows)+")", float64(pr.Dx())), float64(pr.Min.X), float64(pr.Max.Y), view.DimColor)
+		left = f.YLabel + " (" + strconv.Itoa(h.Rows) + ")"
+	}
+	labels(dst, pr, float64(pr.Max.Y), left, f.XLabel)
+}
+
+// labels writes left at the left of r and right at its right on the line
+// at y; right goes where both do not fit, and left is cut to fit.
+func labels(dst *ebiten.Image, r image.Rectangle, y float64, left, right string) {
+	w := float64(r.Dx())
+	if right != "" && view.TextWidth(left)+view.TextWidth(right)+view.U(12) <= w {
+		view.TextRight(dst, right, float64(r.Max.X), y, view.DimColor)
+	} else if left == "" {
+		left = right
+	}
+	if left != "" {
+		view.Text(dst, view.Fit(left, w), float64(r.Min.X), y, view.DimColor)
 	}
 }
 
@@ -231,11 +242,11 @@ func (p *figurePanel) drawRaster(dst *ebiten.Image, in image.Rectangle, ra *run.
 	b := &p.batch
 	lh := view.LineHeight()
 	nE, nI := ra.Exc, ra.N-ra.Exc
-	labels := []string{"E (" + strconv.Itoa(nE) + ")", "I (" + strconv.Itoa(nI) + ")"}
+	eiLabels := []string{"E (" + strconv.Itoa(nE) + ")", "I (" + strconv.Itoa(nI) + ")"}
 	if ra.Exc <= 0 || ra.Exc >= ra.N {
-		labels = []string{"", ""}
+		eiLabels = []string{"", ""}
 	}
-	top := float64(in.Min.Y) + p.legend(dst, in, float64(in.Min.Y), labels, func(i int) [4]float32 {
+	top := float64(in.Min.Y) + p.legend(dst, in, float64(in.Min.Y), eiLabels, func(i int) [4]float32 {
 		c := excColour
 		if i == 1 {
 			c = inhColour
@@ -286,7 +297,5 @@ func (p *figurePanel) drawRaster(dst *ebiten.Image, in image.Rectangle, ra *run.
 	if drawn == 0 {
 		p.empty(dst, pr, "no spikes")
 	}
-	y := float64(pr.Max.Y) + view.U(2)
-	view.Text(dst, strconv.Itoa(n)+" neurons, "+strconv.Itoa(len(ra.Time))+" spikes", float64(pr.Min.X), y, view.DimColor)
-	view.TextRight(dst, "t "+view.Fmt(t0)+"–"+view.Fmt(t0+span), float64(pr.Max.X), y, view.DimColor)
+	labels(dst, pr, float64(pr.Max.Y)+view.U(2), strconv.Itoa(n)+" neurons, "+strconv.Itoa(len(ra.Time))+" spikes", "t "+view.Fmt(t0)+"–"+view.Fmt(t0+span))
 }
