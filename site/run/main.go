@@ -65,6 +65,7 @@ type game struct {
 	panels              string
 	readySent, viewWarn bool
 	runVersion          int // counts the drivers, for window.rnnlab.run
+	resync              int // counts refused states, after which run.html shows the run again
 
 	w, h int
 }
@@ -145,7 +146,7 @@ func (g *game) publishRun() {
 	}
 	setGlobal("run", map[string]any{
 		"kind": st.Kind, "flags": runs.Plain(g.drv.FlagValues()), "settings": settings, "hash": st.Hash(),
-		"view": st.View, "every": st.Every, "file": g.baseName, "version": g.runVersion,
+		"view": st.View, "every": st.Every, "file": g.baseName, "version": g.runVersion, "resync": g.resync,
 	})
 	if f := js.Global().Get("rnnlabRunChanged"); f.Type() == js.TypeFunction {
 		f.Invoke()
@@ -297,7 +298,15 @@ func (g *game) apply(c bridge.Command) error {
 			return fmt.Errorf("unknown command %q (play, pause, step, reset or evaluate)", c.Cmd)
 		}
 	case "state", "hash":
-		return g.setState(c.Hash)
+		err := g.setState(c.Hash)
+		if err != nil {
+			// the page's controls and hash go back to the running run
+			g.resync++
+			g.lastHash = ""
+			g.publishRun()
+			g.writeHash()
+		}
+		return err
 	case "load-checkpoint":
 		return g.loadCheckpoint(c.Name, c.Bytes)
 	case "load-config":

@@ -132,6 +132,9 @@ export function register(h) {
       const err = await poll(() => page.evaluate(() => (window.rnnlab.errors || []).find((e) => /stepz/.test(e))), 20000, 'the error for train.stepz');
       const after = await statusOf(page);
       if (after.total !== 120) throw new Error(`a bad setting replaced the run: ${JSON.stringify(after)}`);
+      // the hash and the controls go back to the running run
+      await poll(async () => (await page.evaluate(() => location.hash)) === '#' + after.hash, 10000, `the page hash back at ${after.hash}`);
+      await poll(async () => /train\.steps=120/.test(await page.inputValue('#extra')), 10000, 'the other-settings field back at the running run');
       noErrors(page, 'url state');
       return `${canon}; controls → ${t.hash}; “${err}”`;
     } finally { await closePage(page); }
