@@ -492,8 +492,10 @@ func TestKindsFlagsAreNotPageKeys(t *testing.T) {
 		if back := mustParse(t, st.Hash()); !reflect.DeepEqual(back, st) {
 			t.Errorf("kind %s: hash %q reads back as %+v", k.Name, st.Hash(), back)
 		}
-		if _, err := Section(k, nil, st.Settings); err != nil {
-			t.Errorf("kind %s at its flags' defaults: %v", k.Name, err)
+		// (a flag's default text need not be a value its Set takes: a list
+		// flag shows "" for none; the page writes only changed flags)
+		if _, err := Section(k, nil, nil); err != nil {
+			t.Errorf("kind %s at its defaults: %v", k.Name, err)
 		}
 	}
 }
