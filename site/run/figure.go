@@ -27,8 +27,8 @@ type figurePanel struct {
 func (p *figurePanel) draw(dst *ebiten.Image, r image.Rectangle, f *run.Figure, caption string) {
 	b := &p.batch
 	title := f.Title
-	if title == "" {
-		title = f.Name
+	if title == "" || view.TextWidth(title) > float64(r.Dx())-view.U(12) && len(f.Name) < len(title) {
+		title = f.Name // the short name where the title does not fit
 	}
 	in := view.Panel(dst, b, r, title)
 	if caption != "" && view.TextWidth(title)+view.TextWidth(caption)+view.U(30) < float64(r.Dx()) {
@@ -149,7 +149,7 @@ func (p *figurePanel) drawLines(dst *ebiten.Image, in image.Rectangle, f *run.Fi
 			if have {
 				b.Seg(px, py, sx, sy, math.Max(1, view.U(1.3)), c)
 			}
-			if n <= 40 {
+			if n <= 16 { // few points (evaluations): mark each
 				b.Disc(sx, sy, view.U(2.5), c)
 			}
 			px, py, have = sx, sy, true
