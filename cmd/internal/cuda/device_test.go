@@ -355,9 +355,17 @@ func BenchmarkEnsembleStep(b *testing.B) {
 }
 
 func benchEnsemble(b *testing.B, single bool) {
-	needDevice(b)
 	cfg := benchConfig
 	cfg.Float32 = single
+	benchEnsembleOf(b, cfg, func(m int) []float64 {
+		return plrnn.NewDendritic(plrnn.Config{M: cfg.Latents, Bases: cfg.Bases}, rng.New(uint64(m))).Params()
+	})
+}
+
+// benchEnsembleOf times a training step of the ensemble cfg whose model m
+// starts from params(m): window sampling on the host, Window, RAdam.
+func benchEnsembleOf(b *testing.B, cfg EnsembleConfig, params func(m int) []float64) {
+	needDevice(b)
 	if s := os.Getenv("RNNCUDA_BENCH_MODELS"); s != "" { // a smaller ensemble: scaling runs, the emulator
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -373,7 +381,7 @@ func benchEnsemble(b *testing.B, single bool) {
 	defer e.Close()
 	theta := make([]float64, 0, cfg.Models*cfg.ParamCount())
 	for m := 0; m < cfg.Models; m++ {
-		theta = append(theta, plrnn.NewDendritic(plrnn.Config{M: cfg.Latents, Bases: cfg.Bases}, rng.New(uint64(m))).Params()...)
+		theta = append(theta, params(m)...)
 	}
 	if err := e.SetParams(theta); err != nil {
 		b.Fatal(err)
@@ -402,4 +410,5 @@ func benchEnsemble(b *testing.B, single bool) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*cfg.Models), "ns/model-step")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/step")
+	b.ReportMetric(float64(b.N*cfg.Models)/b.Elapsed().Seconds(), "model-steps/s")
 }

@@ -220,4 +220,31 @@ func BenchmarkShallowTapeStep(b *testing.B) {
 	}
 }
 
+// shallowBenchEnsemble is 1000 of rnnlab's default shallow PLRNNs (clipped,
+// M = 3, L = 50) with its training window (T = 200, batch 16), sparse
+// teacher forcing every 25 steps on all three latents (the ensemble's
+// window has no generalized forcing).
+var shallowBenchEnsemble = EnsembleConfig{Models: 1000, Shallow: true, Latents: 3, Hidden: 50, Clipped: true,
+	Batch: 16, SeqLen: 200, Observed: 3, Interval: 25}
+
+// BenchmarkShallowEnsembleStep is one training step (Window and RAdam) of
+// every model of shallowBenchEnsemble on the device, float64 and float32;
+// ns/model-step is the time per model and step. RNNCUDA_BENCH_MODELS=n
+// sizes the ensemble.
+func BenchmarkShallowEnsembleStep(b *testing.B) {
+	for _, single := range []bool{false, true} {
+		name := "float64"
+		if single {
+			name = "float32"
+		}
+		b.Run(name, func(b *testing.B) {
+			cfg := shallowBenchEnsemble
+			cfg.Float32 = single
+			benchEnsembleOf(b, cfg, func(m int) []float64 {
+				return plrnn.NewShallow(plrnn.Config{M: cfg.Latents, Hidden: cfg.Hidden, Clipped: true}, rng.New(uint64(m))).Params()
+			})
+		})
+	}
+}
+
 var _ models.Taper = (*Shallow)(nil)
