@@ -62,6 +62,9 @@ run_for() {
 	fi
 	[ "$cap" -gt "$left" ] && cap=$left
 	timeout "$cap" "$@"
+	local rc=$?
+	[ "$rc" = 124 ] && echo "timed out after ${cap}s (the stage's cap, or what was left of the budget): $1 ${2:-} ${3:-} ${4:-} ${5:-} ${6:-}"
+	return $rc
 }
 say() { echo "$*" | tee -a "$R"; }
 block() { echo '```' >>"$R"; cat "$1" >>"$R"; echo '```' >>"$R"; }
@@ -125,7 +128,7 @@ GOMAXPROCS=1 run_for 40 "$BIN" -test.run '^$' -test.bench "BenchmarkShallowCPUSt
 run_for 30 "$BIN" -test.run '^$' -test.bench 'BenchmarkShallowEnsembleStep' -test.benchtime "$SHALLOW_BENCHTIME" >"$OUTDIR/bench_shallow_ens.log" 2>&1
 run_for 40 "$PY" build/bench/torch_ensemble_cuda.py --models 1000 --latents 22 --bases 20 --seqlen 200 --batch 16 >"$OUTDIR/torch32.log" 2>&1
 run_for 30 "$PY" build/bench/torch_ensemble_cuda.py --models 1000 --latents 22 --bases 20 --seqlen 200 --batch 16 --float64 --reps 5 >"$OUTDIR/torch64.log" 2>&1
-cat "$OUTDIR"/bench_*.log "$OUTDIR/torch32.log" "$OUTDIR/torch64.log" | grep -E 'Benchmark|torch|FAIL|rror|skipped' >"$OUTDIR/timings.txt"
+cat "$OUTDIR"/bench_*.log "$OUTDIR/torch32.log" "$OUTDIR/torch64.log" | grep -E 'Benchmark|torch|FAIL|rror|skipped|timed out' >"$OUTDIR/timings.txt"
 block "$OUTDIR/timings.txt"
 
 metric() { grep "$3" "$1" | grep -o "[0-9.e+]* $2" | head -1 | awk '{print $1}'; }
