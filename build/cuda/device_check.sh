@@ -11,15 +11,16 @@
 # everything they need compiled in — no testdata). It then
 #   1. builds the real librnncuda.so with nvcc (CUDA_ARCH, default native,
 #      falling back to sm_90),
-#   2. builds and runs build/cuda/check.c, a C driver needing no Go: the
-#      library against the CPU's results in cmd/internal/cuda/testdata/
-#      device_golden.bin, and a timing of the 1000-model step (the fallback
-#      if the Go binary cannot start there, e.g. an older glibc than 2.34),
-#   3. runs the correctness tests with RNNCUDA_REQUIRE=1 (a missing device
+#   2. runs the correctness tests with RNNCUDA_REQUIRE=1 (a missing device
 #      fails instead of skipping): ensemble window loss and gradient, Adam
 #      and RAdam, rollouts, and rules/bptt training through the device tape,
 #      for the dendritic, vanilla and shallow PLRNNs, each against the CPU
 #      path at the stated tolerance,
+#   3. builds and runs build/cuda/check.c, a C driver needing no Go: the
+#      library against the CPU's results in cmd/internal/cuda/testdata/
+#      device_golden.bin (dendritic and shallow ensembles), and timings of
+#      the 1000-model dendritic and shallow steps (the fallback
+#      if the Go binary cannot start there, e.g. an older glibc than 2.34),
 #   4. times a training step of the 1000-model ensemble (M=22, B=20, T=200,
 #      batch 16) on the device, one model's step on one CPU core, and
 #      PyTorch CUDA running the same ensemble as one batched model
@@ -163,6 +164,7 @@ done
 cs=$(sps "$OUTDIR/bench_shallow_cpu.log" M3_L50)
 for prec in float64 float32; do
 	es=$(grep "$prec" "$OUTDIR/bench_shallow_ens.log" 2>/dev/null | grep -o '[0-9.e+]* model-steps/s' | head -1 | awk '{print $1}')
+	[ -n "$es" ] || es=$(grep "c-driver shallow.*$prec" "$OUTDIR/check.log" 2>/dev/null | grep -o 'model-steps/s [0-9.]*' | awk '{print $2}')
 	say "| ensemble of 1000 × (M3, L50), $prec, sparse forcing τ = 25: model-steps/s | ${es:-n/a} | ${cs:-n/a} (one model) | $(ratio "$es" "$cs") |"
 done
 say ""
