@@ -12,32 +12,41 @@ import (
 
 // Evaluation is the Details of a plastic report.
 type Evaluation struct {
-	Task, Model, Updater, Preset string
-	Batches, CharsSeen           int
+	Task      string `json:"task"`
+	Model     string `json:"model"`
+	Updater   string `json:"updater"`
+	Preset    string `json:"preset"`
+	Batches   int    `json:"batches"`
+	CharsSeen int    `json:"chars_seen"`
 	// CharsToTarget is the characters seen when the accuracy over the last
 	// Window batches first reached Target (−1: not reached).
-	CharsToTarget int
-	Target        float64
+	CharsToTarget int     `json:"chars_to_target"`
+	Target        float64 `json:"target"`
 	// HeldOutLoss and HeldOutAccuracy are the evaluation's (EvalBatches
 	// batches from EvalSeed, each from the trained state, the rule on).
-	HeldOutLoss, HeldOutAccuracy float64
+	HeldOutLoss     float64 `json:"heldout_loss"`
+	HeldOutAccuracy float64 `json:"heldout_accuracy"`
 	// TrainLoss and TrainAccuracy are over the last Window batches.
-	TrainLoss, TrainAccuracy float64
+	TrainLoss     float64 `json:"train_loss"`
+	TrainAccuracy float64 `json:"train_accuracy"`
 	// AccuracySD is the standard deviation of the accuracy of successive
 	// blocks of Window batches in the last quarter of the run; AccuracyDrop
 	// the best block's accuracy minus the last block's: the stability.
-	AccuracySD, AccuracyDrop float64
+	AccuracySD   float64 `json:"accuracy_sd_last_quarter"`
+	AccuracyDrop float64 `json:"accuracy_drop"`
 	// FastBytes are the bytes of per-sequence fast weights (0 for the plain
 	// RNN, whose one set of weights serves the batch); StateBytes all the
 	// per-sequence memory (fast weights and hidden state).
-	FastBytes, StateBytes int
+	FastBytes  int `json:"fast_weight_bytes_per_sequence"`
+	StateBytes int `json:"state_bytes_per_sequence"`
 	// GradRatio is the last measured fast/slow gradient-norm ratio.
-	GradRatio float64
+	GradRatio float64 `json:"-"` // NaN when never measured; in Metrics when it was
 	// FloorNoMemory and FloorFullHistory are key recall's exact entropy
 	// floors (0 for the other tasks).
-	FloorNoMemory, FloorFullHistory float64
+	FloorNoMemory    float64 `json:"floor_no_memory,omitempty"`
+	FloorFullHistory float64 `json:"floor_full_history,omitempty"`
 	// Example is held-out sequence 0 of the fast-weight figure.
-	Example string
+	Example string `json:"example"`
 }
 
 // Evaluate implements run.Trainer. The held-out batches run with the rule on
