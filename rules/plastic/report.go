@@ -215,7 +215,7 @@ func (t *trainer) figures(ev Evaluation, heat *run.Heat) []run.Figure {
 			X: []float64{xs[0], xs[len(xs)-1]}, Y: []float64{t.spec.Target, t.spec.Target}})
 	}
 	ratioFig := run.Figure{Name: "grad-ratio", Title: "fast/slow gradient-norm ratio (masked vs other entries of the plastic layers)",
-		XLabel: "characters seen", YLabel: "‖fast‖ / ‖slow‖", LogY: len(ry) > 0, Lines: []run.Line{{Label: label, X: rx, Y: ry}}}
+		XLabel: "characters seen", YLabel: "‖fast‖ / ‖slow‖", Lines: []run.Line{{Label: label, X: rx, Y: ry}}}
 	figs := []run.Figure{lossFig, accFig, ratioFig}
 	if heat != nil {
 		figs = append(figs, run.Figure{Name: "fast-weights", Title: fmt.Sprintf("fast weights of layer 1, sequence 0 after %q", ev.Example),
