@@ -48,14 +48,21 @@ func TestConformance(t *testing.T) {
 	}
 }
 
+// hebbianTiny is a hebbian section of 4-bit patterns and 6 episodes.
+func hebbianTiny() *plastic.HebbianSpec {
+	s := plastic.HebbianDefaults()
+	s.Bits, s.Episodes, s.EvalEpisodes, s.Window = 4, 6, 3, 2
+	return s
+}
+
 func TestHebbianConformance(t *testing.T) {
 	k, err := run.Lookup("hebbian")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, rule := range []string{"hebb", "backpropamine"} {
-		s := plastic.HebbianDefaults()
-		s.Bits, s.Episodes, s.EvalEpisodes, s.Window, s.Rule = 4, 6, 3, 2, rule
+		s := hebbianTiny()
+		s.Rule = rule
 		runtest.Conformance(t, k, s, 2, 3)
 	}
 	s := plastic.HebbianDefaults()
