@@ -491,7 +491,7 @@ func trainKind(k *runkind.Kind, b []byte, fs *flag.FlagSet, given map[string]boo
 	var series []string
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "config", "out", "resume", "quiet", "stop-at":
+		case "config", "out", "resume", "quiet", "stop-at", "run":
 		default:
 			series = append(series, "--"+f.Name)
 		}
