@@ -7,6 +7,7 @@ import (
 
 	"github.com/rnnlab/rnnlab/kernel/chartask"
 	"github.com/rnnlab/rnnlab/kernel/rng"
+	"github.com/rnnlab/rnnlab/models/ethereal"
 	"github.com/rnnlab/rnnlab/rules/run"
 )
 
@@ -26,6 +27,12 @@ type Evaluation struct {
 	// batches from EvalSeed, each from the trained state, the rule on).
 	HeldOutLoss     float64 `json:"heldout_loss"`
 	HeldOutAccuracy float64 `json:"heldout_accuracy"`
+	// FrozenLoss and FrozenAccuracy are the same held-out batches with the
+	// rule off: nothing is written into the weights while a sequence runs,
+	// so what is recalled is carried by the hidden state and the trained
+	// weights alone.
+	FrozenLoss     float64 `json:"heldout_loss_no_learning"`
+	FrozenAccuracy float64 `json:"heldout_accuracy_no_learning"`
 	// TrainLoss and TrainAccuracy are over the last Window batches.
 	TrainLoss     float64 `json:"train_loss"`
 	TrainAccuracy float64 `json:"train_accuracy"`
@@ -72,12 +79,13 @@ func (t *trainer) Evaluate() (*run.Report, error) {
 	}
 	held := t.tr.Evaluate(s.EvalBatches, s.EvalSeed)
 	restoreFeedback()
+	frozen := t.frozen(s.EvalBatches, s.EvalSeed)
 	heat, example := t.fastWeights()
 	restoreFeedback()
 
 	ev := Evaluation{Task: s.Task, Model: s.Model, Updater: s.Updater, Preset: s.Preset,
 		Batches: t.step, CharsSeen: t.tr.Seen, CharsToTarget: t.reached, Target: s.Target,
-		HeldOutLoss: held.Loss, HeldOutAccuracy: held.Accuracy(), GradRatio: math.NaN(), Example: example}
+		HeldOutLoss: held.Loss, HeldOutAccuracy: held.Accuracy(), FrozenLoss: frozen.Loss, FrozenAccuracy: frozen.Accuracy(), GradRatio: math.NaN(), Example: example}
 	ev.TrainLoss, ev.TrainAccuracy = t.windowed(t.step)
 	ev.AccuracySD, ev.AccuracyDrop = t.stability()
 	ev.StateBytes = 8 * t.net.Cfg.Hidden
@@ -106,6 +114,8 @@ func (t *trainer) Evaluate() (*run.Report, error) {
 	}
 	add("accuracy", ev.HeldOutAccuracy)
 	add("loss", ev.HeldOutLoss)
+	add("accuracy_no_learning", ev.FrozenAccuracy)
+	add("loss_no_learning", ev.FrozenLoss)
 	add("train_accuracy", ev.TrainAccuracy)
 	add("train_loss", ev.TrainLoss)
 	add("accuracy_sd_last_quarter", ev.AccuracySD)
@@ -120,8 +130,8 @@ func (t *trainer) Evaluate() (*run.Report, error) {
 		add("floor_full_history", ev.FloorFullHistory)
 	}
 	rep.Tables = []run.Table{t.historyTable(),
-		{Name: "evaluation", Columns: []string{"batches", "chars_seen", "heldout_loss", "heldout_accuracy", "train_loss", "train_accuracy", "chars_to_target"},
-			Rows: [][]string{{strconv.Itoa(t.step), strconv.Itoa(t.tr.Seen), num(ev.HeldOutLoss), num(ev.HeldOutAccuracy),
+		{Name: "evaluation", Columns: []string{"batches", "chars_seen", "heldout_loss", "heldout_accuracy", "heldout_loss_no_learning", "heldout_accuracy_no_learning", "train_loss", "train_accuracy", "chars_to_target"},
+			Rows: [][]string{{strconv.Itoa(t.step), strconv.Itoa(t.tr.Seen), num(ev.HeldOutLoss), num(ev.HeldOutAccuracy), num(ev.FrozenLoss), num(ev.FrozenAccuracy),
 				num(ev.TrainLoss), num(ev.TrainAccuracy), strconv.Itoa(t.reached)}}}}
 	rep.Figures = t.figures(ev, heat)
 	return rep, nil
@@ -222,6 +232,35 @@ func (t *trainer) figures(ev Evaluation, heat *run.Heat) []run.Figure {
 			XLabel: "input (characters, previous character, hidden)", YLabel: "unit", Heat: heat})
 	}
 	return figs
+}
+
+// frozen runs the held-out batches (from seed) with the rule off, each
+// from the trained state, which is restored after.
+func (t *trainer) frozen(batches int, seed uint64) ethereal.Stats {
+	n := t.net
+	saved := n.Export(nil)
+	r := rng.New(seed)
+	seqs := make([][]int, n.Cfg.Batch)
+	var st ethereal.Stats
+	var loss float64
+	for k := 0; k < batches; k++ {
+		for b := range seqs {
+			seqs[b] = t.task.Sample(seqs[b], r)
+		}
+		one := n.RunBatch(seqs, nil, t.tr.Scored)
+		loss += one.Loss * float64(one.Sequences)
+		st.Sequences += one.Sequences
+		st.Chars += one.Chars
+		st.Scored += one.Scored
+		st.Correct += one.Correct
+		if err := n.Import(saved); err != nil {
+			panic(err) // the state was exported by the same network
+		}
+	}
+	if st.Sequences > 0 {
+		st.Loss = loss / float64(st.Sequences)
+	}
+	return st
 }
 
 // fastWeights runs one held-out batch (from EvalSeed's stream) from the
