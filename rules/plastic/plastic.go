@@ -140,6 +140,11 @@ func (s *Spec) scored(task chartask.Task) func(seq []int, i int) bool {
 func (t *trainer) Advance() error {
 	measure := t.step%t.spec.RatioEvery == 0
 	if measure && t.bptt == nil {
+		// The previous batch's last update may still be deferred (unless a
+		// Save or an Evaluate applied it): apply it before tracking, so that
+		// the ratio counts this batch's updates alone whatever happened
+		// between the batches (the bits are the same either way).
+		t.net.Flush()
 		t.net.TrackNorms(true)
 	}
 	st := t.tr.Step()

@@ -273,3 +273,25 @@ func save(t *testing.T, tr run.Trainer) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestRatioIgnoresSaves: saving or evaluating between batches (which apply
+// the deferred update early) changes none of the run's curves, the
+// gradient-norm ratio included.
+func TestRatioIgnoresSaves(t *testing.T) {
+	s := tiny()
+	s.RatioEvery = 2 // a measured batch follows an unmeasured one, whose last update is deferred
+	a, b := start(t, s, run.Env{}), start(t, s, run.Env{})
+	for i := 0; i < 6; i++ {
+		advance(t, a, 1)
+		save(t, a)
+		if i == 2 {
+			if _, err := a.Evaluate(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	advance(t, b, 6)
+	if !bytes.Equal(save(t, a), save(t, b)) {
+		t.Fatal("a run saved after every batch differs from one saved at the end")
+	}
+}
