@@ -193,6 +193,9 @@ func (g *game) Update() error {
 	}
 	g.lastUpdate = now
 	budget := min(max(33*time.Millisecond-g.otherEMA, minBudget), maxBudget)
+	if !g.readySent {
+		return nil // the first frame is drawn before any training or evaluation
+	}
 	_, err := g.drv.Frame(budget)
 	g.lastTrain = time.Since(now)
 	if err != nil {
