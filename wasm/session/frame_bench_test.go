@@ -1,0 +1,82 @@
+package session
+
+import (
+	"strconv"
+	"testing"
+)
+
+// frameSizes are the default model (hidden = 50) and the largest the page
+// allows (hidden = 4096, State.Validate); the other keys are the defaults.
+var frameSizes = []int{50, 4096}
+
+func sized(b *testing.B, hidden int) *Session {
+	st := Default()
+	st.Hidden, st.Until = hidden, 10_000_000
+	s, err := New(st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkFrameStep is one training step of the page's run, what a frame
+// must fit at least once while training.
+func BenchmarkFrameStep(b *testing.B) {
+	for _, h := range frameSizes {
+		b.Run("hidden="+strconv.Itoa(h), func(b *testing.B) {
+			s := sized(b, h)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.tr.Step(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/step")
+		})
+	}
+}
+
+// BenchmarkFrameEvaluate is one evaluation of the page's run (the free run
+// of Evaluator.Steps() steps, D_stsp, D_H and PE(20)), which the page did
+// inside one frame.
+func BenchmarkFrameEvaluate(b *testing.B) {
+	for _, h := range frameSizes {
+		b.Run("hidden="+strconv.Itoa(h), func(b *testing.B) {
+			s := sized(b, h)
+			b.ReportAllocs()
+			for b.Loop() {
+				s.evaluate()
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/eval")
+		})
+	}
+}
+
+// BenchmarkFrameAnalysis is the analysis view's report (fixed points and
+// cycles, Lyapunov spectrum), computed once per model change.
+func BenchmarkFrameAnalysis(b *testing.B) {
+	for _, h := range frameSizes {
+		b.Run("hidden="+strconv.Itoa(h), func(b *testing.B) {
+			s := sized(b, h)
+			b.ReportAllocs()
+			for b.Loop() {
+				s.analysis = nil
+				if _, err := s.Analysis(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFrameNew is building a run (the first free run and raster).
+func BenchmarkFrameNew(b *testing.B) {
+	for _, h := range frameSizes {
+		b.Run("hidden="+strconv.Itoa(h), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sized(b, h)
+			}
+		})
+	}
+}
