@@ -155,10 +155,12 @@ func (s *Session) analysed() recipe.Model {
 // startTask starts the next piece of work, in this order: the first
 // trajectories of a new run, a pending evaluation (a loaded checkpoint),
 // the analysis if asked for and not current, a training step if running.
-// It reports whether it started one.
+// It reports whether it started one; while held (Hold) it starts none.
 func (s *Session) startTask() bool {
 	s.taskStep = false
 	switch {
+	case s.hold:
+		return false
 	case s.needRefresh:
 		s.needRefresh = false
 		s.co.start(s.refresh)
@@ -168,7 +170,7 @@ func (s *Session) startTask() bool {
 	case s.wantAnalysis && s.analysis == nil && s.anErr == nil:
 		s.wantAnalysis = false
 		s.co.start(func() { s.analysis, s.anErr = s.computeAnalysis() })
-	case s.running && !s.hold && s.tr.Steps() < s.cfg.Train.Steps:
+	case s.running && s.tr.Steps() < s.cfg.Train.Steps:
 		s.co.start(func() {
 			s.taskErr = s.step()
 			s.taskStep = s.taskErr == nil
@@ -197,10 +199,10 @@ func (s *Session) finish() {
 func (s *Session) Settle() {
 	s.finish()
 	for s.needRefresh || s.needEval {
-		hold := s.hold
-		s.hold = true // no training step
+		running, hold := s.running, s.hold
+		s.running, s.hold = false, false // no training step
 		s.startTask()
-		s.hold = hold
+		s.running, s.hold = running, hold
 		s.finish()
 	}
 }
@@ -209,9 +211,9 @@ func (s *Session) Settle() {
 // frame's deadline): changes to the run wait for it (Hold).
 func (s *Session) Busy() bool { return s.co.busy() }
 
-// Hold, while on, keeps Train from starting another training step: the
-// frame loop holds the run while commands wait, so they apply at the end
-// of the step in flight instead of waiting for it inside one frame.
+// Hold, while on, keeps Train from starting another piece of work: the
+// frame loop holds the run while commands wait, so they apply once the
+// piece in flight ends instead of waiting for it inside one frame.
 func (s *Session) Hold(on bool) { s.hold = on }
 
 // RequestAnalysis asks Train to compute the analysis of the current model
