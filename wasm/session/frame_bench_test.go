@@ -1,8 +1,10 @@
 package session
 
 import (
+	"slices"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // frameSizes are the default model (hidden = 50) and the largest the page
@@ -77,6 +79,39 @@ func BenchmarkFrameNew(b *testing.B) {
 			for b.Loop() {
 				sized(b, h)
 			}
+		})
+	}
+}
+
+// BenchmarkFrameTrain is the frame loop's call, Train with the lab's
+// largest budget (12 ms): the percentiles of its duration say how far a
+// frame overruns its budget (the work is suspended at the next point after
+// the deadline), steps/s how fast the run advances meanwhile, and
+// longest-piece-ms the longest work between two suspension points, which
+// no budget can split.
+func BenchmarkFrameTrain(b *testing.B) {
+	for _, h := range frameSizes {
+		b.Run("hidden="+strconv.Itoa(h), func(b *testing.B) {
+			s := sized(b, h)
+			s.co.everyMax = 1 // read the clock at every point, for the longest stretch between two
+			var d []time.Duration
+			steps := 0
+			for b.Loop() {
+				t0 := time.Now()
+				n, err := s.Train(12 * time.Millisecond)
+				if err != nil {
+					b.Fatal(err)
+				}
+				d = append(d, time.Since(t0))
+				steps += n
+			}
+			slices.Sort(d)
+			q := func(p float64) float64 { return d[min(len(d)-1, int(p*float64(len(d))))].Seconds() * 1000 }
+			b.ReportMetric(q(0.5), "p50-ms")
+			b.ReportMetric(q(0.95), "p95-ms")
+			b.ReportMetric(d[len(d)-1].Seconds()*1000, "max-ms")
+			b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "steps/s")
+			b.ReportMetric(s.co.longest.Seconds()*1000, "longest-piece-ms")
 		})
 	}
 }

@@ -41,7 +41,8 @@ type coop struct {
 	// is a call into JavaScript.
 	count, every int
 	lastCheck    time.Time
-	everyMax     int // at most this (0: 4096; tests use 1, a reading at every point)
+	everyMax     int           // at most this (0: 4096; tests use 1, a reading at every point)
+	longest      time.Duration // the longest stretch between two readings (benchmarks)
 }
 
 // busy reports whether a task is in flight.
@@ -85,7 +86,9 @@ func (c *coop) pause() {
 	}
 	c.count = 0
 	now := time.Now()
-	switch d := now.Sub(c.lastCheck); {
+	d := now.Sub(c.lastCheck)
+	c.longest = max(c.longest, d)
+	switch {
 	case d < 250*time.Microsecond && c.every < cmp.Or(c.everyMax, 1<<12):
 		c.every *= 2
 	case d > time.Millisecond && c.every > 1:

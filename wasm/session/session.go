@@ -626,6 +626,7 @@ func (s *Session) rasterOf(lat []float64) ([]Spike, int, string) {
 		if sd == 0 || math.IsNaN(sd) {
 			continue
 		}
+		s.co.pause()
 		v := 0.0
 		for t := 0; t < T; t++ {
 			r := (rates[t*units+i] - mean) / sd
