@@ -75,6 +75,9 @@ type game struct {
 	lossRun        int // the run whose losses were posted, and how many
 	lossSent       int
 
+	shownStep, shownLosses int       // the step and losses the last redraw showed
+	shownAt                time.Time // and when
+
 	hashDirty   bool
 	hashChanged time.Time
 
@@ -575,7 +578,16 @@ func (g *game) Draw(screen *ebiten.Image) {
 	defer func() { g.drawEMA = ema(g.drawEMA, time.Since(t0)) }()
 	g.frames++
 	st := g.sess.Status()
-	k := frameKey{g.w, g.h, g.in.X, g.in.Y, st.Step, g.sess.Version(), len(g.sess.Loss()), g.in.Down, st.Running, g.att.Spin,
+	// While training, the step counter and the loss curve change every
+	// frame; they are redrawn at most five times a second (statusEvery),
+	// since in software WebGL any redraw costs full-canvas passes.
+	step, losses := st.Step, len(g.sess.Loss())
+	if st.Running && time.Since(g.shownAt) < statusEvery {
+		step, losses = g.shownStep, g.shownLosses
+	} else {
+		g.shownStep, g.shownLosses, g.shownAt = step, losses, time.Now()
+	}
+	k := frameKey{g.w, g.h, g.in.X, g.in.Y, step, g.sess.Version(), losses, g.in.Down, st.Running, g.att.Spin,
 		g.sess.State().View, g.errMsg, [3]float64{g.att.Cam.Yaw, g.att.Cam.Pitch, g.att.Cam.Zoom}, g.lat.Unit, math.Round(g.fps), g.anCount}
 	if k == g.lastFrame && g.readySent && !g.att.Spin {
 		return
