@@ -156,7 +156,9 @@ func (s *Session) analysed() recipe.Model {
 }
 
 // startTask starts the next piece of work, in this order: the first
-// trajectories of a new run, a pending evaluation (a loaded checkpoint),
+// trajectories of a new run, a pending evaluation (a loaded checkpoint's,
+// or the one due after the last step, so a command can apply between the
+// two),
 // the analysis if asked for and not current, a training step if running.
 // It reports whether it started one; while held (Hold) it starts none.
 func (s *Session) startTask() bool {

@@ -403,7 +403,7 @@ func (s *Session) Train(budget time.Duration) (int, error) {
 		}
 		s.trainTime, s.trainSteps = 0, 0
 	}
-	if s.tr.Steps() >= s.cfg.Train.Steps && !s.co.busy() {
+	if s.tr.Steps() >= s.cfg.Train.Steps && !s.co.busy() && !s.needEval {
 		s.running = false
 	}
 	return n, err
@@ -415,6 +415,10 @@ func (s *Session) StepOnce() error {
 	s.finish()
 	if err := s.takeErr(); err != nil {
 		return err
+	}
+	if s.needEval { // the last step's evaluation, before the parameters move on
+		s.needEval = false
+		s.evaluate()
 	}
 	if err := s.atEnd(); err != nil {
 		return err
@@ -437,7 +441,11 @@ func (s *Session) step() error {
 	s.losses = append(s.losses, loss)
 	k := s.tr.Steps()
 	if (s.cfg.Train.EvalEvery > 0 && k%s.cfg.Train.EvalEvery == 0) || k == s.cfg.Train.Steps {
-		s.evaluate()
+		if s.co.yield != nil {
+			s.needEval = true // a piece of work of its own, before the next step (startTask)
+		} else {
+			s.evaluate()
+		}
 	}
 	return nil
 }
