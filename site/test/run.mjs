@@ -417,7 +417,8 @@ test('a loaded checkpoint is evaluated on load and fine-tuned by raising until',
     await page.evaluate(() => window.send({ source: 'rnnlab', type: 'state', hash: 'play=0&until=8000' }));
     await waitStatus(frame, (s) => s.step === 0, 60000, 'a fresh run');
     await page.evaluate((b) => window.send({ source: 'rnnlab', type: 'load-checkpoint', name: 'c.safetensors', bytes: window.unb64(b) }), file.bytes);
-    const loaded = await waitStatus(frame, (s) => s.step === 40, 30000, 'the checkpoint at step 40');
+    // evaluated on load, over the widget's next frames (docs/protocol.md)
+    const loaded = await waitStatus(frame, (s) => s.step === 40 && s.evalStep !== null, 60000, 'the checkpoint at step 40, evaluated');
     if (loaded.evalStep !== 40 || !isNum(loaded.dstsp) || !isNum(loaded.dh)) throw new Error(`not evaluated on load: evalStep ${loaded.evalStep}, D_stsp ${loaded.dstsp}, D_H ${loaded.dh}`);
     const h = new URLSearchParams(loaded.hash);
     h.set('until', '70'); h.set('play', '1');
