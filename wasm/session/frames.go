@@ -37,11 +37,14 @@ type coop struct {
 	limited  bool // false: run to the end (Settle)
 
 	// The clock is read every `every` suspension points, adapted so a
-	// reading comes about every half millisecond: under js/wasm each one
-	// is a call into JavaScript.
+	// reading comes about every quarter millisecond (under js/wasm each
+	// one is a call into JavaScript), and at most every 32 points: the
+	// points of a free run are ten times closer than a training step's,
+	// and a count learnt on the one must not overshoot the deadline on the
+	// other before it adapts.
 	count, every int
 	lastCheck    time.Time
-	everyMax     int           // at most this (0: 4096; tests use 1, a reading at every point)
+	everyMax     int           // at most this (0: 32; tests use 1, a reading at every point)
 	longest      time.Duration // the longest stretch between two readings (benchmarks)
 }
 
@@ -89,7 +92,7 @@ func (c *coop) pause() {
 	d := now.Sub(c.lastCheck)
 	c.longest = max(c.longest, d)
 	switch {
-	case d < 250*time.Microsecond && c.every < cmp.Or(c.everyMax, 1<<12):
+	case d < 250*time.Microsecond && c.every < cmp.Or(c.everyMax, 32):
 		c.every *= 2
 	case d > time.Millisecond && c.every > 1:
 		c.every /= 2
