@@ -182,10 +182,12 @@ test('training: step rises, loss falls, an evaluation arrives', async () => {
 test('frames: frame times while training, default model and hidden=4096', async () => {
   await requirePage('lab.html');
   const out = {};
-  for (const [name, hash, secs] of [['default', 'play=1&until=100000', 5], ['hidden=4096', 'play=1&hidden=4096&until=100000', 8]]) {
+  // (and the default as the home page embeds it, ?controls=page: no bar)
+  for (const [name, hash, secs] of [['default', '#play=1&until=100000', 5], ['hidden=4096', '#play=1&hidden=4096&until=100000', 8],
+    ['default, controls=page', '?controls=page#play=1&until=100000', 5]]) {
     const page = await newPage();
     try {
-      await page.goto(`${URL0}lab.html#${hash}`);
+      await page.goto(`${URL0}lab.html${hash}`);
       const first = await waitStatus(page, (s) => s.step > 0, 240000, `${name}: a first training step`);
       await page.evaluate(() => {
         window.__fr = []; let last = performance.now();
