@@ -5,4 +5,6 @@ package kinds
 
 import (
 	_ "github.com/rnnlab/rnnlab/rules/recipe" // series: reconstruct a dynamical system from a series (PLRNNs, CT-RNN)
+
+	_ "github.com/rnnlab/rnnlab/rules/reservoir" // reservoir: compare a CT-RNN, an E/I network and LIF reservoirs on Lorenz-63 (rnnlab compare)
 )
