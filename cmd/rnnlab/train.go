@@ -52,6 +52,11 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	); err != nil {
 		return err
 	}
+	if k, b, err := otherKind(given, *configPath, *outDir, *resume); err != nil {
+		return err
+	} else if k != nil {
+		return trainKind(k, b, fs, given, *configPath, *outDir, *resume, *quiet, *stopAt, stdout, stderr)
+	}
 	sweepPath := *configPath
 	if given["run"] {
 		cfgPath, out, state, err := sweepTrainRun(fs, *configPath, *runIndex)
@@ -63,6 +68,13 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 			return nil
 		}
 		*configPath, *outDir, *resume = cfgPath, out, state == stateInterrupted
+		if b, err := os.ReadFile(cfgPath); err == nil {
+			if k, err := runKindOf(b, cfgPath); err != nil {
+				return err
+			} else if k.Name != recipe.SeriesKind {
+				return trainKind(k, b, fs, given, cfgPath, out, *resume, *quiet, *stopAt, stdout, stderr)
+			}
+		}
 	} else if isSweepFile(*configPath) {
 		return usageError{fmt.Errorf("%s is a sweep file: choose one of its runs with --run N", *configPath)}
 	} else if *resume {
