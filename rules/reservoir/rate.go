@@ -17,35 +17,70 @@ import (
 	"github.com/rnnlab/rnnlab/rules/run"
 )
 
-// bpttModel is the autonomous CT-RNN of models/ctrnn whose first three
-// units are the observed coordinates (identity observation), trained by
-// rules/bptt with teacher forcing on the training part, as the project
-// reconstructs dynamical systems. Predicting x_{t+1} from x_t: the
-// observed units are set to x_t, the others keep their state, and one step
-// of the network gives the prediction.
+// bpttModel is an autonomous rate network whose first three units are the
+// observed coordinates (identity observation), trained by rules/bptt with
+// teacher forcing on the training part, as the project reconstructs
+// dynamical systems. Predicting x_{t+1} from x_t: the observed units are
+// set to x_t, the others keep their state, and one step of the network
+// gives the prediction.
+//
+// The CT-RNN observes x itself. The E/I network's rates are ≥ 0 (φ is a
+// rectifier or a softplus), so its first three excitatory units observe
+// x + EIOffset: z-scored Lorenz-63 lies within about ±2.5, and a fixed
+// shift keeps the observation a unit-gain identity.
 type bpttModel struct {
+	name   string
 	c      RateSpec
 	d      *series
 	s      *Spec
 	m      models.Differentiable
 	tr     *bptt.Trainer
+	offset float64
+	dale   *balanced.Net // checked after every training step (E/I)
 	losses []float64
 	res    *result
 	z      []float64 // stepper state
 }
 
-func newBPTT(c RateSpec, s *Spec, d *series, seed uint64) (*bpttModel, error) {
-	m := ctrnn.NewMap(ctrnn.Config{M: c.Units, Tau: c.Tau, Gain: c.Gain}, c.Integrator, c.Step, rng.New(seed))
+// EIOffset is the shift between the data and the E/I network's observed rates.
+const EIOffset = 4.0
+
+func newBPTT(name string, c RateSpec, s *Spec, d *series, seed uint64) (*bpttModel, error) {
+	b := &bpttModel{name: name, c: c, d: d, s: s}
+	train := d.train
+	M := c.Units
+	if name == "ctrnn" {
+		b.m = ctrnn.NewMap(ctrnn.Config{M: c.Units, Tau: c.Tau, Gain: c.Gain}, c.Integrator, c.Step, rng.New(seed))
+	} else {
+		cfg := balanced.Tutorial(0)
+		cfg.NE, cfg.NI, cfg.TauE, cfg.TauI, cfg.Gain = c.Exc, c.Inh, c.TauE, c.TauI, c.Gain
+		m, err := balanced.NewMap(cfg, c.Integrator, c.Step, rng.New(seed))
+		if err != nil {
+			return nil, fmt.Errorf("%s.ei: %v", Kind, err)
+		}
+		b.m, M, b.offset = m, c.Exc+c.Inh, EIOffset
+		switch e := m.(type) {
+		case *balanced.Euler:
+			b.dale = e.F.(*balanced.Net)
+		case *balanced.RK4:
+			b.dale = e.F.(*balanced.Net)
+		}
+		train = make([]float64, len(d.train))
+		for i, v := range d.train {
+			train[i] = v + EIOffset
+		}
+	}
 	cfg := bptt.Config{SeqLen: c.SeqLen, Batch: c.Batch, Forcing: bptt.Forcing(c.Forcing), Interval: c.Interval,
 		LR: c.LR, LREnd: c.LREnd}
 	if c.Forcing == "generalized" {
 		cfg.Alpha = c.Alpha
 	}
-	tr, err := bptt.New(m, obs.NewIdentity(3, c.Units), d.train, cfg, c.TrainSteps, rng.New(seed+1))
+	tr, err := bptt.New(b.m, obs.NewIdentity(3, M), train, cfg, c.TrainSteps, rng.New(seed+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s.ctrnn: %v", Kind, err)
+		return nil, fmt.Errorf("%s.%s: %v", Kind, name, err)
 	}
-	return &bpttModel{c: c, d: d, s: s, m: m, tr: tr}, nil
+	b.tr = tr
+	return b, nil
 }
 
 func (b *bpttModel) units() int { return (b.c.TrainSteps + b.c.Chunk - 1) / b.c.Chunk }
@@ -56,7 +91,12 @@ func (b *bpttModel) advance() (bool, error) {
 	for i := 0; i < n; i++ {
 		loss, err := b.tr.Step()
 		if err != nil {
-			return false, fmt.Errorf("ctrnn: %v", err)
+			return false, fmt.Errorf("%s: %v", b.name, err)
+		}
+		if b.dale != nil {
+			if err := b.dale.CheckDale(); err != nil {
+				return false, fmt.Errorf("%s: after BPTT step %d: %v", b.name, b.tr.Steps(), err)
+			}
 		}
 		sum += loss
 	}
@@ -65,7 +105,7 @@ func (b *bpttModel) advance() (bool, error) {
 		return false, nil
 	}
 	b.res = &result{Params: len(b.m.Params()), Lambda1Jac: math.NaN(), TrainErrors: b.losses}
-	b.z = make([]float64, b.c.Units)
+	b.z = make([]float64, b.m.Dim())
 	score(b.res, b, b.d, b.s.Free, b.s.Lyap, false, nil)
 	// λ1 of the trained map itself, from the state its free run ended in
 	// (per time unit: one step is one sample, dt).
@@ -78,11 +118,15 @@ func (b *bpttModel) advance() (bool, error) {
 }
 
 func (b *bpttModel) drive(out, in []float64) error {
-	copy(b.z, in)
+	for i, v := range in {
+		b.z[i] = v + b.offset
+	}
 	next := make([]float64, len(b.z))
 	b.m.Step(next, b.z, nil)
 	copy(b.z, next)
-	copy(out, b.z[:3])
+	for i := range out {
+		out[i] = b.z[i] - b.offset
+	}
 	if !finite(out) {
 		return fmt.Errorf("non-finite state")
 	}
@@ -101,7 +145,7 @@ func (b *bpttModel) status() run.Value {
 	if len(b.losses) > 0 {
 		v = b.losses[len(b.losses)-1]
 	}
-	return run.Value{Name: "ctrnn.loss", Value: v}
+	return run.Value{Name: b.name + ".loss", Value: v}
 }
 
 func (b *bpttModel) save(w *ckWriter) {

@@ -33,6 +33,13 @@ func TestConformance(t *testing.T) {
 	// the middle of the spiking FORCE training.
 	runtest.Conformance(t, k, tiny(), 4, 6)
 	runtest.Conformance(t, k, tiny(), 8, 2)
+	// The E/I network by BPTT (Dale's law checked after every step) and the
+	// CT-RNN by FORCE.
+	s := tiny()
+	s.Models = []string{"ei", "ctrnn"}
+	s.EI = RateSpec{Preset: "tutorial", Method: "bptt", Exc: 8, Inh: 4, TrainSteps: 4, Chunk: 2, SeqLen: 20, Batch: 2}
+	s.CTRNN = RateSpec{Preset: "tutorial", Method: "force", Units: 10, Chunk: 150}
+	runtest.Conformance(t, k, s, 1, 3)
 }
 
 // TestReport runs the tiny comparison to the end and checks what the
@@ -142,7 +149,7 @@ func TestValidate(t *testing.T) {
 		{func(s *Spec) { s.Models = []string{"ei", "ei"} }, "listed twice"},
 		{func(s *Spec) { s.Split = [3]float64{0.7, 0.2, 0.2} }, "reservoir.split"},
 		{func(s *Spec) { s.Free = 10 }, "reservoir.free = 10"},
-		{func(s *Spec) { s.EI.Method = "bptt" }, `reservoir.ei.method = "bptt"`},
+		{func(s *Spec) { s.EI.Method = "sgd" }, `reservoir.ei.method = "sgd"`},
 		{func(s *Spec) { s.CTRNN.Exc = 4 }, "E/I keys"},
 		{func(s *Spec) { s.LIFRidge.Preset = "brian" }, `reservoir.lif-ridge.preset = "brian"`},
 		{func(s *Spec) { s.LIFForce.Neurons = 3 }, "reservoir.lif-force.neurons = 3"},

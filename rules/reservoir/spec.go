@@ -58,8 +58,9 @@ type RateSpec struct {
 	// (the settings of the FORCE experiment of docs/spiking.md).
 	Preset string `json:"preset"`
 	// Method is "bptt" (autonomous network, first three units observed,
-	// teacher forcing; CT-RNN only) or "force" (readout fed back as the
-	// input, recursive least squares at every step).
+	// teacher forcing; the E/I network observes x + EIOffset) or "force"
+	// (readout fed back as the input, recursive least squares at every
+	// step).
 	Method string `json:"method"`
 	// Units (CT-RNN) or Exc and Inh (E/I) size the network.
 	Units int `json:"units,omitempty"`
@@ -165,8 +166,13 @@ func (r RateSpec) resolvedEI() RateSpec {
 	// Gain 0.5 (at ≥ 1 the rectified network with feedback runs away,
 	// docs/spiking.md), RLS α 0.1.
 	p := RateSpec{Method: "force", Exc: 48, Inh: 16, TauE: 10, TauI: 5, Step: 1, Integrator: "euler", Gain: 0.5, Alpha: 0.1, Chunk: 2000}
-	if r.Preset == "force" {
+	switch {
+	case r.Preset == "force":
 		p.Exc, p.Inh = 240, 80
+	case r.Method == "bptt":
+		// BPTT as for the CT-RNN; the balanced initialisation at gain 1.
+		p = RateSpec{Method: "bptt", Exc: 48, Inh: 16, TauE: 10, TauI: 5, Step: 1, Integrator: "euler", Gain: 1,
+			TrainSteps: 2000, SeqLen: 50, Batch: 16, Forcing: "sparse", Interval: 10, LR: 1e-3, LREnd: 1e-5, Alpha: 0.1, Chunk: 100}
 	}
 	return fill(r, p)
 }
@@ -343,8 +349,6 @@ func (r RateSpec) validate(name string, ctrnnNet bool, train int) error {
 	switch {
 	case c.Method != "bptt" && c.Method != "force":
 		return fmt.Errorf("%s.method = %q: want \"bptt\" or \"force\"", key, c.Method)
-	case c.Method == "bptt" && !ctrnnNet:
-		return fmt.Errorf("%s.method = \"bptt\": the E/I network is trained by \"force\" in this comparison (its rectified rates cannot be observed directly as z-scored data)", key)
 	case c.Integrator != "euler" && c.Integrator != "rk4":
 		return fmt.Errorf("%s.integrator = %q: want \"euler\" or \"rk4\"", key, c.Integrator)
 	case c.Chunk < 1:

@@ -47,12 +47,16 @@ func start(s *Spec) (*Trainer, error) {
 		case "ctrnn":
 			c := s.CTRNN.resolvedCTRNN()
 			if c.Method == "bptt" {
-				m, err = newBPTT(c, s, t.d, seed)
+				m, err = newBPTT(name, c, s, t.d, seed)
 			} else {
 				m, err = newForce(name, c, s, t.d, seed)
 			}
 		case "ei":
-			m, err = newForce(name, s.EI.resolvedEI(), s, t.d, seed)
+			if c := s.EI.resolvedEI(); c.Method == "bptt" {
+				m, err = newBPTT(name, c, s, t.d, seed)
+			} else {
+				m, err = newForce(name, c, s, t.d, seed)
+			}
 		case "lif-ridge":
 			m, err = newRidge(s.LIFRidge.resolved(false), s, t.d, seed)
 		case "lif-force":
@@ -195,6 +199,9 @@ func (t *Trainer) describe(name string) string {
 		return fmt.Sprintf("CT-RNN %d units, FORCE", c.Units)
 	case "ei":
 		c := s.EI.resolvedEI()
+		if c.Method == "bptt" {
+			return fmt.Sprintf("E/I %d E + %d I, Dale, BPTT (%s TF) %d steps", c.Exc, c.Inh, c.Forcing, c.TrainSteps)
+		}
 		return fmt.Sprintf("E/I %d E + %d I, Dale, FORCE", c.Exc, c.Inh)
 	case "lif-ridge":
 		c := s.LIFRidge.resolved(false)
