@@ -12,13 +12,15 @@ import (
 )
 
 // tiny is a comparison small enough for a unit test: 400 samples, every
-// model at a few units of work (ctrnn 3, ei 3, lif-ridge 1, lif-force 3).
+// model at a few units of work (ctrnn 3, ei 2, ei-force 3, lif-ridge 1,
+// lif-force 3).
 func tiny() *Spec {
 	s := Defaults()
 	s.Steps, s.Free = 400, 200
 	s.Lyap = LyapSettings{Theiler: 0.2, FitFrom: 0.05, FitTo: 0.5}
 	s.CTRNN = RateSpec{Preset: "tutorial", Units: 8, TrainSteps: 6, Chunk: 2, SeqLen: 20, Batch: 2}
-	s.EI = RateSpec{Preset: "tutorial", Exc: 8, Inh: 4, Chunk: 100}
+	s.EI = RateSpec{Preset: "tutorial", Method: "bptt", Exc: 8, Inh: 4, TrainSteps: 4, Chunk: 2, SeqLen: 20, Batch: 2}
+	s.EIForce = RateSpec{Preset: "tutorial", Exc: 8, Inh: 4, Chunk: 100}
 	s.LIFRidge = SpikingSpec{Preset: "tutorial", Neurons: 50, Washout: 10, Sub: 2, Drive: 1.2}
 	s.LIFForce = SpikingSpec{Preset: "nicola", Neurons: 40, Chunk: 100, Sub: 2}
 	return s
@@ -29,17 +31,17 @@ func TestConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Resumed in the middle of the E/I network's FORCE training, and in
-	// the middle of the spiking FORCE training.
-	runtest.Conformance(t, k, tiny(), 4, 6)
-	runtest.Conformance(t, k, tiny(), 8, 2)
-	// The E/I network by BPTT (Dale's law checked after every step) and the
-	// CT-RNN by FORCE.
+	// Resumed in the middle of the E/I network's BPTT (Dale's law checked
+	// after every step), of its FORCE training and of the spiking FORCE
+	// training.
+	runtest.Conformance(t, k, tiny(), 4, 3)
+	runtest.Conformance(t, k, tiny(), 6, 6)
+	runtest.Conformance(t, k, tiny(), 10, 2)
+	// The CT-RNN by FORCE.
 	s := tiny()
-	s.Models = []string{"ei", "ctrnn"}
-	s.EI = RateSpec{Preset: "tutorial", Method: "bptt", Exc: 8, Inh: 4, TrainSteps: 4, Chunk: 2, SeqLen: 20, Batch: 2}
+	s.Models = []string{"ctrnn"}
 	s.CTRNN = RateSpec{Preset: "tutorial", Method: "force", Units: 10, Chunk: 150}
-	runtest.Conformance(t, k, s, 1, 3)
+	runtest.Conformance(t, k, s, 1, 1)
 }
 
 // TestReport runs the tiny comparison to the end and checks what the
@@ -57,8 +59,8 @@ func TestReport(t *testing.T) {
 		}
 		n++
 	}
-	if p := tr.Progress(); n != 10 || p.Step != 10 || p.Total != 10 {
-		t.Fatalf("%d units, progress %d/%d; want 10", n, p.Step, p.Total)
+	if p := tr.Progress(); n != 12 || p.Step != 12 || p.Total != 12 {
+		t.Fatalf("%d units, progress %d/%d; want 12", n, p.Step, p.Total)
 	}
 	rep, err := tr.Evaluate()
 	if err != nil {
@@ -66,7 +68,7 @@ func TestReport(t *testing.T) {
 	}
 	runtest.CheckReport(t, Kind, rep)
 	tab := rep.Tables[0]
-	if tab.Name != "comparison" || len(tab.Rows) != 5 || tab.Rows[0][0] != "truth" {
+	if tab.Name != "comparison" || len(tab.Rows) != 6 || tab.Rows[0][0] != "truth" {
 		t.Fatalf("table %s with rows %v", tab.Name, tab.Rows)
 	}
 	for _, row := range tab.Rows[1:] {
@@ -85,8 +87,8 @@ func TestReport(t *testing.T) {
 		if f.Name == "raster" && (f.Raster.N != 50 || f.Raster.Exc != 40 || len(f.Raster.Time) == 0) {
 			t.Errorf("raster of N %d, Exc %d, %d spikes; want the 40 E + 10 I tutorial reservoir's spikes", f.Raster.N, f.Raster.Exc, len(f.Raster.Time))
 		}
-		if f.Name == "attractors" && len(f.Lines) != 5 {
-			t.Errorf("%d attractor lines, want the truth and 4 models", len(f.Lines))
+		if f.Name == "attractors" && len(f.Lines) != 6 {
+			t.Errorf("%d attractor lines, want the truth and 5 models", len(f.Lines))
 		}
 	}
 }
@@ -150,6 +152,7 @@ func TestValidate(t *testing.T) {
 		{func(s *Spec) { s.Split = [3]float64{0.7, 0.2, 0.2} }, "reservoir.split"},
 		{func(s *Spec) { s.Free = 10 }, "reservoir.free = 10"},
 		{func(s *Spec) { s.EI.Method = "sgd" }, `reservoir.ei.method = "sgd"`},
+		{func(s *Spec) { s.EIForce.Method = "bptt" }, `reservoir.ei-force.method = "bptt"`},
 		{func(s *Spec) { s.CTRNN.Exc = 4 }, "E/I keys"},
 		{func(s *Spec) { s.LIFRidge.Preset = "brian" }, `reservoir.lif-ridge.preset = "brian"`},
 		{func(s *Spec) { s.LIFForce.Neurons = 3 }, "reservoir.lif-force.neurons = 3"},

@@ -24,7 +24,7 @@ func init() {
 }
 
 // Known model names, in the order of the table.
-var modelNames = []string{"ctrnn", "ei", "lif-ridge", "lif-force"}
+var modelNames = []string{"ctrnn", "ei", "ei-force", "lif-ridge", "lif-force"}
 
 // Spec is the "reservoir" section of a run file. Zero numeric fields of the
 // model subsections mean their preset's value.
@@ -42,11 +42,13 @@ type Spec struct {
 	// Free is the length of every model's free run (≥ the test part, which
 	// its first steps are compared with; λ1 uses all of it).
 	Free int `json:"free"`
-	// Models are the models compared, in order: "ctrnn", "ei", "lif-ridge",
-	// "lif-force".
+	// Models are the models compared, in order: "ctrnn", "ei" (by
+	// default both by BPTT), "ei-force" (the E/I network by FORCE),
+	// "lif-ridge", "lif-force".
 	Models   []string     `json:"models"`
 	CTRNN    RateSpec     `json:"ctrnn"`
 	EI       RateSpec     `json:"ei"`
+	EIForce  RateSpec     `json:"ei-force"`
 	LIFRidge SpikingSpec  `json:"lif-ridge"`
 	LIFForce SpikingSpec  `json:"lif-force"`
 	Lyap     LyapSettings `json:"lyap"`
@@ -135,7 +137,8 @@ func Defaults() *Spec {
 		Free:     10000,
 		Models:   append([]string(nil), modelNames...),
 		CTRNN:    RateSpec{Preset: "tutorial", Method: "bptt"},
-		EI:       RateSpec{Preset: "tutorial", Method: "force"},
+		EI:       RateSpec{Preset: "tutorial", Method: "bptt"},
+		EIForce:  RateSpec{Preset: "tutorial", Method: "force"},
 		LIFRidge: SpikingSpec{Preset: "tutorial"},
 		LIFForce: SpikingSpec{Preset: "nicola"},
 		Lyap:     LyapSettings{Theiler: 1, FitFrom: 0.5, FitTo: 1.5},
@@ -307,6 +310,12 @@ func (s *Spec) Validate() error {
 	}
 	if err := s.EI.validate("ei", false, train); err != nil {
 		return err
+	}
+	if err := s.EIForce.validate("ei-force", false, train); err != nil {
+		return err
+	}
+	if s.EIForce.Method != "" && s.EIForce.Method != "force" {
+		return bad("ei-force.method", strconv.Quote(s.EIForce.Method), `"ei-force" is the E/I network trained by "force" (set "ei.method" for BPTT)`)
 	}
 	if err := s.LIFRidge.validate("lif-ridge", false, train); err != nil {
 		return err

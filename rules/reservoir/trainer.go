@@ -16,7 +16,7 @@ const TrueLambda1 = 0.9056
 
 // seedOffset keeps every model's streams independent of which other
 // models are compared and in what order.
-var seedOffset = map[string]uint64{"ctrnn": 100, "ei": 200, "lif-ridge": 300, "lif-force": 400}
+var seedOffset = map[string]uint64{"ctrnn": 100, "ei": 200, "ei-force": 250, "lif-ridge": 300, "lif-force": 400}
 
 // Trainer runs the comparison: the models one after another, each in
 // units of work, the last unit of each scoring it.
@@ -57,6 +57,8 @@ func start(s *Spec) (*Trainer, error) {
 			} else {
 				m, err = newForce(name, c, s, t.d, seed)
 			}
+		case "ei-force":
+			m, err = newForce(name, s.EIForce.resolvedEI(), s, t.d, seed)
 		case "lif-ridge":
 			m, err = newRidge(s.LIFRidge.resolved(false), s, t.d, seed)
 		case "lif-force":
@@ -197,8 +199,11 @@ func (t *Trainer) describe(name string) string {
 			return fmt.Sprintf("CT-RNN %d units, BPTT (%s TF) %d steps", c.Units, c.Forcing, c.TrainSteps)
 		}
 		return fmt.Sprintf("CT-RNN %d units, FORCE", c.Units)
-	case "ei":
+	case "ei", "ei-force":
 		c := s.EI.resolvedEI()
+		if name == "ei-force" {
+			c = s.EIForce.resolvedEI()
+		}
 		if c.Method == "bptt" {
 			return fmt.Sprintf("E/I %d E + %d I, Dale, BPTT (%s TF) %d steps", c.Exc, c.Inh, c.Forcing, c.TrainSteps)
 		}
