@@ -101,7 +101,7 @@ func lambda1(x []float64, n int, dt, w, fitFrom, fitTo float64) float64 {
 				d += float64(e * e)
 			}
 			if d > 0 {
-				sum[i] += 0.5 * fmath.Log(d)
+				sum[i] += float64(0.5 * fmath.Log(d))
 				cnt[i]++
 			}
 		}
