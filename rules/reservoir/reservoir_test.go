@@ -45,7 +45,7 @@ func TestConformance(t *testing.T) {
 }
 
 // TestReport runs the tiny comparison to the end and checks what the
-// report holds: one row per model plus the truth, every model scored with
+// report holds: one row per model plus the truth and persistence, every model scored with
 // finite one-step errors, the figures.
 func TestReport(t *testing.T) {
 	tr, err := tiny().Start(run.Env{})
@@ -68,10 +68,10 @@ func TestReport(t *testing.T) {
 	}
 	runtest.CheckReport(t, Kind, rep)
 	tab := rep.Tables[0]
-	if tab.Name != "comparison" || len(tab.Rows) != 6 || tab.Rows[0][0] != "truth" {
+	if tab.Name != "comparison" || len(tab.Rows) != 7 || tab.Rows[0][0] != "truth" || tab.Rows[1][0] != "persistence" {
 		t.Fatalf("table %s with rows %v", tab.Name, tab.Rows)
 	}
-	for _, row := range tab.Rows[1:] {
+	for _, row := range tab.Rows[2:] {
 		if row[2] == "" || row[2] == "—" || row[9] == "" {
 			t.Errorf("model %s not scored: %v", row[0], row)
 		}

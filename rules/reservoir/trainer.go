@@ -221,7 +221,8 @@ func (t *Trainer) describe(name string) string {
 // Evaluate builds the comparison of the models scored so far: the table
 // "comparison" (with a first row for the true series: λ1 estimated from
 // it, and the D_stsp and D_H of the validation part against the test part,
-// the floor a perfect model would reach), the figures "attractors",
+// the floor a perfect model would reach; and a row for the persistence
+// forecast x̂_{t+1} = x_t, the one-step baseline), the figures "attractors",
 // "raster", "rates" and "training".
 func (t *Trainer) Evaluate() (*run.Report, error) {
 	rep := &run.Report{Kind: Kind, Step: t.step}
@@ -245,7 +246,10 @@ func (t *Trainer) Evaluate() (*run.Report, error) {
 	}
 	tab.Rows = append(tab.Rows, []string{"truth", fmt.Sprintf("Lorenz-63, %d samples, dt %g", s.Steps, s.Dt), "—", "—", f(floorS), f(floorH),
 		f(trueL), "—", f(TrueLambda1), "—", "—", "D_stsp, D_H: validation vs test part (the floor)"})
-	rep.Metrics = append(rep.Metrics, run.Value{Name: "truth.lambda1", Value: trueL})
+	pm, pr := oneStep(d.test[:len(d.test)-3], d.test[3:])
+	tab.Rows = append(tab.Rows, []string{"persistence", "x̂_{t+1} = x_t", f(pm), f(pr), "", "", "", "", "", "0", "—",
+		"the one-step baseline: no model of the flow at all"})
+	rep.Metrics = append(rep.Metrics, run.Value{Name: "truth.lambda1", Value: trueL}, run.Value{Name: "persistence.r2", Value: pr})
 	att := run.Figure{Name: "attractors", Title: "free runs beside the true test part (x–z)", XLabel: "x", YLabel: "z"}
 	att.Lines = append(att.Lines, xz("truth", d.test))
 	train := run.Figure{Name: "training", Title: "training error per unit", XLabel: "unit", YLabel: "error", LogY: true}
