@@ -35,4 +35,9 @@
 // or, once scored, its result (scores, free run, raster and rates), so a
 // resumed run continues bit for bit and reports the whole comparison; the
 // wall-clock seconds per model are the metadata "time.<model>".
+//
+// RunFlipFlop (a library function, not yet a kind of run) trains the
+// CT-RNN or the E/I network by FORCE on the 3-bit flip-flop task (Sussillo
+// & Barak, Neural Comput. 25:626, 2013) and finds the fixed points of the
+// trained closed loop with analysis/fixedpoint.
 package reservoir
