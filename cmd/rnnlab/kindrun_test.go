@@ -3,120 +3,18 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/rnnlab/rnnlab/kernel/safetensors"
 	runkind "github.com/rnnlab/rnnlab/rules/run"
+	"github.com/rnnlab/rnnlab/rules/run/runtest"
 )
 
-// testwalk is a kind of run the driver's tests register: a seeded random
-// walk whose report has a line figure, a heat map, a raster and a table.
-type walkSpec struct {
-	Steps int     `json:"steps"`
-	Size  float64 `json:"size"`
-	Seed  uint64  `json:"seed"`
-}
-
-func (s *walkSpec) Validate() error {
-	if s.Steps < 1 {
-		return fmt.Errorf("testwalk.steps must be ≥ 1 (got %d)", s.Steps)
-	}
-	return nil
-}
-
-func (s *walkSpec) Flags(fs *flag.FlagSet) {
-	fs.IntVar(&s.Steps, "steps", s.Steps, "steps of the walk")
-	fs.Float64Var(&s.Size, "size", s.Size, "step size")
-}
-
-func (s *walkSpec) Start(runkind.Env) (runkind.Trainer, error) {
-	return &walker{spec: *s, state: s.Seed}, nil
-}
-
-type walker struct {
-	spec  walkSpec
-	xs    []float64
-	state uint64
-}
-
-func (w *walker) Advance() error {
-	w.state = w.state*6364136223846793005 + 1442695040888963407
-	x := 0.0
-	if n := len(w.xs); n > 0 {
-		x = w.xs[n-1]
-	}
-	if w.state>>63 == 1 {
-		x += w.spec.Size
-	} else {
-		x -= w.spec.Size
-	}
-	w.xs = append(w.xs, x)
-	return nil
-}
-
-func (w *walker) Done() bool { return len(w.xs) >= w.spec.Steps }
-
-func (w *walker) Progress() runkind.Progress {
-	return runkind.Progress{Step: len(w.xs), Total: w.spec.Steps, Unit: "step"}
-}
-
-func (w *walker) Evaluate() (*runkind.Report, error) {
-	t := make([]float64, len(w.xs))
-	rows := [][]string{}
-	for i := range t {
-		t[i] = float64(i + 1)
-		rows = append(rows, []string{strconv.Itoa(i + 1), fmt.Sprint(w.xs[i])})
-	}
-	heat := &runkind.Heat{Rows: 2, Cols: len(w.xs), Values: append(append([]float64(nil), w.xs...), t...)}
-	raster := &runkind.Raster{N: 4, Exc: 3, Span: float64(len(w.xs))}
-	for i := range w.xs {
-		raster.Time, raster.Index = append(raster.Time, float64(i)), append(raster.Index, i%4)
-	}
-	last := 0.0
-	if n := len(w.xs); n > 0 {
-		last = w.xs[n-1]
-	}
-	return &runkind.Report{Kind: "testwalk", Step: len(w.xs), Metrics: []runkind.Value{{Name: "x", Value: last}},
-		Tables: []runkind.Table{{Name: "walk", Columns: []string{"step", "x"}, Rows: rows}},
-		Figures: []runkind.Figure{{Name: "walk", Title: "the walk", XLabel: "step", YLabel: "x", Lines: []runkind.Line{{Label: "x", X: t, Y: w.xs}}},
-			{Name: "heat", Title: "heat", Heat: heat}, {Name: "raster", Title: "raster", Raster: raster}}}, nil
-}
-
-func (w *walker) Save() (*runkind.Checkpoint, error) {
-	spec := w.spec
-	k, _ := runkind.Lookup("testwalk")
-	doc, err := k.Encode(&spec)
-	if err != nil {
-		return nil, err
-	}
-	return &runkind.Checkpoint{Kind: "testwalk", Config: doc, Step: len(w.xs),
-		Tensors: []safetensors.Tensor{{Name: "xs", DType: "F64", Shape: []int{len(w.xs)}, Data: w.xs}},
-		Meta:    map[string]string{"state": strconv.FormatUint(w.state, 10)}}, nil
-}
-
-func init() {
-	runkind.Register(runkind.Kind{Name: "testwalk", Summary: "a random walk (the driver's tests)", Command: "testwalk",
-		New: func() runkind.Spec { return &walkSpec{Steps: 10, Size: 1, Seed: 1} },
-		Resume: func(spec runkind.Spec, ck *runkind.Checkpoint, _ runkind.Env) (runkind.Trainer, error) {
-			xs, err := ck.Tensor("xs", ck.Step)
-			if err != nil && ck.Step > 0 {
-				return nil, err
-			}
-			st, err := strconv.ParseUint(ck.Meta["state"], 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("metadata state: %v", err)
-			}
-			return &walker{spec: *spec.(*walkSpec), xs: append([]float64(nil), xs...), state: st}, nil
-		}})
-}
+func init() { runkind.Register(runtest.Walk("testwalk")) }
 
 // TestKindCommand: a kind's command trains, writes results.json, its CSV
 // and PNG figures; stopped and resumed, it ends with the checkpoint of an
@@ -230,6 +128,16 @@ func TestKindErrors(t *testing.T) {
 			t.Errorf("rnnlab %s: status %d (want %d)\n%s%s\nwant %q", strings.Join(c.args, " "), st, c.status, o, e, c.want)
 		}
 	}
+	// rnnlab config --kind prints a run file the kind's driver takes.
+	st, doc, e := runCmd(t, "config", "--kind", "testwalk")
+	if st != 0 || !strings.Contains(doc, `"kind": "testwalk"`) {
+		t.Fatalf("config --kind: %d %s %s", st, doc, e)
+	}
+	printed := filepath.Join(dir, "printed.json")
+	writeFile(t, printed, doc)
+	if st, o, e := runCmd(t, "train", "--config", printed, "--out", filepath.Join(dir, "printed"), "--quiet"); st != 0 {
+		t.Errorf("train the printed run file: %d\n%s%s", st, o, e)
+	}
 	if st, o, _ := runCmd(t, "kinds"); st != 0 || !strings.Contains(o, "series") || !strings.Contains(o, "rnnlab testwalk") {
 		t.Errorf("kinds: %d %s", st, o)
 	}
@@ -269,10 +177,10 @@ func TestKindSweep(t *testing.T) {
 	}
 	// Each run is the kind's run of its values: run 5 is size 2, seed 3.
 	var rf struct {
-		Testwalk walkSpec `json:"testwalk"`
+		Testwalk struct{ Steps, Size, Seed float64 } `json:"testwalk"`
 	}
 	b, _ := os.ReadFile(filepath.Join(out, "runs", "005", "config.json"))
-	if json.Unmarshal(b, &rf) != nil || rf.Testwalk != (walkSpec{Steps: 6, Size: 2, Seed: 3}) {
+	if json.Unmarshal(b, &rf) != nil || rf.Testwalk != (struct{ Steps, Size, Seed float64 }{6, 2, 3}) {
 		t.Errorf("run 5's config.json: %s", b)
 	}
 	for _, c := range []struct{ grid, want string }{

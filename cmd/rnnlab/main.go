@@ -119,8 +119,8 @@ func commandTable() []command {
 			"a grid of runs (models, regularizers, seeds, any config key): here in parallel or as a Slurm job array", cmdSweep},
 		{"serve", "[--addr 127.0.0.1:8080] [--dir DIR]",
 			"serve the in-browser lab and its pages (the site built by make site) on http://127.0.0.1:8080/", cmdServe},
-		{"config", "[--recipe lorenz63|ecg|ecg-gtf|ecg-dend]",
-			"print a recipe's config as JSON (a starting point for --config)", cmdConfig},
+		{"config", "[--recipe lorenz63|ecg|ecg-gtf|ecg-dend] | --kind NAME",
+			"print a recipe's config, or a kind's default run file, as JSON (a starting point for --config)", cmdConfig},
 		{"kinds", "", "list the kinds of run (series, task, …) and the command of each", cmdKinds},
 		{"version", "", "print the module version and VCS revision of this binary", cmdVersion},
 	}...)
