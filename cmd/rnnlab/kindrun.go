@@ -311,7 +311,7 @@ func progressLine(p runkind.Progress, elapsed time.Duration, done int) string {
 		rate := float64(done) / elapsed.Seconds()
 		s += fmt.Sprintf(", %.3g %s/s", rate, plural(p.Unit))
 		if left := p.Total - p.Step; left > 0 {
-			s += fmt.Sprintf(", ETA %s (budget)", (time.Duration(float64(left)/rate) * time.Second / time.Second).Round(time.Second))
+			s += fmt.Sprintf(", ETA %s (budget)", time.Duration(float64(left)/rate*float64(time.Second)).Round(time.Second))
 		}
 	}
 	return s
