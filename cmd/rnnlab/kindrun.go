@@ -309,12 +309,22 @@ func progressLine(p runkind.Progress, elapsed time.Duration, done int) string {
 	}
 	if done > 0 && elapsed > 0 {
 		rate := float64(done) / elapsed.Seconds()
-		s += fmt.Sprintf(", %.3g %ss/s", rate, p.Unit)
+		s += fmt.Sprintf(", %.3g %s/s", rate, plural(p.Unit))
 		if left := p.Total - p.Step; left > 0 {
-			s += fmt.Sprintf(", ETA %s (budget)", (time.Duration(float64(left)/rate) * time.Second / time.Second).Round(time.Second))
+			s += fmt.Sprintf(", ETA %s (budget)", time.Duration(float64(left)/rate*float64(time.Second)).Round(time.Second))
 		}
 	}
 	return s
+}
+
+// plural is an English unit's plural ("batch" → "batches").
+func plural(unit string) string {
+	for _, end := range []string{"s", "x", "ch", "sh"} {
+		if strings.HasSuffix(unit, end) {
+			return unit + "es"
+		}
+	}
+	return unit + "s"
 }
 
 // valuesLine prints named values compactly.

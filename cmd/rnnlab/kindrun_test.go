@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	runkind "github.com/rnnlab/rnnlab/rules/run"
 	"github.com/rnnlab/rnnlab/rules/run/runtest"
@@ -193,5 +194,15 @@ func TestKindSweep(t *testing.T) {
 		if st != 2 || !strings.Contains(o+e, c.want) {
 			t.Errorf("%s: status %d\n%s%s\nwant %q", c.grid, st, o, e, c.want)
 		}
+	}
+}
+
+// TestProgressLine: units, values, the rate and the time left at that rate.
+func TestProgressLine(t *testing.T) {
+	p := runkind.Progress{Step: 30, Total: 100, Unit: "batch", Values: []runkind.Value{{Name: "loss", Value: 0.5}}, Note: "stage 1/2"}
+	got := progressLine(p, 10*time.Second, 20)
+	want := "batch 30/100 (30%) loss 0.5, stage 1/2, 2 batches/s, ETA 35s (budget)"
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
