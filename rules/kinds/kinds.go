@@ -5,4 +5,5 @@ package kinds
 
 import (
 	_ "github.com/rnnlab/rnnlab/rules/recipe" // series: reconstruct a dynamical system from a series (PLRNNs, CT-RNN)
+	_ "github.com/rnnlab/rnnlab/rules/reward" // reward: DNMS learned by Miconi's reward-modulated rule or node perturbation
 )
