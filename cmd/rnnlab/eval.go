@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/rnnlab/rnnlab/rules/recipe"
 )
@@ -40,6 +41,20 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	}
 	if *ckpt == "" {
 		return flagError{errors.New("--checkpoint is required")}
+	}
+	if kind, b, err := kindCheckpoint(*ckpt); err != nil {
+		return err
+	} else if kind != recipe.SeriesKind {
+		var series []string
+		for _, n := range []string{"data", "steps", "transient", "stsp", "stsp-protocol", "plot"} {
+			if given[n] {
+				series = append(series, "--"+n)
+			}
+		}
+		if len(series) > 0 {
+			return flagError{fmt.Errorf("%s is the checkpoint of a %s run: %s apply to series runs only; its evaluation is the kind's own (--json FILE writes it, with its tables and figures beside FILE)", *ckpt, kind, strings.Join(series, ", "))}
+		}
+		return evalKind(*ckpt, b, *jsonOut, stdout)
 	}
 	ck, md, err := readCheckpoint(*ckpt)
 	if err != nil {

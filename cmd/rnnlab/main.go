@@ -95,9 +95,12 @@ type command struct {
 // commandTable lists the commands in the order of the usage text. (A
 // function, not a variable: the commands call run, which reads the table.)
 func commandTable() []command {
-	return []command{
+	cs := []command{
 		{"train", "[--config run.json] [--out DIR] [--resume] [flags]  |  --config DIR/sweep.json --run N",
-			"train a model (Lorenz-63 by default, or your .npy/.npz/.csv series or WFDB record)", cmdTrain},
+			"train a model (Lorenz-63 by default, or your .npy/.npz/.csv series or WFDB record; any kind of run with a run file)", cmdTrain},
+	}
+	cs = append(cs, kindCommands()...)
+	return append(cs, []command{
 		{"generate", "--checkpoint CKPT [--steps N] [--out traj.npy]",
 			"run a trained model freely and write the trajectory as .npy", cmdGenerate},
 		{"eval", "--checkpoint CKPT [--json FILE] [--plot FILE.png]",
@@ -114,8 +117,9 @@ func commandTable() []command {
 			"serve the in-browser lab and its pages (the site built by make site) on http://127.0.0.1:8080/", cmdServe},
 		{"config", "[--recipe lorenz63|ecg|ecg-gtf|ecg-dend]",
 			"print a recipe's config as JSON (a starting point for --config)", cmdConfig},
+		{"kinds", "", "list the kinds of run (series, task, …) and the command of each", cmdKinds},
 		{"version", "", "print the module version and VCS revision of this binary", cmdVersion},
-	}
+	}...)
 }
 
 func main() {

@@ -52,6 +52,11 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	); err != nil {
 		return err
 	}
+	if k, b, err := otherKind(given, *configPath, *outDir, *resume); err != nil {
+		return err
+	} else if k != nil {
+		return trainKind(k, b, fs, given, *configPath, *outDir, *resume, *quiet, *stopAt, stdout, stderr)
+	}
 	sweepPath := *configPath
 	if given["run"] {
 		cfgPath, out, state, err := sweepTrainRun(fs, *configPath, *runIndex)

@@ -79,9 +79,19 @@ func tensors(prefix string, theta []float64, fields []models.Field) []safetensor
 
 // Encode writes the checkpoint in safetensors form.
 func (c *Checkpoint) Encode(w io.Writer) error {
-	cfg, err := json.Marshal(c.Config)
+	ts, meta, err := c.Parts()
 	if err != nil {
 		return err
+	}
+	return safetensors.Encode(w, ts, meta)
+}
+
+// Parts are the checkpoint's tensors and metadata, as Encode writes them
+// (run_kind "series": the run package's checkpoint of a series run).
+func (c *Checkpoint) Parts() ([]safetensors.Tensor, map[string]string, error) {
+	cfg, err := json.Marshal(c.Config)
+	if err != nil {
+		return nil, nil, err
 	}
 	ts := tensors("model.", c.ModelTheta, c.Fields)
 	ts = append(ts, tensors("obs.", c.ObsTheta, c.ObsFields)...)
@@ -95,12 +105,13 @@ func (c *Checkpoint) Encode(w io.Writer) error {
 		}
 	}
 	meta := map[string]string{
-		"format":  Format,
-		"config":  string(cfg),
-		"step":    strconv.Itoa(c.Step),
-		"obs_dim": strconv.Itoa(c.ObsDim),
-		"alpha":   strconv.FormatFloat(c.Alpha, 'g', -1, 64),
-		"rng":     base64.StdEncoding.EncodeToString(c.RNG),
+		"format":   Format,
+		"run_kind": SeriesKind,
+		"config":   string(cfg),
+		"step":     strconv.Itoa(c.Step),
+		"obs_dim":  strconv.Itoa(c.ObsDim),
+		"alpha":    strconv.FormatFloat(c.Alpha, 'g', -1, 64),
+		"rng":      base64.StdEncoding.EncodeToString(c.RNG),
 	}
 	meta["latent_noise"] = fmt.Sprintf("%v %v %v", strconv.FormatFloat(c.Noise[0], 'g', -1, 64), c.Noise[1], strconv.FormatFloat(c.Noise[2], 'g', -1, 64))
 	if c.Selected.Step >= 0 {
@@ -116,11 +127,11 @@ func (c *Checkpoint) Encode(w io.Writer) error {
 	if len(c.History) > 0 {
 		h, err := json.Marshal(c.History)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		meta["history"] = string(h)
 	}
-	return safetensors.Encode(w, ts, meta)
+	return ts, meta, nil
 }
 
 // DecodeCheckpoint decodes a checkpoint and rebuilds its model, checking
@@ -133,6 +144,16 @@ func DecodeCheckpoint(b []byte) (*Checkpoint, Model, error) {
 	}
 	if meta["format"] != Format {
 		return nil, Model{}, fmt.Errorf("not an rnnlab checkpoint (format %q, want %q)", meta["format"], Format)
+	}
+	return CheckpointFromParts(ts, meta)
+}
+
+// CheckpointFromParts is DecodeCheckpoint after the safetensors decoding.
+// A checkpoint of another kind of run is refused, naming its kind.
+func CheckpointFromParts(ts []safetensors.Tensor, meta map[string]string) (*Checkpoint, Model, error) {
+	var err error
+	if k := meta["run_kind"]; k != "" && k != SeriesKind {
+		return nil, Model{}, fmt.Errorf("this is the checkpoint of a %s run, not of a series reconstruction; 'rnnlab eval --checkpoint' evaluates any kind", k)
 	}
 	c := &Checkpoint{Config: Default()}
 	if err := DecodeStrict([]byte(meta["config"]), &c.Config); err != nil {

@@ -60,6 +60,22 @@ func DecodeCheckpoint(b []byte) (*Kind, Spec, *Checkpoint, error) {
 	return k, spec, ck, nil
 }
 
+// CheckpointKind reads which kind of run a checkpoint is of, without
+// decoding the rest (DefaultKind for one written before kinds).
+func CheckpointKind(b []byte) (string, error) {
+	_, meta, err := safetensors.Decode(b)
+	if err != nil {
+		return "", fmt.Errorf("not a valid safetensors file: %v", err)
+	}
+	if meta["format"] != Format {
+		return "", fmt.Errorf("not an rnnlab checkpoint (format %q, want %q)", meta["format"], Format)
+	}
+	if meta["run_kind"] == "" {
+		return DefaultKind, nil
+	}
+	return meta["run_kind"], nil
+}
+
 // Tensor returns the named tensor of the checkpoint, checking its length,
 // or an error naming the tensor.
 func (c *Checkpoint) Tensor(name string, size int) ([]float64, error) {

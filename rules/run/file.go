@@ -14,9 +14,9 @@ import (
 // series reconstruction, the only kind before kinds existed.
 const DefaultKind = "series"
 
-// kindOf reads a document's "kind" without judging the rest (the strict
-// decoding that follows reports everything else).
-func kindOf(b []byte) (string, error) {
+// KindOf reads a run file's "kind" (DefaultKind when it has none) without
+// judging the rest: the strict decoding of its section reports that.
+func KindOf(b []byte) (string, error) {
 	var peek map[string]json.RawMessage
 	if json.Unmarshal(b, &peek) != nil {
 		return DefaultKind, nil
@@ -36,7 +36,7 @@ func kindOf(b []byte) (string, error) {
 // the kind's defaults and validated. Errors are *strictjson.DecodeError
 // where they have a place in the document (line, column, key path).
 func Decode(b []byte) (*Kind, Spec, error) {
-	name, err := kindOf(b)
+	name, err := KindOf(b)
 	if err != nil {
 		return nil, nil, err
 	}
