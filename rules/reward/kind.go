@@ -163,7 +163,7 @@ func (d *dnmsRun) Progress() run.Progress {
 	last := errs[len(errs)-min(len(errs), d.spec.Block):]
 	p := run.Progress{Step: d.blocks, Total: (d.spec.Trials + d.spec.Block - 1) / d.spec.Block, Unit: "block",
 		Values: []run.Value{
-			{Name: "correct %", Value: 100 * Correct(errs, CriterionWindow)},
+			{Name: "percent_correct", Value: 100 * Correct(errs, CriterionWindow)},
 			{Name: "error", Value: mean(last)},
 			{Name: "trials", Value: float64(len(errs))},
 		}}
@@ -315,7 +315,7 @@ func (d *dnmsRun) probe() (run.Figure, run.Figure, error) {
 		}
 	}
 	act := run.Figure{Name: "activity", Title: fmt.Sprintf("rates r_i(t), condition AB, after %d trials (units × %g ms bins)", src.Trial, float64(bin)*cfg.Dt),
-		XLabel: "time bin", YLabel: "unit", Heat: h}
+		XLabel: fmt.Sprintf("time (%g ms bins)", float64(bin)*cfg.Dt), YLabel: "unit", Heat: h}
 	return act, out, nil
 }
 
