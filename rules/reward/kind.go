@@ -45,7 +45,7 @@ type Spec struct {
 	// 0.001 for nodepert, net.cpp's).
 	Eta        float64 `json:"eta"`
 	Seed       uint64  `json:"seed"`
-	N          int     `json:"n"`
+	N          int     `json:"units"`
 	G          float64 `json:"g"`
 	Dt         float64 `json:"dt"`
 	Tau        float64 `json:"tau"`

@@ -58,7 +58,7 @@ func TestSpecValidate(t *testing.T) {
 		{func(s *Spec) { s.Trials = 0 }, "reward.trials must be ≥ 1"},
 		{func(s *Spec) { s.Block = 0 }, "reward.block must be ≥ 1"},
 		{func(s *Spec) { s.Eta = -1 }, "reward.eta must be > 0, or 0"},
-		{func(s *Spec) { s.N = 5 }, "reward.n must be ≥ 12"},
+		{func(s *Spec) { s.N = 5 }, "reward.units must be ≥ 12"},
 		{func(s *Spec) { s.Tau = 0.5 }, "reward.tau must be ≥ reward.dt"},
 		{func(s *Spec) { s.PerturbP = 2 }, "reward.perturb_p must be a probability"},
 		{func(s *Spec) { s.TraceR = 1 }, "reward.trace_r must be in [0, 1)"},

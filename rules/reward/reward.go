@@ -17,7 +17,7 @@ const (
 
 // Config sets the network, the rule and the task; Defaults gives net.cpp's.
 type Config struct {
-	N          int     `json:"n"`           // units (200)
+	N          int     `json:"units"`       // units (200)
 	G          float64 `json:"g"`           // gain of J (1.5)
 	Dt         float64 `json:"dt"`          // ms (1)
 	Tau        float64 `json:"tau"`         // ms (30)
@@ -49,7 +49,7 @@ func Defaults(method string) Config {
 func (c Config) Validate() error {
 	switch {
 	case c.N < 12:
-		return fmt.Errorf("reward.n must be ≥ 12 (got %d): units 1, 10 and 11 are the clamped biases, unit 0 the output", c.N)
+		return fmt.Errorf("reward.units must be ≥ 12 (got %d): units 1, 10 and 11 are the clamped biases, unit 0 the output", c.N)
 	case !(c.G >= 0) || math.IsInf(c.G, 0):
 		return fmt.Errorf("reward.g must be a finite gain ≥ 0 (got %v; net.cpp: 1.5)", c.G)
 	case !(c.Dt > 0) || math.IsInf(c.Dt, 0):
