@@ -3,10 +3,12 @@ package reward
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/rnnlab/rnnlab/build/golden"
 	"github.com/rnnlab/rnnlab/kernel/fmath"
 	"github.com/rnnlab/rnnlab/rules/run"
 	"github.com/rnnlab/rnnlab/rules/run/runtest"
@@ -225,4 +227,35 @@ func TestResumeErrors(t *testing.T) {
 	if _, _, err := run.Resume(buf.Bytes(), run.Env{}); err == nil || !strings.Contains(err.Error(), "tensor errors has 3 values, the config needs 7") {
 		t.Fatalf("inconsistent checkpoint: %v", err)
 	}
+}
+
+// TestKindGolden fingerprints a whole reward run (the curve, J after it
+// and the report's probe trial) natively and under js/wasm.
+func TestKindGolden(t *testing.T) {
+	var out string
+	for _, rule := range []string{RuleMiconi, RuleNodePert} {
+		tr, err := tinySpec(rule).Start(run.Env{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !tr.Done() {
+			if err := tr.Advance(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := tr.Evaluate()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := tr.(*dnmsRun)
+		var heat []float64
+		for _, f := range rep.Figures {
+			if f.Heat != nil {
+				heat = f.Heat.Values
+			}
+		}
+		out += fmt.Sprintf("%s errors %016x J %016x activity %016x\n", rule,
+			golden.HashBits(d.tr.Errors), golden.HashBits(d.tr.Net.J), golden.HashBits(heat))
+	}
+	golden.Check(t, "testdata/kind.txt", out)
 }
