@@ -241,8 +241,14 @@ func (d *dnmsRun) Evaluate() (*run.Report, error) {
 		curve.Rows = append(curve.Rows, []string{strconv.Itoa(i + 1), conditions[i%4], fmtF(e), strconv.Itoa(int(b2f(e < 1))), fmtF(pct[i])})
 	}
 	rep.Tables = append(rep.Tables, curve)
+	// The percent correct is drawn from the first full window of 100 trials
+	// on (before it, it is the fraction of the few trials run).
+	from := 0
+	if len(errs) >= CriterionWindow {
+		from = CriterionWindow - 1
+	}
 	correct := run.Figure{Name: "correct", Title: "DNMS, " + d.spec.Rule + ": percent correct of the last 100 trials",
-		XLabel: "trial", YLabel: "% correct", Lines: []run.Line{{Label: "correct (last 100)", X: trial, Y: pct}}}
+		XLabel: "trial", YLabel: "% correct", Lines: []run.Line{{Label: "correct (last 100)", X: trial[from:], Y: pct[from:]}}}
 	if len(errs) > 0 {
 		correct.Lines = append(correct.Lines, run.Line{Label: "criterion (95 %)", X: []float64{1, float64(len(errs))}, Y: []float64{95, 95}})
 	}
