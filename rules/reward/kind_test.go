@@ -130,6 +130,12 @@ func TestStopAtCriterion(t *testing.T) {
 	if m["trials_to_criterion"] != 100 || m["criterion_reached"] != 1 || m["percent_correct"] != 100 || m["trials"] != 120 {
 		t.Fatalf("metrics %v", m)
 	}
+	for _, f := range rep.Figures {
+		if f.Name == "correct" && (f.Lines[0].X[0] != 100 || f.Lines[0].Y[0] != 100 || len(f.Lines[0].X) != 21) {
+			t.Fatalf("correct figure starts at (%v, %v) with %d points, want trial 100 (the first full window), 100 %%, 21 points",
+				f.Lines[0].X[0], f.Lines[0].Y[0], len(f.Lines[0].X))
+		}
+	}
 }
 
 // TestReport checks the report's content: the curve has a row per trial
