@@ -20,6 +20,7 @@ var Kind = run.Kind{
 	Name:    "plastic",
 	Summary: "online learning of a character task by an EtherealRNN (fast weights) or a plain RNN with DFA, per-step backprop or BPTT",
 	Command: "plastic",
+	Browser: "eval-batches=10", // an evaluation of 100 held-out batches takes seconds in a browser
 	New:     func() run.Spec { return Defaults() },
 	Resume:  resume,
 }

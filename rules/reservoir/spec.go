@@ -18,6 +18,9 @@ func init() {
 		Name:    Kind,
 		Summary: "compare a CT-RNN, an E/I rate network and LIF reservoirs (ridge, FORCE) on one Lorenz-63 series",
 		Command: "compare",
+		// A shorter series, three of the models, smaller BPTT windows and
+		// units of 2 gradient steps or 100 FORCE samples.
+		Browser: "steps=4000&free=2000&models=ctrnn,ei,lif-force&ctrnn.train_steps=300&ctrnn.seq_len=25&ctrnn.batch=8&ctrnn.chunk=2&ei.train_steps=300&ei.seq_len=25&ei.batch=8&ei.chunk=2&lif-force.neurons=200&lif-force.chunk=100",
 		New:     func() run.Spec { return Defaults() },
 		Resume:  resume,
 	})

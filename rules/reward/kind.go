@@ -127,6 +127,7 @@ func init() {
 		Name:    "reward",
 		Summary: "learn DNMS with Miconi's reward-modulated Hebbian rule or node perturbation (no backprop)",
 		Command: "reward",
+		Browser: "block=2", // a unit of 2 trials: well under a second in a browser
 		New:     func() run.Spec { return DefaultSpec() },
 		Resume:  resume,
 	})

@@ -119,6 +119,12 @@ func main() {
 
 // start replaces the run by a new one of st over base (a run file, or nil).
 func (g *game) start(st runs.State, base []byte, baseName string) error {
+	if base == nil { // a fresh run: sized for the page unless the link says otherwise
+		var err error
+		if st, err = st.WithBrowser(); err != nil {
+			return err
+		}
+	}
 	d, err := runs.New(st, base, g.env)
 	if err != nil {
 		return err

@@ -277,6 +277,7 @@ type KindInfo struct {
 	Name    string `json:"name"`
 	Summary string `json:"summary"`
 	Command string `json:"command,omitempty"`
+	Browser string `json:"browser,omitempty"` // run.Kind.Browser
 	Flags   []Flag `json:"flags"`
 }
 
@@ -284,7 +285,7 @@ type KindInfo struct {
 func Kinds() []KindInfo {
 	out := []KindInfo{}
 	for _, k := range run.Kinds() {
-		out = append(out, KindInfo{Name: k.Name, Summary: k.Summary, Command: k.Command, Flags: Flags(k)})
+		out = append(out, KindInfo{Name: k.Name, Summary: k.Summary, Command: k.Command, Browser: k.Browser, Flags: Flags(k)})
 	}
 	return out
 }

@@ -585,3 +585,37 @@ func TestEveryAuto(t *testing.T) {
 		t.Errorf("every=auto over 5 s: evaluations at %v, want step 0 and about one a second", evals)
 	}
 }
+
+// TestBrowserSettings: every kind's browser settings (run.Kind.Browser)
+// are valid settings of the kind, go under the link's own, and start a
+// run; the time of its first unit here is logged (not asserted: hosts vary).
+func TestBrowserSettings(t *testing.T) {
+	for _, k := range run.Kinds() {
+		if k.Browser == "" {
+			continue
+		}
+		st, err := State{Kind: k.Name}.WithBrowser()
+		if err != nil {
+			t.Errorf("%s: %v", k.Name, err)
+			continue
+		}
+		first := st.Settings[0]
+		over, _ := State{Kind: k.Name, Settings: []Setting{{first.Key, "7"}}}.WithBrowser()
+		if v, _ := over.Get(first.Key); v != "7" || len(over.Settings) != len(st.Settings) {
+			t.Errorf("%s: the link's %s=7 does not win over the browser setting: %v", k.Name, first.Key, over.Settings)
+		}
+		d, err := New(st, nil, run.Env{Workers: 1})
+		if err != nil {
+			t.Errorf("%s: the browser settings %q do not start a run: %v", k.Name, k.Browser, err)
+			continue
+		}
+		if testing.Short() {
+			continue
+		}
+		t0 := time.Now()
+		if err := d.Step(); err != nil {
+			t.Errorf("%s: first unit: %v", k.Name, err)
+		}
+		t.Logf("%s: one unit in %v natively with %s", k.Name, time.Since(t0).Round(time.Millisecond), k.Browser)
+	}
+}

@@ -169,6 +169,28 @@ func (s State) SameRun(o State) bool {
 	return slices.Equal(a, b)
 }
 
+// WithBrowser puts the kind's browser-sized settings (run.Kind.Browser)
+// under the state's own: each applies unless the state sets its key. A
+// kind without them, or an unknown kind, gives the state unchanged.
+func (s State) WithBrowser() (State, error) {
+	k, err := run.Lookup(s.Kind)
+	if err != nil || k.Browser == "" {
+		return s, nil
+	}
+	b, err := ParseHash(KeyKind + "=" + s.Kind + "&" + k.Browser)
+	if err != nil {
+		return s, fmt.Errorf("the %s kind's browser settings %q: %v", s.Kind, k.Browser, err)
+	}
+	var settings []Setting
+	for _, st := range b.Settings {
+		if _, set := s.Get(st.Key); !set {
+			settings = append(settings, st)
+		}
+	}
+	s.Settings = append(settings, s.Settings...)
+	return s, nil
+}
+
 // Get returns the value of a setting in the state, and whether it is set.
 func (s State) Get(key string) (string, bool) {
 	for _, st := range s.Settings {
