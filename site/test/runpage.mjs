@@ -53,7 +53,7 @@ export function register(h) {
     } finally { await closePage(page); }
   });
 
-  test('run page: every kind starts from its defaults and draws', async () => {
+  test('run page: every kind starts from its browser settings and draws', async () => {
     await requirePage('run.html');
     const page = await newPage();
     const notes = [];
@@ -66,7 +66,7 @@ export function register(h) {
         const from = await page.evaluate(() => (window.rnnlab.errors || []).length);
         await page.selectOption('#kind', k);
         const s = await waitStatus(page, (x) => x.kind === k && x.evalStep !== null, 120000, `the ${k} run, evaluated at its start`);
-        // one unit at the kind's defaults (by message: a unit of some kinds
+        // one unit at the kind's browser settings (by message: a unit of some kinds
         // takes seconds, and the page waits for it)
         const t1 = Date.now();
         await page.evaluate(() => window.postMessage({ source: 'rnnlab', type: 'command', cmd: 'step' }, location.origin));
