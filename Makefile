@@ -26,6 +26,7 @@ build: site
 # which also prints the sizes). The shell is skipped while site/shell is absent.
 site:
 	$(WASMBUILD) -o $(SITE)/lab.wasm ./site/lab
+	$(WASMBUILD) -o $(SITE)/run.wasm ./site/run
 	@if [ -d site/shell ]; then echo "$(WASMBUILD) -o $(SITE)/shell.wasm ./site/shell"; \
 	  $(WASMBUILD) -o $(SITE)/shell.wasm ./site/shell; \
 	else echo "site/shell not there yet: no shell.wasm"; rm -f $(SITE)/shell.wasm; fi
@@ -87,7 +88,8 @@ site/test/node_modules/.package-lock.json: site/test/package-lock.json
 # build/slurm/stop.sh then stops the daemons it started, pass or fail, and
 # leaves alone those that ran before.
 test-slurm:
-	@st=0; bash build/slurm/start.sh && RNNLAB_SLURM=1 $(GO) test -count=1 -run TestSlurmArray ./cmd/rnnlab || st=$$?; \
+	@trap 'bash build/slurm/stop.sh; exit 143' INT TERM; \
+	  st=0; bash build/slurm/start.sh && RNNLAB_SLURM=1 $(GO) test -count=1 -run TestSlurmArray ./cmd/rnnlab || st=$$?; \
 	  bash build/slurm/stop.sh || { [ $$st != 0 ] || st=1; }; exit $$st
 
 bench:

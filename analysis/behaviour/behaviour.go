@@ -289,12 +289,30 @@ func meanCV(v []float64) (mean, cv float64) {
 }
 
 // Describe says in words what d and the beats g do against the data's beats
-// data (AnalyseBeats of the data with the same levels): e.g. "periodic,
-// period 94 steps (0.99 of the data's mean R–R interval), an R peak in
-// every beat (10.6 per 1000 steps, data 10.5); beat to beat: R–R CV 0.000
-// (data 0.081), R amplitude CV 0.000 (data 0.052), R amplitude 0.52 of the
-// data's". The beats are described only where the data have R peaks.
-func Describe(d Dynamics, g, data Beats) string {
+// data (AnalyseBeats of the data with the same levels), in an ECG's terms:
+// e.g. "periodic, period 94 steps (0.99 of the data's mean R–R interval),
+// an R peak in every beat (10.6 per 1000 steps, data 10.5); beat to beat:
+// R–R CV 0.000 (data 0.081), R amplitude CV 0.000 (data 0.052), R
+// amplitude 0.52 of the data's". The beats are described only where the
+// data have R peaks.
+func Describe(d Dynamics, g, data Beats) string { return describe(d, g, data, ECGWords) }
+
+// DescribePeaks is Describe in the terms of any oscillation (large peaks
+// of x₁ and the cycles between them), for data that are not an ECG.
+func DescribePeaks(d Dynamics, g, data Beats) string { return describe(d, g, data, PeakWords) }
+
+// Wording names the parts of an oscillation in a description.
+type Wording struct {
+	APeak, Peaks, Beat, Beats, Interval, Amplitude, Level string // APeak with its article: "an R peak"
+}
+
+// ECGWords and PeakWords are the wordings of Describe and DescribePeaks.
+var (
+	ECGWords  = Wording{APeak: "an R peak", Peaks: "R peaks", Beat: "beat", Beats: "beats", Interval: "R–R", Amplitude: "R amplitude", Level: "R level"}
+	PeakWords = Wording{APeak: "a large peak", Peaks: "large peaks", Beat: "cycle", Beats: "cycles", Interval: "peak-to-peak", Amplitude: "peak height", Level: "peak level"}
+)
+
+func describe(d Dynamics, g, data Beats, w Wording) string {
 	var s string
 	switch d.Kind {
 	case Diverged:
@@ -307,7 +325,7 @@ func Describe(d Dynamics, g, data Beats) string {
 	case Periodic:
 		s = fmt.Sprintf("periodic, period %d steps", d.Period)
 		if data.RRMean > 0 {
-			s += fmt.Sprintf(" (%.2f of the data's mean R–R interval)", float64(d.Period)/data.RRMean)
+			s += fmt.Sprintf(" (%.2f of the data's mean %s interval)", float64(d.Period)/data.RRMean, w.Interval)
 		}
 	default:
 		s = "aperiodic"
@@ -315,20 +333,23 @@ func Describe(d Dynamics, g, data Beats) string {
 	if data.RPeaks == 0 {
 		return s + fmt.Sprintf("; variance of the last 10%% %.2f of the data's", d.VarRatio)
 	}
-	rate := fmt.Sprintf("%.2f R peaks (large peaks of x₁) per 1000 steps, data %.2f", g.RPeakRate, data.RPeakRate)
+	rate := fmt.Sprintf("%.2f %s (large peaks of x₁) per 1000 steps, data %.2f", g.RPeakRate, w.Peaks, data.RPeakRate)
+	if w.Peaks == PeakWords.Peaks {
+		rate = fmt.Sprintf("%.2f large peaks of x₁ per 1000 steps, data %.2f", g.RPeakRate, data.RPeakRate)
+	}
 	switch {
 	case g.Beats == 0:
-		s += fmt.Sprintf("; no beats (%s)", rate)
+		s += fmt.Sprintf("; no %s (%s)", w.Beats, rate)
 	case g.WithR == 0:
-		s += fmt.Sprintf("; beats without R peaks: %.2f beats per 1000 steps, none reaching the data's R level (%s)", g.BeatRate, rate)
+		s += fmt.Sprintf("; %s without %s: %.2f %s per 1000 steps, none reaching the data's %s (%s)", w.Beats, w.Peaks, g.BeatRate, w.Beats, w.Level, rate)
 	case g.WithR == g.Beats:
-		s += fmt.Sprintf("; beats with R peaks, an R peak in every beat (%s)", rate)
+		s += fmt.Sprintf("; %s with %s, %s in every %s (%s)", w.Beats, w.Peaks, w.APeak, w.Beat, rate)
 	default:
-		s += fmt.Sprintf("; R peaks in %d of %d beats, from step %d to %d (%s)", g.WithR, g.Beats, g.FirstR, g.LastR, rate)
+		s += fmt.Sprintf("; %s in %d of %d %s, from step %d to %d (%s)", w.Peaks, g.WithR, g.Beats, w.Beats, g.FirstR, g.LastR, rate)
 	}
 	if g.RPeaks >= 2 {
-		s += fmt.Sprintf("; beat to beat: R–R CV %.3f (data %.3f), R amplitude CV %.3f (data %.3f), R amplitude %.2f of the data's",
-			g.RRCV, data.RRCV, g.AmpCV, data.AmpCV, g.AmpMean/data.AmpMean)
+		s += fmt.Sprintf("; %s to %s: %s CV %.3f (data %.3f), %s CV %.3f (data %.3f), %s %.2f of the data's",
+			w.Beat, w.Beat, w.Interval, g.RRCV, data.RRCV, w.Amplitude, g.AmpCV, data.AmpCV, w.Amplitude, g.AmpMean/data.AmpMean)
 	}
 	return s
 }

@@ -57,13 +57,13 @@ func StateSpaceBinned(xTrue, xGen []float64, n int, bins int) (float64, error) {
 		return bad, err
 	}
 
+	sds, err := columnStds(xTrue, n)
+	if err != nil {
+		return math.NaN(), err
+	}
 	lo := make([]float64, n)
 	width := make([]float64, n)
-	for i := range n {
-		_, sd := meanStd(xTrue, n, i)
-		if sd == 0 {
-			return math.NaN(), fmt.Errorf("%w: dimension %d of the ground truth", ErrDegenerate, i)
-		}
+	for i, sd := range sds {
 		mn, mx := math.Inf(1), math.Inf(-1)
 		for t := range T {
 			v := xTrue[t*n+i]
@@ -206,4 +206,18 @@ func meanStd(x []float64, n, i int) (mean, sd float64) {
 		ss += float64(d * d)
 	}
 	return mean, math.Sqrt(ss / float64(T-1))
+}
+
+// columnStds are the standard deviations (divisor T−1) of the columns of
+// the ground truth x (T×n); a constant column is an error wrapping
+// ErrDegenerate, naming it.
+func columnStds(x []float64, n int) ([]float64, error) {
+	sds := make([]float64, n)
+	for i := range n {
+		_, sds[i] = meanStd(x, n, i)
+		if sds[i] == 0 {
+			return nil, fmt.Errorf("%w: dimension %d of the ground truth", ErrDegenerate, i)
+		}
+	}
+	return sds, nil
 }

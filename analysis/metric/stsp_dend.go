@@ -43,13 +43,13 @@ func StateSpaceBinnedDend(xTrue, xGen []float64, n int, bins int) (float64, erro
 	if err != nil {
 		return bad, err
 	}
+	sds, err := columnStds(xTrue, n)
+	if err != nil {
+		return math.NaN(), err
+	}
 	lo := make([]float64, n)
 	span := make([]float64, n)
-	for i := range n {
-		_, sd := meanStd(xTrue, n, i)
-		if sd == 0 {
-			return math.NaN(), fmt.Errorf("%w: dimension %d of the ground truth", ErrDegenerate, i)
-		}
+	for i, sd := range sds {
 		lo[i], span[i] = -2*sd, 4*sd
 	}
 	p := cellIndicesDend(xTrue, n, bins, lo, span)

@@ -3,7 +3,10 @@ package archtest
 import (
 	"encoding/json"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -23,12 +26,41 @@ var forbiddenAnywhere = []string{
 
 // forbiddenDirect may not be imported directly by a core package (the
 // standard library uses some of them internally, e.g. fmt imports os).
-var forbiddenDirect = []string{"os", "io/ioutil", "io/fs", "path/filepath", "os/signal", "syscall", "unsafe", "runtime/cgo", "C", "log", "flag"}
+// flag is allowed: a kind of run binds its section to a *flag.FlagSet the
+// edge makes (run.Spec.Flags), which only parses strings; what of flag
+// touches the process (os.Args, os.Stderr: the package-level CommandLine
+// and its functions) is refused by TestCoreFlagUse.
+var forbiddenDirect = []string{"os", "io/ioutil", "io/fs", "path/filepath", "os/signal", "syscall", "unsafe", "runtime/cgo", "C", "log"}
+
+// processFlag matches the uses of package flag that read the process's
+// arguments or write to its standard error: the CommandLine flag set and
+// the package-level functions over it.
+var processFlag = regexp.MustCompile(`\bflag\.(CommandLine|Parse|Parsed|Args|Arg|NArg|NFlag|Usage|PrintDefaults|Set|Lookup|Visit|VisitAll|(Bool|Int|Int64|Uint|Uint64|String|Float64|Duration|Text|Func|BoolFunc)(Var)?|Var)\b`)
+
+// TestCoreFlagUse: the core uses package flag only through flag sets it is
+// given, never the process's CommandLine.
+func TestCoreFlagUse(t *testing.T) {
+	for _, p := range listCore(t) {
+		for _, f := range p.GoFiles {
+			b, err := os.ReadFile(filepath.Join(p.Dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, line := range strings.Split(string(b), "\n") {
+				if m := processFlag.FindString(line); m != "" && !strings.HasPrefix(strings.TrimSpace(line), "//") {
+					t.Errorf("%s:%d uses %s: the core binds flags only on the *flag.FlagSet it is given (run.Spec.Flags), never the process's", filepath.Join(p.ImportPath, f), i+1, m)
+				}
+			}
+		}
+	}
+}
 
 var corePatterns = []string{"./kernel/...", "./models/...", "./rules/...", "./analysis/..."}
 
 type pkg struct {
 	ImportPath string
+	Dir        string
+	GoFiles    []string
 	Imports    []string
 	Deps       []string
 }

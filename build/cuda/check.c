@@ -2,7 +2,9 @@
  * check.c — the device check without Go (docs/gpu.md): links librnncuda.so,
  * compares it with the CPU path's results in cmd/internal/cuda/testdata/
  * device_golden.bin (written by TestDeviceGolden) at the tolerance 1e-12,
- * and times one training step (window + RAdam) of an ensemble. The fallback
+ * (the dendritic ensemble, and the shallow one where the file has its "sh_"
+ * arrays), and times one training step (window + RAdam) of the dendritic
+ * ensemble and of a shallow one (rnnlab's default model). The fallback
  * of build/cuda/device_check.sh where the Go test binary cannot run there.
  *
  *   cc -std=c99 -O2 -Ibuild/cuda -o check build/cuda/check.c -Lbuild/cuda/lib -lrnncuda -lm
@@ -57,14 +59,30 @@ static int load(const char *path) {
 	return 0;
 }
 
-static void *get(const char *name, int64_t *n) {
+static void *find(const char *name, int64_t *n) {
 	for (int i = 0; i < narr; i++)
 		if (strcmp(arr[i].name, name) == 0) {
 			if (n) *n = arr[i].n;
 			return arr[i].data;
 		}
-	fprintf(stderr, "golden file has no array %s\n", name);
-	exit(2);
+	return NULL;
+}
+
+/* get is find for an array the file must have. */
+static void *get(const char *name, int64_t *n) {
+	void *p = find(name, n);
+	if (!p) {
+		fprintf(stderr, "golden file has no array %s\n", name);
+		exit(2);
+	}
+	return p;
+}
+
+/* The golden array prefix+name. */
+static void *getp(const char *prefix, const char *name, int64_t *n) {
+	char full[17];
+	snprintf(full, sizeof full, "%s%s", prefix, name);
+	return get(full, n);
 }
 
 /* compare: per model, max|got-want| <= TOL * max|want| (cuda.Compare). */
@@ -151,6 +169,86 @@ static void timing(int E, int reps, int single) {
 	free(th), free(ser), free(loss), free(st);
 }
 
+/* The shallow ensemble's step: E clipped shallow PLRNNs, M = 3, L = 50
+ * (rnnlab's default model), T = 200, batch 16, sparse forcing every 25 steps. */
+static void timing_shallow(int E, int reps, int single) {
+	const int M = 3, L = 50, S = 16, T = 200, N = 3, rows = 4000;
+	rnncuda_config c = {.kind = RNNCUDA_SHALLOW, .clipped = 1, .models = E, .latents = M, .hidden = L, .batch = S,
+	                    .steps = T, .observed = N, .interval = 25, .single = single};
+	sm = 2;
+	rnncuda_ens *e;
+	ck(rnncuda_ens_create(&c, &e), "create shallow timing ensemble");
+	int P = rnncuda_ens_param_count(e);
+	double *th = malloc(sizeof(double) * E * P), *ser = malloc(sizeof(double) * E * rows * N), *loss = malloc(sizeof(double) * E);
+	int *st = malloc(sizeof(int) * E * S);
+	for (int m = 0; m < E; m++) { /* A ≈ 0.9, W1, W2 ~ ±1/√fan-in, h1 = 0, h2 ~ ±1/√L (plrnn.NewShallow's scales) */
+		double *p = th + (size_t)m * P;
+		for (int i = 0; i < M; i++) p[i] = 0.9;
+		for (int i = 0; i < M * L; i++) p[M + i] = (2 * unif() - 1) / sqrt(L);
+		for (int i = 0; i < L * M; i++) p[M + M * L + i] = (2 * unif() - 1) / sqrt(M);
+		for (int i = 0; i < M; i++) p[M + 2 * M * L + i] = 0;
+		for (int l = 0; l < L; l++) p[2 * M + 2 * M * L + l] = (2 * unif() - 1) / sqrt(L);
+		for (int t = 0; t < rows; t++)
+			for (int i = 0; i < N; i++) ser[((size_t)m * rows + t) * N + i] = sin(0.05 * (1 + i) * (1 + 0.01 * (m % 17)) * t + i + m);
+	}
+	ck(rnncuda_ens_set_params(e, th), "set params");
+	ck(rnncuda_ens_set_series(e, ser, rows), "set series");
+	double sum = 0;
+	for (int r = -3; r < reps; r++) {
+		for (int j = 0; j < E * S; j++) st[j] = (int)(unif() * (rows - T - 1));
+		double t0 = now();
+		ck(rnncuda_ens_window(e, st, loss), "window");
+		ck(rnncuda_ens_adam(e, 1e-3, 1), "adam");
+		if (r >= 0) sum += now() - t0;
+	}
+	printf("c-driver shallow E=%d M=%d L=%d T=%d S=%d %s ms/step %.3f ns/model-step %.0f model-steps/s %.0f\n", E, M, L, T, S,
+	       single ? "float32" : "float64", 1e3 * sum / reps, 1e9 * sum / reps / E, reps * (double)E / sum);
+	rnncuda_ens_free(e);
+	free(th), free(ser), free(loss), free(st);
+}
+
+/* golden_section compares the library with the golden arrays prefix+name:
+ * window loss and gradient, one RAdam step, rollouts. */
+static int golden_section(const char *prefix, int kind) {
+	int32_t *g = getp(prefix, "config", NULL);
+	rnncuda_config c = {.kind = kind, .clipped = g[3], .models = g[0], .latents = g[1], .batch = g[4], .steps = g[5],
+	                    .observed = g[6], .interval = g[7], .project = g[8], .single = 0};
+	if (kind == RNNCUDA_SHALLOW) c.hidden = g[2];
+	else c.bases = g[2];
+	int rows = g[9], R = g[10], K = g[11], E = c.models;
+	if (E > 64) {
+		fprintf(stderr, "golden ensemble of %d models: the driver holds at most 64 losses\n", E);
+		exit(2);
+	}
+	rnncuda_ens *e;
+	ck(rnncuda_ens_create(&c, &e), "create");
+	int64_t np, nr;
+	double *theta = getp(prefix, "theta", &np), *lr = getp(prefix, "lr", NULL);
+	double *out = malloc(sizeof(double) * np), loss[64];
+	double *want_roll = getp(prefix, "rollout", &nr), *roll = malloc(sizeof(double) * nr);
+	char what[64];
+	const char *name = kind == RNNCUDA_SHALLOW ? "shallow " : "";
+	ck(rnncuda_ens_set_params(e, theta), "set params");
+	ck(rnncuda_ens_set_series(e, getp(prefix, "series", NULL), rows), "set series");
+	ck(rnncuda_ens_window(e, getp(prefix, "starts", NULL), loss), "window");
+	snprintf(what, sizeof what, "%swindow loss", name);
+	int bad = compare(what, loss, getp(prefix, "loss", NULL), E, E);
+	ck(rnncuda_ens_get_grad(e, out), "grad");
+	snprintf(what, sizeof what, "%swindow gradient", name);
+	bad |= compare(what, out, getp(prefix, "grad", NULL), np, E);
+	ck(rnncuda_ens_adam(e, *lr, 1), "adam");
+	ck(rnncuda_ens_get_params(e, out), "params");
+	snprintf(what, sizeof what, "%sparameters after RAdam", name);
+	bad |= compare(what, out, getp(prefix, "radam1", NULL), np, E);
+	ck(rnncuda_ens_set_params(e, theta), "set params");
+	ck(rnncuda_ens_rollout(e, getp(prefix, "z0", NULL), R, K, roll), "rollout");
+	snprintf(what, sizeof what, "%srollout", name);
+	bad |= compare(what, roll, want_roll, nr, E);
+	rnncuda_ens_free(e);
+	free(out), free(roll);
+	return bad;
+}
+
 int main(int argc, char **argv) {
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s device_golden.bin [models [reps]]\n", argv[0]);
@@ -166,37 +264,15 @@ int main(int argc, char **argv) {
 	printf("device: %s (compute %d.%d, %d SMs, %.1f GiB), library ABI %d\n", info.name, info.major, info.minor,
 	       info.multiprocessors, info.memory / 1073741824.0, rnncuda_abi_version());
 	if (load(argv[1]) != 0) return 2;
-	int32_t *g = get("config", NULL);
-	rnncuda_config c = {.kind = RNNCUDA_DENDRITIC, .clipped = g[3], .models = g[0], .latents = g[1], .bases = g[2],
-	                    .batch = g[4], .steps = g[5], .observed = g[6], .interval = g[7], .project = g[8], .single = 0};
-	int rows = g[9], R = g[10], K = g[11], E = c.models;
-	if (E > 64) {
-		fprintf(stderr, "golden ensemble of %d models: the driver holds at most 64 losses\n", E);
-		return 2;
-	}
-	rnncuda_ens *e;
-	ck(rnncuda_ens_create(&c, &e), "create");
-	int64_t np, nr;
-	double *theta = get("theta", &np), *lr = get("lr", NULL);
-	double *out = malloc(sizeof(double) * np), loss[64];
-	double *want_roll = get("rollout", &nr), *roll = malloc(sizeof(double) * nr);
-	ck(rnncuda_ens_set_params(e, theta), "set params");
-	ck(rnncuda_ens_set_series(e, get("series", NULL), rows), "set series");
-	ck(rnncuda_ens_window(e, get("starts", NULL), loss), "window");
-	int bad = compare("window loss", loss, get("loss", NULL), E, E);
-	ck(rnncuda_ens_get_grad(e, out), "grad");
-	bad |= compare("window gradient", out, get("grad", NULL), np, E);
-	ck(rnncuda_ens_adam(e, *lr, 1), "adam");
-	ck(rnncuda_ens_get_params(e, out), "params");
-	bad |= compare("parameters after RAdam", out, get("radam1", NULL), np, E);
-	ck(rnncuda_ens_set_params(e, theta), "set params");
-	ck(rnncuda_ens_rollout(e, get("z0", NULL), R, K, roll), "rollout");
-	bad |= compare("rollout", roll, want_roll, nr, E);
-	rnncuda_ens_free(e);
+	int bad = golden_section("", RNNCUDA_DENDRITIC);
+	if (find("sh_config", NULL)) bad |= golden_section("sh_", RNNCUDA_SHALLOW);
+	else printf("golden file has no shallow section (sh_*): shallow comparison skipped\n");
 	int models = argc > 2 ? atoi(argv[2]) : 1000, reps = argc > 3 ? atoi(argv[3]) : 20;
 	if (models > 0) {
 		timing(models, reps, 0);
 		timing(models, reps, 1);
+		timing_shallow(models, reps, 0);
+		timing_shallow(models, reps, 1);
 	}
 	printf("%s\n", bad ? "FAIL" : "PASS");
 	return bad;

@@ -11,20 +11,31 @@
 # everything they need compiled in — no testdata). It then
 #   1. builds the real librnncuda.so with nvcc (CUDA_ARCH, default native,
 #      falling back to sm_90),
-#   2. builds and runs build/cuda/check.c, a C driver needing no Go: the
-#      library against the CPU's results in cmd/internal/cuda/testdata/
-#      device_golden.bin, and a timing of the 1000-model step (the fallback
-#      if the Go binary cannot start there, e.g. an older glibc than 2.34),
-#   3. runs the correctness tests with RNNCUDA_REQUIRE=1 (a missing device
+#   2. runs the correctness tests with RNNCUDA_REQUIRE=1 (a missing device
 #      fails instead of skipping): ensemble window loss and gradient, Adam
 #      and RAdam, rollouts, and rules/bptt training through the device tape,
-#      each against the CPU path at the stated tolerance,
+#      for the dendritic, vanilla and shallow PLRNNs, each against the CPU
+#      path at the stated tolerance,
+#   3. builds and runs build/cuda/check.c, a C driver needing no Go: the
+#      library against the CPU's results in cmd/internal/cuda/testdata/
+#      device_golden.bin (dendritic and shallow ensembles), and timings of
+#      the 1000-model dendritic and shallow steps (the fallback
+#      if the Go binary cannot start there, e.g. an older glibc than 2.34),
 #   4. times a training step of the 1000-model ensemble (M=22, B=20, T=200,
 #      batch 16) on the device, one model's step on one CPU core, and
 #      PyTorch CUDA running the same ensemble as one batched model
 #      (build/bench/torch_ensemble_cuda.py, float32 and float64),
-#   5. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
-# Every stage has its own timeout; the whole script stays under ~8 minutes.
+#   5. times the shallow PLRNN (rnnlab's default model): a rules/bptt step
+#      through the device tape and on one CPU core, in steps/s, at M=3, L=50
+#      (batch 16, T=200, generalized teacher forcing) and at M=32, L=1024,
+#      and the 1000-model shallow ensemble (M=3, L=50),
+#   6. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
+# Every stage has its own timeout, cut to what is left of the script's
+# budget (CHECK_BUDGET, default 285 s), so the whole run stays under 5
+# minutes; a stage that no longer fits is skipped and says so. For a dry run
+# without a GPU: NVCC=<a wrapper building the emulator>, CHECK_MODELS,
+# RNNCUDA_BENCH_MODELS, SHALLOW_SIZES (a -test.bench pattern, e.g. M3_L50),
+# SHALLOW_BENCHTIME (e.g. 1x) and TESTS (a -test.run pattern) shrink the work.
 set -u
 cd "$(dirname "$0")/../.."
 OUTDIR=${OUT:-build/cuda/out}
@@ -37,6 +48,25 @@ CC=${CC:-$(command -v cc || command -v gcc || echo cc)}
 PY=${PYTHON:-python3}
 export LD_LIBRARY_PATH="$PWD/$LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 start=$(date +%s)
+BUDGET=${CHECK_BUDGET:-285}
+SHALLOW_SIZES=${SHALLOW_SIZES:-.}
+SHALLOW_BENCHTIME=${SHALLOW_BENCHTIME:-10x}
+# run_for CAP CMD…: CMD under a timeout of CAP seconds or what is left of the
+# budget (less 5 s for the report), whichever is less; refused (status 124)
+# when under 10 s are left.
+run_for() {
+	local cap=$1 left=$((start + BUDGET - $(date +%s) - 5))
+	shift
+	if [ "$left" -lt 10 ]; then
+		echo "skipped: the script's budget of ${BUDGET}s is spent"
+		return 124
+	fi
+	[ "$cap" -gt "$left" ] && cap=$left
+	timeout "$cap" "$@"
+	local rc=$?
+	[ "$rc" = 124 ] && echo "timed out after ${cap}s (the stage's cap, or what was left of the budget): $1 ${2:-} ${3:-} ${4:-} ${5:-} ${6:-}"
+	return $rc
+}
 say() { echo "$*" | tee -a "$R"; }
 block() { echo '```' >>"$R"; cat "$1" >>"$R"; echo '```' >>"$R"; }
 
@@ -57,7 +87,7 @@ built=0
 for arch in ${CUDA_ARCH:-native} sm_90; do
 	# A host gcc newer than this nvcc knows is refused unless allowed.
 	for host in "" "-allow-unsupported-compiler"; do
-		if timeout 180 "$NVCC" $host -arch="$arch" "${FLAGS[@]}" -o "$LIB/librnncuda.so" build/cuda/rnncuda.cu >"$OUTDIR/build.log" 2>&1; then
+		if run_for 150 "$NVCC" $host -arch="$arch" "${FLAGS[@]}" -o "$LIB/librnncuda.so" build/cuda/rnncuda.cu >"$OUTDIR/build.log" 2>&1; then
 			say "built $LIB/librnncuda.so with -arch=$arch $host"
 			built=1
 			break 2
@@ -71,9 +101,19 @@ if [ "$built" = 0 ]; then
 	exit 1
 fi
 
+say "## Correctness (RNNCUDA_REQUIRE=1 $BIN -test.v)"
+if [ ! -x "$BIN" ]; then
+	say "**$BIN is missing: build it where Go is with \`make cuda-device-bins\` and carry build/cuda/bin**"
+fi
+RNNCUDA_REQUIRE=1 run_for 120 "$BIN" -test.v -test.count=1 -test.run "${TESTS:-.}" >"$OUTDIR/tests.log" 2>&1
+rc=$?
+grep -E '^(--- |ok|PASS|FAIL)|relative difference|device:|panic|rnncuda' "$OUTDIR/tests.log" >"$OUTDIR/tests.summary" || true
+block "$OUTDIR/tests.summary"
+say "tests exit status: $rc $( [ $rc = 0 ] && echo '(all passed)' || echo '(FAILED or cut short: see tests.log)')"
+
 say "## C driver (no Go): golden comparison and timing"
 if "$CC" -std=c99 -O2 -Ibuild/cuda -o "$OUTDIR/check" build/cuda/check.c -L"$LIB" -lrnncuda -lm >"$OUTDIR/check_build.log" 2>&1; then
-	timeout 150 "$OUTDIR/check" cmd/internal/cuda/testdata/device_golden.bin "${CHECK_MODELS:-1000}" 20 >"$OUTDIR/check.log" 2>&1
+	run_for 40 "$OUTDIR/check" cmd/internal/cuda/testdata/device_golden.bin "${CHECK_MODELS:-1000}" 10 >"$OUTDIR/check.log" 2>&1
 	say "check exit status: $? (0: all within tolerance)"
 	block "$OUTDIR/check.log"
 else
@@ -81,22 +121,15 @@ else
 	block "$OUTDIR/check_build.log"
 fi
 
-say "## Correctness (RNNCUDA_REQUIRE=1 $BIN -test.v)"
-if [ ! -x "$BIN" ]; then
-	say "**$BIN is missing: build it where Go is with \`make cuda-device-bins\` and carry build/cuda/bin**"
-fi
-RNNCUDA_REQUIRE=1 timeout 240 "$BIN" -test.v -test.count=1 -test.run . >"$OUTDIR/tests.log" 2>&1
-rc=$?
-grep -E '^(--- |ok|PASS|FAIL)|relative difference|device:|panic|rnncuda' "$OUTDIR/tests.log" >"$OUTDIR/tests.summary" || true
-block "$OUTDIR/tests.summary"
-say "tests exit status: $rc $( [ $rc = 0 ] && echo '(all passed)' || echo '(FAILED: see tests.log)')"
-
 say "## Timings"
-timeout 150 "$BIN" -test.run '^$' -test.bench 'BenchmarkEnsembleStep$' -test.benchtime 20x >"$OUTDIR/bench_gpu.log" 2>&1
-GOMAXPROCS=1 timeout 120 "$BIN" -test.run '^$' -test.bench 'BenchmarkCPUStep$' -test.benchtime 20x -test.cpu 1 >"$OUTDIR/bench_cpu.log" 2>&1
-timeout 150 "$PY" build/bench/torch_ensemble_cuda.py --models 1000 --latents 22 --bases 20 --seqlen 200 --batch 16 >"$OUTDIR/torch32.log" 2>&1
-timeout 120 "$PY" build/bench/torch_ensemble_cuda.py --models 1000 --latents 22 --bases 20 --seqlen 200 --batch 16 --float64 --reps 5 >"$OUTDIR/torch64.log" 2>&1
-cat "$OUTDIR/bench_gpu.log" "$OUTDIR/bench_cpu.log" "$OUTDIR/torch32.log" "$OUTDIR/torch64.log" | grep -E 'Benchmark|torch|FAIL|rror' >"$OUTDIR/timings.txt"
+run_for 40 "$BIN" -test.run '^$' -test.bench 'BenchmarkEnsembleStep$' -test.benchtime 20x >"$OUTDIR/bench_gpu.log" 2>&1
+GOMAXPROCS=1 run_for 30 "$BIN" -test.run '^$' -test.bench 'BenchmarkCPUStep$' -test.benchtime 20x -test.cpu 1 >"$OUTDIR/bench_cpu.log" 2>&1
+run_for 40 "$BIN" -test.run '^$' -test.bench "BenchmarkShallowTapeStep/$SHALLOW_SIZES" -test.benchtime "$SHALLOW_BENCHTIME" >"$OUTDIR/bench_shallow_gpu.log" 2>&1
+GOMAXPROCS=1 run_for 40 "$BIN" -test.run '^$' -test.bench "BenchmarkShallowCPUStep/$SHALLOW_SIZES" -test.benchtime 5x -test.cpu 1 >"$OUTDIR/bench_shallow_cpu.log" 2>&1
+run_for 30 "$BIN" -test.run '^$' -test.bench 'BenchmarkShallowEnsembleStep' -test.benchtime "$SHALLOW_BENCHTIME" >"$OUTDIR/bench_shallow_ens.log" 2>&1
+run_for 40 "$PY" build/bench/torch_ensemble_cuda.py --models 1000 --latents 22 --bases 20 --seqlen 200 --batch 16 >"$OUTDIR/torch32.log" 2>&1
+run_for 30 "$PY" build/bench/torch_ensemble_cuda.py --models 1000 --latents 22 --bases 20 --seqlen 200 --batch 16 --float64 --reps 5 >"$OUTDIR/torch64.log" 2>&1
+cat "$OUTDIR"/bench_*.log "$OUTDIR/torch32.log" "$OUTDIR/torch64.log" | grep -E 'Benchmark|torch|FAIL|rror|skipped|timed out' >"$OUTDIR/timings.txt"
 block "$OUTDIR/timings.txt"
 
 metric() { grep "$3" "$1" | grep -o "[0-9.e+]* $2" | head -1 | awk '{print $1}'; }
@@ -117,5 +150,22 @@ say "| rnncuda float32 (device) | ${g32:-n/a} | |"
 say "| CPU, one core (rules/bptt, float64) | ${cpu:-n/a} | float64 $(ratio "$cpu" "$g64") (target ≥ 100×) |"
 say "| PyTorch CUDA float32, one batched model | ${t32:-n/a} | float32 $(ratio "$t32" "$g32") (target ≥ 10×) |"
 say "| PyTorch CUDA float64, one batched model | ${t64:-n/a} | float64 $(ratio "$t64" "$g64") |"
+say ""
+sps() { grep "$2" "$1" 2>/dev/null | grep -o '[0-9.e+]* steps/s' | head -1 | awk '{print $1}'; }
+say "Shallow PLRNN (rnnlab's default model family), one rules/bptt training step (batch 16, T = 200, generalized teacher forcing α = 0.1, RAdam):"
+say ""
+say "| model | device tape, steps/s | CPU one core, steps/s | speed-up |"
+say "|---|---|---|---|"
+for size in M3_L50 M32_L1024; do
+	gs=$(sps "$OUTDIR/bench_shallow_gpu.log" "$size")
+	cs=$(sps "$OUTDIR/bench_shallow_cpu.log" "$size")
+	say "| clipped, ${size/_/, } | ${gs:-n/a} | ${cs:-n/a} | $(ratio "$gs" "$cs") |"
+done
+cs=$(sps "$OUTDIR/bench_shallow_cpu.log" M3_L50)
+for prec in float64 float32; do
+	es=$(grep "$prec" "$OUTDIR/bench_shallow_ens.log" 2>/dev/null | grep -o '[0-9.e+]* model-steps/s' | head -1 | awk '{print $1}')
+	[ -n "$es" ] || es=$(grep "c-driver shallow.*$prec" "$OUTDIR/check.log" 2>/dev/null | grep -o 'model-steps/s [0-9.]*' | awk '{print $2}')
+	say "| ensemble of 1000 × (M3, L50), $prec, sparse forcing τ = 25: model-steps/s | ${es:-n/a} | ${cs:-n/a} (one model) | $(ratio "$es" "$cs") |"
+done
 say ""
 say "Total time of this script: $(( $(date +%s) - start )) s."

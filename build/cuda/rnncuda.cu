@@ -16,6 +16,12 @@
 // of unit i below z_i (the prefix sums of α and α·H in threshold order).
 // BPTT with sparse teacher forcing (Mikhaeil, Monfared & Durstewitz,
 // NeurIPS 2022): every τ steps the first N latents are replaced by the data.
+//
+// Shallow PLRNN (Hess et al., ICML 2023, eq. 8 and Sec. 4; plrnn.Shallow):
+//   z' = A⊙z + W1 relu(W2 z + h2) + h1, clipped: z' = A⊙z + W1 (relu(W2 z + h2) − relu(W2 z)) + h1,
+// with L hidden units; its kernels reproduce plrnn.Shallow's step and the
+// shallow tape (models/plrnn/tape.go) in the same way (the "shallow PLRNN"
+// section below).
 
 #include <cuda_runtime.h> // build/cuda/emu/cuda_runtime.h when built for the CPU emulator (RNNCUDA_EMU)
 #include <math.h>
@@ -104,6 +110,7 @@ struct rnncuda_ens {
 	rnncuda_config c;
 	int P;                   // parameters per model
 	int offW, offH, offAl, offTh;
+	int offW1, offW2, offH1, offH2; // the shallow PLRNN's blocks
 	double *theta, *grad;    // E×P
 	double *am, *av;         // Adam moments, E×P
 	int at;                  // Adam steps
@@ -125,6 +132,8 @@ struct rnncuda_ens {
 	void *g, *v;             // E×T×S×M: cotangents and W^T g by call
 	void *zbN;               // E×T×S×N: the observed part of each slot's prediction
 	void *io;                // E×S×M staging for the tape
+	void *pre, *act;         // shallow, E×T×S×L: W2 z and the hidden activity by slot
+	void *gsv, *qh;          // shallow, E×T×S×L: d⊙W1ᵀg and 1[W2 z + h2 > 0]⊙W1ᵀg by call
 	double *loss;            // E
 	int *order;              // T: the slot of each Backward call (device)
 	int *horder;             // host copy
@@ -134,7 +143,8 @@ struct rnncuda_ens {
 
 static void ens_release(rnncuda_ens *e) {
 	void *ps[] = {e->theta, e->grad, e->am, e->av, e->cumA, e->cumAT, e->sth, e->ord, e->sumAlpha,
-	              e->series, e->starts, e->z, e->phi, e->kk, e->g, e->v, e->zbN, e->io, e->loss, e->order};
+	              e->series, e->starts, e->z, e->phi, e->kk, e->g, e->v, e->zbN, e->io, e->loss, e->order,
+	              e->pre, e->act, e->gsv, e->qh};
 	for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
 		if (ps[i]) cudaFree(ps[i]);
 	if (e->thetaR && e->thetaR != e->theta) cudaFree(e->thetaR);
@@ -150,10 +160,18 @@ extern "C" int rnncuda_ens_param_count(const rnncuda_ens *e) { return e ? e->P :
 
 static int check_config(const rnncuda_config *c) {
 	if (!c) return fail(RNNCUDA_ERR_ARG, "rnncuda: config is NULL");
-	if (c->kind != RNNCUDA_DENDRITIC && c->kind != RNNCUDA_VANILLA)
-		return fail(RNNCUDA_ERR_ARG, "rnncuda: model kind %d is not supported (RNNCUDA_DENDRITIC = 1, RNNCUDA_VANILLA = 2)", c->kind);
+	if (c->kind != RNNCUDA_DENDRITIC && c->kind != RNNCUDA_VANILLA && c->kind != RNNCUDA_SHALLOW)
+		return fail(RNNCUDA_ERR_ARG, "rnncuda: model kind %d is not supported (RNNCUDA_DENDRITIC = 1, RNNCUDA_VANILLA = 2, RNNCUDA_SHALLOW = 3)", c->kind);
 	if (c->kind == RNNCUDA_VANILLA && (c->bases != 0 || c->clipped != 0))
 		return fail(RNNCUDA_ERR_ARG, "rnncuda: the vanilla PLRNN has no bases and no clipped form (bases = %d, clipped = %d, need 0, 0)", c->bases, c->clipped);
+	if (c->kind == RNNCUDA_SHALLOW) {
+		if (c->bases != 0 || c->project != 0)
+			return fail(RNNCUDA_ERR_ARG, "rnncuda: the shallow PLRNN has no bases and no W diagonal to project (bases = %d, project = %d, need 0, 0)", c->bases, c->project);
+		if (c->hidden < 1 || c->hidden > 4096) return fail(RNNCUDA_ERR_ARG, "rnncuda: hidden = %d, need 1..4096 for the shallow PLRNN", c->hidden);
+	} else if (c->hidden != 0) {
+		return fail(RNNCUDA_ERR_ARG, "rnncuda: hidden = %d, need 0 (only the shallow PLRNN, kind 3, has hidden units)", c->hidden);
+	}
+	if (c->clipped != 0 && c->clipped != 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: clipped = %d, need 0 or 1", c->clipped);
 	if (c->models < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: models = %d, need >= 1", c->models);
 	if (c->latents < 1 || c->latents > 1024) return fail(RNNCUDA_ERR_ARG, "rnncuda: latents = %d, need 1..1024", c->latents);
 	if (c->kind == RNNCUDA_DENDRITIC && (c->bases < 1 || c->bases > 1024)) return fail(RNNCUDA_ERR_ARG, "rnncuda: bases = %d, need 1..1024", c->bases);
@@ -162,7 +180,7 @@ static int check_config(const rnncuda_config *c) {
 	if (c->observed < 1 || c->observed > c->latents) return fail(RNNCUDA_ERR_ARG, "rnncuda: observed = %d, need 1..latents (%d)", c->observed, c->latents);
 	if (c->interval < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: interval = %d, need >= 1", c->interval);
 	if (c->single != 0 && c->single != 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: single = %d, need 0 (float64) or 1 (float32)", c->single);
-	size_t sh = c->kind == RNNCUDA_VANILLA ? 0 : ((size_t)c->latents * (3 * (size_t)c->bases + 2) + 1) * sizeof(double) + (size_t)c->latents * c->bases;
+	size_t sh = c->kind != RNNCUDA_DENDRITIC ? 0 : ((size_t)c->latents * (3 * (size_t)c->bases + 2) + 1) * sizeof(double) + (size_t)c->latents * c->bases;
 	if (sh > 48 * 1024) return fail(RNNCUDA_ERR_ARG, "rnncuda: latents × bases too large for the basis-gradient kernel's shared memory ((M·(3B+2)+1)·8 + M·B = %zu > 49152 bytes)", sh);
 	return RNNCUDA_OK;
 }
@@ -190,11 +208,18 @@ extern "C" int rnncuda_ens_create(const rnncuda_config *cfg, rnncuda_ens **out) 
 	if (!e) return fail(RNNCUDA_ERR_MEMORY, "rnncuda: out of host memory");
 	e->c = *cfg;
 	const size_t E = cfg->models, M = cfg->latents, B = cfg->bases, S = cfg->batch, T = cfg->steps, N = cfg->observed;
+	const int shallow = cfg->kind == RNNCUDA_SHALLOW;
+	const size_t L = shallow ? cfg->hidden : 0;
+	const size_t Mp = shallow ? 0 : M; // the dendritic and vanilla tapes' φ, k and v (none for shallow)
 	e->offW = M;
 	e->offH = M + M * M;
 	e->offAl = 2 * M + M * M;
 	e->offTh = 2 * M + M * M + B;
-	e->P = 2 * M + M * M + (cfg->kind == RNNCUDA_DENDRITIC ? B + M * B : 0);
+	e->offW1 = M; // plrnn.Shallow's Layout: A, W1 (M×L), W2 (L×M), h1, h2
+	e->offW2 = M + M * L;
+	e->offH1 = M + 2 * M * L;
+	e->offH2 = 2 * M + 2 * M * L;
+	e->P = shallow ? 2 * M + 2 * M * L + L : 2 * M + M * M + (cfg->kind == RNNCUDA_DENDRITIC ? B + M * B : 0);
 	e->b1t = e->b2t = 1;
 	e->horder = (int *)calloc(T, sizeof(int));
 	if (!e->horder) {
@@ -215,10 +240,16 @@ extern "C" int rnncuda_ens_create(const rnncuda_config *cfg, rnncuda_ens **out) 
 	ALLOC(sumAlpha, E * rs, char);
 	ALLOC(starts, E * S, int);
 	ALLOC(z, E * T * S * M * rs, char);
-	ALLOC(phi, E * T * S * M * rs, char);
-	ALLOC(kk, E * T * S * M, int);
+	ALLOC(phi, E * T * S * Mp * rs, char);
+	ALLOC(kk, E * T * S * Mp, int);
 	ALLOC(g, E * T * S * M * rs, char);
-	ALLOC(v, E * T * S * M * rs, char);
+	ALLOC(v, E * T * S * Mp * rs, char);
+	if (shallow) {
+		ALLOC(pre, E * T * S * L * rs, char);
+		ALLOC(act, E * T * S * L * rs, char);
+		ALLOC(gsv, E * T * S * L * rs, char);
+		ALLOC(qh, E * T * S * L * rs, char);
+	}
 	ALLOC(zbN, E * T * S * N * rs, char);
 	ALLOC(io, E * S * M * rs, char);
 	ALLOC(loss, E, double);
@@ -282,8 +313,11 @@ extern "C" int rnncuda_ens_set_series(rnncuda_ens *e, const double *series, int 
 
 struct Dims {
 	int E, M, B, S, T, N, tau, P, offW, offH, offAl, offTh, clipped, project, rows;
-	int wsh;     // 1: the step kernels keep W in shared memory (M·M + M doubles fit in 48 KiB)
+	int wsh;     // 1: the step kernels keep W in shared memory (M·M + M doubles fit in 48 KiB;
+	             // shallow: W1 and W2, M + L + 2·M·L doubles)
 	int vanilla; // the vanilla PLRNN: φ = relu, no bases
+	int shallow; // the shallow PLRNN: L hidden units, blocks at offW1, offW2, offH1, offH2
+	int L, offW1, offW2, offH1, offH2;
 };
 
 static Dims dims(const rnncuda_ens *e) {
@@ -294,6 +328,10 @@ static Dims dims(const rnncuda_ens *e) {
 	d.clipped = e->c.clipped, d.project = e->c.project, d.rows = e->rows;
 	d.wsh = ((size_t)d.M * d.M + d.M) * sizeof(double) <= 48 * 1024;
 	d.vanilla = e->c.kind == RNNCUDA_VANILLA;
+	d.shallow = e->c.kind == RNNCUDA_SHALLOW;
+	d.L = e->c.hidden;
+	d.offW1 = e->offW1, d.offW2 = e->offW2, d.offH1 = e->offH1, d.offH2 = e->offH2;
+	if (d.shallow) d.wsh = ((size_t)d.M + d.L + 2 * (size_t)d.M * d.L) * sizeof(double) <= 48 * 1024;
 	return d;
 }
 
@@ -683,11 +721,242 @@ __global__ void k_rollout(Dims d, int nr, int steps, const R *theta, const R *cu
 }
 
 // ---------------------------------------------------------------------------
+// The shallow PLRNN (Hess et al., ICML 2023, eq. 8 and Sec. 4): the step of
+// plrnn.Shallow and the shallow tape of models/plrnn/tape.go, operation for
+// operation. One block per (model, row); thread t owns hidden units t, t +
+// blockDim, … and latents t, t + blockDim, …, so any L and M run.
+
+// Index of (model e, slot or call k, row s, hidden unit l) in the E×T×S×L arrays.
+__device__ __forceinline__ size_t hix(const Dims &d, int e, int k, int s, int l) {
+	return (((size_t)e * d.T + k) * d.S + s) * d.L + l;
+}
+
+// The shared memory of a shallow step kernel: the state or its cotangent (M
+// Rs), the hidden layer (L), then W1 and W2 (2·M·L) if they fit (d.wsh).
+template <typename R>
+static size_t sh_shared(const Dims &d) {
+	return ((size_t)d.M + d.L + (d.wsh ? 2 * (size_t)d.M * d.L : 0)) * sizeof(R);
+}
+
+// sh_load_w copies model e's W1 and W2 into shared memory at w (W1's M·L,
+// then W2's L·M), if they fit (d.wsh): transposed for the forward pass, so
+// that the threads read rows of W2 (hidden unit l) and of W1 (latent i) at
+// unit stride across the block, as they are for the backward pass, whose
+// sums run down columns. Every thread of the block must call it.
+template <typename R>
+__device__ void sh_load_w(const Dims &d, int e, const R *theta, R *w, int transpose) {
+	if (!d.wsh) return;
+	const R *th = theta + (size_t)e * d.P;
+	const R *W1 = th + d.offW1, *W2 = th + d.offW2;
+	const int M = d.M, L = d.L;
+	R *w1 = w, *w2 = w + (size_t)M * L;
+	for (int x = threadIdx.x; x < M * L; x += blockDim.x) {
+		int i = x / L, l = x % L; // W1[i][l]
+		w1[transpose ? l * M + i : x] = W1[x];
+		int h = x / M, j = x % M; // W2[h][j]
+		w2[transpose ? j * L + h : x] = W2[x];
+	}
+	__syncthreads();
+}
+
+// sh_step advances one row of model e by a step in place: zs (shared, M)
+// holds z on entry and z' on return, hs (shared, L) receives the hidden
+// activity, and pre, act (global, L, or NULL) record W2 z and the activity
+// for the tape. The order of operations is plrnn.Shallow's: s_l = (W2 z)_l
+// in kernel/vec.Dot's eight-lane order (vec.MatVec), a_l = s_l + h2_l,
+// act_l = relu(a_l) [− relu(s_l) when clipped], then z'_i = (A_i z_i +
+// (W1 act)_i) + h1_i with (W1 act)_i in the same order (Shallow.Step and
+// core.finish). Every thread of the block must call it; it begins and ends
+// at a barrier, and thread t writes the latents it owns.
+template <typename R>
+__device__ void sh_step(const Dims &d, int e, R *zs, R *hs, const R *w, const R *theta, R *pre, R *act) {
+	const R *th = theta + (size_t)e * d.P;
+	const int M = d.M, L = d.L;
+	__syncthreads(); // zs is complete
+	for (int l = threadIdx.x; l < L; l += blockDim.x) {
+		R s = d.wsh ? dot8(w + (size_t)M * L + l, L, zs, M) : dot8(th + d.offW2 + (size_t)l * M, 1, zs, M);
+		R a = s + th[d.offH2 + l];
+		R ra = a > 0 ? a : (R)0;
+		R v = d.clipped ? ra - (s > 0 ? s : (R)0) : ra;
+		hs[l] = v;
+		if (pre) pre[l] = s, act[l] = v;
+	}
+	__syncthreads();
+	for (int i = threadIdx.x; i < M; i += blockDim.x) {
+		R nl = d.wsh ? dot8(w + i, M, hs, L) : dot8(th + d.offW1 + (size_t)i * L, 1, hs, L);
+		zs[i] = (th[i] * zs[i] + nl) + th[d.offH1 + i];
+	}
+	__syncthreads();
+}
+
+// sh_back pulls the cotangent of row (e, s)'s step at slot k back at call c
+// (shallowTape.Backward): gsh (shared, M) holds g on entry and the state
+// cotangent on return. v_l = (W1ᵀ g)_l summed over i in increasing order
+// from +0 (vec.MatMul), q_l = 1[s_l + h2_l > 0]·v_l (h2's gradient term),
+// u_l = d_l·v_l with d_l = 1[s_l + h2_l > 0] [− 1[s_l > 0] when clipped],
+// then gsh_i = A_i g_i + (W2ᵀ u)_i, the sum over l in increasing order from
+// +0. u and q go to the tape at call c. Every thread of the block must call
+// it; it begins and ends at a barrier.
+template <typename R>
+__device__ void sh_back(const Dims &d, int e, int s, int k, int c, R *gsh, R *hs, const R *w, const R *theta,
+                        const R *pre, R *gsv, R *qh) {
+	const R *th = theta + (size_t)e * d.P;
+	const int M = d.M, L = d.L;
+	const R *W1 = d.wsh ? w : th + d.offW1;
+	const R *W2 = d.wsh ? w + (size_t)M * L : th + d.offW2;
+	__syncthreads(); // gsh is complete
+	for (int l = threadIdx.x; l < L; l += blockDim.x) {
+		R v = 0;
+		for (int i = 0; i < M; i++) v += gsh[i] * W1[(size_t)i * L + l];
+		R sl = pre[hix(d, e, k, s, l)];
+		R on = sl + th[d.offH2 + l] > 0 ? (R)1 : (R)0;
+		qh[hix(d, e, c, s, l)] = on * v;
+		R dl = d.clipped ? on - (sl > 0 ? (R)1 : (R)0) : on;
+		R u = dl * v;
+		hs[l] = u;
+		gsv[hix(d, e, c, s, l)] = u;
+	}
+	__syncthreads();
+	for (int i = threadIdx.x; i < M; i += blockDim.x) {
+		R t = 0;
+		for (int l = 0; l < L; l++) t += hs[l] * W2[(size_t)l * M + i];
+		gsh[i] = th[i] * gsh[i] + t;
+	}
+	__syncthreads();
+}
+
+// The teacher-forced forward pass of a whole window, block (e, s), as
+// k_window_forward.
+template <typename R>
+__global__ void k_sh_window_forward(Dims d, const R *theta, const R *series, const int *starts, R *z, R *pre, R *act, R *zbN) {
+	DYN_SHARED(shraw);
+	R *zs = (R *)shraw, *hs = zs + d.M, *w = hs + d.L;
+	int e = blockIdx.x / d.S, s = blockIdx.x % d.S;
+	sh_load_w(d, e, theta, w, 1);
+	for (int i = threadIdx.x; i < d.M; i += blockDim.x) zs[i] = i < d.N ? xdata(d, series, starts, e, 0, s, i) : (R)0;
+	for (int k = 1; k <= d.T; k++) {
+		for (int i = threadIdx.x; i < d.M; i += blockDim.x) z[tix(d, e, k - 1, s, i)] = zs[i];
+		sh_step(d, e, zs, hs, w, theta, pre + hix(d, e, k - 1, s, 0), act + hix(d, e, k - 1, s, 0));
+		for (int i = threadIdx.x; i < d.N; i += blockDim.x) {
+			zbN[(((size_t)e * d.T + k - 1) * d.S + s) * d.N + i] = zs[i];
+			if (k % d.tau == 0) zs[i] = xdata(d, series, starts, e, k, s, i);
+		}
+	}
+}
+
+// BPTT through the window, block (e, s): calls c = 0 … T−1 visit slots
+// T−1 … 0, the cotangents formed as in k_window_backward.
+template <typename R>
+__global__ void k_sh_window_backward(Dims d, const R *theta, const R *series, const int *starts, const R *pre, const R *zbN,
+                                     R *g, R *gsv, R *qh) {
+	DYN_SHARED(shraw);
+	R *gsh = (R *)shraw, *hs = gsh + d.M, *w = hs + d.L;
+	int e = blockIdx.x / d.S, s = blockIdx.x % d.S;
+	sh_load_w(d, e, theta, w, 0);
+	R scale = (R)(2 / (double)((long long)d.T * d.S * d.N));
+	for (int i = threadIdx.x; i < d.M; i += blockDim.x) gsh[i] = 0;
+	for (int k = d.T; k >= 1; k--) {
+		for (int i = threadIdx.x; i < d.M; i += blockDim.x) {
+			R gp = gsh[i];
+			if (k % d.tau == 0 && i < d.N) gp = 0;
+			R gobs = 0;
+			if (i < d.N) gobs = scale * (zbN[(((size_t)e * d.T + k - 1) * d.S + s) * d.N + i] - xdata(d, series, starts, e, k, s, i));
+			gp += gobs;
+			gsh[i] = gp;
+			g[tix(d, e, d.T - k, s, i)] = gp;
+		}
+		sh_back(d, e, s, k - 1, d.T - k, gsh, hs, w, theta, pre, gsv, qh);
+	}
+}
+
+// The gradient of every parameter of the shallow PLRNN, one thread per
+// element: gA = Σ g⊙z, gW1 = Σ g⊗act, gW2 = Σ u⊗z, gh1 = Σ g, gh2 = Σ q,
+// each summed from +0 over the calls in order and the rows in increasing
+// order (the tape's backCommon, outerSum and h2 accumulation).
+template <typename R>
+__global__ void k_sh_grad(Dims d, int ncalls, const int *order, const R *z, const R *act, const R *g, const R *gsv,
+                          const R *qh, double *grad) {
+	size_t id = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+	if (id >= (size_t)d.E * d.P) return;
+	int e = id / d.P, p = id % d.P;
+	const int M = d.M, L = d.L;
+	double acc = 0; // float64 products and sums even for R = float
+	if (p < d.offW1) { // A
+		int i = p;
+		for (int c = 0; c < ncalls; c++)
+			for (int s = 0; s < d.S; s++) acc += (double)g[tix(d, e, c, s, i)] * (double)z[tix(d, e, order[c], s, i)];
+	} else if (p < d.offW2) { // W1[i][l]
+		int x = p - d.offW1, i = x / L, l = x % L;
+		for (int c = 0; c < ncalls; c++)
+			for (int s = 0; s < d.S; s++) acc += (double)g[tix(d, e, c, s, i)] * (double)act[hix(d, e, order[c], s, l)];
+	} else if (p < d.offH1) { // W2[l][j]
+		int x = p - d.offW2, l = x / M, j = x % M;
+		for (int c = 0; c < ncalls; c++)
+			for (int s = 0; s < d.S; s++) acc += (double)gsv[hix(d, e, c, s, l)] * (double)z[tix(d, e, order[c], s, j)];
+	} else if (p < d.offH2) { // h1
+		int i = p - d.offH1;
+		for (int c = 0; c < ncalls; c++)
+			for (int s = 0; s < d.S; s++) acc += (double)g[tix(d, e, c, s, i)];
+	} else { // h2
+		int l = p - d.offH2;
+		for (int c = 0; c < ncalls; c++)
+			for (int s = 0; s < d.S; s++) acc += (double)qh[hix(d, e, c, s, l)];
+	}
+	grad[id] = 0 + acc;
+}
+
+// One step of the tape for row (e, s) at slot k: x on the tape, result to io.
+template <typename R>
+__global__ void k_sh_tape_forward(Dims d, int k, const R *theta, const R *z, R *pre, R *act, R *io) {
+	DYN_SHARED(shraw);
+	R *zs = (R *)shraw, *hs = zs + d.M, *w = hs + d.L;
+	int e = blockIdx.x / d.S, s = blockIdx.x % d.S;
+	sh_load_w(d, e, theta, w, 1);
+	for (int i = threadIdx.x; i < d.M; i += blockDim.x) zs[i] = z[tix(d, e, k, s, i)];
+	sh_step(d, e, zs, hs, w, theta, pre + hix(d, e, k, s, 0), act + hix(d, e, k, s, 0));
+	for (int i = threadIdx.x; i < d.M; i += blockDim.x) io[((size_t)e * d.S + s) * d.M + i] = zs[i];
+}
+
+// Backward of the tape for row (e, s) through slot k, the cotangent at call
+// c on the tape, the state cotangent to io.
+template <typename R>
+__global__ void k_sh_tape_backward(Dims d, int k, int c, const R *theta, const R *pre, const R *g, R *gsv, R *qh, R *io) {
+	DYN_SHARED(shraw);
+	R *gsh = (R *)shraw, *hs = gsh + d.M, *w = hs + d.L;
+	int e = blockIdx.x / d.S, s = blockIdx.x % d.S;
+	sh_load_w(d, e, theta, w, 0);
+	for (int i = threadIdx.x; i < d.M; i += blockDim.x) gsh[i] = g[tix(d, e, c, s, i)];
+	sh_back(d, e, s, k, c, gsh, hs, w, theta, pre, gsv, qh);
+	for (int i = threadIdx.x; i < d.M; i += blockDim.x) io[((size_t)e * d.S + s) * d.M + i] = gsh[i];
+}
+
+// Free-running rollouts of the shallow PLRNN, block (e, r).
+template <typename R>
+__global__ void k_sh_rollout(Dims d, int nr, int steps, const R *theta, const R *z0, R *out) {
+	DYN_SHARED(shraw);
+	R *zs = (R *)shraw, *hs = zs + d.M, *w = hs + d.L;
+	int e = blockIdx.x / nr, r = blockIdx.x % nr;
+	sh_load_w(d, e, theta, w, 1);
+	for (int i = threadIdx.x; i < d.M; i += blockDim.x) zs[i] = z0[((size_t)e * nr + r) * d.M + i];
+	for (int k = 0; k < steps; k++) {
+		sh_step(d, e, zs, hs, w, theta, (R *)NULL, (R *)NULL);
+		for (int i = threadIdx.x; i < d.M; i += blockDim.x) out[(((size_t)e * nr + r) * steps + k) * d.M + i] = zs[i];
+	}
+}
+
+// ---------------------------------------------------------------------------
 // Host entry points.
 
 static int threads_for(int n) {
 	int t = (n + 31) / 32 * 32;
 	return t < 32 ? 32 : t;
+}
+
+// The threads of a shallow step block: one per latent or hidden unit,
+// whichever are more, at most 1024 (the kernels stride over the rest).
+static int sh_threads(const Dims &d) {
+	int t = threads_for(d.M > d.L ? d.M : d.L);
+	return t > 1024 ? 1024 : t;
 }
 
 static int launched(const char *what) {
@@ -714,10 +983,13 @@ static int prepare(rnncuda_ens *e) {
 		LAUNCH(k_to_float, (unsigned)((n + 255) / 256), 256, 0, n, e->theta, (float *)e->thetaR);
 		int rc = launched("float conversion kernel");
 		if (rc) return rc;
-		launch_tables<float>(e, d);
-	} else {
-		launch_tables<double>(e, d);
 	}
+	if (d.shallow) { // no tables
+		e->prepared = 1;
+		return RNNCUDA_OK;
+	}
+	if (e->c.single) launch_tables<float>(e, d);
+	else launch_tables<double>(e, d);
 	int rc = launched("threshold tables kernel");
 	if (rc) return rc;
 	e->prepared = 1;
@@ -734,6 +1006,15 @@ static int gradient_impl(rnncuda_ens *e) {
 	int per = 2 * d.M + d.M * d.M;
 	size_t n = (size_t)d.E * per;
 	CK(cudaMemcpy(e->order, e->horder, (size_t)e->ncalls * sizeof(int), cudaMemcpyHostToDevice), "tape order");
+	if (d.shallow) {
+		n = (size_t)d.E * d.P;
+		LAUNCH(k_sh_grad<R>, (unsigned)((n + 255) / 256), 256, 0, d, e->ncalls, e->order, (const R *)e->z, (const R *)e->act,
+		       (const R *)e->g, (const R *)e->gsv, (const R *)e->qh, e->grad);
+		int rc = launched("shallow gradient kernel");
+		if (rc) return rc;
+		e->ncalls = 0;
+		return RNNCUDA_OK;
+	}
 	LAUNCH(k_grad_dense<R>, (unsigned)((n + 255) / 256), 256, 0, d, e->ncalls, e->order, (const R *)e->z, (const R *)e->phi, (const R *)e->g, e->grad);
 	int rc = launched("dense gradient kernel");
 	if (rc) return rc;
@@ -755,6 +1036,17 @@ template <typename R>
 static int window_impl(rnncuda_ens *e, const Dims &d) {
 	int bt = threads_for(d.M), rc;
 	size_t sh = step_shared<R>(d);
+	if (d.shallow) {
+		bt = sh_threads(d), sh = sh_shared<R>(d);
+		LAUNCH(k_sh_window_forward<R>, d.E * d.S, bt, sh, d, (const R *)e->thetaR, (const R *)e->series, e->starts, (R *)e->z,
+		       (R *)e->pre, (R *)e->act, (R *)e->zbN);
+		if ((rc = launched("shallow window forward kernel"))) return rc;
+		LAUNCH(k_loss<R>, (d.E + 127) / 128, 128, 0, d, (const R *)e->series, e->starts, (const R *)e->zbN, e->loss);
+		if ((rc = launched("loss kernel"))) return rc;
+		LAUNCH(k_sh_window_backward<R>, d.E * d.S, bt, sh, d, (const R *)e->thetaR, (const R *)e->series, e->starts,
+		       (const R *)e->pre, (const R *)e->zbN, (R *)e->g, (R *)e->gsv, (R *)e->qh);
+		return launched("shallow window backward kernel");
+	}
 	LAUNCH(k_window_forward<R>, d.E * d.S, bt, sh, d, (const R *)e->thetaR, (const R *)e->cumA, (const R *)e->cumAT, (const R *)e->sth,
 	       (const R *)e->sumAlpha, (const R *)e->series, e->starts, (R *)e->z, (R *)e->phi, e->kk, (R *)e->zbN);
 	if ((rc = launched("window forward kernel"))) return rc;
@@ -854,7 +1146,10 @@ static cudaError_t rollout_impl(rnncuda_ens *e, const Dims &d, const double *z0,
 	if (ce == cudaSuccess) ce = cudaMalloc((void **)&dz, nz * sizeof(R));
 	if (ce == cudaSuccess) ce = cudaMalloc((void **)&dout, no * sizeof(R));
 	if (ce == cudaSuccess) ce = cudaMemcpy(dz, hz ? (const void *)hz : (const void *)z0, nz * sizeof(R), cudaMemcpyHostToDevice);
-	if (ce == cudaSuccess) {
+	if (ce == cudaSuccess && d.shallow) {
+		LAUNCH(k_sh_rollout<R>, d.E * nr, sh_threads(d), sh_shared<R>(d), d, nr, steps, (const R *)e->thetaR, (const R *)dz, dout);
+		ce = cudaGetLastError();
+	} else if (ce == cudaSuccess) {
 		LAUNCH(k_rollout<R>, d.E * nr, threads_for(d.M), step_shared<R>(d), d, nr, steps, (const R *)e->thetaR, (const R *)e->cumA,
 		       (const R *)e->cumAT, (const R *)e->sth, (const R *)e->sumAlpha, dz, dout);
 		ce = cudaGetLastError();
@@ -910,7 +1205,9 @@ extern "C" int rnncuda_tape_forward(rnncuda_ens *e, int k, const double *x, doub
 	if (k < 0 || k >= d.T) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_forward: slot %d outside 0..%d", k, d.T - 1);
 	if (!e->prepared && (rc = prepare(e))) return rc;
 	CK(copy_slot(e, e->z, k, x, NULL), "tape_forward upload");
-	LAUNCH(k_tape_forward<double>, d.E * d.S, threads_for(d.M), step_shared<double>(d), d, k, e->theta, (const double *)e->cumA, (const double *)e->cumAT,
+	if (d.shallow) LAUNCH(k_sh_tape_forward<double>, d.E * d.S, sh_threads(d), sh_shared<double>(d), d, k, e->theta, (const double *)e->z,
+	                      (double *)e->pre, (double *)e->act, (double *)e->io);
+	else LAUNCH(k_tape_forward<double>, d.E * d.S, threads_for(d.M), step_shared<double>(d), d, k, e->theta, (const double *)e->cumA, (const double *)e->cumAT,
 	       (const double *)e->sth, (const double *)e->sumAlpha, (const double *)e->z, (double *)e->phi, e->kk, (double *)e->io);
 	if ((rc = launched("tape forward kernel"))) return rc;
 	CK(cudaMemcpy(dst, e->io, (size_t)d.E * d.S * d.M * sizeof(double), cudaMemcpyDeviceToHost), "tape_forward download");
@@ -926,7 +1223,9 @@ extern "C" int rnncuda_tape_backward(rnncuda_ens *e, int k, const double *g, dou
 	if (e->ncalls >= d.T) return fail(RNNCUDA_ERR_ARG, "rnncuda: tape_backward: more than %d Backward calls since the last gradient", d.T);
 	int c = e->ncalls;
 	CK(copy_slot(e, e->g, c, g, NULL), "tape_backward upload");
-	LAUNCH(k_tape_backward<double>, d.E * d.S, threads_for(d.M), step_shared<double>(d), d, k, c, e->theta, (const double *)e->cumA,
+	if (d.shallow) LAUNCH(k_sh_tape_backward<double>, d.E * d.S, sh_threads(d), sh_shared<double>(d), d, k, c, e->theta,
+	                      (const double *)e->pre, (const double *)e->g, (double *)e->gsv, (double *)e->qh, (double *)e->io);
+	else LAUNCH(k_tape_backward<double>, d.E * d.S, threads_for(d.M), step_shared<double>(d), d, k, c, e->theta, (const double *)e->cumA,
 	       (const double *)e->sumAlpha, (const double *)e->z, e->kk, (double *)e->g, (double *)e->v, (double *)e->io);
 	if ((rc = launched("tape backward kernel"))) return rc;
 	CK(cudaMemcpy(gx, e->io, (size_t)d.E * d.S * d.M * sizeof(double), cudaMemcpyDeviceToHost), "tape_backward download");

@@ -6,7 +6,8 @@
  * -tags cuda link and test against either.
  *
  * Model: an ensemble of E independent dendritic PLRNNs (Brenner et al.,
- * ICML 2022, eqs. 4 and 6) with M latents and B bases, no external inputs,
+ * ICML 2022, eqs. 4 and 6) with M latents and B bases (or vanilla or
+ * shallow PLRNNs, see the kinds below), no external inputs,
  * each trained by BPTT on its own series with an identity observation of the
  * first N latents and sparse teacher forcing every tau steps (Mikhaeil et
  * al., NeurIPS 2022), windows of T steps, S windows a step. All arithmetic is
@@ -31,7 +32,7 @@
 extern "C" {
 #endif
 
-#define RNNCUDA_ABI_VERSION 1
+#define RNNCUDA_ABI_VERSION 2 /* 2: the shallow PLRNN (RNNCUDA_SHALLOW, rnncuda_config.hidden) */
 
 enum {
 	RNNCUDA_OK = 0,
@@ -42,9 +43,13 @@ enum {
 };
 
 /* The model families of an ensemble: the dendritic PLRNN (P = M + M*M + M
- * + B + M*B: A, W, h, alpha, H) and the vanilla PLRNN z' = A⊙z + W relu(z)
- * + h (Durstewitz 2017; P = M + M*M + M: A, W, h; bases must be 0). */
-enum { RNNCUDA_DENDRITIC = 1, RNNCUDA_VANILLA = 2 };
+ * + B + M*B: A, W, h, alpha, H), the vanilla PLRNN z' = A⊙z + W relu(z)
+ * + h (Durstewitz 2017; P = M + M*M + M: A, W, h; bases must be 0) and the
+ * shallow PLRNN z' = A⊙z + W1 relu(W2 z + h2) + h1, or its clipped form
+ * z' = A⊙z + W1 (relu(W2 z + h2) − relu(W2 z)) + h1 (Hess et al., ICML 2023,
+ * eq. 8 and Sec. 4; L hidden units, P = M + M*L + L*M + M + L: A, W1, W2,
+ * h1, h2 as plrnn.Shallow's Layout; bases and project must be 0). */
+enum { RNNCUDA_DENDRITIC = 1, RNNCUDA_VANILLA = 2, RNNCUDA_SHALLOW = 3 };
 
 typedef struct {
 	char name[256];
@@ -54,16 +59,17 @@ typedef struct {
 } rnncuda_info;
 
 typedef struct {
-	int kind;      /* RNNCUDA_DENDRITIC or RNNCUDA_VANILLA */
-	int clipped;   /* 1: the clipped (bounded) dendritic form (0 for vanilla) */
+	int kind;      /* RNNCUDA_DENDRITIC, RNNCUDA_VANILLA or RNNCUDA_SHALLOW */
+	int clipped;   /* 1: the clipped (bounded) dendritic or shallow form (0 for vanilla) */
 	int models;    /* E >= 1 */
 	int latents;   /* M, 1..1024 */
-	int bases;     /* B, 1..1024 (dendritic), 0 (vanilla) */
+	int bases;     /* B, 1..1024 (dendritic), 0 (vanilla, shallow) */
+	int hidden;    /* L, 1..4096 (shallow), 0 (dendritic, vanilla) */
 	int batch;     /* S >= 1 windows a step */
 	int steps;     /* T >= 1: the window length, and the tape's slots */
 	int observed;  /* N, 1..M: the identity observation's and forcing's width */
 	int interval;  /* tau >= 1: sparse forcing every tau steps */
-	int project;   /* 1: zero the gradient of W's diagonal (plrnn ProjectGradient) */
+	int project;   /* 1: zero the gradient of W's diagonal (plrnn ProjectGradient; 0 for shallow) */
 	int single;    /* 0: float64 throughout; 1: the window and rollouts in float32 (θ, gradient
 	                  sums, loss and optimizer stay float64; the tape is float64 only) */
 } rnncuda_config;

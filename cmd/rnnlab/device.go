@@ -7,7 +7,8 @@ import (
 
 // onDevice moves md's latent model to the device named by --device: "cpu"
 // (or empty) leaves it as it is; "cuda" replaces a dendritic PLRNN by
-// cuda.Dendritic, the same parameters with its training tape on the GPU
+// cuda.Dendritic and a shallow one (shplrnn, clipped-shplrnn) by
+// cuda.Shallow, the same parameters with the training tape on the GPU
 // (docs/gpu.md). It returns a function that frees the device memory. A
 // build without the cuda tag, a machine without a usable device and a model
 // family the device does not run are each refused with a message.
@@ -23,15 +24,23 @@ func onDevice(device string, md *Model) (release func(), err error) {
 	if err := cuda.CheckDevice(device); err != nil {
 		return release, errorf("%v", err)
 	}
-	d, ok := md.Latent.(*plrnn.Dendritic)
-	if !ok {
-		return release, errorf("--device cuda: only the dendritic PLRNN trains on the device so far (this run's model is %T)", md.Latent)
+	switch m := md.Latent.(type) {
+	case *plrnn.Dendritic:
+		cd, err := cuda.NewDendritic(plrnn.Config{M: m.Dim(), K: m.InputDim(), Bases: m.B, Clipped: m.Clipped}, nil)
+		if err != nil {
+			return release, errorf("--device cuda: %v", err)
+		}
+		copy(cd.Params(), m.Params())
+		md.Latent = cd
+		return cd.Close, nil
+	case *plrnn.Shallow:
+		cs, err := cuda.NewShallow(plrnn.Config{M: m.Dim(), K: m.InputDim(), Hidden: m.L, Clipped: m.Clipped}, nil)
+		if err != nil {
+			return release, errorf("--device cuda: %v", err)
+		}
+		copy(cs.Params(), m.Params())
+		md.Latent = cs
+		return cs.Close, nil
 	}
-	cd, err := cuda.NewDendritic(plrnn.Config{M: d.Dim(), Bases: d.B, Clipped: d.Clipped}, nil)
-	if err != nil {
-		return release, errorf("--device cuda: %v", err)
-	}
-	copy(cd.Params(), d.Params())
-	md.Latent = cd
-	return cd.Close, nil
+	return release, errorf("--device cuda: only the dendritic PLRNN (dendplrnn, clipped-dendplrnn) and the shallow PLRNN (shplrnn, clipped-shplrnn) train on the device so far; this run's model is %T: train it with --device cpu", md.Latent)
 }

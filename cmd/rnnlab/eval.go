@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/rnnlab/rnnlab/rules/recipe"
+	runkind "github.com/rnnlab/rnnlab/rules/run"
 )
 
 func cmdEval(args []string, stdout, stderr io.Writer) error {
@@ -147,7 +148,24 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 func cmdConfig(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("config", stderr)
 	name := fs.String("recipe", "lorenz63", "the recipe to print: lorenz63, ecg, ecg-gtf, ecg-dend")
+	kind := fs.String("kind", "", "print instead the default run file of this kind of run ('rnnlab kinds' lists them)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	given := flagsGiven(fs)
+	if err := firstError(notEmpty(given, "kind", *kind), exclusive(given, "kind", "recipe")); err != nil {
+		return err
+	}
+	if given["kind"] && *kind != recipe.SeriesKind {
+		k, err := runkind.Lookup(*kind)
+		if err != nil {
+			return flagError{fmt.Errorf("--kind: %v", err)}
+		}
+		doc, err := k.Encode(k.New())
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", doc)
 		return err
 	}
 	cfg, err := recipe.Recipe(*name)

@@ -133,6 +133,10 @@ func addHeat(p *plot.Plot, h *runkind.Heat) error {
 	if lo == hi {
 		hi = lo + 1
 	}
+	if lo < 0 && hi > 0 { // signed values (weights): white is zero
+		m := max(-lo, hi)
+		lo, hi = -m, m
+	}
 	pal := moreland.SmoothBlueRed()
 	pal.SetMin(lo)
 	pal.SetMax(hi)

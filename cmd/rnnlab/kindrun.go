@@ -54,7 +54,7 @@ func cmdKinds(args []string, stdout, stderr io.Writer) error {
 		if k.Command != "" {
 			how = "rnnlab " + k.Command
 		}
-		fmt.Fprintf(stdout, "%-10s %-26s %s\n", k.Name, how, k.Summary)
+		fmt.Fprintf(stdout, "%-10s %-28s %s\n", k.Name, how, k.Summary)
 	}
 	fmt.Fprint(stdout, "\nA run file is {\"kind\": NAME, NAME: {…}}; a file without \"kind\" is a series run (docs/config.md).\n")
 	return nil
@@ -309,12 +309,22 @@ func progressLine(p runkind.Progress, elapsed time.Duration, done int) string {
 	}
 	if done > 0 && elapsed > 0 {
 		rate := float64(done) / elapsed.Seconds()
-		s += fmt.Sprintf(", %.3g %ss/s", rate, p.Unit)
+		s += fmt.Sprintf(", %.3g %s/s", rate, plural(p.Unit))
 		if left := p.Total - p.Step; left > 0 {
-			s += fmt.Sprintf(", ETA %s (budget)", (time.Duration(float64(left)/rate) * time.Second / time.Second).Round(time.Second))
+			s += fmt.Sprintf(", ETA %s (budget)", time.Duration(float64(left)/rate*float64(time.Second)).Round(time.Second))
 		}
 	}
 	return s
+}
+
+// plural is an English unit's plural ("batch" → "batches").
+func plural(unit string) string {
+	for _, end := range []string{"s", "x", "ch", "sh"} {
+		if strings.HasSuffix(unit, end) {
+			return unit + "es"
+		}
+	}
+	return unit + "s"
 }
 
 // valuesLine prints named values compactly.
@@ -491,7 +501,7 @@ func trainKind(k *runkind.Kind, b []byte, fs *flag.FlagSet, given map[string]boo
 	var series []string
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "config", "out", "resume", "quiet", "stop-at":
+		case "config", "out", "resume", "quiet", "stop-at", "run":
 		default:
 			series = append(series, "--"+f.Name)
 		}

@@ -3,120 +3,19 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/rnnlab/rnnlab/kernel/safetensors"
 	runkind "github.com/rnnlab/rnnlab/rules/run"
+	"github.com/rnnlab/rnnlab/rules/run/runtest"
 )
 
-// testwalk is a kind of run the driver's tests register: a seeded random
-// walk whose report has a line figure, a heat map, a raster and a table.
-type walkSpec struct {
-	Steps int     `json:"steps"`
-	Size  float64 `json:"size"`
-	Seed  uint64  `json:"seed"`
-}
-
-func (s *walkSpec) Validate() error {
-	if s.Steps < 1 {
-		return fmt.Errorf("testwalk.steps must be ≥ 1 (got %d)", s.Steps)
-	}
-	return nil
-}
-
-func (s *walkSpec) Flags(fs *flag.FlagSet) {
-	fs.IntVar(&s.Steps, "steps", s.Steps, "steps of the walk")
-	fs.Float64Var(&s.Size, "size", s.Size, "step size")
-}
-
-func (s *walkSpec) Start(runkind.Env) (runkind.Trainer, error) {
-	return &walker{spec: *s, state: s.Seed}, nil
-}
-
-type walker struct {
-	spec  walkSpec
-	xs    []float64
-	state uint64
-}
-
-func (w *walker) Advance() error {
-	w.state = w.state*6364136223846793005 + 1442695040888963407
-	x := 0.0
-	if n := len(w.xs); n > 0 {
-		x = w.xs[n-1]
-	}
-	if w.state>>63 == 1 {
-		x += w.spec.Size
-	} else {
-		x -= w.spec.Size
-	}
-	w.xs = append(w.xs, x)
-	return nil
-}
-
-func (w *walker) Done() bool { return len(w.xs) >= w.spec.Steps }
-
-func (w *walker) Progress() runkind.Progress {
-	return runkind.Progress{Step: len(w.xs), Total: w.spec.Steps, Unit: "step"}
-}
-
-func (w *walker) Evaluate() (*runkind.Report, error) {
-	t := make([]float64, len(w.xs))
-	rows := [][]string{}
-	for i := range t {
-		t[i] = float64(i + 1)
-		rows = append(rows, []string{strconv.Itoa(i + 1), fmt.Sprint(w.xs[i])})
-	}
-	heat := &runkind.Heat{Rows: 2, Cols: len(w.xs), Values: append(append([]float64(nil), w.xs...), t...)}
-	raster := &runkind.Raster{N: 4, Exc: 3, Span: float64(len(w.xs))}
-	for i := range w.xs {
-		raster.Time, raster.Index = append(raster.Time, float64(i)), append(raster.Index, i%4)
-	}
-	last := 0.0
-	if n := len(w.xs); n > 0 {
-		last = w.xs[n-1]
-	}
-	return &runkind.Report{Kind: "testwalk", Step: len(w.xs), Metrics: []runkind.Value{{Name: "x", Value: last}},
-		Tables: []runkind.Table{{Name: "walk", Columns: []string{"step", "x"}, Rows: rows}},
-		Figures: []runkind.Figure{{Name: "walk", Title: "the walk", XLabel: "step", YLabel: "x", Lines: []runkind.Line{{Label: "x", X: t, Y: w.xs}}},
-			{Name: "heat", Title: "heat", Heat: heat}, {Name: "raster", Title: "raster", Raster: raster}}}, nil
-}
-
-func (w *walker) Save() (*runkind.Checkpoint, error) {
-	spec := w.spec
-	k, _ := runkind.Lookup("testwalk")
-	doc, err := k.Encode(&spec)
-	if err != nil {
-		return nil, err
-	}
-	return &runkind.Checkpoint{Kind: "testwalk", Config: doc, Step: len(w.xs),
-		Tensors: []safetensors.Tensor{{Name: "xs", DType: "F64", Shape: []int{len(w.xs)}, Data: w.xs}},
-		Meta:    map[string]string{"state": strconv.FormatUint(w.state, 10)}}, nil
-}
-
-func init() {
-	runkind.Register(runkind.Kind{Name: "testwalk", Summary: "a random walk (the driver's tests)", Command: "testwalk",
-		New: func() runkind.Spec { return &walkSpec{Steps: 10, Size: 1, Seed: 1} },
-		Resume: func(spec runkind.Spec, ck *runkind.Checkpoint, _ runkind.Env) (runkind.Trainer, error) {
-			xs, err := ck.Tensor("xs", ck.Step)
-			if err != nil && ck.Step > 0 {
-				return nil, err
-			}
-			st, err := strconv.ParseUint(ck.Meta["state"], 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("metadata state: %v", err)
-			}
-			return &walker{spec: *spec.(*walkSpec), xs: append([]float64(nil), xs...), state: st}, nil
-		}})
-}
+func init() { runkind.Register(runtest.Walk("testwalk")) }
 
 // TestKindCommand: a kind's command trains, writes results.json, its CSV
 // and PNG figures; stopped and resumed, it ends with the checkpoint of an
@@ -230,6 +129,16 @@ func TestKindErrors(t *testing.T) {
 			t.Errorf("rnnlab %s: status %d (want %d)\n%s%s\nwant %q", strings.Join(c.args, " "), st, c.status, o, e, c.want)
 		}
 	}
+	// rnnlab config --kind prints a run file the kind's driver takes.
+	st, doc, e := runCmd(t, "config", "--kind", "testwalk")
+	if st != 0 || !strings.Contains(doc, `"kind": "testwalk"`) {
+		t.Fatalf("config --kind: %d %s %s", st, doc, e)
+	}
+	printed := filepath.Join(dir, "printed.json")
+	writeFile(t, printed, doc)
+	if st, o, e := runCmd(t, "train", "--config", printed, "--out", filepath.Join(dir, "printed"), "--quiet"); st != 0 {
+		t.Errorf("train the printed run file: %d\n%s%s", st, o, e)
+	}
 	if st, o, _ := runCmd(t, "kinds"); st != 0 || !strings.Contains(o, "series") || !strings.Contains(o, "rnnlab testwalk") {
 		t.Errorf("kinds: %d %s", st, o)
 	}
@@ -246,4 +155,54 @@ func nonWhite(img image.Image, x0, y0, x1, y1 int) int {
 		}
 	}
 	return n
+}
+
+// TestKindSweep: a grid over a run file of another kind trains each run
+// with the kind's driver and gathers the metrics of their results.json,
+// mean ± s.e.m. over seeds; series-only axes and unknown keys are refused.
+func TestKindSweep(t *testing.T) {
+	dir := t.TempDir()
+	grid := filepath.Join(dir, "grid.json")
+	writeFile(t, grid, `{"base": {"kind": "testwalk", "testwalk": {"steps": 6}}, "testwalk.size": [0.5, 2], "seeds": [1, 2, 3]}`)
+	out := filepath.Join(dir, "sw")
+	st, o, e := runCmd(t, "sweep", "--grid", grid, "--out", out, "--jobs", "2")
+	if st != 0 {
+		t.Fatalf("sweep: %d\n%s\n%s", st, o, e)
+	}
+	if !strings.Contains(o, "6 of 6 runs finished") || !strings.Contains(o, "mean ± s.e.m. over seeds") {
+		t.Fatalf("sweep output:\n%s", o)
+	}
+	csvText, _ := os.ReadFile(filepath.Join(out, "results.csv"))
+	if lines := strings.Split(strings.TrimSpace(string(csvText)), "\n"); len(lines) != 7 || lines[0] != "run,testwalk.size,testwalk.seed,status,x" {
+		t.Errorf("results.csv:\n%s", csvText)
+	}
+	// Each run is the kind's run of its values: run 5 is size 2, seed 3.
+	var rf struct {
+		Testwalk struct{ Steps, Size, Seed float64 } `json:"testwalk"`
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "runs", "005", "config.json"))
+	if json.Unmarshal(b, &rf) != nil || rf.Testwalk != (struct{ Steps, Size, Seed float64 }{6, 2, 3}) {
+		t.Errorf("run 5's config.json: %s", b)
+	}
+	for _, c := range []struct{ grid, want string }{
+		{`{"base": {"kind": "testwalk"}, "models": ["plrnn"]}`, "recipe, models and regularizers are axes of series runs"},
+		{`{"base": {"kind": "testwalk"}, "testwalk.sise": [1]}`, `unknown key "testwalk.sise" in the grid of testwalk runs; did you mean "testwalk.size"?`},
+		{`{"base": {"kind": "testwalk"}, "testwalk.steps": [0]}`, "testwalk.steps must be ≥ 1 (got 0)"},
+	} {
+		writeFile(t, grid, c.grid)
+		st, o, e := runCmd(t, "sweep", "--grid", grid, "--out", filepath.Join(dir, "bad"))
+		if st != 2 || !strings.Contains(o+e, c.want) {
+			t.Errorf("%s: status %d\n%s%s\nwant %q", c.grid, st, o, e, c.want)
+		}
+	}
+}
+
+// TestProgressLine: units, values, the rate and the time left at that rate.
+func TestProgressLine(t *testing.T) {
+	p := runkind.Progress{Step: 30, Total: 100, Unit: "batch", Values: []runkind.Value{{Name: "loss", Value: 0.5}}, Note: "stage 1/2"}
+	got := progressLine(p, 10*time.Second, 20)
+	want := "batch 30/100 (30%) loss 0.5, stage 1/2, 2 batches/s, ETA 35s (budget)"
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
 }

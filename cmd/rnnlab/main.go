@@ -1,5 +1,7 @@
-// Command rnnlab trains, runs and evaluates recurrent models of dynamical
-// systems natively.
+// Command rnnlab trains, runs and evaluates recurrent networks natively:
+// reconstructions of dynamical systems (series runs) and every other kind
+// of run in the registry (rules/run, rules/kinds), each kind with its own
+// command.
 //
 // Usage:
 //
@@ -12,6 +14,8 @@
 //	rnnlab wfdb     --record PATH [--channels 0,1] [--start s --end s] [--out x.npy|x.csv]
 //	rnnlab serve    [--addr 127.0.0.1:8080] [--dir DIR]
 //	rnnlab config   [--recipe lorenz63|ecg|ecg-gtf|ecg-dend] (prints a recipe's config)
+//	rnnlab kinds    (the kinds of run and their commands)
+//	rnnlab <kind command> [--config run.json] [--out DIR] [--resume] [flags]
 //	rnnlab version  (or --version: the module version and VCS revision)
 //
 // Run `rnnlab <command> --help` for the flags of each command; docs/config.md
@@ -104,7 +108,7 @@ func commandTable() []command {
 		{"generate", "--checkpoint CKPT [--steps N] [--out traj.npy]",
 			"run a trained model freely and write the trajectory as .npy", cmdGenerate},
 		{"eval", "--checkpoint CKPT [--json FILE] [--plot FILE.png]",
-			"long-horizon metrics (D_stsp, D_H, PE) of a checkpoint on held-out data", cmdEval},
+			"evaluate a checkpoint: a series run's long-horizon metrics (D_stsp, D_H, PE) on held-out data, any other kind's own evaluation", cmdEval},
 		{"analyze", "--checkpoint CKPT [--json FILE] [--plot FILE.png]",
 			"Lyapunov spectrum, dimensions, fixed points and cycles of a checkpoint", cmdAnalyze},
 		{"wfdb", "--record PATH [--channels 0,1] [--start s --end s] [--out x.npy|x.csv]",
@@ -115,8 +119,8 @@ func commandTable() []command {
 			"a grid of runs (models, regularizers, seeds, any config key): here in parallel or as a Slurm job array", cmdSweep},
 		{"serve", "[--addr 127.0.0.1:8080] [--dir DIR]",
 			"serve the in-browser lab and its pages (the site built by make site) on http://127.0.0.1:8080/", cmdServe},
-		{"config", "[--recipe lorenz63|ecg|ecg-gtf|ecg-dend]",
-			"print a recipe's config as JSON (a starting point for --config)", cmdConfig},
+		{"config", "[--recipe lorenz63|ecg|ecg-gtf|ecg-dend] | --kind NAME",
+			"print a recipe's config, or a kind's default run file, as JSON (a starting point for --config)", cmdConfig},
 		{"kinds", "", "list the kinds of run (series, task, …) and the command of each", cmdKinds},
 		{"version", "", "print the module version and VCS revision of this binary", cmdVersion},
 	}...)
@@ -194,7 +198,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, "rnnlab trains, runs and evaluates recurrent models of dynamical systems.\n\nCommands:\n")
+	fmt.Fprint(w, "rnnlab trains, runs and evaluates recurrent networks: reconstructions of dynamical systems and the other kinds of run ('rnnlab kinds').\n\nCommands:\n")
 	for _, c := range commandTable() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}

@@ -61,6 +61,10 @@ type sweepDoc struct {
 	Axes        []sweepAxis     `json:"axes"`
 	Runs        []sweepRun      `json:"runs"`
 
+	// Kind is the kind of run of every run ("" for series, the only kind
+	// before kinds; docs/config.md, "Sweeps").
+	Kind string `json:"kind,omitempty"`
+
 	dir     string   // the sweep directory (not stored)
 	configs [][]byte // each run's config.json (not stored)
 }
@@ -293,6 +297,18 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 	}
 	sort.Strings(dotted)
 
+	// A base run file of another kind than series: its own grid.
+	gk, gkBase, err := gridBaseKind(g.Base, baseDir)
+	if err != nil {
+		return nil, err
+	}
+	if gk != nil && (g.Recipe != "" || g.Models != nil || g.Regularizers != nil) {
+		return nil, fmt.Errorf("recipe, models and regularizers are axes of series runs; the base is a %s run file: vary its keys as \"%s.<key>\"", gk.Name, gk.Name)
+	}
+	seedKey := seedAxis
+	if gk != nil {
+		seedKey = gk.Name + ".seed"
+	}
 	// The base config: inline, or a path relative to the grid file, read
 	// over the named recipe (default: the built-in Lorenz-63 one).
 	base := DefaultConfig()
@@ -302,7 +318,7 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 			return nil, err
 		}
 	}
-	if len(g.Base) > 0 && string(g.Base) != "null" {
+	if gk == nil && len(g.Base) > 0 && string(g.Base) != "null" {
 		src, where := []byte(g.Base), "base"
 		var path string
 		if json.Unmarshal(g.Base, &path) == nil {
@@ -321,6 +337,9 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 		}
 	}
 	baseJSON, _ := json.Marshal(base)
+	if gk != nil {
+		baseJSON = gkBase
+	}
 
 	// The axes, each value checked once.
 	type axis struct {
@@ -329,9 +348,9 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 	}
 	var axes []axis
 	setKey := func(key string) func(map[string]any, json.RawMessage) error {
-		return func(cfg map[string]any, v json.RawMessage) error { return setDotted(cfg, key, v) }
+		return func(cfg map[string]any, v json.RawMessage) error { return setDottedIn(gk, cfg, key, v) }
 	}
-	gridName := map[string]string{kindAxis: "models", regAxis: "regularizers", seedAxis: "seeds"}
+	gridName := map[string]string{kindAxis: "models", regAxis: "regularizers", seedKey: "seeds"}
 	add := func(key string, vals []json.RawMessage, apply func(map[string]any, json.RawMessage) error) error {
 		if vals == nil {
 			return nil
@@ -358,10 +377,10 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 		return nil
 	}
 	for _, k := range dotted {
-		if k == kindAxis && g.Models != nil || k == seedAxis && g.Seeds != nil {
-			return nil, fmt.Errorf("%q and %q vary the same key: keep one", k, map[string]string{kindAxis: "models", seedAxis: "seeds"}[k])
+		if k == kindAxis && g.Models != nil || k == seedKey && g.Seeds != nil {
+			return nil, fmt.Errorf("%q and %q vary the same key: keep one", k, map[string]string{kindAxis: "models", seedKey: "seeds"}[k])
 		}
-		if err := checkDotted(k); err != nil {
+		if err := checkDottedIn(gk, k); err != nil {
 			return nil, err
 		}
 	}
@@ -396,7 +415,7 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 			return nil, err
 		}
 	}
-	if err := add(seedAxis, g.Seeds, setKey(seedAxis)); err != nil {
+	if err := add(seedKey, g.Seeds, setKey(seedKey)); err != nil {
 		return nil, err
 	}
 
@@ -415,6 +434,9 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 	}
 	gridInline["base"] = baseJSON
 	d := &sweepDoc{Format: sweepFormat}
+	if gk != nil {
+		d.Kind = gk.Name
+	}
 	d.Grid, _ = json.Marshal(gridInline)
 	for _, a := range axes {
 		d.Axes = append(d.Axes, a.sweepAxis)
@@ -438,14 +460,10 @@ func expandGridBytes(b []byte, baseDir string) (*sweepDoc, error) {
 			r.Values[ax.Key] = v
 		}
 		mb, _ := json.Marshal(cfgMap)
-		cfg, err := recipe.DecodeConfig(mb)
+		cb, err := decodeGridRun(gk, mb)
 		if err != nil {
-			return nil, fmt.Errorf("run %d (%s): %v", n, valuesLabel(d.Axes, r.Values), unplaced(err))
-		}
-		if err := cfg.Validate(); err != nil {
 			return nil, fmt.Errorf("run %d (%s): %v", n, valuesLabel(d.Axes, r.Values), err)
 		}
-		cb, _ := json.MarshalIndent(cfg, "", "  ")
 		cb = append(cb, '\n')
 		sum := sha256.Sum256(cb)
 		r.Config = hex.EncodeToString(sum[:])
@@ -687,10 +705,12 @@ func runState(dir string) string {
 	if _, err := os.Stat(filepath.Join(dir, checkpointName)); err != nil {
 		return stateMissing
 	}
-	if _, err := os.Stat(filepath.Join(dir, "metrics.json")); err != nil {
-		return stateInterrupted
+	for _, results := range []string{"metrics.json", "results.json"} { // series, other kinds
+		if _, err := os.Stat(filepath.Join(dir, results)); err == nil {
+			return stateFinished
+		}
 	}
-	return stateFinished
+	return stateInterrupted
 }
 
 // sweepTrainRun resolves `train --config DIR/sweep.json --run N`: the run's

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/rnnlab/rnnlab/rules/recipe"
 )
 
 // gatherSweep writes DIR/results.md and results.csv (one row per run) and,
@@ -16,6 +18,9 @@ import (
 // (the runs that finished without diverging); it prints the table and the
 // runs still missing.
 func gatherSweep(d *sweepDoc, stdout io.Writer) error {
+	if d.Kind != "" && d.Kind != recipe.SeriesKind {
+		return gatherKindSweep(d, stdout)
+	}
 	res := make([]sweepResult, len(d.Runs))
 	var missing []string
 	horizon := 0

@@ -24,7 +24,7 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 	outDir := fs.String("out", "out/run", "directory for the checkpoint, metrics, plots and trajectories")
 	resume := fs.Bool("resume", false, "continue from DIR/"+checkpointName+" (its stored config is used)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	device := fs.String("device", "cpu", "where the training step runs: cpu, or cuda (a dendritic PLRNN; needs a build with -tags cuda and a GPU, docs/gpu.md)")
+	device := fs.String("device", "cpu", "where the training step runs: cpu, or cuda (a dendritic or shallow PLRNN; needs a build with -tags cuda and a GPU, docs/gpu.md)")
 	model := fs.String("model", "", "set model.kind: "+strings.Join(recipe.ModelKinds, ", "))
 	latents := fs.Int("latents", 0, "set model.latents (≥ 1)")
 	steps := fs.Int("steps", 0, "set train.steps (≥ 1; with --resume: extend the run)")
@@ -68,6 +68,13 @@ func cmdTrain(args []string, stdout, stderr io.Writer) error {
 			return nil
 		}
 		*configPath, *outDir, *resume = cfgPath, out, state == stateInterrupted
+		if b, err := os.ReadFile(cfgPath); err == nil {
+			if k, err := runKindOf(b, cfgPath); err != nil {
+				return err
+			} else if k.Name != recipe.SeriesKind {
+				return trainKind(k, b, fs, given, cfgPath, out, *resume, *quiet, *stopAt, stdout, stderr)
+			}
+		}
 	} else if isSweepFile(*configPath) {
 		return usageError{fmt.Errorf("%s is a sweep file: choose one of its runs with --run N", *configPath)}
 	} else if *resume {

@@ -27,6 +27,11 @@ type Config struct {
 	MaxLen          int     `json:"max_len"`                 // positions of the encoding table (2000); later positions reuse the last
 	Recurrence      bool    `json:"recurrence"`              // h' = tanh(i2h(z)); false: h' = 0 (true)
 	Seed            uint64  `json:"seed"`                    // masks and bias initialisation
+	// Shared makes the network a plain RNN of the same size: one set of
+	// weights for the whole batch (every update is followed by the batch
+	// average of the sequences' weights, Net.Average), so a sequence's only
+	// memory of its own is the hidden state. Use it with PlastProportion 0.
+	Shared bool `json:"shared,omitempty"`
 }
 
 // Defaults returns the code's defaults (hebby.py's argument defaults) for a

@@ -48,6 +48,7 @@ type Layer struct {
 
 	masked   []float64 // scratch: new values of a row's masked entries
 	isHidden bool      // i2h: updates use XPrev
+	shared   bool      // one set of weights for the batch (Config.Shared)
 }
 
 func newLayer(in, out, batch int, proportion, plast, forget float64, last bool, r *rng.Rand) *Layer {
@@ -98,7 +99,30 @@ func (l *Layer) forward(b int, x []float64) []float64 {
 
 // wipe sets every sequence's weights to the batch average and zeroes the
 // masked entries (memory_encoding's HebbianLinear.wipe).
+// A shared layer's sequences already have the same weights (averaging them
+// again would round them), so its wipe only zeroes the masked entries.
 func (l *Layer) wipe() {
+	if !l.shared {
+		l.averageMasking(true)
+		return
+	}
+	for b := 0; b < l.Batch; b++ {
+		w := l.Weights(b)
+		for k, m := range l.Mask {
+			if m {
+				w[k] = 0
+			}
+		}
+	}
+}
+
+// average sets every sequence's weights to the batch average.
+func (l *Layer) average() { l.averageMasking(false) }
+
+func (l *Layer) averageMasking(zeroMasked bool) {
+	if l.Batch == 1 && !zeroMasked {
+		return
+	}
 	n := l.Out * l.In
 	inv := 1 / float64(l.Batch)
 	// In chunks that stay in L1: w0 + w1 + … in batch order (Axpy with α = 1
@@ -113,9 +137,11 @@ func (l *Layer) wipe() {
 			}
 			scale(w0, inv)
 		}
-		for k, m := range l.Mask[lo:hi] {
-			if m {
-				w0[k] = 0
+		if zeroMasked {
+			for k, m := range l.Mask[lo:hi] {
+				if m {
+					w0[k] = 0
+				}
 			}
 		}
 		for b := 1; b < l.Batch; b++ {
@@ -376,6 +402,9 @@ func New(cfg Config) (*Net, error) {
 	n.I2H = newLayer(c, cfg.Hidden, cfg.Batch, cfg.PlastProportion, cfg.PlastClip, cfg.ForgetRate, false, r)
 	n.I2H.isHidden = true
 	n.I2O = newLayer(c, v, cfg.Batch, cfg.PlastProportion, cfg.PlastClip, cfg.ForgetRate, true, r)
+	for _, l := range n.Layers() {
+		l.shared = cfg.Shared
+	}
 	B := cfg.Batch
 	n.H, n.HPrev = make([]float64, B*cfg.Hidden), make([]float64, B*cfg.Hidden)
 	n.Y, n.P, n.Z = make([]float64, B*v), make([]float64, B*v), make([]float64, B*c)
@@ -542,12 +571,30 @@ func (n *Net) Loss(b, target int) float64 {
 // then.
 func (n *Net) Update(u UpdateConfig) {
 	n.Flush()
+	if n.Cfg.Shared {
+		for _, l := range n.Layers() {
+			l.update(u)
+		}
+		n.Average()
+		return
+	}
 	if !u.Normalize {
 		n.pending, n.pendingU = true, u
 		return
 	}
 	for _, l := range n.Layers() {
 		l.update(u)
+	}
+}
+
+// Average sets every sequence's weights of every layer to their batch
+// average, w_b ← (1/B) Σ_b' w_b' (summed in batch order): after an update of
+// a Shared network, the mean of the sequences' updates applied to the one
+// set of weights. It applies a deferred update first.
+func (n *Net) Average() {
+	n.Flush()
+	for _, l := range n.Layers() {
+		l.average()
 	}
 }
 

@@ -231,6 +231,9 @@ func (r *Rule) apply() {
 			l.Bias[i] -= float64(lr * g)
 		}
 	}
+	if n.Cfg.Shared {
+		n.Average() // a plain RNN: the mean of the sequences' steps
+	}
 }
 
 func logOf(p float64) float64 { return fmath.Log(p) }

@@ -114,6 +114,11 @@ type EvalConfig struct {
 	// Steps()/100 points each, started from the held-out points 0, L, 2L, …;
 	// 10 runs when Steps() ≤ 10 000).
 	StspProtocol string `json:"stsp_protocol,omitempty"`
+	// Words is how the generated trajectory's behaviour is described:
+	// "ecg" (R peaks and beats), "peaks" (large peaks of x₁ and cycles), or
+	// "" (ecg for a recording — a WFDB record, or a file rnnlab
+	// preprocessed —, peaks otherwise). The measures are the same.
+	Words string `json:"words,omitempty"`
 }
 
 // StspEstimators are the values of eval.stsp ("" is the reference's rule).
@@ -218,6 +223,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("eval.transient must be ≥ 0")
 	case c.Eval.Stsp != "" && !slices.Contains(StspEstimators, c.Eval.Stsp):
 		return fmt.Errorf("unknown eval.stsp %q: choose gtf (the GTF-shPLRNN paper's binning; alias binned), dendplrnn (the dendritic PLRNN paper's binning) or gmm (empty: gtf for N ≤ 5, gmm above)", c.Eval.Stsp)
+	case c.Eval.Words != "" && c.Eval.Words != "ecg" && c.Eval.Words != "peaks":
+		return fmt.Errorf("unknown eval.words %q: choose ecg (R peaks and beats) or peaks (large peaks and cycles); leave it out for ecg on recordings and peaks otherwise", c.Eval.Words)
 	case c.Eval.StspProtocol != "" && c.Eval.StspProtocol != "long" && c.Eval.StspProtocol != "dendplrnn":
 		return fmt.Errorf("unknown eval.stsp_protocol %q: choose long (one free run) or dendplrnn (100 runs of 1/100 of the evaluated stretch each)", c.Eval.StspProtocol)
 	}

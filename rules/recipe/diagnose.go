@@ -41,6 +41,10 @@ type Behaviour struct {
 	DataAmpCV float64 `json:"data_r_amp_cv"`
 	AmpRatio  float64 `json:"r_amp_ratio"`
 	Words     string  `json:"behaviour,omitempty"` // the verdict in words
+	// Peaks says the data are not an ECG: Words and Verdict speak of
+	// large peaks and cycles instead of R peaks and beats (the measures
+	// are the same).
+	Peaks bool `json:"peak_words,omitempty"`
 }
 
 // Collapsed reports a fixed point, a short cycle or the loss of R peaks:
@@ -62,6 +66,12 @@ func (b Behaviour) Verdict() string {
 		s = fmt.Sprintf("periodic (%d steps)", b.Cycle)
 	}
 	if b.DataRate == 0 {
+		return s
+	}
+	if b.Peaks {
+		if b.NoBeats {
+			return s + ", no large peaks"
+		}
 		return s
 	}
 	switch {
@@ -129,8 +139,18 @@ func (b *Behaviour) UnmarshalJSON(data []byte) error {
 //     a beat of its own;
 //   - beat-to-beat variability: the coefficients of variation of the R–R
 //     intervals and R amplitudes (behaviour.AnalyseBeats).
-func Diagnose(gen, data []float64, n int) Behaviour {
-	b := Behaviour{RRCV: math.NaN(), DataRRCV: math.NaN(), AmpCV: math.NaN(), DataAmpCV: math.NaN(), AmpRatio: math.NaN()}
+func Diagnose(gen, data []float64, n int) Behaviour { return diagnose(gen, data, n, false) }
+
+// DiagnosePeaks is Diagnose for data that are not an ECG: the same
+// measures, described as large peaks of x₁ and cycles.
+func DiagnosePeaks(gen, data []float64, n int) Behaviour { return diagnose(gen, data, n, true) }
+
+func diagnose(gen, data []float64, n int, peaks bool) Behaviour {
+	b := Behaviour{RRCV: math.NaN(), DataRRCV: math.NaN(), AmpCV: math.NaN(), DataAmpCV: math.NaN(), AmpRatio: math.NaN(), Peaks: peaks}
+	describe := behaviour.Describe
+	if peaks {
+		describe = behaviour.DescribePeaks
+	}
 	T := len(gen) / n
 	if T < 10 || len(data) < 2*n {
 		b.Words = "too short to judge"
@@ -140,7 +160,7 @@ func Diagnose(gen, data []float64, n int) Behaviour {
 	b.Kind = string(d.Kind)
 	if d.Kind == behaviour.Diverged {
 		b.Diverged = true
-		b.Words = behaviour.Describe(d, behaviour.Beats{}, behaviour.Beats{})
+		b.Words = describe(d, behaviour.Beats{}, behaviour.Beats{})
 		return b
 	}
 	b.VarRatio, b.Cycle = d.VarRatio, d.Period
@@ -161,7 +181,7 @@ func Diagnose(gen, data []float64, n int) Behaviour {
 	if b.DataRate > 0 && d.Period > 0 {
 		b.ShortCycle = float64(d.Period) < 0.5*1000/b.DataRate // half the mean R–R interval
 	}
-	b.Words = behaviour.Describe(d, gb, db)
+	b.Words = describe(d, gb, db)
 	return b
 }
 

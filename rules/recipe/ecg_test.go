@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rnnlab/rnnlab/build/shareddata"
+	"github.com/rnnlab/rnnlab/kernel/dataset"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 )
 
@@ -254,4 +255,22 @@ func TestWFDBStretchOutsideRecord(t *testing.T) {
 			t.Errorf("start %g end %g: %v, want %q", c.start, c.end, err, c.want)
 		}
 	}
+}
+
+// TestDiagnoseWords: on data that are not a recording the behaviour is
+// told in terms of large peaks and cycles, never R peaks and beats; the
+// measures are the ECG's.
+func TestDiagnoseWords(t *testing.T) {
+	x := dataset.Lorenz63Data(6000, 0.01, 1)
+	ecg, peaks := Diagnose(x[3000:], x[:3000], 3), DiagnosePeaks(x[3000:], x[:3000], 3)
+	if !strings.Contains(ecg.Words, "R peak") {
+		t.Errorf("ECG words: %q", ecg.Words)
+	}
+	if strings.Contains(peaks.Words, "R peak") || strings.Contains(peaks.Words, "beat") || strings.Contains(peaks.Verdict(), "beat") || !strings.Contains(peaks.Words, "large peaks") {
+		t.Errorf("peak words: %q (%s)", peaks.Words, peaks.Verdict())
+	}
+	if ecg.PeakRate != peaks.PeakRate || ecg.Beats != peaks.Beats {
+		t.Errorf("the measures differ: %+v %+v", ecg, peaks)
+	}
+	t.Log(peaks.Verdict(), "—", peaks.Words)
 }

@@ -23,8 +23,11 @@ func init() {
 		Name:     SeriesKind,
 		Summary:  "reconstruct a dynamical system from a series (PLRNN family, CT-RNN; BPTT with teacher forcing)",
 		TopLevel: true,
-		New:      func() run.Spec { c := Default(); return &c },
-		Resume:   resumeSeries,
+		// 2000 steps of a shallow PLRNN with 20 hidden units on 5000 points,
+		// small windows, evaluated every 500 steps over 2000.
+		Browser: "data.steps=5000&model.hidden=20&train.steps=2000&train.seq_len=30&train.batch=8&train.eval_every=500&eval.max_steps=2000",
+		New:     func() run.Spec { c := Default(); return &c },
+		Resume:  resumeSeries,
 	})
 }
 

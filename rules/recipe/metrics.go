@@ -239,7 +239,12 @@ func (e *Evaluator) score(md Model, gen, stspTruth, stspGen []float64, protocol 
 		m.Estimator = "gtf"
 		m.Dstsp, err = metric.StateSpaceBinned(stspTruth, stspGen, test.N, bins)
 	}
-	b := Diagnose(gen, truth, test.N)
+	var b Behaviour
+	if ec.ecgWords(test) {
+		b = Diagnose(gen, truth, test.N)
+	} else {
+		b = DiagnosePeaks(gen, truth, test.N)
+	}
 	m.Behaviour = &b
 	if err != nil {
 		m.Diverged = m.Diverged || errors.Is(err, metric.ErrDiverged)
@@ -259,4 +264,17 @@ func (e *Evaluator) score(md Model, gen, stspTruth, stspGen []float64, protocol 
 		}
 	}
 	return m
+}
+
+// ecgWords says whether the behaviour is described in an ECG's terms (R
+// peaks, beats): eval.words "ecg", or "" for a recording (a WFDB record or
+// a series whose preprocessing rnnlab did, Series.Prep).
+func (ec EvalConfig) ecgWords(test Series) bool {
+	switch ec.Words {
+	case "ecg":
+		return true
+	case "peaks":
+		return false
+	}
+	return test.Prep != nil
 }

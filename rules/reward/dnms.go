@@ -1,6 +1,9 @@
 package reward
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // DNMS is the delayed non-match-to-sample task (times in steps of dt).
 type DNMS struct {
@@ -20,16 +23,19 @@ func DefaultDNMS() DNMS {
 		EvalTime: 200, TargetMatch: -0.98, TargetNon: 0.98}
 }
 
-// Validate reports the first invalid setting, naming its key.
+// Validate reports the first invalid setting, naming its key as in a run
+// file's "reward" section.
 func (d DNMS) Validate() error {
 	switch {
 	case d.TrialTime < 1:
-		return fmt.Errorf("reward: trial_time = %d, want ≥ 1", d.TrialTime)
+		return fmt.Errorf("reward.task.trial_time must be ≥ 1 step (got %d; net.cpp: 1000)", d.TrialTime)
 	case d.EvalTime < 1 || d.EvalTime > d.TrialTime:
-		return fmt.Errorf("reward: eval_time = %d, want 1..trial_time (%d)", d.EvalTime, d.TrialTime)
-	case d.Stim1Start < 0 || d.Stim2Start+d.Stim2Len > d.TrialTime || d.Stim1Start+d.Stim1Len > d.Stim2Start:
-		return fmt.Errorf("reward: stimulus windows [%d,+%d) and [%d,+%d) do not fit in order in trial_time %d",
+		return fmt.Errorf("reward.task.eval_time must be in 1..reward.task.trial_time = %d (got %d; net.cpp: 200)", d.TrialTime, d.EvalTime)
+	case d.Stim1Start < 0 || d.Stim1Len < 0 || d.Stim2Len < 0 || d.Stim2Start+d.Stim2Len > d.TrialTime || d.Stim1Start+d.Stim1Len > d.Stim2Start:
+		return fmt.Errorf("reward.task: the stimulus windows [%d, +%d) (stim1_start, stim1_len) and [%d, +%d) (stim2_start, stim2_len) must fit, in order, in trial_time %d",
 			d.Stim1Start, d.Stim1Len, d.Stim2Start, d.Stim2Len, d.TrialTime)
+	case math.IsNaN(d.TargetMatch) || math.IsInf(d.TargetMatch, 0) || math.IsNaN(d.TargetNon) || math.IsInf(d.TargetNon, 0):
+		return fmt.Errorf("reward.task.target_match and target_non must be finite (got %v, %v)", d.TargetMatch, d.TargetNon)
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ const (
 
 // Config sets the network, the rule and the task; Defaults gives net.cpp's.
 type Config struct {
-	N          int     `json:"n"`           // units (200)
+	N          int     `json:"units"`       // units (200)
 	G          float64 `json:"g"`           // gain of J (1.5)
 	Dt         float64 `json:"dt"`          // ms (1)
 	Tau        float64 `json:"tau"`         // ms (30)
@@ -44,21 +44,32 @@ func Defaults(method string) Config {
 	return c
 }
 
-// Validate reports the first invalid setting, naming its key.
+// Validate reports the first invalid setting, naming its key as in a run
+// file's "reward" section.
 func (c Config) Validate() error {
 	switch {
 	case c.N < 12:
-		return fmt.Errorf("reward: n = %d, want ≥ 12 (units 1, 10, 11 are the biases)", c.N)
-	case !(c.Dt > 0) || !(c.Tau > 0):
-		return fmt.Errorf("reward: dt = %v, tau = %v, want both > 0", c.Dt, c.Tau)
+		return fmt.Errorf("reward.units must be ≥ 12 (got %d): units 1, 10 and 11 are the clamped biases, unit 0 the output", c.N)
+	case !(c.G >= 0) || math.IsInf(c.G, 0):
+		return fmt.Errorf("reward.g must be a finite gain ≥ 0 (got %v; net.cpp: 1.5)", c.G)
+	case !(c.Dt > 0) || math.IsInf(c.Dt, 0):
+		return fmt.Errorf("reward.dt must be > 0 ms (got %v; net.cpp: 1)", c.Dt)
+	case !(c.Tau >= c.Dt) || math.IsInf(c.Tau, 0):
+		return fmt.Errorf("reward.tau must be ≥ reward.dt = %v ms (got %v; net.cpp: 30), or Euler's step overshoots", c.Dt, c.Tau)
 	case !(c.PerturbP >= 0 && c.PerturbP <= 1):
-		return fmt.Errorf("reward: perturb_p = %v, want in [0, 1]", c.PerturbP)
-	case !(c.TraceX >= 0 && c.TraceX < 1) || !(c.TraceR >= 0 && c.TraceR < 1):
-		return fmt.Errorf("reward: trace_x = %v, trace_r = %v, want in [0, 1)", c.TraceX, c.TraceR)
-	case !(c.Eta > 0):
-		return fmt.Errorf("reward: eta = %v, want > 0", c.Eta)
-	case !(c.MaxDW > 0):
-		return fmt.Errorf("reward: max_dw = %v, want > 0", c.MaxDW)
+		return fmt.Errorf("reward.perturb_p must be a probability in [0, 1] (got %v; net.cpp: 0.003)", c.PerturbP)
+	case !(c.PerturbAmp >= 0) || math.IsInf(c.PerturbAmp, 0):
+		return fmt.Errorf("reward.perturb_amp must be finite and ≥ 0 (got %v; net.cpp: 16)", c.PerturbAmp)
+	case !(c.TraceX >= 0 && c.TraceX < 1):
+		return fmt.Errorf("reward.trace_x must be in [0, 1) (got %v; net.cpp: 0.05)", c.TraceX)
+	case !(c.TraceR >= 0 && c.TraceR < 1):
+		return fmt.Errorf("reward.trace_r must be in [0, 1) (got %v; net.cpp: 0.75)", c.TraceR)
+	case !(c.Eta > 0) || math.IsInf(c.Eta, 0):
+		return fmt.Errorf("reward.eta must be > 0 (got %v; net.cpp: 0.1, node perturbation 0.001)", c.Eta)
+	case !(c.MaxDW > 0) || math.IsInf(c.MaxDW, 0):
+		return fmt.Errorf("reward.max_dw must be > 0 (got %v; net.cpp: 3e-4)", c.MaxDW)
+	case c.LearnAfter < 0:
+		return fmt.Errorf("reward.learn_after must be ≥ 0 trials (got %d; net.cpp: 100)", c.LearnAfter)
 	case c.Method != DeltaX && c.Method != NodePert:
 		return fmt.Errorf("reward: method = %q, want %q or %q", c.Method, DeltaX, NodePert)
 	}
@@ -85,8 +96,11 @@ type Net struct {
 	// Trial is the number of trials run.
 	Trial int
 	// Out (TrialTime) is the last trial's output r₀(t).
-	Out  []float64
-	Rand *rng.Rand
+	Out []float64
+	// Rates, if not nil (TrialTime×N, row t = r after step t), records the
+	// rates of every unit during the next trials.
+	Rates []float64
+	Rand  *rng.Rand
 
 	d, rr, total, rprev, p, dJ []float64
 }
@@ -154,6 +168,9 @@ func (n *Net) RunTrial(cond int, learn bool) float64 {
 			r[i] = fmath.Tanh(x[i])
 		}
 		n.Out[t] = r[0]
+		if n.Rates != nil {
+			copy(n.Rates[t*N:(t+1)*N], r)
+		}
 		a := cfg.TraceX
 		if deltaX {
 			rrow := n.rr[t*N : (t+1)*N]

@@ -2,7 +2,8 @@
 // regression (Tikhonov regularisation; Hoerl & Kennard, Technometrics
 // 12:55, 1970): W minimises Σ_t ‖y_t − W x_t − c‖² + λ‖W‖²_F, the intercept
 // c unpenalised. Features are centred, the normal equations
-// (XᵀX + λI) Wᵀ = XᵀY are solved by a Cholesky factorisation (gonum/mat), and
+// (XᵀX + λI) Wᵀ = XᵀY are solved by a Cholesky factorisation (plain Go loops
+// in a fixed order, bit-identical natively and under js/wasm), and
 // Select picks λ from a grid by the error on a validation split, as reservoir
 // computing does for the readouts of echo-state and liquid-state machines
 // (Lukoševičius, Neural Networks: Tricks of the Trade, 2012, §4).
@@ -15,8 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/mat"
 )
 
 // Readout is a fitted linear map y = W x + C.
@@ -55,7 +54,7 @@ func (r *Readout) MSE(x, y []float64) float64 {
 	var s float64
 	for i, v := range pred {
 		d := v - y[i]
-		s += d * d
+		s += float64(d * d)
 	}
 	return s / float64(len(y))
 }
@@ -64,8 +63,8 @@ func (r *Readout) MSE(x, y []float64) float64 {
 type problem struct {
 	n, p, q int
 	mx, my  []float64
-	gram    *mat.SymDense // XcᵀXc
-	cross   *mat.Dense    // XcᵀYc, p×q
+	gram    []float64 // XcᵀXc, p×p, lower triangle filled
+	cross   []float64 // XcᵀYc, p×q
 }
 
 func newProblem(x, y []float64, p, q int) (*problem, error) {
@@ -101,42 +100,86 @@ func newProblem(x, y []float64, p, q int) (*problem, error) {
 	for k := range pr.my {
 		pr.my[k] /= float64(n)
 	}
-	xc, yc := mat.NewDense(n, p, nil), mat.NewDense(n, q, nil)
+	// Plain loops in a fixed order (no BLAS kernels), so that a fit is
+	// bit-identical natively and under js/wasm.
+	pr.gram, pr.cross = make([]float64, p*p), make([]float64, p*q)
+	xc, yc := make([]float64, p), make([]float64, q)
 	for t := 0; t < n; t++ {
 		for j := 0; j < p; j++ {
-			xc.Set(t, j, x[t*p+j]-pr.mx[j])
+			xc[j] = x[t*p+j] - pr.mx[j]
 		}
 		for k := 0; k < q; k++ {
-			yc.Set(t, k, y[t*q+k]-pr.my[k])
+			yc[k] = y[t*q+k] - pr.my[k]
+		}
+		for j, a := range xc {
+			if a == 0 {
+				continue
+			}
+			row := pr.gram[j*p : j*p+j+1]
+			for k, b := range xc[:j+1] {
+				row[k] += float64(a * b)
+			}
+			cr := pr.cross[j*q : (j+1)*q]
+			for k, b := range yc {
+				cr[k] += float64(a * b)
+			}
 		}
 	}
-	pr.gram = mat.NewSymDense(p, nil)
-	pr.gram.SymOuterK(1, xc.T())
-	pr.cross = mat.NewDense(p, q, nil)
-	pr.cross.Mul(xc.T(), yc)
 	return pr, nil
 }
 
+// solve factorises XcᵀXc + λI = LLᵀ (Cholesky–Banachiewicz) and solves
+// for Wᵀ = (XcᵀXc + λI)⁻¹ XcᵀYc.
 func (pr *problem) solve(lambda float64) (*Readout, error) {
-	a := mat.NewSymDense(pr.p, nil)
-	a.CopySym(pr.gram)
-	for j := 0; j < pr.p; j++ {
-		a.SetSym(j, j, a.At(j, j)+lambda)
+	p, q := pr.p, pr.q
+	l := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		for j := 0; j <= i; j++ {
+			s := pr.gram[i*p+j]
+			if i == j {
+				s += lambda
+			}
+			li, lj := l[i*p:i*p+j], l[j*p:j*p+j]
+			for k := range li {
+				s -= float64(li[k] * lj[k])
+			}
+			if i == j {
+				if !(s > 0) {
+					return nil, fmt.Errorf("ridge: XᵀX + λI is not positive definite at λ = %g (use a larger λ)", lambda)
+				}
+				l[i*p+i] = math.Sqrt(s)
+			} else {
+				l[i*p+j] = s / l[j*p+j]
+			}
+		}
 	}
-	var ch mat.Cholesky
-	if ok := ch.Factorize(a); !ok {
-		return nil, fmt.Errorf("ridge: XᵀX + λI is not positive definite at λ = %g (use a larger λ)", lambda)
+	wt := make([]float64, p*q) // p×q
+	col := make([]float64, p)
+	for k := 0; k < q; k++ {
+		for i := 0; i < p; i++ { // L z = b
+			s := pr.cross[i*q+k]
+			for j := 0; j < i; j++ {
+				s -= float64(l[i*p+j] * col[j])
+			}
+			col[i] = s / l[i*p+i]
+		}
+		for i := p - 1; i >= 0; i-- { // Lᵀ w = z
+			s := col[i]
+			for j := i + 1; j < p; j++ {
+				s -= float64(l[j*p+i] * col[j])
+			}
+			col[i] = s / l[i*p+i]
+		}
+		for i := 0; i < p; i++ {
+			wt[i*q+k] = col[i]
+		}
 	}
-	var wt mat.Dense // p×q
-	if err := ch.SolveTo(&wt, pr.cross); err != nil {
-		return nil, fmt.Errorf("ridge: solve at λ = %g: %v", lambda, err)
-	}
-	r := &Readout{P: pr.p, Q: pr.q, W: make([]float64, pr.q*pr.p), C: make([]float64, pr.q), Lambda: lambda}
-	for k := 0; k < pr.q; k++ {
+	r := &Readout{P: p, Q: q, W: make([]float64, q*p), C: make([]float64, q), Lambda: lambda}
+	for k := 0; k < q; k++ {
 		c := pr.my[k]
-		for j := 0; j < pr.p; j++ {
-			w := wt.At(j, k)
-			r.W[k*pr.p+j] = w
+		for j := 0; j < p; j++ {
+			w := wt[j*q+k]
+			r.W[k*p+j] = w
 			c -= float64(w * pr.mx[j])
 		}
 		r.C[k] = c

@@ -130,7 +130,7 @@ func TestErrors(t *testing.T) {
 }
 
 // TestGolden pins the bits of a fit; it runs natively and under js/wasm,
-// which shows whether gonum's kernels give the same bits on both targets.
+// where the fit (plain loops, no BLAS) must give the same bits.
 func TestGolden(t *testing.T) {
 	x, y, _, _ := data(300, 20, 3, 0.5, 5)
 	r, err := Fit(x, 20, y, 3, 0.7)

@@ -49,6 +49,14 @@ type Kind struct {
 	// Command, if not empty, is the subcommand that starts a run of this
 	// kind from flags alone (rnnlab task --task dlydm1 …).
 	Command string
+	// Browser, if not empty, sizes a run of this kind for a browser tab:
+	// settings in the page's hash syntax (a flag or a section path, "=",
+	// a value; joined by "&", e.g. "models=2&units=20") under which one
+	// unit takes well under a second in WebAssembly. The page starts a
+	// fresh run of the kind with them unless its link sets the same keys,
+	// and writes them into the link, so the run stays the one the
+	// command gives with the same flags.
+	Browser string
 	// New returns the kind's config section at its defaults.
 	New func() Spec
 	// Resume rebuilds a run from one of its checkpoints: spec is the

@@ -3,78 +3,12 @@ package run_test
 import (
 	"flag"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/rnnlab/rnnlab/kernel/safetensors"
 	"github.com/rnnlab/rnnlab/rules/run"
 	"github.com/rnnlab/rnnlab/rules/run/runtest"
 )
-
-// walk is a toy kind: a random walk x ← x + step·(±1) from a seed.
-type walkSpec struct {
-	Steps int     `json:"steps"`
-	Size  float64 `json:"size"`
-	Seed  uint64  `json:"seed"`
-}
-
-func (s *walkSpec) Validate() error {
-	if s.Steps < 1 {
-		return fmt.Errorf("walk.steps must be ≥ 1 (got %d)", s.Steps)
-	}
-	return nil
-}
-func (s *walkSpec) Flags(fs *flag.FlagSet) { fs.IntVar(&s.Steps, "steps", s.Steps, "steps") }
-func (s *walkSpec) Start(run.Env) (run.Trainer, error) {
-	return &walker{spec: *s, state: s.Seed}, nil
-}
-
-type walker struct {
-	spec  walkSpec
-	step  int
-	x     float64
-	state uint64
-}
-
-func (w *walker) Advance() error {
-	w.state = w.state*6364136223846793005 + 1442695040888963407
-	if w.state>>63 == 1 {
-		w.x += w.spec.Size
-	} else {
-		w.x -= w.spec.Size
-	}
-	w.step++
-	return nil
-}
-func (w *walker) Done() bool { return w.step >= w.spec.Steps }
-func (w *walker) Progress() run.Progress {
-	return run.Progress{Step: w.step, Total: w.spec.Steps, Unit: "step", Values: []run.Value{{Name: "x", Value: w.x}}}
-}
-func (w *walker) Evaluate() (*run.Report, error) {
-	return &run.Report{Kind: "walk", Step: w.step, Metrics: []run.Value{{Name: "x", Value: w.x}},
-		Figures: []run.Figure{{Name: "x", Lines: []run.Line{{X: []float64{0}, Y: []float64{w.x}}}}}}, nil
-}
-func (w *walker) Save() (*run.Checkpoint, error) {
-	spec := w.spec
-	doc, _ := walkKind.Encode(&spec)
-	return &run.Checkpoint{Kind: "walk", Config: doc, Step: w.step,
-		Tensors: []safetensors.Tensor{{Name: "x", DType: "F64", Shape: []int{1}, Data: []float64{w.x}}},
-		Meta:    map[string]string{"state": strconv.FormatUint(w.state, 10)}}, nil
-}
-
-var walkKind = &run.Kind{Name: "walk", Summary: "a random walk", New: func() run.Spec { return &walkSpec{Steps: 10, Size: 1, Seed: 1} },
-	Resume: func(spec run.Spec, ck *run.Checkpoint, _ run.Env) (run.Trainer, error) {
-		x, err := ck.Tensor("x", 1)
-		if err != nil {
-			return nil, err
-		}
-		st, err := strconv.ParseUint(ck.Meta["state"], 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("metadata state: %v", err)
-		}
-		return &walker{spec: *spec.(*walkSpec), step: ck.Step, x: x[0], state: st}, nil
-	}}
 
 // flat is a top-level kind standing in for the series kind.
 type flatSpec struct {
@@ -91,14 +25,16 @@ func (s *flatSpec) Flags(*flag.FlagSet)                {}
 func (s *flatSpec) Start(run.Env) (run.Trainer, error) { return nil, fmt.Errorf("no") }
 
 func init() {
-	run.Register(*walkKind)
+	run.Register(runtest.Walk("walk"))
 	run.Register(run.Kind{Name: run.DefaultKind, TopLevel: true, New: func() run.Spec { s := &flatSpec{}; s.Model.Latents = 3; return s },
 		Resume: func(run.Spec, *run.Checkpoint, run.Env) (run.Trainer, error) { return nil, fmt.Errorf("no") }})
 }
 
 func TestWalkConformance(t *testing.T) {
 	k, _ := run.Lookup("walk")
-	runtest.Conformance(t, k, &walkSpec{Steps: 9, Size: 0.5, Seed: 7}, 4, 5)
+	s := k.New().(*runtest.WalkSpec)
+	s.Steps, s.Size, s.Seed = 9, 0.5, 7
+	runtest.Conformance(t, k, s, 4, 5)
 }
 
 func TestDecode(t *testing.T) {
@@ -107,7 +43,7 @@ func TestDecode(t *testing.T) {
 		t.Fatalf("a file without kind: %v %v %#v", k, err, spec)
 	}
 	k, spec, err = run.Decode([]byte(`{"kind": "walk", "walk": {"steps": 3}}`))
-	if err != nil || k.Name != "walk" || *spec.(*walkSpec) != (walkSpec{Steps: 3, Size: 1, Seed: 1}) {
+	if s := spec.(*runtest.WalkSpec); err != nil || k.Name != "walk" || s.Steps != 3 || s.Size != 1 || s.Seed != 1 {
 		t.Fatalf("walk: %v %#v", err, spec)
 	}
 	for _, c := range []struct{ doc, want string }{

@@ -72,6 +72,11 @@ type game struct {
 	lastEval       int
 	lastFPS        float64
 	lastFrame      frameKey
+	lossRun        int // the run whose losses were posted, and how many
+	lossSent       int
+
+	shownStep, shownLosses int       // the step and losses the last redraw showed
+	shownAt                time.Time // and when
 
 	hashDirty   bool
 	hashChanged time.Time
@@ -182,7 +187,13 @@ func ema(avg, v time.Duration) time.Duration {
 }
 
 func (g *game) Update() error {
-	g.drain()
+	// Commands apply between pieces of the session's work: while one is
+	// in flight (a step of a large model spans frames), they wait, and the
+	// session starts no other step until they have applied.
+	if !g.sess.Busy() {
+		g.drain()
+	}
+	g.sess.Hold(bridge.Pending() > 0)
 	g.in = view.ReadInput()
 	g.handleInput()
 
@@ -208,6 +219,14 @@ func (g *game) Update() error {
 	if !g.sess.Running() {
 		g.steps, g.stepsPerS = 0, 0
 	}
+	// The analysis (fixed points, cycles, Lyapunov spectrum) costs many
+	// frames of work for a large model: it follows every evaluation in the
+	// analysis view, and in the other views once training pauses or ends,
+	// so the attractor shows the model's fixed points and cycles without
+	// slowing training.
+	if v := g.sess.State().View; v == "analysis" || (!g.sess.Running() && (v == "dashboard" || v == "attractor")) {
+		g.updateAnalysis()
+	}
 	st := g.sess.Status()
 	evalNew := st.EvalStep != g.lastEval
 	changed := st.Step != g.lastStatusStep || st.Running != g.lastRunning || g.fps != g.lastFPS
@@ -230,13 +249,26 @@ func (g *game) postStatus(st session.Status) {
 	if st.EvalStep >= 0 {
 		evalStep = st.EvalStep
 	}
+	from, losses := g.newLosses()
 	bridge.Post(bridge.Msg{
 		"type": "status", "view": g.sess.State().View, "step": st.Step, "until": st.Until,
 		"loss": st.Loss, "dstsp": st.Dstsp, "dh": st.DH, "pe": st.PE, "running": st.Running,
 		"stepsPerSec": round3(g.stepsPerS), "trainStepsPerSec": round3(st.StepsPerSec), "fps": round3(g.fps), "params": st.Params, "model": st.Model, "data": st.Data,
 		"hash": g.sess.State().Hash(), "evalStep": evalStep,
 		"trainMs": ms(g.lastTrain), "drawMs": ms(g.drawEMA), "frameMs": ms(g.otherEMA + g.lastTrain),
+		"lossFrom": from, "losses": losses, "run": g.sess.Run(),
 	})
+}
+
+// newLosses are the run's recorded losses not yet posted, and the index of
+// the first: all of them after a new run or a loaded checkpoint.
+func (g *game) newLosses() (from int, losses []float64) {
+	l := g.sess.Loss()
+	if g.lossRun != g.sess.Run() || g.lossSent > len(l) {
+		g.lossRun, g.lossSent = g.sess.Run(), 0
+	}
+	from, g.lossSent = g.lossSent, len(l)
+	return from, l[from:]
 }
 
 // drain applies the queued parent commands, between frames.
@@ -546,7 +578,16 @@ func (g *game) Draw(screen *ebiten.Image) {
 	defer func() { g.drawEMA = ema(g.drawEMA, time.Since(t0)) }()
 	g.frames++
 	st := g.sess.Status()
-	k := frameKey{g.w, g.h, g.in.X, g.in.Y, st.Step, g.sess.Version(), len(g.sess.Loss()), g.in.Down, st.Running, g.att.Spin,
+	// While training, the step counter and the loss curve change every
+	// frame; they are redrawn at most five times a second (statusEvery),
+	// since in software WebGL any redraw costs full-canvas passes.
+	step, losses := st.Step, len(g.sess.Loss())
+	if st.Running && time.Since(g.shownAt) < statusEvery {
+		step, losses = g.shownStep, g.shownLosses
+	} else {
+		g.shownStep, g.shownLosses, g.shownAt = step, losses, time.Now()
+	}
+	k := frameKey{g.w, g.h, g.in.X, g.in.Y, step, g.sess.Version(), losses, g.in.Down, st.Running, g.att.Spin,
 		g.sess.State().View, g.errMsg, [3]float64{g.att.Cam.Yaw, g.att.Cam.Pitch, g.att.Cam.Zoom}, g.lat.Unit, math.Round(g.fps), g.anCount}
 	if k == g.lastFrame && g.readySent && !g.att.Spin {
 		return
@@ -557,14 +598,6 @@ func (g *game) Draw(screen *ebiten.Image) {
 	n, m := s.N(), s.M()
 	truth, gen, lat := s.Truth(), s.Generated(), s.Latent()
 	tT, tG, tL := rows(truth, n), rows(gen, n), rows(lat, m)
-
-	// The analysis (fixed points, cycles, Lyapunov spectrum) costs about a
-	// frame in wasm: it follows every evaluation in the analysis view, and
-	// in the other views once training pauses or ends, so the attractor
-	// shows the model's fixed points and cycles without stalling training.
-	if v := g.sess.State().View; v == "analysis" || (!st.Running && (v == "dashboard" || v == "attractor")) {
-		g.updateAnalysis()
-	}
 
 	// Software-rendered WebGL pays for every pixel drawn, so a frame redraws
 	// only the panels whose content changed (the screen is kept between
@@ -852,15 +885,18 @@ func wrap(s string, n int) []string {
 	return out
 }
 
-// updateAnalysis recomputes the analysis when the session's trajectories
-// (and so its parameters or its run) changed.
+// updateAnalysis asks the session for the analysis of its current model,
+// which its work computes over the next frames, and takes it once there.
 func (g *game) updateAnalysis() {
 	if g.sess.Version() == g.anStep {
 		return
 	}
-	g.anStep = g.sess.Version()
-	g.an, g.anErr = g.sess.Analysis()
-	g.anCount++
+	g.sess.RequestAnalysis()
+	if a, err, ok := g.sess.CurrentAnalysis(); ok {
+		g.anStep = g.sess.Version()
+		g.an, g.anErr = a, err
+		g.anCount++
+	}
 }
 
 func (g *game) drawAnalysis(dst *ebiten.Image, r image.Rectangle) {

@@ -121,6 +121,7 @@ func (b *browser) onMessage(c *Root, ev js.Value) {
 		EvalStep: integer(d.Get("evalStep"), -1), Running: d.Get("running").Truthy(),
 		StepsPerSec: number(d.Get("stepsPerSec")), FPS: number(d.Get("fps")), Params: integer(d.Get("params"), 0),
 		Model: str(d.Get("model")), Data: str(d.Get("data")), Hash: str(d.Get("hash")), View: str(d.Get("view")),
+		LossFrom: integer(d.Get("lossFrom"), 0), Losses: floats(d.Get("losses")), Run: integer(d.Get("run"), 0),
 	}
 	b.do(func() { c.OnLab(m) })
 }
@@ -137,6 +138,19 @@ func number(v js.Value) float64 {
 		return v.Float()
 	}
 	return math.NaN()
+}
+
+// floats reads an array or typed array of numbers (nil for anything
+// else); an entry that is no number is NaN.
+func floats(v js.Value) []float64 {
+	if v.Type() != js.TypeObject || v.Get("length").Type() != js.TypeNumber {
+		return nil
+	}
+	out := make([]float64, v.Length())
+	for i := range out {
+		out[i] = number(v.Index(i))
+	}
+	return out
 }
 
 func integer(v js.Value, def int) int {

@@ -50,6 +50,12 @@ type Status struct {
 	Model, Data string
 	Hash        string
 	View        string
+	// Losses are the run's recorded training losses from index LossFrom
+	// on (the loss of step LossFrom+1 first) that earlier statuses did not
+	// carry; nil when the status carries none (an older widget).
+	LossFrom int
+	Losses   []float64
+	Run      int // the widget's run the losses belong to
 }
 
 // LabMsg is one message from the widget, already checked to come from the
@@ -109,12 +115,18 @@ type Root struct {
 	// state for it instead of taking over the widget's stand-in run.
 	wantFile bool
 
-	status  Status
-	loss    []lossPoint
-	evals   []evalPoint
-	message string
-	link    string
-	note    string
+	status Status
+	// runLosses are the losses the widget's current run (lossRun)
+	// recorded, gathered from every status; the plot's history took the
+	// first lossFed of them.
+	runLosses []float64
+	lossRun   int
+	lossFed   int
+	loss      []lossPoint
+	evals     []evalPoint
+	message   string
+	link      string
+	note      string
 }
 
 // pendingChange is a state that needs a new run, and what the page says
@@ -394,6 +406,7 @@ func (c *Root) OnLab(m LabMsg) {
 // onStatus records a status and takes over what the widget changed by
 // itself (its view keys, or a run a checkpoint or data file brought).
 func (c *Root) onStatus(s Status) {
+	c.gatherLosses(s)
 	var lab session.State
 	known := false
 	if s.Hash != "" {
@@ -448,21 +461,45 @@ func (c *Root) onStatus(s Status) {
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
-// record adds a status to the histories: its loss per step, and one point
-// per evaluation.
+// record adds a status to the histories: the losses the run recorded (or,
+// from a widget that sends none, the status's loss at its step), and one
+// point per evaluation. Recorded losses make the plot a function of the
+// run alone, not of when statuses happened to be sent: two identical runs
+// draw identical curves.
 func (c *Root) record(s Status) {
-	if s.Step > 0 && finite(s.Loss) && s.Loss > 0 {
-		if n := len(c.loss); n == 0 || s.Step > c.loss[n-1].Step {
-			c.loss = append(c.loss, lossPoint{s.Step, s.Loss})
-			if len(c.loss) > maxHistory {
-				c.loss = thin(c.loss)
+	if s.Losses != nil {
+		if c.lossFed > len(c.runLosses) {
+			keep := 0 // the run's losses were cut back (a new run)
+			for keep < len(c.loss) && c.loss[keep].Step <= len(c.runLosses) {
+				keep++
 			}
+			c.loss, c.lossFed = c.loss[:keep], len(c.runLosses)
+		}
+		for i, l := range c.runLosses[c.lossFed:] {
+			if finite(l) && l > 0 {
+				c.addLoss(lossPoint{c.lossFed + i + 1, l})
+			}
+		}
+		c.lossFed = len(c.runLosses)
+	} else if s.Step > 0 && finite(s.Loss) && s.Loss > 0 {
+		if n := len(c.loss); n == 0 || s.Step > c.loss[n-1].Step {
+			c.addLoss(lossPoint{s.Step, s.Loss})
 		}
 	}
 	if s.EvalStep >= 0 && (finite(s.Dstsp) || finite(s.DH)) {
 		if n := len(c.evals); n == 0 || s.EvalStep > c.evals[n-1].Step {
 			c.evals = append(c.evals, evalPoint{s.EvalStep, s.Dstsp, s.DH})
 		}
+	}
+}
+
+// addLoss appends a point, thinning the history past maxHistory: one point
+// at a time, so the history depends on the points alone, not on how they
+// arrived.
+func (c *Root) addLoss(p lossPoint) {
+	c.loss = append(c.loss, p)
+	if len(c.loss) > maxHistory {
+		c.loss = thin(c.loss)
 	}
 }
 
@@ -477,5 +514,21 @@ func thin(p []lossPoint) []lossPoint {
 }
 
 func (c *Root) clearHistory() {
-	c.loss, c.evals = nil, nil
+	c.loss, c.evals, c.lossFed = nil, nil, 0
+}
+
+// gatherLosses keeps the losses of the widget's run from every status,
+// also those the page does not otherwise take (the widget sends each loss
+// once).
+func (c *Root) gatherLosses(s Status) {
+	if s.Losses == nil {
+		return
+	}
+	if s.Run != c.lossRun || s.LossFrom == 0 {
+		c.runLosses, c.lossRun = c.runLosses[:0], s.Run
+	}
+	for len(c.runLosses) < s.LossFrom {
+		c.runLosses = append(c.runLosses, math.NaN()) // not sent to this page
+	}
+	c.runLosses = append(c.runLosses[:s.LossFrom], s.Losses...)
 }

@@ -282,3 +282,54 @@ func TestLinkWithoutTheFile(t *testing.T) {
 		t.Fatalf("file for the link: posts %v", h2.posts)
 	}
 }
+
+// TestLossPlotIsTheRunsRecord: two identical runs whose statuses come at
+// different steps (the widget posts at most five a second, so where they
+// fall depends on the machine) draw the same loss curve, the one of every
+// recorded loss, thinned the same way; a status the page otherwise ignores
+// (one from before a state it sent) still hands over its losses.
+func TestLossPlotIsTheRunsRecord(t *testing.T) {
+	const steps = 3000 // past maxHistory, so thinning happens
+	losses := make([]float64, steps)
+	for i := range losses {
+		losses[i] = 1/(1+0.01*float64(i)) + 0.05*math.Sin(float64(i)/3)
+	}
+	play := func(every func(k int) int) *Root {
+		c, _, _ := newTest(t, "")
+		hash := hashOf(c.st)
+		c.OnLab(LabMsg{Type: "ready", Status: Status{Hash: hash}})
+		sent := 0
+		for k := 0; k < steps; {
+			k = min(steps, k+every(k))
+			c.OnLab(LabMsg{Type: "status", Status: Status{Step: k, Until: steps, Loss: losses[k-1], Dstsp: math.NaN(), DH: math.NaN(),
+				EvalStep: -1, Hash: hash, Run: 7, LossFrom: sent, Losses: losses[sent:k]}})
+			sent = k
+		}
+		return c
+	}
+	a := play(func(int) int { return 37 })
+	b := play(func(k int) int { return 1 + (k*7919)%211 })
+	if a.LossPath() == "" || a.LossPath() != b.LossPath() || len(a.loss) != len(b.loss) {
+		t.Fatalf("identical runs drew different loss curves (%d and %d points)", len(a.loss), len(b.loss))
+	}
+	if n := len(a.loss); n < maxHistory/2 || n > maxHistory || a.loss[n-1].Step != steps || a.loss[0].Step != 1 {
+		t.Fatalf("history of %d points from step %d to %d", n, a.loss[0].Step, a.loss[n-1].Step)
+	}
+
+	// a status dropped while the page waits for its sent state still
+	// carries losses the plot later takes
+	c, _, _ := newTest(t, "")
+	hash := hashOf(c.st)
+	c.OnLab(LabMsg{Type: "ready", Status: Status{Hash: hash}})
+	c.OnLab(LabMsg{Type: "status", Status: Status{Step: 10, Hash: hash, Run: 3, LossFrom: 0, Losses: losses[:10], EvalStep: -1}})
+	c.OnControl("until", "9000") // continues the run; the page waits for the widget to report it
+	c.OnLab(LabMsg{Type: "status", Status: Status{Step: 20, Hash: hash, Run: 3, LossFrom: 10, Losses: losses[10:20], EvalStep: -1}})
+	if c.status.Step != 10 {
+		t.Fatalf("the status from before the sent state was taken (step %d)", c.status.Step)
+	}
+	v := c.st
+	c.OnLab(LabMsg{Type: "status", Status: Status{Step: 30, Hash: hashOf(v), Run: 3, LossFrom: 20, Losses: losses[20:30], EvalStep: -1}})
+	if len(c.loss) != 30 || c.loss[29].Step != 30 || c.loss[15].Loss != losses[15] {
+		t.Fatalf("after a dropped status: %d points", len(c.loss))
+	}
+}

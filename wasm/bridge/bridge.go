@@ -3,6 +3,7 @@
 package bridge
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"syscall/js"
@@ -36,6 +37,9 @@ func Poll() (Command, bool) {
 		return Command{}, false
 	}
 }
+
+// Pending is the number of queued commands.
+func Pending() int { return len(queue) }
 
 func enqueue(c Command) {
 	select {
@@ -191,6 +195,13 @@ func jsValue(v any) any {
 		}
 	case []byte:
 		return fromBytes(x).Get("buffer")
+	case []float64:
+		// a Float64Array (NaN and ±Inf stay as they are)
+		b := make([]byte, 8*len(x))
+		for i, f := range x {
+			binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(f))
+		}
+		return global.Get("Float64Array").New(fromBytes(b).Get("buffer"))
 	case Msg:
 		o := global.Get("Object").New()
 		for k, e := range x {

@@ -121,7 +121,18 @@ type Session struct {
 	spikeUnits      int
 	spikeNote       string
 	analysis        *Analysis
+	anErr           error
 	sps             float64
+	trainTime       time.Duration // training time and steps since sps was last updated
+	trainSteps      int
+	run             int // numbers the runs (a new run or a loaded checkpoint), unique across sessions
+
+	// The work spread over frames (frames.go): the task in flight, what
+	// waits to be done, and the last step's outcome.
+	co                           *coop
+	needRefresh, needEval        bool
+	wantAnalysis, hold, taskStep bool
+	taskErr                      error
 }
 
 // New builds the run a state describes. The parameters are initialised and
@@ -137,7 +148,7 @@ func build(st State, userName string, userData []byte) (*Session, error) {
 	if st.Data == "user" && userData == nil {
 		return nil, errors.New("data=user: this run trains on its author's own data file, which a link cannot carry: drop that .npy or CSV file on the page (nothing trains until then), or pick lorenz63, rossler or ecg")
 	}
-	s := &Session{st: st, userName: userName, userData: userData}
+	s := &Session{st: st, userName: userName, userData: userData, co: &coop{}, run: int(versions.Add(1))}
 	s.cfg = st.Config(userName)
 	series, err := recipe.LoadSeries(s.cfg.Data, s.read)
 	if err != nil {
@@ -158,11 +169,12 @@ func build(st State, userName string, userData []byte) (*Session, error) {
 	if s.md, err = recipe.Build(s.cfg.Model, series.N, lo, hi, s.cfg.Train.Seed, true); err != nil {
 		return nil, err
 	}
-	if s.tr, err = recipe.NewTrainer(s.cfg, s.md, s.train); err != nil {
+	if s.tr, err = recipe.NewTrainer(s.cfg, s.trained(), s.train); err != nil {
 		return nil, err
 	}
 	s.running = st.Play
-	s.refresh()
+	s.showTruth()
+	s.needRefresh = true // the first free run, over the first frames (Settle)
 	return s, nil
 }
 
@@ -207,6 +219,7 @@ func (s *Session) SetState(st State) error {
 		}
 		return nil
 	}
+	s.finish()
 	if st.Continues(s.st) {
 		return s.retune(st)
 	}
@@ -245,7 +258,7 @@ func (s *Session) retune(st State) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	tr, err := recipe.NewTrainer(cfg, s.md, s.train)
+	tr, err := recipe.NewTrainer(cfg, s.trained(), s.train)
 	if err != nil {
 		return err
 	}
@@ -299,6 +312,7 @@ func (s *Session) Pause() { s.running = false }
 
 // Reset starts the run again from its initial parameters.
 func (s *Session) Reset() error {
+	s.finish()
 	n, err := build(s.st, s.userName, s.userData)
 	if err != nil {
 		return err
@@ -331,55 +345,92 @@ func (s *Session) Latent() []float64 { return s.lat }
 // is unique across sessions.
 func (s *Session) Version() int { return s.version }
 
+// Run identifies the run: it changes with a new run or a loaded
+// checkpoint, not when a run is continued (Loss then only grows).
+func (s *Session) Run() int { return s.run }
+
 // Loss is the training loss at every step so far.
 func (s *Session) Loss() []float64 { return s.losses }
 
 // Evals are the evaluations so far.
 func (s *Session) Evals() []Eval { return s.evals }
 
-// Train runs whole gradient steps until budget has passed or the run's last
-// step is reached, and returns the number of steps taken. Steps, never wall
-// time, decide what is computed, so a run is the same on every machine; the
-// budget decides only how many steps fit into one frame. A step that fails
-// (a NaN blow-up) pauses the run, keeps the parameters from before it and
-// returns an error saying what to change.
+// Train works on the run for about budget and returns the number of
+// gradient steps it completed. Its work is the run's next pieces (frames.go):
+// the first trajectories of a new run, a pending evaluation, the analysis
+// when asked for, and, while running, training steps with their
+// evaluations; a piece that does not fit is suspended at the deadline and
+// resumed by the next call, so no call takes much longer than budget
+// whatever the model's size. Steps, never wall time, decide what is
+// computed, so a run is the same on every machine; the budget decides only
+// how much of it one frame does. A step that fails (a NaN blow-up) pauses
+// the run, keeps the parameters from before it and returns an error saying
+// what to change.
 func (s *Session) Train(budget time.Duration) (int, error) {
-	if !s.running {
-		return 0, nil
-	}
 	start := time.Now()
+	deadline := start.Add(budget)
 	n := 0
-	for s.tr.Steps() < s.cfg.Train.Steps {
-		if err := s.step(); err != nil {
-			s.running = false
-			return n, err
+	var err error
+	for {
+		if !s.co.busy() && !s.startTask() {
+			break
 		}
-		n++
-		if time.Since(start) >= budget {
+		if !s.co.resume(deadline, true) {
+			break // suspended at the deadline
+		}
+		if s.taskStep {
+			n++
+		}
+		if s.taskErr != nil {
+			err, s.taskErr = s.taskErr, nil
+			s.running = false
+			break
+		}
+		if !time.Now().Before(deadline) {
 			break
 		}
 	}
-	if el := time.Since(start).Seconds(); el > 0 && n > 0 {
-		r := float64(n) / el
+	if n > 0 || s.co.busy() && s.running {
+		s.trainTime += time.Since(start)
+		s.trainSteps += n
+	}
+	if s.trainTime >= 500*time.Millisecond {
+		r := float64(s.trainSteps) / s.trainTime.Seconds()
 		if s.sps == 0 {
 			s.sps = r
 		} else {
-			s.sps = 0.9*s.sps + 0.1*r
+			s.sps = 0.7*s.sps + 0.3*r
 		}
+		s.trainTime, s.trainSteps = 0, 0
 	}
-	if s.tr.Steps() >= s.cfg.Train.Steps {
+	if s.tr.Steps() >= s.cfg.Train.Steps && !s.co.busy() && !s.needEval {
 		s.running = false
 	}
-	return n, nil
+	return n, err
 }
 
-// StepOnce takes one gradient step whether running or not; at the run's
-// last step it takes none and says so (ErrAtEnd).
+// StepOnce takes one gradient step whether running or not (after the work
+// in flight); at the run's last step it takes none and says so (ErrAtEnd).
 func (s *Session) StepOnce() error {
+	s.finish()
+	if err := s.takeErr(); err != nil {
+		return err
+	}
+	if s.needEval { // the last step's evaluation, before the parameters move on
+		s.needEval = false
+		s.evaluate()
+	}
 	if err := s.atEnd(); err != nil {
 		return err
 	}
 	return s.step()
+}
+
+// takeErr returns and clears the error of a step finished outside Train.
+func (s *Session) takeErr() error {
+	err := s.taskErr
+	s.taskErr = nil
+	return err
 }
 
 func (s *Session) step() error {
@@ -390,7 +441,11 @@ func (s *Session) step() error {
 	s.losses = append(s.losses, loss)
 	k := s.tr.Steps()
 	if (s.cfg.Train.EvalEvery > 0 && k%s.cfg.Train.EvalEvery == 0) || k == s.cfg.Train.Steps {
-		s.evaluate()
+		if s.co.yield != nil {
+			s.needEval = true // a piece of work of its own, before the next step (startTask)
+		} else {
+			s.evaluate()
+		}
 	}
 	return nil
 }
@@ -404,12 +459,13 @@ func (s *Session) evaluate() {
 		s.ev = recipe.NewEvaluator(s.test, s.cfg.Eval)
 	}
 	var m recipe.Metrics
+	md := s.trained() // suspends between observations (frames.go)
 	if n, T := s.test.N, s.drawnSteps(); s.cfg.Eval.Transient == 0 && T == s.ev.Steps() && T >= 2 {
-		gen, lat := s.md.Generate(s.test.X[:n], T, true)
-		m = s.ev.Score(s.md, gen)
+		gen, lat := md.Generate(s.test.X[:n], T, true)
+		m = s.ev.Score(md, gen)
 		s.show(gen, lat)
 	} else {
-		m = s.ev.Evaluate(s.md)
+		m = s.ev.Evaluate(md)
 		s.refresh()
 	}
 	s.evals = append(s.evals, Eval{Step: s.tr.Steps(), Dstsp: m.Dstsp, DH: m.DH, PE: m.PE})
@@ -422,8 +478,14 @@ func (s *Session) drawnSteps() int { return min(s.test.Rows()-1, s.cfg.Eval.MaxS
 // refresh regenerates the drawn trajectories, the raster and drops the
 // cached analysis.
 func (s *Session) refresh() {
-	gen, lat := s.md.Generate(s.test.X[:s.test.N], s.drawnSteps(), true)
+	gen, lat := s.trained().Generate(s.test.X[:s.test.N], s.drawnSteps(), true)
 	s.show(gen, lat)
+}
+
+// showTruth sets the held-out truth drawn before the first free run.
+func (s *Session) showTruth() {
+	n := s.test.N
+	s.truth = s.test.X[n : (s.drawnSteps()+1)*n]
 }
 
 // show draws gen and lat (clipping gen for display) with the held-out
@@ -449,9 +511,10 @@ func (s *Session) show(gen, lat []float64) {
 			gen[i] = -bound
 		}
 	}
+	spikes, units, note := s.rasterOf(lat)
 	s.gen, s.lat = gen, lat
-	s.spikes, s.spikeUnits, s.spikeNote = s.rasterOf(lat)
-	s.analysis = nil
+	s.spikes, s.spikeUnits, s.spikeNote = spikes, units, note
+	s.analysis, s.anErr = nil, nil
 	s.version = int(versions.Add(1))
 }
 
@@ -476,21 +539,28 @@ func (s *Session) Status() Status {
 }
 
 // Analysis is the fixed points, cycles and Lyapunov spectrum of the current
-// model, computed on first use after each refresh.
+// model, computed on first use after each refresh (now, after the work in
+// flight; the frame loop uses RequestAnalysis and CurrentAnalysis).
 func (s *Session) Analysis() (*Analysis, error) {
-	if s.analysis != nil {
-		return s.analysis, nil
+	s.finish()
+	if s.analysis == nil && s.anErr == nil {
+		s.analysis, s.anErr = s.computeAnalysis()
 	}
-	n, m := s.md.Obs.Dims()
+	return s.analysis, s.anErr
+}
+
+func (s *Session) computeAnalysis() (*Analysis, error) {
+	md := s.analysed() // suspends between model steps (frames.go)
+	n, m := md.Obs.Dims()
 	a := &Analysis{Step: s.tr.Steps(), TrueL1: trueL1(s.cfg.Data.Source)}
-	for _, c := range recipe.Structures(s.md, s.test.X[:n], 2) {
+	for _, c := range recipe.Structures(md, s.test.X[:n], 2) {
 		for _, x := range c.Observed {
 			a.Points = append(a.Points, Point{X: x, Period: c.Period, Stable: c.Stable, Radius: c.MaxModulus()})
 		}
 	}
 	z0 := make([]float64, m)
 	s.md.Obs.Invert(z0, s.test.X[:n])
-	l, err := lyap.Spectrum(s.md.Latent, z0, 5000, &lyap.Settings{Transient: 500})
+	l, err := lyap.Spectrum(md.Latent, z0, 5000, &lyap.Settings{Transient: 500})
 	if err != nil {
 		return nil, fmt.Errorf("the model's orbit diverged while computing its Lyapunov spectrum: %v", err)
 	}
@@ -500,7 +570,6 @@ func (s *Session) Analysis() (*Analysis, error) {
 			a.LyapDt = append(a.LyapDt, v/dt)
 		}
 	}
-	s.analysis = a
 	return a, nil
 }
 
@@ -551,6 +620,7 @@ func (s *Session) rasterOf(lat []float64) ([]Spike, int, string) {
 		rates = make([]float64, T*units)
 		for t := 0; t < T; t++ {
 			h.HiddenRates(rates[t*units:(t+1)*units], lat[t*m:(t+1)*m])
+			s.co.pause()
 		}
 		note = fmt.Sprintf("spikes from thresholded rates of the %d hidden units (no spiking model yet)", units)
 	} else {
@@ -564,6 +634,7 @@ func (s *Session) rasterOf(lat []float64) ([]Spike, int, string) {
 		if sd == 0 || math.IsNaN(sd) {
 			continue
 		}
+		s.co.pause()
 		v := 0.0
 		for t := 0; t < T; t++ {
 			r := (rates[t*units+i] - mean) / sd
@@ -589,7 +660,7 @@ func (s *Session) LoadCheckpoint(b []byte) error {
 	if err != nil {
 		return err
 	}
-	n := &Session{userName: s.userName, userData: s.userData, cfg: ck.Config, md: md}
+	n := &Session{userName: s.userName, userData: s.userData, cfg: ck.Config, md: md, co: &coop{}, run: int(versions.Add(1))}
 	series, err := recipe.LoadSeries(n.cfg.Data, n.read)
 	if err != nil {
 		return err
@@ -598,7 +669,7 @@ func (s *Session) LoadCheckpoint(b []byte) error {
 		return fmt.Errorf("it was trained on %d-dimensional data, but %s has %d dimensions", ck.ObsDim, series.Name, series.N)
 	}
 	n.train, n.test = recipe.Split(series, n.cfg.Data.TestFraction)
-	if n.tr, err = recipe.NewTrainer(n.cfg, md, n.train); err != nil {
+	if n.tr, err = recipe.NewTrainer(n.cfg, n.trained(), n.train); err != nil {
 		return err
 	}
 	if err := ck.Resume(n.tr); err != nil {
@@ -612,7 +683,9 @@ func (s *Session) LoadCheckpoint(b []byte) error {
 	} else {
 		n.note += "; press play to train on"
 	}
-	n.evaluate() // D_stsp and D_H of the loaded parameters, at once
+	n.showTruth()
+	n.needEval = true // D_stsp and D_H of the loaded parameters, over the next frames
+	s.finish()
 	*s = *n
 	return nil
 }
@@ -628,6 +701,7 @@ func (s *Session) LoadData(name string, b []byte) error {
 	}
 	st := s.st
 	st.Data = "user"
+	s.finish()
 	n, err := build(st, name, b)
 	if err != nil {
 		return err
@@ -695,6 +769,7 @@ func ShellSafe(name string) string {
 // train` (docs/checkpoint.md), so `rnnlab eval`, `generate`, `analyze` and
 // `train --resume` take it.
 func (s *Session) ExportCheckpoint() ([]byte, error) {
+	s.finish()
 	c, err := recipe.Snapshot(s.cfg, s.train.N, s.md, s.tr, s.losses, recipe.Selection{Step: -1})
 	if err != nil {
 		return nil, err
@@ -717,6 +792,7 @@ func (s *Session) ExportTrajectory(steps int) ([]byte, error) {
 	if steps > 10_000_000 {
 		return nil, fmt.Errorf("%d steps is too long a trajectory for a page (at most 10 000 000)", steps)
 	}
+	s.finish()
 	n := s.test.N
 	gen, _ := s.md.Generate(s.test.X[:n], steps, false)
 	var b bytes.Buffer

@@ -116,14 +116,65 @@ func mean(x []float64) float64 {
 	return s / float64(len(x))
 }
 
-// TestBudgetDoesNotChangeResults: steps, never time, decide the run.
+// TestBudgetDoesNotChangeResults: steps, never time, decide the run. With
+// a budget of a nanosecond every piece of work is suspended at its first
+// suspension point and resumed by the next call (frames.go): steps and
+// evaluations are split across many calls, and the run, its losses and its
+// evaluations are bit for bit those of whole steps.
 func TestBudgetDoesNotChangeResults(t *testing.T) {
 	a, _ := New(small(300))
 	b, _ := New(small(300))
-	trainAll(t, a, time.Nanosecond)
+	a.co.everyMax = 1 // suspend at every point, not only where the clock is read
+	calls, split := 0, 0
+	for a.Running() {
+		n, err := a.Train(time.Nanosecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls++; n == 0 && a.Busy() {
+			split++
+		}
+	}
 	trainAll(t, b, time.Second)
 	if !slices.Equal(a.md.Latent.Params(), b.md.Latent.Params()) || !slices.Equal(a.Loss(), b.Loss()) {
 		t.Fatal("different budgets gave different runs")
+	}
+	if !slices.Equal(a.Evals(), b.Evals()) || !slices.Equal(a.Generated(), b.Generated()) || len(a.Evals()) != 2 {
+		t.Fatalf("different budgets gave different evaluations: %+v and %+v", a.Evals(), b.Evals())
+	}
+	// 300 steps of 30 observations forward and back, two evaluations of
+	// thousands: most calls end inside a piece of work.
+	if split < 300*30 {
+		t.Fatalf("%d of %d calls ended inside a step or evaluation; want the work split at its observations", split, calls)
+	}
+}
+
+// TestAnalysisOverFrames: the analysis asked for by the frame loop is
+// computed across calls of Train, to the same numbers as Analysis.
+func TestAnalysisOverFrames(t *testing.T) {
+	st := small(10)
+	st.Play = false
+	s, _ := New(st)
+	s.co.everyMax = 1
+	s.RequestAnalysis()
+	calls := 0
+	for {
+		if _, _, ok := s.CurrentAnalysis(); ok {
+			break
+		}
+		if _, err := s.Train(time.Nanosecond); err != nil || calls > 1e7 {
+			t.Fatalf("analysis over frames: %v after %d calls", err, calls)
+		}
+		calls++
+	}
+	a, err, _ := s.CurrentAnalysis()
+	if err != nil || calls < 100 {
+		t.Fatalf("analysis: %v after %d calls (want it split)", err, calls)
+	}
+	r, _ := New(st)
+	want, err := r.Analysis()
+	if err != nil || !slices.Equal(a.Lyapunov, want.Lyapunov) || len(a.Points) != len(want.Points) {
+		t.Fatalf("analysis over frames %+v, at once %+v (%v)", a, want, err)
 	}
 }
 
@@ -200,6 +251,7 @@ func TestCheckpointContinues(t *testing.T) {
 		t.Fatalf("loaded status %+v, state %+v", b.Status(), b.State())
 	}
 	a.refresh()
+	b.Settle() // the loaded model's evaluation and free run
 	if !slices.Equal(b.Generated(), a.Generated()) {
 		t.Fatal("the loaded model generates another trajectory")
 	}
@@ -370,11 +422,14 @@ func TestVersionUniqueAcrossRuns(t *testing.T) {
 	if err := s.SetState(st); err != nil {
 		t.Fatal(err)
 	}
+	s.Settle() // the new run's first free run
 	if s.Version() == v || s.SpikeUnits() != 3 {
 		t.Fatalf("after a model change: version %d (was %d), raster units %d", s.Version(), v, s.SpikeUnits())
 	}
 	v = s.Version()
-	if err := s.Reset(); err != nil || s.Version() == v {
+	err := s.Reset()
+	s.Settle()
+	if err != nil || s.Version() == v {
 		t.Fatalf("after reset: version %d (was %d), %v", s.Version(), v, err)
 	}
 }
@@ -453,6 +508,12 @@ func TestFineTuneCheckpoint(t *testing.T) {
 	b, _ := New(Default())
 	if err := b.LoadCheckpoint(ck); err != nil {
 		t.Fatal(err)
+	}
+	// The paused page evaluates the loaded model over its next frames.
+	for i := 0; b.Status().EvalStep < 0; i++ {
+		if _, err := b.Train(time.Millisecond); err != nil || i > 100000 {
+			t.Fatalf("the loaded checkpoint's evaluation: %v after %d frames", err, i)
+		}
 	}
 	if st := b.Status(); st.EvalStep != 60 || math.IsNaN(st.Dstsp) || math.IsNaN(st.DH) || !strings.Contains(st.Note, "raise") {
 		t.Fatalf("loaded checkpoint not evaluated: %+v", st)

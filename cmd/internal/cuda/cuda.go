@@ -13,7 +13,9 @@
 //     the flat host slice the optimizer and checkpoints see; the tape
 //     uploads it at every window start (Forward(0)) and keeps the window on
 //     the device. rules/bptt drives it unchanged.
-//   - Ensemble trains E independent dendritic PLRNNs at once, each with its
+//   - Shallow is the same for plrnn.Shallow, the shallow PLRNN (plain or
+//     clipped) that rnnlab trains by default.
+//   - Ensemble trains E independent dendritic (or vanilla, or shallow) PLRNNs at once, each with its
 //     own parameters, series, windows and Adam/RAdam state, θ held on the
 //     device: a training step is one Window (forward with sparse teacher
 //     forcing, backward, gradient) and one Adam call, a handful of kernel
@@ -63,21 +65,26 @@ func (i Info) String() string {
 	return fmt.Sprintf("%s (compute %d.%d, %d SMs, %.1f GiB)", i.Name, i.Major, i.Minor, i.SMs, float64(i.Memory)/(1<<30))
 }
 
-// EnsembleConfig sizes an ensemble of dendritic (or vanilla) PLRNNs and
-// its training windows. Every model observes its first Observed latents (an identity
+// EnsembleConfig sizes an ensemble of dendritic (or vanilla, or shallow)
+// PLRNNs and its training windows. Every model observes its first Observed latents (an identity
 // observation) and is forced there every Interval steps (sparse teacher
 // forcing).
 type EnsembleConfig struct {
-	Models   int  // E ≥ 1
-	Vanilla  bool // the vanilla PLRNN z' = A⊙z + W relu(z) + h (plrnn.Vanilla) instead of the dendritic one
+	Models  int  // E ≥ 1
+	Vanilla bool // the vanilla PLRNN z' = A⊙z + W relu(z) + h (plrnn.Vanilla) instead of the dendritic one
+	// Shallow selects the shallow PLRNN z' = A⊙z + W₁ relu(W₂z + h₂) + h₁
+	// (plrnn.Shallow; clipped: W₁ (relu(W₂z + h₂) − relu(W₂z))) with Hidden
+	// units instead of the dendritic one.
+	Shallow  bool
 	Latents  int  // M, 1…1024
-	Bases    int  // B, 1…1024 (dendritic); 0 (vanilla)
-	Clipped  bool // the clipped dendritic form
+	Bases    int  // B, 1…1024 (dendritic); 0 (vanilla, shallow)
+	Hidden   int  // L, 1…4096 (shallow); 0 (dendritic, vanilla)
+	Clipped  bool // the clipped dendritic or shallow form
 	Batch    int  // S windows per step
 	SeqLen   int  // T, the window length
 	Observed int  // N, 1…M
 	Interval int  // τ
-	Project  bool // zero the gradient of W's diagonal, as the trainer's ProjectGradient
+	Project  bool // zero the gradient of W's diagonal, as the trainer's ProjectGradient (not shallow: it has no such W)
 	// Float32 computes the window and rollouts in float32 (θ, the gradient
 	// sums, the loss and the optimizer stay float64): faster, within
 	// Float32Tolerance of the CPU instead of DeviceTolerance.
@@ -91,9 +98,17 @@ func (c EnsembleConfig) Validate() error {
 		return fmt.Errorf("cuda: ensemble models = %d, need ≥ 1", c.Models)
 	case c.Latents < 1 || c.Latents > 1024:
 		return fmt.Errorf("cuda: ensemble latents = %d, need 1…1024", c.Latents)
+	case c.Vanilla && c.Shallow:
+		return fmt.Errorf("cuda: ensemble vanilla and shallow both set: choose one model family")
 	case c.Vanilla && (c.Bases != 0 || c.Clipped):
 		return fmt.Errorf("cuda: ensemble vanilla with bases = %d, clipped = %v: the vanilla PLRNN has neither (need 0, false)", c.Bases, c.Clipped)
-	case !c.Vanilla && (c.Bases < 1 || c.Bases > 1024):
+	case c.Shallow && (c.Bases != 0 || c.Project):
+		return fmt.Errorf("cuda: ensemble shallow with bases = %d, project = %v: the shallow PLRNN has no bases and no W diagonal (need 0, false)", c.Bases, c.Project)
+	case c.Shallow && (c.Hidden < 1 || c.Hidden > 4096):
+		return fmt.Errorf("cuda: ensemble hidden = %d, need 1…4096 for the shallow PLRNN", c.Hidden)
+	case !c.Shallow && c.Hidden != 0:
+		return fmt.Errorf("cuda: ensemble hidden = %d: only the shallow PLRNN has hidden units (need 0)", c.Hidden)
+	case !c.Vanilla && !c.Shallow && (c.Bases < 1 || c.Bases > 1024):
 		return fmt.Errorf("cuda: ensemble bases = %d, need 1…1024", c.Bases)
 	case c.Batch < 1:
 		return fmt.Errorf("cuda: ensemble batch = %d, need ≥ 1", c.Batch)
@@ -108,11 +123,15 @@ func (c EnsembleConfig) Validate() error {
 }
 
 // ParamCount is P, the parameters of one model: M + M² + M + B + M·B in the
-// order of plrnn.Dendritic's Layout (A, W, h, alpha, H), or M + M² + M in
-// plrnn.Vanilla's (A, W, h).
+// order of plrnn.Dendritic's Layout (A, W, h, alpha, H), M + M² + M in
+// plrnn.Vanilla's (A, W, h), or M + M·L + L·M + M + L in plrnn.Shallow's
+// (A, W1, W2, h1, h2).
 func (c EnsembleConfig) ParamCount() int {
 	if c.Vanilla {
 		return 2*c.Latents + c.Latents*c.Latents
+	}
+	if c.Shallow {
+		return 2*c.Latents + 2*c.Latents*c.Hidden + c.Hidden
 	}
 	return 2*c.Latents + c.Latents*c.Latents + c.Bases + c.Latents*c.Bases
 }

@@ -77,11 +77,11 @@ func Devices() ([]Info, error) {
 
 func dptr(x []float64) *C.double { return (*C.double)(unsafe.Pointer(&x[0])) }
 
-// Ensemble is E dendritic (or vanilla) PLRNNs on the device, each with its own θ,
-// series, windows and optimizer state (EnsembleConfig). θ lives on the
-// device; Params and SetParams copy the E·P values (model after model, each
-// in plrnn.Dendritic's or plrnn.Vanilla's Layout order) to and from the
-// host.
+// Ensemble is E dendritic (or vanilla, or shallow) PLRNNs on the device,
+// each with its own θ, series, windows and optimizer state
+// (EnsembleConfig). θ lives on the device; Params and SetParams copy the
+// E·P values (model after model, each in plrnn.Dendritic's, plrnn.Vanilla's
+// or plrnn.Shallow's Layout order) to and from the host.
 type Ensemble struct {
 	cfg    EnsembleConfig
 	p      *C.rnncuda_ens
@@ -95,13 +95,16 @@ func NewEnsemble(cfg EnsembleConfig) (*Ensemble, error) {
 	}
 	e := &Ensemble{cfg: cfg, starts: make([]C.int, cfg.Models*cfg.Batch)}
 	c := C.rnncuda_config{kind: C.RNNCUDA_DENDRITIC, models: C.int(cfg.Models), latents: C.int(cfg.Latents),
-		bases: C.int(cfg.Bases), batch: C.int(cfg.Batch), steps: C.int(cfg.SeqLen),
+		bases: C.int(cfg.Bases), hidden: C.int(cfg.Hidden), batch: C.int(cfg.Batch), steps: C.int(cfg.SeqLen),
 		observed: C.int(cfg.Observed), interval: C.int(cfg.Interval)}
 	if cfg.Clipped {
 		c.clipped = 1
 	}
 	if cfg.Vanilla {
 		c.kind = C.RNNCUDA_VANILLA
+	}
+	if cfg.Shallow {
+		c.kind = C.RNNCUDA_SHALLOW
 	}
 	if cfg.Project {
 		c.project = 1

@@ -63,6 +63,12 @@ func TestNoDeviceIsAnError(t *testing.T) {
 	if d, err := NewDendritic(plrnn.Config{M: 3, Bases: 2}, rng.New(1)); d != nil || !errors.Is(err, ErrNoDevice) {
 		t.Fatalf("NewDendritic with the stub = %v, %v, want nil, ErrNoDevice", d, err)
 	}
+	if s, err := NewShallow(plrnn.Config{M: 3, Hidden: 50, Clipped: true}, rng.New(1)); s != nil || !errors.Is(err, ErrNoDevice) || !strings.Contains(err.Error(), "stub") {
+		t.Fatalf("NewShallow with the stub = %v, %v, want nil, ErrNoDevice naming the stub", s, err)
+	}
+	if e, err := NewEnsemble(shallowEnsembles[0]); e != nil || !errors.Is(err, ErrNoDevice) {
+		t.Fatalf("NewEnsemble (shallow) with the stub = %v, %v, want nil, ErrNoDevice", e, err)
+	}
 	var e *Ensemble
 	if err := e.Window(nil, nil); err == nil {
 		t.Fatal("Window on a nil ensemble should be an error")
@@ -70,6 +76,15 @@ func TestNoDeviceIsAnError(t *testing.T) {
 }
 
 var testConfig = EnsembleConfig{Models: 5, Latents: 10, Bases: 6, Batch: 4, SeqLen: 40, Observed: 3, Interval: 8, Project: true}
+
+// shallowEnsembles are shallow PLRNN ensembles: rnnlab's default model
+// (clipped, M = 3, L = 50), M = 7 with L ≥ 64 and all latents forced, and
+// W₁, W₂ in global memory (2·M·L doubles over 48 KiB) with τ not dividing T.
+var shallowEnsembles = []EnsembleConfig{
+	{Models: 3, Shallow: true, Latents: 3, Hidden: 50, Clipped: true, Batch: 3, SeqLen: 30, Observed: 3, Interval: 7},
+	{Models: 2, Shallow: true, Latents: 7, Hidden: 70, Batch: 2, SeqLen: 20, Observed: 7, Interval: 5},
+	{Models: 2, Shallow: true, Latents: 30, Hidden: 129, Clipped: true, Batch: 2, SeqLen: 10, Observed: 3, Interval: 4},
+}
 
 func newPair(t *testing.T, cfg EnsembleConfig, rows int) (*Ensemble, *cpuEnsemble) {
 	t.Helper()
@@ -116,7 +131,7 @@ func TestEnsembleWindowMatchesCPU(t *testing.T) {
 	wide := EnsembleConfig{Models: 2, Latents: 80, Bases: 3, Batch: 2, SeqLen: 12, Observed: 2, Interval: 5}
 	narrow := EnsembleConfig{Models: 3, Latents: 7, Bases: 30, Batch: 3, SeqLen: 20, Observed: 7, Interval: 3, Project: true}
 	vanilla := EnsembleConfig{Models: 4, Vanilla: true, Latents: 9, Batch: 3, SeqLen: 30, Observed: 2, Interval: 7, Project: true}
-	for _, cfg := range []EnsembleConfig{testConfig, clipped, wide, narrow, goldenConfig, vanilla} {
+	for _, cfg := range append([]EnsembleConfig{testConfig, clipped, wide, narrow, goldenConfig, vanilla}, shallowEnsembles...) {
 		rows := 300
 		e, c := newPair(t, cfg, rows)
 		r := rng.New(9)
@@ -144,7 +159,7 @@ func TestEnsembleWindowMatchesCPU(t *testing.T) {
 func TestEnsembleFloat32(t *testing.T) {
 	needDevice(t)
 	vanilla := EnsembleConfig{Models: 3, Vanilla: true, Latents: 9, Batch: 3, SeqLen: 30, Observed: 2, Interval: 7, Project: true}
-	for _, cfg := range []EnsembleConfig{testConfig, goldenConfig, vanilla} {
+	for _, cfg := range []EnsembleConfig{testConfig, goldenConfig, vanilla, shallowEnsembles[0], shallowEnsembles[2]} {
 		cfg.Float32 = true
 		rows := 300
 		e, c := newPair(t, cfg, rows)
@@ -197,8 +212,8 @@ func TestEnsembleFloat32(t *testing.T) {
 		if err != nil {
 			t.Fatalf("float32 rollout: %v", err)
 		}
-		t.Logf("float32 (vanilla=%v, clipped=%v): largest relative difference to the float64 CPU: loss %.3g, gradient %.3g, %d-step rollout %.3g (tolerance %.0g)",
-			cfg.Vanilla, cfg.Clipped, worstL, worstG, steps, d.Rel(), Float32Tolerance)
+		t.Logf("float32 (vanilla=%v, shallow=%v, clipped=%v): largest relative difference to the float64 CPU: loss %.3g, gradient %.3g, %d-step rollout %.3g (tolerance %.0g)",
+			cfg.Vanilla, cfg.Shallow, cfg.Clipped, worstL, worstG, steps, d.Rel(), Float32Tolerance)
 	}
 	// The tape is float64 only: a float32 ensemble refuses it.
 	e, err := NewEnsemble(EnsembleConfig{Models: 1, Latents: 3, Bases: 2, Batch: 1, SeqLen: 2, Observed: 1, Interval: 1, Float32: true})
@@ -253,7 +268,9 @@ func TestEnsembleAdamMatchesCPU(t *testing.T) {
 func TestEnsembleRolloutMatchesCPU(t *testing.T) {
 	needDevice(t)
 	vanilla := EnsembleConfig{Models: 2, Vanilla: true, Latents: 9, Batch: 1, SeqLen: 2, Observed: 2, Interval: 1}
-	for _, cfg := range []EnsembleConfig{testConfig, vanilla} {
+	shallow := shallowEnsembles[0]
+	shallow.Batch, shallow.SeqLen = 1, 2
+	for _, cfg := range []EnsembleConfig{testConfig, vanilla, shallow} {
 		rolloutMatchesCPU(t, cfg)
 	}
 }
@@ -283,7 +300,7 @@ func rolloutMatchesCPU(t *testing.T, cfg EnsembleConfig) {
 	if err != nil {
 		t.Fatalf("rollout: %v", err)
 	}
-	t.Logf("rollout of %d steps (vanilla=%v): largest relative difference %.3g", steps, cfg.Vanilla, d.Rel())
+	t.Logf("rollout of %d steps (vanilla=%v, shallow=%v): largest relative difference %.3g", steps, cfg.Vanilla, cfg.Shallow, d.Rel())
 }
 
 // TestTapeTrainingMatchesCPU trains the device-taped model and the CPU model
@@ -338,9 +355,17 @@ func BenchmarkEnsembleStep(b *testing.B) {
 }
 
 func benchEnsemble(b *testing.B, single bool) {
-	needDevice(b)
 	cfg := benchConfig
 	cfg.Float32 = single
+	benchEnsembleOf(b, cfg, func(m int) []float64 {
+		return plrnn.NewDendritic(plrnn.Config{M: cfg.Latents, Bases: cfg.Bases}, rng.New(uint64(m))).Params()
+	})
+}
+
+// benchEnsembleOf times a training step of the ensemble cfg whose model m
+// starts from params(m): window sampling on the host, Window, RAdam.
+func benchEnsembleOf(b *testing.B, cfg EnsembleConfig, params func(m int) []float64) {
+	needDevice(b)
 	if s := os.Getenv("RNNCUDA_BENCH_MODELS"); s != "" { // a smaller ensemble: scaling runs, the emulator
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -356,7 +381,7 @@ func benchEnsemble(b *testing.B, single bool) {
 	defer e.Close()
 	theta := make([]float64, 0, cfg.Models*cfg.ParamCount())
 	for m := 0; m < cfg.Models; m++ {
-		theta = append(theta, plrnn.NewDendritic(plrnn.Config{M: cfg.Latents, Bases: cfg.Bases}, rng.New(uint64(m))).Params()...)
+		theta = append(theta, params(m)...)
 	}
 	if err := e.SetParams(theta); err != nil {
 		b.Fatal(err)
@@ -385,4 +410,5 @@ func benchEnsemble(b *testing.B, single bool) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*cfg.Models), "ns/model-step")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/step")
+	b.ReportMetric(float64(b.N*cfg.Models)/b.Elapsed().Seconds(), "model-steps/s")
 }

@@ -33,6 +33,10 @@ var goldenFile []byte
 // branch of the basis gradient is exercised; τ does not divide T).
 var goldenConfig = EnsembleConfig{Models: 4, Latents: 10, Bases: 6, Clipped: true, Batch: 4, SeqLen: 37, Observed: 3, Interval: 8, Project: true}
 
+// goldenShallowConfig is the shallow ensemble of the golden file (rnnlab's
+// default model, clipped, M = 3, L = 50), its arrays named "sh_…".
+var goldenShallowConfig = EnsembleConfig{Models: 3, Shallow: true, Latents: 3, Hidden: 50, Clipped: true, Batch: 4, SeqLen: 37, Observed: 3, Interval: 8}
+
 const goldenRows, goldenRollouts, goldenSteps, goldenLR = 200, 2, 60, 1e-3
 
 type goldenArray struct {
@@ -41,9 +45,14 @@ type goldenArray struct {
 	i    []int32
 }
 
-// goldenData computes the CPU path's window, one RAdam step and rollouts.
+// goldenData computes the CPU path's window, one RAdam step and rollouts of
+// goldenConfig, then of goldenShallowConfig (the same arrays, prefixed
+// "sh_"; the C driver compares them where the file has them).
 func goldenData(t *testing.T) []goldenArray {
-	cfg := goldenConfig
+	return append(goldenSection(t, goldenConfig, ""), goldenSection(t, goldenShallowConfig, "sh_")...)
+}
+
+func goldenSection(t *testing.T, cfg EnsembleConfig, prefix string) []goldenArray {
 	series := testSeries(cfg.Models, goldenRows, cfg.Observed)
 	c := newCPUEnsemble(t, cfg, 21, series, goldenRows)
 	theta := c.params()
@@ -71,15 +80,23 @@ func goldenData(t *testing.T) []goldenArray {
 		}
 		return 0
 	}
-	conf := []int32{int32(cfg.Models), int32(cfg.Latents), int32(cfg.Bases), b(cfg.Clipped), int32(cfg.Batch),
+	width := cfg.Bases // bases, or hidden units for the shallow section
+	if cfg.Shallow {
+		width = cfg.Hidden
+	}
+	conf := []int32{int32(cfg.Models), int32(cfg.Latents), int32(width), b(cfg.Clipped), int32(cfg.Batch),
 		int32(cfg.SeqLen), int32(cfg.Observed), int32(cfg.Interval), b(cfg.Project), goldenRows, goldenRollouts, goldenSteps}
 	st := make([]int32, len(starts))
 	for i, s := range starts {
 		st[i] = int32(s)
 	}
-	return []goldenArray{{name: "config", i: conf}, {name: "lr", f: []float64{goldenLR}}, {name: "theta", f: theta},
+	out := []goldenArray{{name: "config", i: conf}, {name: "lr", f: []float64{goldenLR}}, {name: "theta", f: theta},
 		{name: "series", f: series}, {name: "starts", i: st}, {name: "loss", f: loss}, {name: "grad", f: grad},
 		{name: "radam1", f: after}, {name: "z0", f: z0}, {name: "rollout", f: roll}}
+	for i := range out {
+		out[i].name = prefix + out[i].name
+	}
+	return out
 }
 
 func encodeGolden(arrays []goldenArray) []byte {
@@ -131,7 +148,7 @@ func TestDeviceGolden(t *testing.T) {
 				t.Fatalf("golden %s holds %v", a.name, v)
 			}
 		}
-		if a.name == "grad" && !slices.ContainsFunc(a.f, func(v float64) bool { return v != 0 }) {
+		if (a.name == "grad" || a.name == "sh_grad") && !slices.ContainsFunc(a.f, func(v float64) bool { return v != 0 }) {
 			t.Fatal("golden gradient is all zero")
 		}
 	}

@@ -17,7 +17,7 @@ func Available() error { return ErrNoGPUSupport }
 // Devices lists the CUDA devices: in this build, none.
 func Devices() ([]Info, error) { return nil, ErrNoGPUSupport }
 
-// Ensemble is an ensemble of dendritic PLRNNs on the device; this build
+// Ensemble is an ensemble of PLRNNs on the device; this build
 // cannot make one (NewEnsemble).
 type Ensemble struct{}
 
@@ -56,4 +56,20 @@ func (d *Dendritic) Err() error { return nil }
 // Close does nothing in this build.
 func (d *Dendritic) Close() {}
 
-var _ models.Taper = (*Dendritic)(nil)
+// Shallow is a plrnn.Shallow whose tape runs on the device; this build
+// cannot make one (NewShallow).
+type Shallow struct{ *plrnn.Shallow }
+
+// NewShallow returns ErrNoGPUSupport in this build.
+func NewShallow(cfg plrnn.Config, r *rng.Rand) (*Shallow, error) { return nil, ErrNoGPUSupport }
+
+// Err is nil in this build.
+func (s *Shallow) Err() error { return nil }
+
+// Close does nothing in this build.
+func (s *Shallow) Close() {}
+
+var (
+	_ models.Taper = (*Dendritic)(nil)
+	_ models.Taper = (*Shallow)(nil)
+)

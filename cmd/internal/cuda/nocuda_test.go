@@ -30,6 +30,9 @@ func TestNoGPUSupport(t *testing.T) {
 	if d, err := NewDendritic(plrnn.Config{M: 3, Bases: 2}, rng.New(1)); d != nil || !errors.Is(err, ErrNoGPUSupport) {
 		t.Fatalf("NewDendritic = %v, %v, want nil, ErrNoGPUSupport", d, err)
 	}
+	if s, err := NewShallow(plrnn.Config{M: 3, Hidden: 50, Clipped: true}, rng.New(1)); s != nil || !errors.Is(err, ErrNoGPUSupport) {
+		t.Fatalf("NewShallow = %v, %v, want nil, ErrNoGPUSupport", s, err)
+	}
 	if err := CheckDevice("cuda"); !errors.Is(err, ErrNoGPUSupport) || !strings.Contains(err.Error(), "--device cuda") {
 		t.Fatalf("CheckDevice(cuda) = %v, want ErrNoGPUSupport naming the flag", err)
 	}

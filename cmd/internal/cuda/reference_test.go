@@ -11,7 +11,7 @@ import (
 	"github.com/rnnlab/rnnlab/rules/bptt"
 )
 
-// The CPU reference of the device tests and benchmarks: E dendritic PLRNNs
+// The CPU reference of the device tests and benchmarks: E dendritic (or vanilla, or shallow) PLRNNs
 // trained by rules/bptt on series of their own, each window's loss and
 // gradient computed by the trainer exactly as a training step does.
 
@@ -34,8 +34,10 @@ func testSeries(E, rows, N int) []float64 {
 type cpuModel interface {
 	models.Trainable
 	models.Layouter
-	ProjectGradient(gtheta []float64)
 }
+
+// projector is a model with a W diagonal to project (dendritic, vanilla).
+type projector interface{ ProjectGradient(gtheta []float64) }
 
 // cpuEnsemble is the CPU path for an EnsembleConfig.
 type cpuEnsemble struct {
@@ -51,9 +53,12 @@ func newCPUEnsemble(tb testing.TB, cfg EnsembleConfig, seed uint64, series []flo
 	N := cfg.Observed
 	for e := 0; e < cfg.Models; e++ {
 		var m cpuModel
-		if cfg.Vanilla {
+		switch {
+		case cfg.Vanilla:
 			m = plrnn.NewVanilla(plrnn.Config{M: cfg.Latents}, rng.New(seed+uint64(e)))
-		} else {
+		case cfg.Shallow:
+			m = newTestShallow(plrnn.Config{M: cfg.Latents, Hidden: cfg.Hidden, Clipped: cfg.Clipped}, seed+uint64(e))
+		default:
 			m = plrnn.NewDendritic(plrnn.Config{M: cfg.Latents, Bases: cfg.Bases, Clipped: cfg.Clipped}, rng.New(seed+uint64(e)))
 		}
 		tr, err := bptt.New(m, obs.NewIdentity(N, cfg.Latents), series[e*rows*N:(e+1)*rows*N],
@@ -86,7 +91,7 @@ func (c *cpuEnsemble) window(starts []int) (loss, grad []float64) {
 		loss = append(loss, tr.Forward())
 		g, _ := tr.Backward()
 		if c.cfg.Project {
-			c.models[e].ProjectGradient(g)
+			c.models[e].(projector).ProjectGradient(g)
 		}
 		grad = append(grad, g...)
 	}
@@ -122,4 +127,61 @@ func BenchmarkCPUStep(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/model-step")
+}
+
+// newTestShallow is plrnn.NewShallow from seed with h₁ and h₂ drawn too
+// (the initialisation leaves h₁ = 0, and h₂ = 0 unclipped), so that every
+// term of the step and its gradient is exercised.
+func newTestShallow(cfg plrnn.Config, seed uint64) *plrnn.Shallow {
+	s := plrnn.NewShallow(cfg, rng.New(seed))
+	r := rng.New(seed ^ 0x5a11)
+	r.FillUniform(s.H1, -0.5, 0.5)
+	r.FillUniform(s.H2, -0.5, 0.5)
+	return s
+}
+
+// shallowBench are the shallow PLRNN's training steps that the device check
+// times: rnnlab's default model and training window (clipped, M = 3, L =
+// 50, batch 16, T = 200, generalized teacher forcing α = 0.1 every 25
+// steps, RAdam; recipe.Default) and a large model of the same family.
+var shallowBench = []struct {
+	name string
+	cfg  plrnn.Config
+}{
+	{"M3_L50", plrnn.Config{M: 3, Hidden: 50, Clipped: true}},
+	{"M32_L1024", plrnn.Config{M: 32, Hidden: 1024, Clipped: true}},
+}
+
+// shallowTrainConfig is the bptt configuration of shallowBench.
+var shallowTrainConfig = bptt.Config{SeqLen: 200, Batch: 16, Forcing: bptt.Generalized, Interval: 25, Alpha: 0.1, Optimizer: "radam", LR: 1e-3}
+
+// BenchmarkShallowCPUStep is one rules/bptt training step of a shallow
+// PLRNN of shallowBench on the CPU (run with -test.cpu 1 for one core), to
+// compare with BenchmarkShallowTapeStep; it reports steps/s.
+func BenchmarkShallowCPUStep(b *testing.B) {
+	for _, c := range shallowBench {
+		b.Run(c.name, func(b *testing.B) {
+			benchShallowStep(b, plrnn.NewShallow(c.cfg, rng.New(1)))
+		})
+	}
+}
+
+// benchShallowStep times m's rules/bptt step on a 3-dimensional series.
+func benchShallowStep(b *testing.B, m models.Trainable) {
+	rows, N := 4000, 3
+	tr, err := bptt.New(m, obs.NewIdentity(N, m.Dim()), testSeries(1, rows, N), shallowTrainConfig, 1<<20, rng.New(8))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := tr.Step(); err != nil { // warm up
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := tr.Step(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/step")
 }

@@ -1,0 +1,43 @@
+// Package reservoir is the "reservoir" kind of run (rnnlab compare): one
+// Lorenz-63 series and four networks of increasing biological realism that
+// learn it, scored alike, as in the course "RNNs as computational
+// dynamical systems" (CNNC-Lab/RNNs-tutorial; issue 15):
+//
+//   - "ctrnn": the continuous-time RNN τ dx/dt = −x + W tanh(x) + b of
+//     models/ctrnn, autonomous, its first three units observed, trained by
+//     BPTT with teacher forcing (rules/bptt) — or by FORCE;
+//   - "ei": the balanced E/I rate network with Dale's law of
+//     models/balanced, its readout fed back as its input and trained by
+//     FORCE (Sussillo & Abbott, Neuron 63:544, 2009; rules/force);
+//   - "lif-ridge": a balanced LIF network (models/lif) as a liquid-state
+//     machine (Maass, Natschläger & Markram, Neural Comput. 14:2531, 2002)
+//     with a ridge readout of its filtered spike trains (rules/ridge);
+//   - "lif-force": a LIF network whose readout is fed back and trained by
+//     FORCE (Nicola & Clopath, Nat. Commun. 8:2208, 2017).
+//
+// The series: Lorenz-63 at dt = 0.01 from (1, 1, 1) + 0.1·N(0, I), 10 time
+// units of transient dropped, 20 000 samples z-scored by the training
+// part's statistics and split 70/15/15. The task: predict x_{t+1} from
+// x_t. Every model is scored the same way: driven through the validation
+// part by the true samples, it (1) predicts each next test sample from the
+// true current one (one-step MSE and R²), and (2) from the same state runs
+// freely, its prediction fed back, for Free samples, compared with the test
+// part by D_stsp and D_H (analysis/metric) and by its largest Lyapunov
+// exponent λ1 estimated from the generated series (Rosenstein, Collins &
+// De Luca, Physica D 65:117, 1993), beside the true 0.906; for the
+// autonomous CT-RNN also λ1 of the trained map from its Jacobians
+// (analysis/lyap). The lesson of the course shows in these columns: a
+// one-step R² near 1 says little about the free-running attractor.
+//
+// Units of work: a chunk of BPTT steps or of FORCE training samples, or one
+// whole LIF reservoir fit (its features are not checkpointed); the last
+// unit of a model scores it. Checkpoints hold each model's training state
+// or, once scored, its result (scores, free run, raster and rates), so a
+// resumed run continues bit for bit and reports the whole comparison; the
+// wall-clock seconds per model are the metadata "time.<model>".
+//
+// RunFlipFlop (a library function, not yet a kind of run) trains the
+// CT-RNN or the E/I network by FORCE on the 3-bit flip-flop task (Sussillo
+// & Barak, Neural Comput. 25:626, 2013) and finds the fixed points of the
+// trained closed loop with analysis/fixedpoint.
+package reservoir

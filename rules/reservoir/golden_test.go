@@ -1,0 +1,45 @@
+package reservoir
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"testing"
+
+	"github.com/rnnlab/rnnlab/rules/run"
+)
+
+// goldenTiny is the SHA-256 of the tiny comparison's final checkpoint
+// (wall-clock metadata removed), natively on amd64; the same bits must
+// come out under js/wasm (go test with GOOS=js GOARCH=wasm).
+const goldenTiny = "c04290702c8f590532a1e565a55fab96fc1ec306a339ffa7321752409382a98d"
+
+func TestGoldenTiny(t *testing.T) {
+	tr, err := tiny().Start(run.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !tr.Done() {
+		if err := tr.Advance(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ck, err := tr.Save()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range ck.Meta {
+		if strings.HasPrefix(k, "time.") {
+			delete(ck.Meta, k)
+		}
+	}
+	var buf bytes.Buffer
+	if err := ck.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	if got := hex.EncodeToString(sum[:]); got != goldenTiny {
+		t.Errorf("checkpoint SHA-256 %s, golden %s", got, goldenTiny)
+	}
+}
