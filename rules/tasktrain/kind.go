@@ -26,6 +26,8 @@ var Kind = run.Kind{
 	Name:    KindName,
 	Summary: "train ensembles of leaky rate RNNs on cognitive tasks by BPTT, CD, SCTT or DASC (Soo, Goudar & Wang 2023)",
 	Command: KindName,
+	// a round of 2 small networks at a coarser step: well under a second in WebAssembly
+	Browser: "models=2&units=20&dt=0.02&trials=10&eval-trials=40&steps-per-round=5",
 	New:     func() run.Spec { s := DefaultSpec(); return &s },
 	Resume:  resume,
 }
