@@ -4,10 +4,9 @@
 package kinds
 
 import (
-	_ "github.com/rnnlab/rnnlab/rules/plastic" // plastic, hebbian: online learning with fast weights (DFA, per-step backprop, BPTT); differentiable plasticity
-	_ "github.com/rnnlab/rnnlab/rules/recipe"  // series: reconstruct a dynamical system from a series (PLRNNs, CT-RNN)
-	_ "github.com/rnnlab/rnnlab/rules/reward"  // reward: DNMS learned by Miconi's reward-modulated rule or node perturbation
-
+	_ "github.com/rnnlab/rnnlab/rules/plastic"   // plastic, hebbian: online learning with fast weights (DFA, per-step backprop, BPTT); differentiable plasticity
+	_ "github.com/rnnlab/rnnlab/rules/recipe"    // series: reconstruct a dynamical system from a series (PLRNNs, CT-RNN)
 	_ "github.com/rnnlab/rnnlab/rules/reservoir" // reservoir: compare a CT-RNN, an E/I network and LIF reservoirs on Lorenz-63 (rnnlab compare)
+	_ "github.com/rnnlab/rnnlab/rules/reward"    // reward: DNMS learned by Miconi's reward-modulated rule or node perturbation
 	_ "github.com/rnnlab/rnnlab/rules/tasktrain" // task: train leaky rate RNNs on cognitive tasks (BPTT, CD, SCTT, DASC)
 )
