@@ -109,10 +109,12 @@ export function register(h) {
     await requirePage('run.html');
     const page = await newPage();
     try {
-      // keys out of the canonical order: the page writes them back in it
+      // keys out of the canonical order: the page writes them back in it,
+      // after the series kind's browser settings the link leaves out
+      // (run.Kind.Browser: train.batch, train.eval_every)
       await page.goto(`${URL0()}run.html#play=0&train.steps=300&kind=series&every=50&data.steps=5000&model.hidden=20&train.seq_len=30&eval.max_steps=1000`);
       const s = await waitStatus(page, (s) => s.total === 300, 60000, 'the run of the link');
-      const canon = 'kind=series&train.steps=300&data.steps=5000&model.hidden=20&train.seq_len=30&eval.max_steps=1000&every=50&play=0';
+      const canon = 'kind=series&train.batch=8&train.eval_every=500&train.steps=300&data.steps=5000&model.hidden=20&train.seq_len=30&eval.max_steps=1000&every=50&play=0';
       if (s.hash !== canon) throw new Error(`status.hash ${s.hash}, want ${canon}`);
       await poll(async () => (await page.evaluate(() => location.hash)) === '#' + canon, 10000, 'the page hash');
       // a fresh page on the written hash reaches the same state
