@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"flag"
@@ -80,12 +79,10 @@ func cmdKind(k *runkind.Kind, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&opt.config, "config", "", "run file: {\"kind\": \""+k.Name+"\", \""+k.Name+"\": {…}} (flags override it)")
 	fs.StringVar(&opt.out, "out", "out/"+k.Name, "directory for the checkpoint, results.json, the CSV tables and the PNG figures")
 	addDriverFlags(fs, &opt)
+	driver := map[string]bool{} // the driver's flags; the rest are the kind's
+	fs.VisitAll(func(f *flag.Flag) { driver[f.Name] = true })
 	spec := k.New()
 	spec.Flags(fs)
-	driver := map[string]bool{}
-	for _, n := range []string{"config", "out", "resume", "quiet", "stop-at", "workers", "save-every", "eval-every"} {
-		driver[n] = true
-	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -336,7 +333,8 @@ func valuesLine(vs []runkind.Value) string {
 	return strings.Join(parts, ", ")
 }
 
-// finiteOrNull keeps JSON valid for NaN and infinities (null).
+// jsonValue is a named value in results.json: null for NaN and the
+// infinities, which JSON cannot hold.
 type jsonValue struct {
 	Name  string   `json:"name"`
 	Value *float64 `json:"value"`
@@ -387,9 +385,6 @@ func writeReport(stdout io.Writer, dir, prefix, results string, k *runkind.Kind,
 	details, err := json.Marshal(rep.Details)
 	if err != nil {
 		return errorf("the %s report's details cannot be written as JSON: %v", k.Name, err)
-	}
-	if bytes.Contains(details, []byte("NaN")) {
-		details = []byte("null")
 	}
 	res := struct {
 		Kind     string          `json:"kind"`

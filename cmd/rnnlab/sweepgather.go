@@ -45,6 +45,12 @@ func gatherSweep(d *sweepDoc, stdout io.Writer) error {
 		res[i] = r
 	}
 	md, csvText := sweepTables(d, res, horizon)
+	return writeSweepResults(d, md, csvText, missing, stdout)
+}
+
+// writeSweepResults writes DIR/results.md and results.csv, prints the
+// table and names the runs still missing (every kind's gathering).
+func writeSweepResults(d *sweepDoc, md, csvText string, missing []string, stdout io.Writer) error {
 	if err := writeAtomic(filepath.Join(d.dir, "results.md"), func(w io.Writer) error { _, err := io.WriteString(w, md); return err }); err != nil {
 		return err
 	}

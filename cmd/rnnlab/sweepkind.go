@@ -277,17 +277,5 @@ func gatherKindSweep(d *sweepDoc, stdout io.Writer) error {
 			tb.WriteString(mdRow(cells))
 		}
 	}
-	if err := writeAtomic(filepath.Join(d.dir, "results.md"), func(w io.Writer) error { _, err := io.WriteString(w, tb.String()); return err }); err != nil {
-		return err
-	}
-	if err := writeAtomic(filepath.Join(d.dir, "results.csv"), func(w io.Writer) error { _, err := w.Write(cb.Bytes()); return err }); err != nil {
-		return err
-	}
-	fmt.Fprint(stdout, tb.String())
-	fmt.Fprintf(stdout, "%d of %d runs finished; wrote %s/{results.md, results.csv}\n", len(d.Runs)-len(missing), len(d.Runs), d.dir)
-	if len(missing) > 0 {
-		fmt.Fprintf(stdout, "missing: %s\n(train them with 'rnnlab sweep --grid GRID --out %s', or one with 'rnnlab train --config %s --run N')\n",
-			strings.Join(missing, ", "), d.dir, filepath.Join(d.dir, sweepFile))
-	}
-	return nil
+	return writeSweepResults(d, tb.String(), cb.String(), missing, stdout)
 }
