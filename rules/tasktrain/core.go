@@ -66,6 +66,7 @@ type work struct {
 	WoT  []float64 // Nout·Q
 	gWe  []float64 // N·N
 	ghin []float64 // S·Nin
+	c    []float64 // N: T⁻¹·dt
 	// onRecord, if set, sees every recorded state of an evaluation.
 	onRecord func(x []float64)
 }
@@ -113,11 +114,23 @@ func (w *work) prepare(n *leaky.Net, S, R, E int, taped bool) {
 	transpose(w.WoT, n.Wout, n.Q, n.Nout)
 }
 
-// transpose sets dst (c×r) = srcᵀ for src r×c.
+// transpose sets dst (c×r) = srcᵀ for src r×c: four rows of src at a
+// time, each column of the four written as four consecutive elements.
 func transpose(dst, src []float64, r, c int) {
-	for i := 0; i < r; i++ {
-		row := src[i*c : (i+1)*c]
-		for j, v := range row {
+	dst, src = dst[:r*c], src[:r*c]
+	i := 0
+	for ; i+4 <= r; i += 4 {
+		s0 := src[i*c : (i+1)*c]
+		s1 := src[(i+1)*c : (i+2)*c][:len(s0)]
+		s2 := src[(i+2)*c : (i+3)*c][:len(s0)]
+		s3 := src[(i+3)*c : (i+4)*c][:len(s0)]
+		for j, v := range s0 {
+			d := dst[j*r+i : j*r+i+4]
+			d[0], d[1], d[2], d[3] = v, s1[j], s2[j], s3[j]
+		}
+	}
+	for ; i < r; i++ {
+		for j, v := range src[i*c : (i+1)*c] {
 			dst[j*r+i] = v
 		}
 	}
@@ -130,10 +143,20 @@ func (w *work) inputDrive(n *leaky.Net, h, in []float64) {
 
 // eval computes one evaluation of the vector field for the S rows of x:
 // du = (T⁻¹(−x + f(pre)))·dt with pre = ((W x + b) + 0.1η) + h, writing du
-// into w.du and, when fp is non-nil, f′(pre) into fp; then advances η.
-func (w *work) eval(n *leaky.Net, x, h []float64, dt float64, ou leaky.OU, fp []float64, r *rng.Rand) {
+// into w.du, next = x + du when next is non-nil and f′(pre) into fp when fp
+// is non-nil; then advances η.
+func (w *work) eval(n *leaky.Net, x, next, h []float64, dt float64, ou leaky.OU, fp []float64, r *rng.Rand) {
 	N, S, Nin := n.N, w.S, n.Nin
 	vec.MatMul(w.pre, x, w.WT, S, N, N)
+	if n.Act == leaky.ReLU {
+		for s := 0; s < S; s++ {
+			o := s * N
+			w.evalReLU(n, x[o:o+N], next, fp, o, h[s*Nin:(s+1)*Nin], 0, Nin, dt)
+			w.evalReLU(n, x[o:o+N], next, fp, o, nil, Nin, N, dt)
+		}
+		ou.Advance(w.eta, r)
+		return
+	}
 	for s := 0; s < S; s++ {
 		o := s * N
 		for i := 0; i < N; i++ {
@@ -145,10 +168,57 @@ func (w *work) eval(n *leaky.Net, x, h []float64, dt float64, ou leaky.OU, fp []
 			if fp != nil {
 				fp[o+i] = n.DF(p)
 			}
-			w.du[o+i] = float64(float64(n.Tinv[i]*v) * dt)
+			du := float64(float64(n.Tinv[i]*v) * dt)
+			w.du[o+i] = du
+			if next != nil {
+				next[o+i] = x[o+i] + du
+			}
 		}
 	}
 	ou.Advance(w.eta, r)
+}
+
+// evalReLU is eval's element loop for f = ReLU on units [lo, hi) of the row
+// of x at offset o in the batch (xr = that row), with drive h (units [lo,
+// hi) of it) when non-nil: the same operations as the general loop (f(p) =
+// p for p > 0 else +0, f′ = 1 or 0), without the calls.
+func (w *work) evalReLU(n *leaky.Net, xr, next, fp []float64, o int, h []float64, lo, hi int, dt float64) {
+	if lo >= hi {
+		return
+	}
+	cnt := hi - lo
+	pre, eta, du := w.pre[o+lo:o+hi], w.eta[o+lo:o+hi], w.du[o+lo:o+hi]
+	B, Tinv, x := n.B[lo:hi], n.Tinv[lo:hi], xr[lo:hi]
+	pre, eta, du, B, Tinv, x = pre[:cnt], eta[:cnt], du[:cnt], B[:cnt], Tinv[:cnt], x[:cnt]
+	var f1, nx []float64
+	if fp != nil {
+		f1 = fp[o+lo : o+hi][:cnt]
+	}
+	if next != nil {
+		nx = next[o+lo : o+hi][:cnt]
+	}
+	if h != nil {
+		h = h[:cnt]
+	}
+	for i := range cnt {
+		p := (pre[i] + B[i]) + float64(0.1*eta[i])
+		if h != nil {
+			p += h[i]
+		}
+		f, d := 0.0, 0.0
+		if p > 0 {
+			f, d = p, 1
+		}
+		v := -x[i] + f
+		if f1 != nil {
+			f1[i] = d
+		}
+		dv := float64(float64(Tinv[i]*v) * dt)
+		du[i] = dv
+		if nx != nil {
+			nx[i] = x[i] + dv
+		}
+	}
 }
 
 // epoch runs T steps from the state at slot 0 of xs (slots of S·N; slot t
@@ -170,7 +240,7 @@ func (w *work) epoch(n *leaky.Net, xs []float64, taped bool, T int, h []float64,
 	// state; in every scheme it advances η once.
 	x := slot(0)
 	if mix && k.DASC && !k.Corrected {
-		w.eval(n, x, h, dt, ou, p0, r)
+		w.eval(n, x, nil, h, dt, ou, p0, r)
 	} else {
 		ou.Advance(w.eta, r) // Δu unused: only the noise step matters
 	}
@@ -190,15 +260,12 @@ func (w *work) epoch(n *leaky.Net, xs []float64, taped bool, T int, h []float64,
 		if taped {
 			f = fp[t*SN : (t+1)*SN]
 		}
-		w.eval(n, x, h, dt, ou, f, r)
+		next := slot(t + 1)
+		w.eval(n, x, next, h, dt, ou, f, r)
 		if mix && k.DASC && k.Corrected && t%k.Theta == 0 {
 			for i, v := range x {
 				w.s[i] = v + float64(th*w.du[i])
 			}
-		}
-		next := slot(t + 1)
-		for i, v := range x {
-			next[i] = v + w.du[i]
 		}
 		if mix && t%k.Theta == k.Theta-1 {
 			b, c := k.Beta, 1-k.Beta
@@ -251,9 +318,7 @@ func (w *work) forward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, r
 		copy(w.O[t*no:(t+1)*no], w.X[SN+t*N+n.Nin:SN+t*N+n.Nin+no])
 	}
 	vec.MatMul(w.Y[:R*S*Q], w.O[:R*S*no], w.WoT, R*S, no, Q)
-	for i, v := range w.Y[:R*S*Q] {
-		w.Y[i] = fmath.Sigmoid(v)
-	}
+	fmath.Sigmoids(w.Y[:R*S*Q])
 	return R
 }
 
@@ -348,7 +413,8 @@ func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 	mix := k.mixing()
 	th := float64(k.Theta)
 	ref := k.DASC && !k.Corrected
-	c := make([]float64, N) // T⁻¹·dt, as a real factor of the cotangent
+	w.c = grow(w.c, N)
+	c := w.c // T⁻¹·dt, as a real factor of the cotangent
 	for i := range c {
 		c[i] = float64(n.Tinv[i] * dt)
 	}
@@ -439,7 +505,7 @@ func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 		}
 	}
 	// gW_eff = Σ_k G_kᵀ X_k, one product over the window in chunks of rows.
-	const chunk = 512
+	const chunk = 500 // rows per product; not a power of two, so GT's rows do not share cache sets
 	rows := R * S
 	w.GT = grow(w.GT, N*chunk)
 	for r0 := 0; r0 < rows; r0 += chunk {
@@ -521,9 +587,7 @@ func (w *work) evaluate(n *leaky.Net, t *cogtask.Task, b *cogtask.Batch, r *rng.
 		if w.onRecord != nil {
 			w.onRecord(st)
 		}
-		for i, v := range y {
-			y[i] = fmath.Sigmoid(v)
-		}
+		fmath.Sigmoids(y)
 	}
 	for e, T := range b.Steps {
 		h := w.HW[e*S*n.Nin : (e+1)*S*n.Nin]
