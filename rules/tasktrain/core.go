@@ -1,6 +1,8 @@
 package tasktrain
 
 import (
+	"math"
+
 	"github.com/rnnlab/rnnlab/kernel/cogtask"
 	"github.com/rnnlab/rnnlab/kernel/fmath"
 	"github.com/rnnlab/rnnlab/kernel/rng"
@@ -67,6 +69,10 @@ type work struct {
 	gWe  []float64 // N·N
 	ghin []float64 // S·Nin
 	c    []float64 // N: T⁻¹·dt
+	// WTp, Weffp hold WT and Weff as column panels when panelled (large N;
+	// see usePanels), Xp one chunk of states of the weight gradient.
+	WTp, Weffp, Xp panels
+	panelled       bool
 	// onRecord, if set, sees every recorded state of an evaluation.
 	onRecord func(x []float64)
 }
@@ -110,6 +116,11 @@ func (w *work) prepare(n *leaky.Net, S, R, E int, taped bool) {
 	w.WoT = grow(w.WoT, n.Nout*n.Q)
 	n.EffectiveW(w.Weff)
 	transpose(w.WT, w.Weff, N, N)
+	w.panelled = usePanels(N, N)
+	if w.panelled {
+		w.WTp.pack(w.WT, N, N)
+		w.Weffp.pack(w.Weff, N, N)
+	}
 	transpose(w.WinT, n.Win, n.Nin, n.K)
 	transpose(w.WoT, n.Wout, n.Q, n.Nout)
 }
@@ -147,7 +158,11 @@ func (w *work) inputDrive(n *leaky.Net, h, in []float64) {
 // is non-nil; then advances η.
 func (w *work) eval(n *leaky.Net, x, next, h []float64, dt float64, ou leaky.OU, fp []float64, r *rng.Rand) {
 	N, S, Nin := n.N, w.S, n.Nin
-	vec.MatMul(w.pre, x, w.WT, S, N, N)
+	if w.panelled {
+		w.WTp.mul(w.pre, x, S, false)
+	} else {
+		vec.MatMul(w.pre, x, w.WT, S, N, N)
+	}
 	if n.Act == leaky.ReLU {
 		for s := 0; s < S; s++ {
 			o := s * N
@@ -178,6 +193,9 @@ func (w *work) eval(n *leaky.Net, x, next, h []float64, dt float64, ou leaky.OU,
 	ou.Advance(w.eta, r)
 }
 
+// one is the bits of 1.0.
+const one = 0x3ff0000000000000
+
 // evalReLU is eval's element loop for f = ReLU on units [lo, hi) of the row
 // of x at offset o in the batch (xr = that row), with drive h (units [lo,
 // hi) of it) when non-nil: the same operations as the general loop (f(p) =
@@ -205,10 +223,14 @@ func (w *work) evalReLU(n *leaky.Net, xr, next, fp []float64, o int, h []float64
 		if h != nil {
 			p += h[i]
 		}
-		f, d := 0.0, 0.0
+		// f = p, f′ = 1 where p > 0, else +0 and +0, by a mask rather than a
+		// branch (the sign of p is a coin flip the predictor cannot learn).
+		var m uint64
 		if p > 0 {
-			f, d = p, 1
+			m = ^uint64(0)
 		}
+		f := math.Float64frombits(math.Float64bits(p) & m)
+		d := math.Float64frombits(one & m)
 		v := -x[i] + f
 		if f1 != nil {
 			f1[i] = d
@@ -428,7 +450,11 @@ func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 				ga[o+i] -= gv
 			}
 		}
-		vec.MatMulAdd(ga, dst, w.Weff, S, N, N)
+		if w.panelled {
+			w.Weffp.mul(ga, dst, S, true)
+		} else {
+			vec.MatMulAdd(ga, dst, w.Weff, S, N, N)
+		}
 	}
 	gdu := w.tmp
 	for e := len(b.Steps) - 1; e >= 0; e-- {
@@ -511,7 +537,12 @@ func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 	for r0 := 0; r0 < rows; r0 += chunk {
 		m := min(chunk, rows-r0)
 		transpose(w.GT[:N*m], w.G[r0*N:(r0+m)*N], m, N)
-		vec.MatMulAdd(w.gWe, w.GT[:N*m], w.X[r0*N:(r0+m)*N], N, m, N)
+		if xs := w.X[r0*N : (r0+m)*N]; usePanels(m, N) {
+			w.Xp.pack(xs, m, N)
+			w.Xp.mul(w.gWe, w.GT[:N*m], N, true)
+		} else {
+			vec.MatMulAdd(w.gWe, w.GT[:N*m], xs, N, m, N)
+		}
 	}
 	for i := 0; i < N; i++ {
 		for j := 0; j < N; j++ {
