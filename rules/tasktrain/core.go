@@ -395,8 +395,14 @@ func (w *work) lossGrad(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 		gy[i] = float64(gy[i] * float64(y*(1-y)))
 	}
 	vec.MatMul(w.GO[:RS*no], gy, n.Wout, RS, Q, no)
-	transpose(w.GZT[:Q*RS], gy, RS, Q)
-	vec.MatMulAdd(gWout, w.GZT[:Q*RS], w.O[:RS*no], Q, RS, no)
+	// gW_out += gzᵀ·O over the window, in chunks of rows so that the chunk
+	// of O stays in cache (MatMulAdd's chunks give the one product's bits).
+	const chunk = 500
+	for r0 := 0; r0 < RS; r0 += chunk {
+		m := min(chunk, RS-r0)
+		transpose(w.GZT[:Q*m], gy[r0*Q:(r0+m)*Q], m, Q)
+		vec.MatMulAdd(gWout, w.GZT[:Q*m], w.O[r0*no:(r0+m)*no], Q, m, no)
+	}
 	// dL/dX[k+1] into G
 	G := w.G[:R*SN]
 	ap := ActivityPenalty / cnt
