@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/rnnlab/rnnlab/kernel/cogtask"
-	"github.com/rnnlab/rnnlab/kernel/fmath"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/kernel/vec"
 	"github.com/rnnlab/rnnlab/models/leaky"
@@ -340,7 +339,7 @@ func (w *work) forward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, r
 		copy(w.O[t*no:(t+1)*no], w.X[SN+t*N+n.Nin:SN+t*N+n.Nin+no])
 	}
 	vec.MatMul(w.Y[:R*S*Q], w.O[:R*S*no], w.WoT, R*S, no, Q)
-	fmath.Sigmoids(w.Y[:R*S*Q])
+	vec.Sigmoids(w.Y[:R*S*Q])
 	return R
 }
 
@@ -624,7 +623,7 @@ func (w *work) evaluate(n *leaky.Net, t *cogtask.Task, b *cogtask.Batch, r *rng.
 		if w.onRecord != nil {
 			w.onRecord(st)
 		}
-		fmath.Sigmoids(y)
+		vec.Sigmoids(y)
 	}
 	for e, T := range b.Steps {
 		h := w.HW[e*S*n.Nin : (e+1)*S*n.Nin]
