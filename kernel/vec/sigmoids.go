@@ -15,7 +15,7 @@ import (
 // range (|x| < 2⁻²⁸, |x| ≥ 700, infinities, NaN) are redone by
 // fmath.Sigmoid. Elsewhere it is fmath.Sigmoids.
 func Sigmoids(x []float64) {
-	if !useAVX2 {
+	if !fastPath() {
 		fmath.Sigmoids(x)
 		return
 	}
