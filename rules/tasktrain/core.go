@@ -65,7 +65,8 @@ type work struct {
 	WT   []float64 // N·N
 	WinT []float64 // K·Nin
 	WoT  []float64 // Nout·Q
-	gWe  []float64 // N·N
+	gWe  []float64 // pad4(N)·N: gW_eff and zero padding rows
+	gWoP []float64 // pad4(Q)·Nout: gW_out with padding rows
 	ghin []float64 // S·Nin
 	c    []float64 // N: T⁻¹·dt
 	// WTp, Weffp hold WT and Weff as column panels when panelled (large N;
@@ -110,7 +111,7 @@ func (w *work) prepare(n *leaky.Net, S, R, E int, taped bool) {
 	w.ghin = grow(w.ghin, S*n.Nin)
 	w.Weff = grow(w.Weff, N*N)
 	w.WT = grow(w.WT, N*N)
-	w.gWe = grow(w.gWe, N*N)
+	w.gWe = grow(w.gWe, pad4(N)*N) // rows padded to a multiple of four (backward)
 	w.WinT = grow(w.WinT, n.K*n.Nin)
 	w.WoT = grow(w.WoT, n.Nout*n.Q)
 	n.EffectiveW(w.Weff)
@@ -123,6 +124,9 @@ func (w *work) prepare(n *leaky.Net, S, R, E int, taped bool) {
 	transpose(w.WinT, n.Win, n.Nin, n.K)
 	transpose(w.WoT, n.Wout, n.Q, n.Nout)
 }
+
+// pad4 rounds n up to a multiple of four, the vector kernel's block of rows.
+func pad4(n int) int { return (n + 3) &^ 3 }
 
 // transpose sets dst (c×r) = srcᵀ for src r×c: four rows of src at a
 // time, each column of the four written as four consecutive elements.
@@ -396,12 +400,21 @@ func (w *work) lossGrad(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 	vec.MatMul(w.GO[:RS*no], gy, n.Wout, RS, Q, no)
 	// gW_out += gzᵀ·O over the window, in chunks of rows so that the chunk
 	// of O stays in cache (MatMulAdd's chunks give the one product's bits).
+	// The Q rows are padded with zero rows to a multiple of four (Qp), so the
+	// whole product runs in the vector kernel; the padding rows are dropped.
 	const chunk = 500
+	Qp := pad4(Q)
+	w.GZT = grow(w.GZT, Qp*min(chunk, RS))
+	w.gWoP = grow(w.gWoP, Qp*no)
+	copy(w.gWoP, gWout)
+	clear(w.gWoP[Q*no:])
 	for r0 := 0; r0 < RS; r0 += chunk {
 		m := min(chunk, RS-r0)
 		transpose(w.GZT[:Q*m], gy[r0*Q:(r0+m)*Q], m, Q)
-		vec.MatMulAdd(gWout, w.GZT[:Q*m], w.O[r0*no:(r0+m)*no], Q, m, no)
+		clear(w.GZT[Q*m : Qp*m])
+		vec.MatMulAdd(w.gWoP, w.GZT[:Qp*m], w.O[r0*no:(r0+m)*no], Qp, m, no)
 	}
+	copy(gWout, w.gWoP[:Q*no])
 	// dL/dX[k+1] into G
 	G := w.G[:R*SN]
 	ap := ActivityPenalty / cnt
@@ -538,15 +551,20 @@ func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 	// gW_eff = Σ_k G_kᵀ X_k, one product over the window in chunks of rows.
 	const chunk = 500 // rows per product; not a power of two, so GT's rows do not share cache sets
 	rows := R * S
-	w.GT = grow(w.GT, N*chunk)
+	// Gᵀ gets zero rows up to a multiple of four (Np), so that every row of
+	// gW_eff is in the vector kernel's blocks (MatMulAdd does a remainder row
+	// in portable code, which at N = 50 took as long as 16 kernel rows).
+	Np := pad4(N)
+	w.GT = grow(w.GT, Np*chunk)
 	for r0 := 0; r0 < rows; r0 += chunk {
 		m := min(chunk, rows-r0)
 		transpose(w.GT[:N*m], w.G[r0*N:(r0+m)*N], m, N)
+		clear(w.GT[N*m : Np*m])
 		if xs := w.X[r0*N : (r0+m)*N]; usePanels(m, N) {
 			w.Xp.pack(xs, m, N)
-			w.Xp.mul(w.gWe, w.GT[:N*m], N, true)
+			w.Xp.mul(w.gWe, w.GT[:Np*m], Np, true)
 		} else {
-			vec.MatMulAdd(w.gWe, w.GT[:N*m], xs, N, m, N)
+			vec.MatMulAdd(w.gWe, w.GT[:Np*m], xs, Np, m, N)
 		}
 	}
 	for i := 0; i < N; i++ {
@@ -560,9 +578,11 @@ func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 // input states x: into gW_eff (via w.gWe), b and W_in.
 func (w *work) addPrimingGrad(n *leaky.Net, gpre, x, in, gb, gWin []float64) {
 	S, N, Nin := w.S, n.N, n.Nin
-	w.GT = grow(w.GT, N*S)
+	Np := pad4(N)
+	w.GT = grow(w.GT, Np*S)
 	transpose(w.GT[:N*S], gpre, S, N)
-	vec.MatMulAdd(w.gWe, w.GT[:N*S], x, N, S, N)
+	clear(w.GT[N*S : Np*S])
+	vec.MatMulAdd(w.gWe, w.GT[:Np*S], x, Np, S, N)
 	for s := 0; s < S; s++ {
 		for i, v := range gpre[s*N : (s+1)*N] {
 			gb[i] += v
