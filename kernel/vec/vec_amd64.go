@@ -24,6 +24,9 @@ func matVecAVX512(dst, a []float64, rows, cols int, x []float64)
 func mulAVX2(dst, a, b []float64)
 
 //go:noescape
+func countBelowAVX2(dst []int32, z, table []float64, stride, width int)
+
+//go:noescape
 func matMulAVX512(dst, a, b []float64, n, m, k int)
 
 //go:noescape
@@ -90,6 +93,14 @@ func matVec(dst, A []float64, rows, cols int, x []float64) {
 			dst[i] = dotAVX2(A[i*cols:(i+1)*cols], x)
 		}
 	}
+}
+
+func countBelow(dst []int32, z, table []float64, stride, width int) {
+	if useAVX2 {
+		countBelowAVX2(dst, z, table, stride, width)
+		return
+	}
+	countBelowGeneric(dst, z, table, stride, width)
 }
 
 func mul(dst, a, b []float64) {

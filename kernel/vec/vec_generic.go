@@ -12,3 +12,7 @@ func matMul(dst, A, B []float64, n, m, k int) { matMulGeneric(dst, A, B, n, m, k
 func matMulAdd(dst, A, B []float64, n, m, k int) { matMulAddGeneric(dst, A, B, n, m, k) }
 
 func mul(dst, a, b []float64) { mulGeneric(dst, a, b) }
+
+func countBelow(dst []int32, z, table []float64, stride, width int) {
+	countBelowGeneric(dst, z, table, stride, width)
+}

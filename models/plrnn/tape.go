@@ -251,9 +251,9 @@ func (t *dendriticTape) Forward(k int, dst, x, u []float64) {
 	phi, kk := t.phi[k*S*m:(k+1)*S*m], t.kk[k*S*m:(k+1)*S*m]
 	for r := 0; r < S; r++ {
 		z, ph, kr := x[r*m:(r+1)*m], phi[r*m:(r+1)*m], kk[r*m:(r+1)*m]
+		p.activeRow(kr, z)
 		for i, zi := range z {
-			q := p.active(i, zi)
-			kr[i] = int32(q)
+			q := int(kr[i])
 			s := float64(zi*p.cumA[i*nb1+q]) - p.cumAT[i*nb1+q]
 			if p.Clipped && zi > 0 {
 				s -= float64(p.sumAlpha * zi)
