@@ -14,7 +14,10 @@ package models
 // and starts a new accumulation. Forward of step 0 starts a window: a tape
 // may read what it needs of the parameters then, so they must not change
 // until the window's last Backward and Gradient (a trainer updates them
-// after Gradient, before the next window).
+// after Gradient, before the next window). Likewise a tape may read a
+// step's record until Gradient (the PLRNN tapes defer the weight gradient
+// to one product over the recorded rows), so a step is recorded again
+// (Forward) only after the Gradient that follows its Backward.
 //
 // The parameter gradient is defined as the sum that the model's VJP would
 // accumulate over the same Backward calls, in their order, starting from a

@@ -53,3 +53,36 @@ func TestCountBelow(t *testing.T) {
 		}
 	}
 }
+
+// TestMatTMulAdd checks MatTMulAdd bit for bit against its definition
+// (Σ_j a_j ⊗ b_j added row after row, as AddOuter would, onto a random dst)
+// on every shape class: n in and out of blocks of four, m 0…9, column
+// tails 1…8 and several blocks; and that nothing past dst is written.
+func TestMatTMulAdd(t *testing.T) {
+	r := rng.New(29)
+	for n := 1; n <= 14; n++ {
+		for m := 0; m <= 9; m++ {
+			for k := 1; k <= 27; k++ {
+				A, B := mixed(r, m*n), mixed(r, m*k)
+				want := mixed(r, n*k)
+				got := append(append([]float64(nil), want...), 42)
+				for j := 0; j < m; j++ { // the definition: outer products in turn
+					for i := 0; i < n; i++ {
+						for c := 0; c < k; c++ {
+							want[i*k+c] += float64(A[j*n+i] * B[j*k+c])
+						}
+					}
+				}
+				MatTMulAdd(got[:n*k], A, B, n, m, k)
+				for i := range want {
+					if !sameBits(got[i], want[i]) {
+						t.Fatalf("%d×%dᵀ·%d×%d element (%d,%d): %v, definition %v", m, n, m, k, i/k, i%k, got[i], want[i])
+					}
+				}
+				if got[n*k] != 42 {
+					t.Fatalf("%d×%dᵀ·%d×%d wrote past dst", m, n, m, k)
+				}
+			}
+		}
+	}
+}

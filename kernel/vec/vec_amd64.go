@@ -24,6 +24,9 @@ func matVecAVX512(dst, a []float64, rows, cols int, x []float64)
 func mulAVX2(dst, a, b []float64)
 
 //go:noescape
+func matTMulAddAVX2(dst, a, b []float64, n, m, k, lda int)
+
+//go:noescape
 func countBelowAVX2(dst []int32, z, table []float64, stride, width int)
 
 //go:noescape
@@ -136,6 +139,20 @@ func matMulAdd(dst, A, B []float64, n, m, k int) {
 	matMulAVX2(dst[:n4*k], A[:n4*m], B, n4, m, k, 1)
 	if n4 < n {
 		matMulAddGeneric(dst[n4*k:], A[n4*m:], B, n-n4, m, k)
+	}
+}
+
+// matTMulAdd runs the four-row AVX2 kernel on the rows of dst that fill
+// blocks of four and the portable loop on the rest (columns n4… of A).
+func matTMulAdd(dst, A, B []float64, n, m, k int) {
+	n4 := n &^ 3
+	if !useAVX2 || n4 == 0 {
+		matTMulAddGeneric(dst, A, B, n, m, k)
+		return
+	}
+	matTMulAddAVX2(dst, A, B, n4, m, k, n)
+	if n4 < n {
+		matTMulAddRows(dst, A, B, n4, n, n, m, k)
 	}
 }
 
