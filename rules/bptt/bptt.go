@@ -204,6 +204,7 @@ type Trainer struct {
 	z       []float64 // (T+1)×S×M forced states z_t
 	zbar    []float64 // (T+1)×S×M predictions z̄_t (row 0 unused)
 	xhat    []float64 // S×N
+	resid   []float64 // (T+1)×S×N: x̂_k − x_k of the last Forward (row 0 unused), read by Backward
 	gx      []float64 // S×N
 	gz, gp  []float64 // S×M cotangents
 	gobs    []float64 // S×M
@@ -270,6 +271,7 @@ func New(m models.Trainable, o Observer, data []float64, cfg Config, totalSteps 
 	t.z = make([]float64, (T+1)*S*M)
 	t.zbar = make([]float64, (T+1)*S*M)
 	t.xhat, t.gx = make([]float64, S*N), make([]float64, S*N)
+	t.resid = make([]float64, (T+1)*S*N)
 	t.gz, t.gp, t.gobs = make([]float64, S*M), make([]float64, S*M), make([]float64, S*M)
 	t.gthetaM = make([]float64, len(m.Params()))
 	t.gthetaO = make([]float64, len(o.Params()))
@@ -378,9 +380,10 @@ func (t *Trainer) Forward() float64 {
 		zb := t.zbar[k*SM : (k+1)*SM]
 		t.tape.Forward(k-1, zb, t.z[(k-1)*SM:k*SM], nil)
 		t.Obs.Observe(t.xhat, zb)
-		x := t.xw[k*SN : (k+1)*SN]
+		x, res := t.xw[k*SN:(k+1)*SN], t.resid[k*SN:(k+1)*SN]
 		for i, v := range t.xhat {
 			d := v - x[i]
+			res[i] = d
 			sse += float64(d * d)
 		}
 		zk := t.z[k*SM : (k+1)*SM]
@@ -436,10 +439,8 @@ func (t *Trainer) Backward() (gModel, gObs []float64) {
 				}
 			}
 		}
-		t.Obs.Observe(t.xhat, zb)
-		x := t.xw[k*SN : (k+1)*SN]
-		for i, v := range t.xhat {
-			t.gx[i] = float64(scale * (v - x[i]))
+		for i, d := range t.resid[k*SN : (k+1)*SN] { // x̂_k − x_k, kept by Forward
+			t.gx[i] = float64(scale * d)
 		}
 		t.Obs.ObserveVJP(t.gobs, t.gthetaO, zb, t.gx)
 		for i := range t.gp {
