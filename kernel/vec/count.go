@@ -30,3 +30,36 @@ func countBelowGeneric(dst []int32, z, table []float64, stride, width int) {
 		dst[i] = c
 	}
 }
+
+// CountBelowT is CountBelow on a transposed table: dst[i] = #{q < width :
+// table[q·stride + i] < z[i]} for i < len(z) (stride ≥ len(z)), row q of
+// table holding entry q of every unit. On amd64 with AVX2 four units go at
+// once, each entry of theirs one comparison and one integer subtraction,
+// with no sum across lanes; the portable loop is the definition.
+func CountBelowT(dst []int32, z, table []float64, stride, width int) {
+	n := len(z)
+	if width < 0 || stride < n || len(dst) < n || (width > 0 && len(table) < (width-1)*stride+n) {
+		panic("vec: CountBelowT dimension mismatch")
+	}
+	if n == 0 {
+		return
+	}
+	countBelowT(dst[:n], z, table, stride, width)
+}
+
+func countBelowTGeneric(dst []int32, z, table []float64, stride, width int) {
+	countBelowTRange(dst, z, table, stride, width, 0)
+}
+
+// countBelowTRange is the definition for the units i0… of z.
+func countBelowTRange(dst []int32, z, table []float64, stride, width, i0 int) {
+	for i := i0; i < len(z); i++ {
+		zi, c := z[i], int32(0)
+		for q := 0; q < width; q++ {
+			if table[q*stride+i] < zi {
+				c++
+			}
+		}
+		dst[i] = c
+	}
+}

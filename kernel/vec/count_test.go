@@ -54,6 +54,54 @@ func TestCountBelow(t *testing.T) {
 	}
 }
 
+// TestCountBelowT checks the transposed table's count against CountBelow of
+// the same table written row per unit, on widths 0…41, unit counts 1…13
+// (blocks of four and the rest), strides with padding, ties, ±Inf and NaN;
+// a sentinel past dst must stay.
+func TestCountBelowT(t *testing.T) {
+	r := rng.New(31)
+	nan, inf := math.NaN(), math.Inf(1)
+	for width := 0; width <= 41; width++ {
+		for n := 1; n <= 13; n++ {
+			stride := n + width%3
+			tab := make([]float64, max(0, (width-1)*stride+n)) // no slack after the last row
+			rows := make([]float64, n*width)
+			for q := 0; q < width; q++ {
+				for i := 0; i < n; i++ {
+					v := math.Round(4*r.Uniform(-2, 2)) / 4
+					switch (q*n + i) % 17 {
+					case 3:
+						v = nan
+					case 5:
+						v = inf
+					case 7:
+						v = -inf
+					}
+					tab[q*stride+i], rows[i*width+q] = v, v
+				}
+			}
+			zs := make([]float64, n)
+			for i := range zs {
+				zs[i] = math.Round(4*r.Uniform(-2.5, 2.5)) / 4
+			}
+			zs[0] = [...]float64{nan, inf, -inf, zs[0]}[width%4]
+			want := make([]int32, n)
+			CountBelow(want, zs, rows, width, width)
+			got := make([]int32, n+1)
+			got[n] = 42
+			CountBelowT(got[:n], zs, tab, stride, width)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("width %d, %d units, unit %d (z=%v): %d, want %d", width, n, i, zs[i], got[i], want[i])
+				}
+			}
+			if got[n] != 42 {
+				t.Fatalf("width %d, %d units: wrote past dst", width, n)
+			}
+		}
+	}
+}
+
 // TestMatTMulAdd checks MatTMulAdd bit for bit against its definition
 // (Σ_j a_j ⊗ b_j added row after row, as AddOuter would, onto a random dst)
 // on every shape class: n in and out of blocks of four, m 0…9, column

@@ -30,6 +30,9 @@ func matTMulAddAVX2(dst, a, b []float64, n, m, k, lda int)
 func countBelowAVX2(dst []int32, z, table []float64, stride, width int)
 
 //go:noescape
+func countBelowTAVX2(dst []int32, z, table []float64, stride, width int)
+
+//go:noescape
 func matMulAVX512(dst, a, b []float64, n, m, k int)
 
 //go:noescape
@@ -104,6 +107,17 @@ func countBelow(dst []int32, z, table []float64, stride, width int) {
 		return
 	}
 	countBelowGeneric(dst, z, table, stride, width)
+}
+
+func countBelowT(dst []int32, z, table []float64, stride, width int) {
+	if !useAVX2 {
+		countBelowTGeneric(dst, z, table, stride, width)
+		return
+	}
+	countBelowTAVX2(dst, z, table, stride, width)
+	if n4 := len(z) &^ 3; n4 < len(z) {
+		countBelowTRange(dst, z, table, stride, width, n4)
+	}
 }
 
 func mul(dst, a, b []float64) {

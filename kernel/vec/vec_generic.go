@@ -18,3 +18,7 @@ func countBelow(dst []int32, z, table []float64, stride, width int) {
 }
 
 func matTMulAdd(dst, A, B []float64, n, m, k int) { matTMulAddGeneric(dst, A, B, n, m, k) }
+
+func countBelowT(dst []int32, z, table []float64, stride, width int) {
+	countBelowTGeneric(dst, z, table, stride, width)
+}

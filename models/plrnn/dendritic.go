@@ -28,6 +28,7 @@ type Dendritic struct {
 	// (rows of B+1).
 	ord                  []int
 	sth, cumA, cumAT     []float64
+	sthT                 []float64 // sth transposed, B × M: entry q of every unit (vec.CountBelowT)
 	sthPad               int
 	nanTheta             bool // a threshold is NaN: active scans instead of searching
 	seenAlpha, seenTheta []float64
@@ -87,6 +88,7 @@ func (p *Dendritic) prepare() {
 		}
 		p.ord = make([]int, m*nb)
 		p.sth = make([]float64, m*p.sthPad)
+		p.sthT = make([]float64, nb*m)
 		p.cumA, p.cumAT = make([]float64, m*(nb+1)), make([]float64, m*(nb+1))
 		p.seenAlpha, p.seenTheta = make([]float64, nb), make([]float64, m*nb)
 	}
@@ -120,6 +122,7 @@ func (p *Dendritic) prepare() {
 		ca[0], cat[0] = 0, 0
 		for k, b := range ord {
 			st[k] = th[b]
+			p.sthT[k*m+i] = th[b]
 			ca[k+1] = ca[k] + p.Alpha[b]
 			cat[k+1] = cat[k] + float64(p.Alpha[b]*th[b])
 		}
@@ -178,11 +181,11 @@ func (p *Dendritic) active(i int, z float64) int {
 	return k
 }
 
-// activeRow sets k[i] = active(i, z[i]) for the units of one row: with
-// vector kernels, vec.CountBelow over each unit's B sorted thresholds (the
-// same count, since the run below z of a sorted row is all the entries
-// below it); otherwise the branch-free search, inlined (one call per row,
-// not per unit).
+// activeRow sets k[i] = active(i, z[i]) for the units of one row (all M):
+// with vector kernels, vec.CountBelowT over the transposed table of sorted
+// thresholds, four units at a time (the same count, since the run below z
+// of a sorted row is all the entries below it); otherwise the branch-free
+// search, inlined (one call per row, not per unit).
 func (p *Dendritic) activeRow(k []int32, z []float64) {
 	k = k[:len(z)]
 	switch {
@@ -191,7 +194,7 @@ func (p *Dendritic) activeRow(k []int32, z []float64) {
 			k[i] = int32(p.active(i, zi))
 		}
 	case vec.Vectorized():
-		vec.CountBelow(k, z, p.sth, p.sthPad, p.B)
+		vec.CountBelowT(k, z, p.sthT, p.m, p.B)
 	case p.sthPad == 32:
 		sth := p.sth[:len(z)*32]
 		for i, zi := range z {
