@@ -41,7 +41,8 @@ func CountBelowT(dst []int32, z, table []float64, stride, width int) {
 	if width < 0 || stride < n || len(dst) < n || (width > 0 && len(table) < (width-1)*stride+n) {
 		panic("vec: CountBelowT dimension mismatch")
 	}
-	if n == 0 {
+	if n == 0 || width == 0 {
+		clear(dst[:n])
 		return
 	}
 	countBelowT(dst[:n], z, table, stride, width)

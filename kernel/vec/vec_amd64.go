@@ -114,9 +114,15 @@ func countBelowT(dst []int32, z, table []float64, stride, width int) {
 		countBelowTGeneric(dst, z, table, stride, width)
 		return
 	}
-	countBelowTAVX2(dst, z, table, stride, width)
-	if n4 := len(z) &^ 3; n4 < len(z) {
-		countBelowTRange(dst, z, table, stride, width, n4)
+	n := len(z)
+	switch {
+	case n < 4:
+		countBelowTGeneric(dst, z, table, stride, width)
+	case n%4 == 0:
+		countBelowTAVX2(dst, z, table, stride, width)
+	default: // the last block moved back to end at the last unit (the overlap is counted twice, alike)
+		countBelowTAVX2(dst, z, table, stride, width)
+		countBelowTAVX2(dst[n-4:], z[n-4:], table[n-4:], stride, width)
 	}
 }
 
