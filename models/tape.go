@@ -35,6 +35,15 @@ type Tape interface {
 	Gradient(gtheta []float64)
 }
 
+// Referencer is a tape that can record a step's inputs by reference rather
+// than by copy. After RecordByReference, Forward keeps x and u themselves
+// (not copies), so the caller must leave them unchanged until the
+// Gradient that ends the window; a trainer whose states stay in its own
+// buffers saves a copy of every state.
+type Referencer interface {
+	RecordByReference()
+}
+
 // Taper is a trainable model with a tape of its own (a batched, taped
 // forward and backward pass).
 type Taper interface {

@@ -110,14 +110,16 @@ type tapeBase struct {
 	c      *core
 	s      int // batch S
 	steps  int
-	x, u   []float64 // steps × S × M, steps × S × K, by slot
-	acc    []float64 // accumulated parameter cotangent (len θ)
-	tmp    []float64 // S × M scratch
-	offset int       // offset of the deferred weight block in θ
+	x, u   []float64   // steps × S × M, steps × S × K, by slot
+	byRef  bool        // record references to the caller's inputs (models.Referencer)
+	xs, us [][]float64 // by slot, when byRef
+	acc    []float64   // accumulated parameter cotangent (len θ)
+	tmp    []float64   // S × M scratch
+	offset int         // offset of the deferred weight block in θ
 }
 
 func newTapeBase(c *core, steps, batch int) tapeBase {
-	return tapeBase{c: c, s: batch, steps: steps,
+	return tapeBase{c: c, s: batch, steps: steps, xs: make([][]float64, steps), us: make([][]float64, steps),
 		x: make([]float64, steps*batch*c.m), u: make([]float64, steps*batch*c.k),
 		acc: make([]float64, len(c.theta)), tmp: make([]float64, batch*c.m)}
 }
@@ -139,6 +141,10 @@ func (b *tapeBase) record(k int, x, u []float64) (xk, uk []float64) {
 		panic("plrnn: tape step batch does not match the tape's batch")
 	}
 	k = b.slot(k)
+	if b.byRef {
+		b.xs[k], b.us[k] = x, u
+		return x, u
+	}
 	xk = b.x[k*sm : (k+1)*sm]
 	copy(xk, x)
 	if sk > 0 {
@@ -152,11 +158,22 @@ func (b *tapeBase) record(k int, x, u []float64) (xk, uk []float64) {
 func (b *tapeBase) recorded(k int) (xk, uk []float64) {
 	sm, sk := b.s*b.c.m, b.s*b.c.k
 	k = b.slot(k)
+	if b.byRef {
+		return b.xs[k], b.us[k]
+	}
 	xk = b.x[k*sm : (k+1)*sm]
 	if sk > 0 {
 		uk = b.u[k*sk : (k+1)*sk]
 	}
 	return xk, uk
+}
+
+// RecordByReference makes Forward keep the caller's x and u instead of
+// copies (models.Referencer): they must stay unchanged until Gradient. The
+// tape's own copies are then not needed.
+func (b *tapeBase) RecordByReference() {
+	b.byRef = true
+	b.x, b.u = nil, nil
 }
 
 // commit adds the accumulation to gtheta and clears it.
@@ -420,7 +437,7 @@ func (t *shallowTape) Backward(k int, gx, g []float64) {
 		}
 		p.backCommon(t.acc, z, p.rowU(u, r), gr)
 	}
-	t.w2.add(t.gs, x, S, true)
+	t.w2.add(t.gs, x, S, !t.byRef) // the tape's own records form one run; the caller's need not
 }
 
 func (t *shallowTape) Gradient(gtheta []float64) {

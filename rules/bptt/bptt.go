@@ -286,6 +286,11 @@ func New(m models.Trainable, o Observer, data []float64, cfg Config, totalSteps 
 		}
 	}
 	t.tape = models.NewTape(m, tapeSteps, S)
+	if r, ok := t.tape.(models.Referencer); ok {
+		// The states a window's Forward calls step from (rows of z, zfree
+		// and ztgt) stay as they are until Backward's Gradient.
+		r.RecordByReference()
+	}
 	if cfg.LatentNoise != "" {
 		t.eps = make([]float64, (T+1)*S*M)
 		t.noiseSD = cfg.NoiseScale
@@ -335,8 +340,10 @@ func (t *Trainer) SetNoiseState(ema float64, valid bool, sd float64) {
 
 // invert sets the forcing signals ẑ from the loaded windows; they are a
 // constant of the training step (no gradient flows through the inversion).
+// Invert sets the first Forced() entries of every row and leaves the others
+// untouched (models.Inverter), so those stay the zeros they were allocated
+// as, and ẑ need not be cleared first.
 func (t *Trainer) invert() {
-	clear(t.zhat)
 	t.Obs.Invert(t.zhat, t.xw)
 }
 
