@@ -325,20 +325,24 @@ func (p *Dendritic) VJP(gx, gtheta, x, u, g []float64) {
 func (p *Dendritic) basisGradient(gtheta []float64, clip float64) {
 	m, nb := p.m, p.B
 	nb1 := nb + 1
-	gal, gth := block(gtheta, p.offAl, nb), block(gtheta, p.offTh, m*nb)
+	gal, gth := block(gtheta, p.offAl, nb)[:nb], block(gtheta, p.offTh, m*nb)
+	theta, alpha, ord := p.Theta[:m*nb], p.Alpha[:nb], p.ord[:m*nb]
+	d0, d1 := p.d0[:m*nb1], p.d1[:m*nb1]
 	for i := 0; i < m; i++ {
-		th, ord := p.Theta[i*nb:(i+1)*nb], p.ord[i*nb:(i+1)*nb]
-		d0, d1 := p.d0[i*nb1:(i+1)*nb1], p.d1[i*nb1:(i+1)*nb1]
+		th, oi, gti := theta[i*nb:(i+1)*nb], ord[i*nb:(i+1)*nb], gth[i*nb:(i+1)*nb]
+		d0i, d1i := d0[i*nb1+1:(i+1)*nb1], d1[i*nb1+1:(i+1)*nb1] // d0i[q] = d0 at sorted position q+1
+		d1i = d1i[:len(d0i)]
+		oi = oi[:len(d0i)]
 		var s0, s1 float64
-		for q := nb - 1; q >= 0; q-- { // position q is active where k > q
-			s0 += d0[q+1]
-			s1 += d1[q+1]
+		for q := len(d0i) - 1; q >= 0; q-- { // position q is active where k > q
+			s0 += d0i[q]
+			s1 += d1i[q]
 			if s0 == 0 && s1 == 0 {
 				continue
 			}
-			b := ord[q]
+			b := oi[q]
 			gal[b] += s1 - float64(th[b]*s0)
-			gth[i*nb+b] -= float64(p.Alpha[b] * s0)
+			gti[b] -= float64(alpha[b] * s0)
 		}
 	}
 	if clip != 0 {

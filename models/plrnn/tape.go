@@ -306,14 +306,16 @@ func (t *dendriticTape) Forward(k int, dst, x, u []float64) {
 	nb1 := p.B + 1
 	sl := t.slot(k)
 	phi, kk := t.phi[sl*S*m:(sl+1)*S*m], t.kk[sl*S*m:(sl+1)*S*m]
+	cumA, cumAT, clipped, sumAlpha := p.cumA[:m*nb1], p.cumAT[:m*nb1], p.Clipped, p.sumAlpha
 	for r := 0; r < S; r++ {
-		z, ph, kr := x[r*m:(r+1)*m], phi[r*m:(r+1)*m], kk[r*m:(r+1)*m]
+		z := x[r*m : (r+1)*m]
+		ph, kr := phi[r*m : (r+1)*m][:len(z)], kk[r*m : (r+1)*m][:len(z)]
 		p.activeRow(kr, z)
 		for i, zi := range z {
-			q := int(kr[i])
-			s := float64(zi*p.cumA[i*nb1+q]) - p.cumAT[i*nb1+q]
-			if p.Clipped && zi > 0 {
-				s -= float64(p.sumAlpha * zi)
+			j := i*nb1 + int(kr[i])
+			s := float64(zi*cumA[j]) - cumAT[j]
+			if clipped && zi > 0 {
+				s -= float64(sumAlpha * zi)
 			}
 			ph[i] = s
 		}
@@ -344,22 +346,31 @@ func (t *dendriticTape) Backward(k int, gx, g []float64) {
 	clear(p.d1)
 	vec.MatMul(t.tmp, g[:S*m], p.W, S, m, m) // rows v_r = Wᵀg_r
 	var clip float64
+	A, cumA, d0, d1 := p.A[:m], p.cumA[:m*nb1], p.d0[:m*nb1], p.d1[:m*nb1]
+	ga, gh := block(t.acc, p.offA, m), block(t.acc, p.offH, m)
+	clipped, sumAlpha := p.Clipped, p.sumAlpha
 	for r := 0; r < S; r++ {
-		z, gr, v := x[r*m:(r+1)*m], g[r*m:(r+1)*m], t.tmp[r*m:(r+1)*m]
-		kr, out := kk[r*m:(r+1)*m], gx[r*m:(r+1)*m]
+		z := x[r*m : (r+1)*m]
+		gr, v := g[r*m : (r+1)*m][:len(z)], t.tmp[r*m : (r+1)*m][:len(z)]
+		kr, out := kk[r*m : (r+1)*m][:len(z)], gx[r*m : (r+1)*m][:len(z)]
+		A, ga, gh := A[:len(z)], ga[:len(z)], gh[:len(z)]
 		for i, zi := range z {
-			vi := v[i]
+			vi, gi := v[i], gr[i]
 			j := i*nb1 + int(kr[i])
-			a := p.cumA[j]
-			if p.Clipped && zi > 0 {
-				a -= p.sumAlpha
+			a := cumA[j]
+			if clipped && zi > 0 {
+				a -= sumAlpha
 				clip += float64(vi * zi)
 			}
-			out[i] = float64(p.A[i]*gr[i]) + float64(a*vi)
-			p.d0[j] += vi
-			p.d1[j] += float64(vi * zi)
+			out[i] = float64(A[i]*gi) + float64(a*vi)
+			d0[j] += vi
+			d1[j] += float64(vi * zi)
+			ga[i] += float64(gi * zi) // backCommon's terms, fused: the same operations per element
+			gh[i] += gi
 		}
-		p.backCommon(t.acc, z, p.rowU(u, r), gr)
+		if p.k > 0 {
+			vec.AddOuter(block(t.acc, p.offC, m*p.k), gr, p.rowU(u, r))
+		}
 	}
 	t.w.add(g, phi, S, true)
 	p.basisGradient(t.acc, clip)
