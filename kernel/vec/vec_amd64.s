@@ -563,6 +563,12 @@ mmdone:
 	VADDPD       Y11, lo, lo \
 	VADDPD       Y12, hi, hi
 
+// BROW1 is BROW2 for a column tail of at most four: the low half only.
+#define BROW1(addr, lo) \
+	VBROADCASTSD addr, Y10 \
+	VMULPD       Y8, Y10, Y11 \
+	VADDPD       Y11, lo, lo
+
 // func matMulAVX2(dst, a, b []float64, n, m, k, add int)
 //
 // matMulAVX512 on 256-bit registers, for n ≥ 4 and k ≥ 1: blocks of four
@@ -571,7 +577,8 @@ mmdone:
 // over recomputed as an overlapping last block. Registers as there.
 // With add ≠ 0 the accumulators start from dst instead of +0 (dst += A·B,
 // MatMulAdd); n must then be a multiple of four, since an overlapping last
-// block would add its rows twice.
+// block would add its rows twice. A column tail of at most four columns
+// runs only the low halves (the high ones are masked off entirely).
 TEXT ·matMulAVX2(SB), NOSPLIT, $0-104
 	MOVQ dst_base+0(FP), BX
 	MOVQ a_base+24(FP), SI
@@ -647,7 +654,9 @@ m2jfull:                // a whole block of eight columns: plain loads
 	JMP        m2store
 
 m2masked:
+	CMPQ   R10, $32
 	MOVQ   m+80(FP), R10
+	JLE    m2half0      // at most four columns: the low half only
 	TESTQ  R10, R10
 	JZ     m2store
 
@@ -663,6 +672,23 @@ m2j:
 	ADDQ       R11, AX
 	DECQ       R10
 	JNZ        m2j
+	JMP        m2store
+
+m2half0:
+	TESTQ R10, R10
+	JZ    m2store
+
+m2half:
+	VMASKMOVPD (AX), Y14, Y8
+	BROW1((R9), Y0)
+	BROW1((R9)(R12*1), Y2)
+	BROW1((R9)(R12*2), Y4)
+	BROW1((R8), Y6)
+	ADDQ       $8, R9
+	ADDQ       $8, R8
+	ADDQ       R11, AX
+	DECQ       R10
+	JNZ        m2half
 
 m2store:
 	LEAQ       (BX)(DX*1), R9
@@ -735,7 +761,7 @@ tncols:
 	MOVQ       R11, R8
 	SUBQ       DX, R8
 	CMPQ       R8, $64
-	JLT        tnmasked   // a column tail: masked loads of b
+	JLT        tntail     // a column tail: masked loads of b
 
 tnjfull:
 	VMOVUPD (AX), Y8
@@ -750,6 +776,10 @@ tnjfull:
 	JNZ     tnjfull
 	JMP     tnstore
 
+tntail:
+	CMPQ R8, $32
+	JLE  tnhalf // at most four columns: the low half only
+
 tnmasked:
 	VMASKMOVPD (AX), Y14, Y8
 	VMASKMOVPD 32(AX), Y15, Y9
@@ -761,6 +791,18 @@ tnmasked:
 	ADDQ       R11, AX
 	DECQ       R10
 	JNZ        tnmasked
+	JMP        tnstore
+
+tnhalf:
+	VMASKMOVPD (AX), Y14, Y8
+	BROW1((R9), Y0)
+	BROW1(8(R9), Y2)
+	BROW1(16(R9), Y4)
+	BROW1(24(R9), Y6)
+	ADDQ       R12, R9
+	ADDQ       R11, AX
+	DECQ       R10
+	JNZ        tnhalf
 
 tnstore:
 	LEAQ       (BX)(DX*1), R9
