@@ -446,12 +446,14 @@ func (t *Trainer) Backward() (gModel, gObs []float64) {
 				}
 			}
 		}
+		gx := t.gx[:SN]
 		for i, d := range t.resid[k*SN : (k+1)*SN] { // x̂_k − x_k, kept by Forward
-			t.gx[i] = float64(scale * d)
+			gx[i] = float64(scale * d)
 		}
 		t.Obs.ObserveVJP(t.gobs, t.gthetaO, zb, t.gx)
-		for i := range t.gp {
-			t.gp[i] += t.gobs[i]
+		gp, gobs := t.gp, t.gobs[:len(t.gp)] // locals: the compiler reloads fields after every store
+		for i := range gp {
+			gp[i] += gobs[i]
 		}
 		if t.tsdActive() && t.Cfg.TSD == "smooth" {
 			c := 2 * t.Cfg.TSDLambda / float64(T*SM)
