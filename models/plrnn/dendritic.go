@@ -329,12 +329,11 @@ func (p *Dendritic) basisGradient(gtheta []float64, clip float64) {
 	theta, alpha, ord := p.Theta[:m*nb], p.Alpha[:nb], p.ord[:m*nb]
 	d0, d1 := p.d0[:m*nb1], p.d1[:m*nb1]
 	for i := 0; i < m; i++ {
-		th, oi, gti := theta[i*nb:(i+1)*nb], ord[i*nb:(i+1)*nb], gth[i*nb:(i+1)*nb]
-		d0i, d1i := d0[i*nb1+1:(i+1)*nb1], d1[i*nb1+1:(i+1)*nb1] // d0i[q] = d0 at sorted position q+1
-		d1i = d1i[:len(d0i)]
-		oi = oi[:len(d0i)]
+		// All of length nb, so one bounds check of b serves every access.
+		th, oi, gti := theta[i*nb:][:nb], ord[i*nb:][:nb], gth[i*nb:][:nb]
+		d0i, d1i := d0[i*nb1+1:][:nb], d1[i*nb1+1:][:nb] // d0i[q] = d0 at sorted position q+1
 		var s0, s1 float64
-		for q := len(d0i) - 1; q >= 0; q-- { // position q is active where k > q
+		for q := nb - 1; q >= 0; q-- { // position q is active where k > q
 			s0 += d0i[q]
 			s1 += d1i[q]
 			if s0 == 0 && s1 == 0 {
