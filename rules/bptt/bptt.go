@@ -355,8 +355,14 @@ func (t *Trainer) SetWindows(starts []int) {
 		panic("bptt: SetWindows needs one start per batch entry")
 	}
 	for s, st := range starts {
+		src := t.data[st*N : (st+T+1)*N]
 		for k := 0; k <= T; k++ {
-			copy(t.xw[(k*S+s)*N:(k*S+s+1)*N], t.data[(st+k)*N:(st+k+1)*N])
+			// An element loop: rows are a few values, for which a call of
+			// copy (memmove) costs more than the copying.
+			dst, row := t.xw[(k*S+s)*N:][:N], src[k*N:][:N]
+			for i := range dst {
+				dst[i] = row[i]
+			}
 		}
 	}
 	t.invert()
