@@ -12,3 +12,13 @@ func matMul(dst, A, B []float64, n, m, k int) { matMulBlocked(dst, A, B, n, m, k
 func matMulAdd(dst, A, B []float64, n, m, k int) { matMulBlocked(dst, A, B, n, m, k, true) }
 
 func mul(dst, a, b []float64) { mulGeneric(dst, a, b) }
+
+func countBelow(dst []int32, z, table []float64, stride, width int) {
+	countBelowGeneric(dst, z, table, stride, width)
+}
+
+func matTMulAdd(dst, A, B []float64, n, m, k int) { matTMulAddGeneric(dst, A, B, n, m, k) }
+
+func countBelowT(dst []int32, z, table []float64, stride, width int) {
+	countBelowTGeneric(dst, z, table, stride, width)
+}
