@@ -1,10 +1,6 @@
 package ethereal
 
-import (
-	"math"
-
-	"github.com/rnnlab/rnnlab/kernel/vec"
-)
+import "github.com/rnnlab/rnnlab/kernel/vec"
 
 // rowConsts are the constants of one row's update for plasticRow, and the
 // kernel's eight lanes of the product.
@@ -21,31 +17,26 @@ type rowConsts struct {
 //	masked:    w_j ← w_j·keep + lr·min(max(c·xu_j, ngc), gc)
 //	result:    Σ_j w_j·xn_j        in kernel/vec.Dot's lane order
 //
-// sel_j is all ones on the masked entries, idx lists them (the row's
+// sel_j is −1 on the masked entries and 0 elsewhere, with 8 more bytes
+// after the row's (the kernel reads the last block's mask whole); idx lists
+// them (the row's
 // MaskIdx) and scratch has room for them. Products and sums are rounded
 // separately (no fused multiply-add), so the two implementations give the
 // same bits:
 //   - with AVX2 (amd64) both values are computed for every entry and the
 //     mask selects one (a blend: no branch, no gather), the product in the
-//     same pass, so the row is read once (plasticRowAVX2; the last
-//     len mod 8 entries in Go);
+//     same pass, so the row is read once (plasticRowAVX2);
 //   - elsewhere (js/wasm has no vector instructions, and a blend through
 //     the floats' bits measured twice as slow there) the masked entries'
 //     new values are computed aside through idx, the unmasked update is one
 //     loop over the row, the masked values are put back and the product is
 //     kernel/vec.Dot (plasticRowScatter).
-func plasticRow(w, xu, xn []float64, sel []uint64, idx []int32, scratch []float64, k *rowConsts) float64 {
+func plasticRow(w, xu, xn []float64, sel []int8, idx []int32, scratch []float64, k *rowConsts) float64 {
 	n := len(w)
 	if !useRowKernel || n < 8 {
 		return plasticRowScatter(w, xu, xn, idx, scratch, k)
 	}
-	xu, xn, sel = xu[:n], xn[:n], sel[:n]
-	k.lanes = [8]float64{}
-	plasticRowAVX2(w, xu, xn, sel, k)
-	// The last n mod 8 entries, each to its lane.
-	for j := n &^ 7; j < n; j++ {
-		k.lanes[j&7] += float64(blendOne(&w[j], xu[j], sel[j], k.s, k.c, k.keep, k.lr, k.gc, k.ngc) * xn[j])
-	}
+	plasticRowAVX2(w, xu[:n], xn[:n], sel[:n+8], k)
 	l := &k.lanes
 	return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
 }
@@ -81,20 +72,4 @@ func plasticRowScatter(w, xu, xn []float64, idx []int32, scratch []float64, k *r
 		w[j] = m[q]
 	}
 	return vec.Dot(w, xn)
-} // blendOne updates one entry *w (see plasticRow) and returns its new value.
-// The clamp is VMINPD's then VMAXPD's: v < gc ? v : gc, then v > ngc ? v : ngc.
-func blendOne(w *float64, x float64, sel uint64, s, c, keep, lr, gc, ngc float64) float64 {
-	old := *w
-	d := old + float64(s*x)
-	v := float64(c * x)
-	if !(v < gc) {
-		v = gc
-	}
-	if !(v > ngc) {
-		v = ngc
-	}
-	m := float64(old*keep) + float64(lr*v)
-	r := math.Float64frombits(math.Float64bits(d)&^sel | math.Float64bits(m)&sel)
-	*w = r
-	return r
 }

@@ -6,8 +6,8 @@ import "github.com/rnnlab/rnnlab/kernel/vec"
 // found it (the same bits as the portable loop; tested by TestRowKernel).
 var useRowKernel = vec.Vectorized()
 
-// plasticRowAVX2 does plasticRow's first len(w) &^ 7 entries, adding the
-// products to k.lanes. The slices have len(w) entries or more.
+// plasticRowAVX2 is plasticRow on the whole row, setting k.lanes to the
+// lanes of the product. The slices have len(w) entries (sel 8 more).
 //
 //go:noescape
-func plasticRowAVX2(w, xu, xn []float64, sel []uint64, k *rowConsts)
+func plasticRowAVX2(w, xu, xn []float64, sel []int8, k *rowConsts)

@@ -4,6 +4,6 @@ package ethereal
 
 const useRowKernel = false
 
-func plasticRowAVX2(w, xu, xn []float64, sel []uint64, k *rowConsts) {
+func plasticRowAVX2(w, xu, xn []float64, sel []int8, k *rowConsts) {
 	panic("ethereal: no row kernel on this architecture")
 }

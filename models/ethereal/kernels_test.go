@@ -21,11 +21,11 @@ func TestRowKernel(t *testing.T) {
 			r.FillNorm(w, 1)
 			r.FillNorm(xu, 1)
 			r.FillNorm(xn, 1)
-			sel := make([]uint64, n)
+			sel := make([]int8, n+8)
 			var idx []int32
-			for j := range sel {
+			for j := range sel[:n] {
 				if r.Float64() < 0.3 {
-					sel[j] = ^uint64(0)
+					sel[j] = -1
 					idx = append(idx, int32(j))
 				}
 			}

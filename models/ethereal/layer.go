@@ -47,7 +47,7 @@ type Layer struct {
 	TrackNorms     bool
 	SqFast, SqSlow float64
 
-	sel      []uint64  // Out×In: all ones on the masked entries, 0 elsewhere (the row kernel's blend)
+	sel      []int8    // Out×In + 8 bytes of padding: −1 on the masked entries, 0 elsewhere (the row kernel's blend)
 	rowS     []float64 // scratch: each row's coefficient (updateShared)
 	scratch  []float64 // scratch: a row's masked values (In)
 	isHidden bool      // i2h: updates use XPrev
@@ -61,7 +61,7 @@ func newLayer(in, out, batch int, shared bool, proportion, plast, forget float64
 	}
 	l := &Layer{In: in, Out: out, Batch: batch, Sets: sets, Last: last, shared: shared,
 		Fast: make([]float64, sets*out*in), Bias: make([]float64, out),
-		Mask: make([]bool, out*in), MaskPtr: make([]int32, out+1), sel: make([]uint64, out*in),
+		Mask: make([]bool, out*in), MaskPtr: make([]int32, out+1), sel: make([]int8, out*in+8),
 		PlastMasked: plast, PlastOther: 1, ForgetMasked: forget,
 		X: make([]float64, batch*in), XPrev: make([]float64, batch*in), A: make([]float64, batch*out),
 		Delta: make([]float64, batch*out), GBias: make([]float64, out), rowS: make([]float64, out), scratch: make([]float64, in)}
@@ -75,7 +75,7 @@ func newLayer(in, out, batch int, shared bool, proportion, plast, forget float64
 		for j := 0; j < in; j++ {
 			if r.Float64() < proportion {
 				l.Mask[i*in+j] = true
-				l.sel[i*in+j] = ^uint64(0)
+				l.sel[i*in+j] = -1
 				l.MaskIdx = append(l.MaskIdx, int32(j))
 			}
 		}
@@ -303,7 +303,7 @@ func (l *Layer) updateSeq(b int, u UpdateConfig, x []float64) {
 				xn = x
 			}
 			lo, hi := l.MaskPtr[i], l.MaskPtr[i+1]
-			ad = plasticRow(row, xu, xn, l.sel[i*in:(i+1)*in], l.MaskIdx[lo:hi], l.scratch, &k)
+			ad = plasticRow(row, xu, xn, l.sel[i*in:(i+1)*in+8], l.MaskIdx[lo:hi], l.scratch, &k)
 		}
 		if clipRows {
 			clip(row, cw)
