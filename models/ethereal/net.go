@@ -34,7 +34,10 @@ type Net struct {
 	c        []float64    // B×CDim: the sequences' c₀ of the last step
 	live     []bool       // the sequences the last step ran
 	layers   []*Layer     // Layers' answer
-	pe       []float64    // MaxLen×PosDim positional encoding
+	// RunBatch's scratch: the step's characters and targets, the losses.
+	runChars, runTargets []int
+	runLoss              []float64
+	pe                   []float64 // MaxLen×PosDim positional encoding
 }
 
 // New builds a network from cfg: zero fast weights, masks and biases drawn
@@ -66,6 +69,7 @@ func New(cfg Config) (*Net, error) {
 	n.Chars = make([]int, B)
 	n.c = make([]float64, B*c)
 	n.live = make([]bool, B)
+	n.runChars, n.runTargets, n.runLoss = make([]int, B), make([]int, B), make([]float64, B)
 	if cfg.PosDim > 0 {
 		n.pe = positional(cfg.MaxLen, cfg.PosDim)
 	}
