@@ -1,6 +1,10 @@
 package ethereal
 
-import "github.com/rnnlab/rnnlab/kernel/vec"
+import (
+	"math"
+
+	"github.com/rnnlab/rnnlab/kernel/vec"
+)
 
 // rowConsts are the constants of one row's update for plasticRow, and the
 // kernel's eight lanes of the product.
@@ -36,7 +40,11 @@ func plasticRow(w, xu, xn []float64, sel []int8, idx []int32, scratch []float64,
 	if !useRowKernel || n < 8 {
 		return plasticRowScatter(w, xu, xn, idx, scratch, k)
 	}
-	plasticRowAVX2(w, xu[:n], xn[:n], sel[:n+8], k)
+	if k.keep == 1 && k.gc > math.MaxFloat64 && k.ngc < -math.MaxFloat64 {
+		plasticRowPlainAVX2(w, xu[:n], xn[:n], sel[:n+8], k)
+	} else {
+		plasticRowAVX2(w, xu[:n], xn[:n], sel[:n+8], k)
+	}
 	l := &k.lanes
 	return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]))
 }

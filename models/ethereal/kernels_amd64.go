@@ -11,3 +11,10 @@ var useRowKernel = vec.Vectorized()
 //
 //go:noescape
 func plasticRowAVX2(w, xu, xn []float64, sel []int8, k *rowConsts)
+
+// plasticRowPlainAVX2 is plasticRowAVX2 for k.keep = 1 and k.gc = +Inf
+// (no forgetting, no clamp): the same bits with three operations fewer per
+// four entries.
+//
+//go:noescape
+func plasticRowPlainAVX2(w, xu, xn []float64, sel []int8, k *rowConsts)

@@ -120,3 +120,94 @@ done:
 	VMOVUPD Y1, 80(R9)
 	VZEROUPPER
 	RET
+
+// ROWHALFPLAIN and ROWTAILHALFPLAIN are ROWHALF and ROWTAILHALF for a row
+// without forgetting (keep = 1: w·1 = w) and without a clamp (gc = +Inf:
+// the min and max return their argument), with those three operations left
+// out: m = w + lr·(c·xu).
+#define ROWHALFPLAIN(off, selo, acc) \
+	VMOVUPD   off(SI)(AX*1), Y2 \
+	VMOVUPD   off(DX)(AX*1), Y3 \
+	VMULPD    Y8, Y3, Y4 \
+	VADDPD    Y4, Y2, Y4 \
+	VMULPD    Y9, Y3, Y5 \
+	VMULPD    Y11, Y5, Y5 \
+	VADDPD    Y5, Y2, Y6 \
+	VPMOVSXBQ selo(R8)(R14*1), Y7 \
+	VBLENDVPD Y7, Y6, Y4, Y4 \
+	VMOVUPD   Y4, off(SI)(AX*1) \
+	VMULPD    off(DI)(AX*1), Y4, Y4 \
+	VADDPD    Y4, acc, acc
+
+#define ROWTAILHALFPLAIN(off, selo, acc) \
+	VMASKMOVPD off(SI)(AX*1), Y15, Y2 \
+	VMASKMOVPD off(DX)(AX*1), Y15, Y3 \
+	VMULPD     Y8, Y3, Y4 \
+	VADDPD     Y4, Y2, Y4 \
+	VMULPD     Y9, Y3, Y5 \
+	VMULPD     Y11, Y5, Y5 \
+	VADDPD     Y5, Y2, Y6 \
+	VPMOVSXBQ  selo(R8)(R14*1), Y7 \
+	VBLENDVPD  Y7, Y6, Y4, Y4 \
+	VMASKMOVPD Y4, Y15, off(SI)(AX*1) \
+	VMASKMOVPD off(DI)(AX*1), Y15, Y7 \
+	VMULPD     Y7, Y4, Y4 \
+	VADDPD     Y4, acc, acc
+
+// func plasticRowPlainAVX2(w, xu, xn []float64, sel []int8, k *rowConsts)
+//
+// plasticRowAVX2 without forgetting and clamp (the PLAIN macros).
+TEXT ·plasticRowPlainAVX2(SB), NOSPLIT, $0-104
+	MOVQ         w_base+0(FP), SI
+	MOVQ         w_len+8(FP), CX
+	MOVQ         xu_base+24(FP), DX
+	MOVQ         xn_base+48(FP), DI
+	MOVQ         sel_base+72(FP), R8
+	MOVQ         k+96(FP), R9
+	VBROADCASTSD 0(R9), Y8
+	VBROADCASTSD 8(R9), Y9
+	VBROADCASTSD 16(R9), Y10
+	VBROADCASTSD 24(R9), Y11
+	VBROADCASTSD 32(R9), Y12
+	VBROADCASTSD 40(R9), Y13
+	VXORPD       Y0, Y0, Y0
+	VXORPD       Y1, Y1, Y1
+	MOVQ         CX, R10
+	ANDQ         $7, R10
+	ANDQ         $-8, CX
+	SHLQ         $3, CX
+	XORQ         AX, AX
+	XORQ         R14, R14
+	TESTQ        CX, CX
+	JZ           ptail
+
+ploop:
+	ROWHALFPLAIN(0, 0, Y0)
+	ROWHALFPLAIN(32, 4, Y1)
+	ADDQ $64, AX
+	ADDQ $8, R14
+	CMPQ AX, CX
+	JNE  ploop
+
+ptail:
+	TESTQ R10, R10
+	JZ    pdone
+	// The first min(r, 4) entries, then the next max(r−4, 0).
+	MOVQ    $4, R11
+	CMPQ    R10, R11
+	CMOVQLT R10, R11
+	MOVQ    R10, R12
+	SUBQ    R11, R12
+	NEGQ    R11
+	NEGQ    R12
+	LEAQ    rowmask<>+32(SB), R13
+	VMOVDQU (R13)(R11*8), Y15
+	ROWTAILHALFPLAIN(0, 0, Y0)
+	VMOVDQU (R13)(R12*8), Y15
+	ROWTAILHALFPLAIN(32, 4, Y1)
+
+pdone:
+	VMOVUPD Y0, 48(R9)
+	VMOVUPD Y1, 80(R9)
+	VZEROUPPER
+	RET
