@@ -355,13 +355,12 @@ func (l *Layer) updateShared(u UpdateConfig) {
 	}
 	// With masked entries: row by row, the masked values are computed aside,
 	// the unmasked update added to the whole row, the masked values put back.
-	var buf [256]float64
 	for i := 0; i < l.Out; i++ {
 		row := l.Fast[i*in : (i+1)*in : (i+1)*in]
 		idx := l.MaskIdx[l.MaskPtr[i]:l.MaskPtr[i+1]]
-		m := buf[:0]
-		for _, j := range idx {
-			m = append(m, float64(row[j]*keep))
+		m := l.scratch[:len(idx)]
+		for k, j := range idx {
+			m[k] = float64(row[j] * keep)
 		}
 		for b := 0; b < B; b++ {
 			xu := l.updateInput(b)
