@@ -57,6 +57,8 @@ type ProbeFrame struct {
 // unit; Save records the settings as they are, so a resumed run continues
 // under them.
 type Tuner interface {
+	// Tunable lists the settings Tune takes.
+	Tunable() []string
 	// Tune sets one setting (a flag name of the kind's command) to value;
 	// a bad key or value is an error naming it, and the run is unchanged.
 	// The string returned says what the change did ("the connectivity was
