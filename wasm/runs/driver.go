@@ -403,12 +403,16 @@ func (d *Driver) Live() run.Figure {
 	return f
 }
 
-// Figures are the last report's figures, each replaced by the trainer's
-// figure of the same name drawn at this unit where it has one (run.Live;
-// its others follow), then the shown frame's figures of the probe, then
-// the live figure (unless a report figure has its name).
+// Figures are the shown frame's figures of the probe (the widget's
+// subject, first), the last report's figures, each replaced by the
+// trainer's figure of the same name drawn at this unit where it has one
+// (run.Live; its others follow), then the live figure (unless a report
+// figure has its name).
 func (d *Driver) Figures() []run.Figure {
 	var out []run.Figure
+	if fr, _ := d.probeFrame(); fr != nil {
+		out = append(out, fr.Figures...)
+	}
 	live := true
 	lf := d.liveFigures()
 	used := make([]bool, len(lf))
@@ -427,9 +431,6 @@ func (d *Driver) Figures() []run.Figure {
 		if !used[i] {
 			out = append(out, lf[i])
 		}
-	}
-	if fr, _ := d.probeFrame(); fr != nil {
-		out = append(out, fr.Figures...)
 	}
 	if live {
 		out = append(out, d.Live())

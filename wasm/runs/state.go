@@ -211,6 +211,12 @@ func (s State) WithBrowser() (State, error) {
 	return s, nil
 }
 
+// WithPage is s with o's page keys (view, play, every, probe, frame).
+func (s State) WithPage(o State) State {
+	s.View, s.Play, s.Every, s.Probe, s.Frame = o.View, o.Play, o.Every, o.Probe, o.Frame
+	return s
+}
+
 // Get returns the value of a setting in the state, and whether it is set.
 func (s State) Get(key string) (string, bool) {
 	for _, st := range s.Settings {
