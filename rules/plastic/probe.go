@@ -42,7 +42,7 @@ func (t *trainer) Probe(input string) (*run.Probe, error) {
 	}
 	seq, err := cs.Encode(nil, input)
 	if err != nil {
-		return nil, fmt.Errorf("probe: %v; type only the characters %q", strings.TrimPrefix(err.Error(), "chartask: "), cs.Decode(allOf(cs.Size())))
+		return nil, fmt.Errorf("probe: %v; type only those characters", strings.TrimPrefix(err.Error(), "chartask: "))
 	}
 	n := t.net
 	saved := n.Export(nil)
