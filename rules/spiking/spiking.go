@@ -185,8 +185,8 @@ type Evaluation struct {
 	Synapses  int      `json:"synapses"`
 	RateE     float64  `json:"rate_e_hz"`
 	RateI     float64  `json:"rate_i_hz"`
-	ISICV     float64  `json:"isi_cv"`    // mean ISI CV of the neurons with ≥ 3 spikes in the window
-	Synchrony float64  `json:"synchrony"` // CV of the 1-ms population count over the window
+	ISICV     *float64 `json:"isi_cv"`    // mean ISI CV of the neurons with ≥ 3 spikes in the window (null: none)
+	Synchrony *float64 `json:"synchrony"` // CV of the 1-ms population count over the window (null: no spikes)
 	Spikes    int64    `json:"spikes"`    // since the start
 	Tunings   []string `json:"tunings"`
 }
@@ -195,10 +195,11 @@ type Evaluation struct {
 func (t *trainer) Evaluate() (*run.Report, error) {
 	ev := Evaluation{TimeMs: t.net.Time(), N: t.net.N, Synapses: t.net.Synapses(), Spikes: t.total, Tunings: t.notes}
 	ev.RateE, ev.RateI = t.rates()
-	ev.ISICV, ev.Synchrony = t.irregularity()
+	cv, sync := t.irregularity()
+	ev.ISICV, ev.Synchrony = finite(cv), finite(sync)
 	rep := &run.Report{Kind: Kind.Name, Step: t.unit, Details: ev, Figures: t.Live(), Notes: append([]string(nil), t.notes...)}
 	for _, v := range []run.Value{{Name: "t_ms", Value: ev.TimeMs}, {Name: "rate_e", Value: ev.RateE}, {Name: "rate_i", Value: ev.RateI},
-		{Name: "isi_cv", Value: ev.ISICV}, {Name: "synchrony", Value: ev.Synchrony}, {Name: "spikes", Value: float64(ev.Spikes)}, {Name: "synapses", Value: float64(ev.Synapses)}} {
+		{Name: "isi_cv", Value: cv}, {Name: "synchrony", Value: sync}, {Name: "spikes", Value: float64(ev.Spikes)}, {Name: "synapses", Value: float64(ev.Synapses)}} {
 		rep.Metrics = append(rep.Metrics, v)
 	}
 	rates := rep.Figures[1].Lines
@@ -208,6 +209,14 @@ func (t *trainer) Evaluate() (*run.Report, error) {
 	}
 	rep.Tables = []run.Table{tb}
 	return rep, nil
+}
+
+// finite is &v, or nil for NaN (JSON has no NaN).
+func finite(v float64) *float64 {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return &v
 }
 
 func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }

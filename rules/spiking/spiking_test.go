@@ -1,6 +1,7 @@
 package spiking_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -42,6 +43,13 @@ func TestConformance(t *testing.T) {
 		t.Fatal(err)
 	}
 	runtest.Conformance(t, k, small(), 3, 4)
+	// a report with NaN statistics (no neuron spiked thrice) still encodes
+	tr := start(t, small())
+	advance(t, tr, 1)
+	rep, _ := tr.Evaluate()
+	if _, err := json.Marshal(rep.Details); err != nil {
+		t.Errorf("the details of an early report: %v", err)
+	}
 }
 
 // TestTunedRunResumes: a run tuned (g, drive, p, then N) between units

@@ -329,6 +329,16 @@ export function register(h) {
       let sum = 0;
       ra.Index.forEach((i, k) => { sum += (k + 1) * (i + 1) + Math.round(10 * ra.Time[k]); });
       if (ra.Index.length !== WIDGETS.spikes || sum !== WIDGETS.spikeSum) throw new Error(`the page's ${ra.Index.length} spikes (checksum ${sum}) are not the native ${WIDGETS.spikes} (${WIDGETS.spikeSum})`);
+      // and the native command on the same settings counts the same spikes
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnlab-spiking-'));
+      let nativeSpikes;
+      try {
+        await run(BIN, ['spiking', '--n', '2000', '--duration-ms', String(10 * WIDGETS.spikeUnits), '--out', path.join(dir, 'out'), '--quiet']);
+        const res = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'results.json'), 'utf8'));
+        nativeSpikes = res.metrics.find((m) => m.name === 'spikes').value;
+      } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+      const pageSpikes = rep.Metrics.find((m) => m.Name === 'spikes').Value;
+      if (pageSpikes !== nativeSpikes) throw new Error(`the page counts ${pageSpikes} spikes in ${10 * WIDGETS.spikeUnits} ms, rnnlab spiking ${nativeSpikes}`);
       // live: simulated ms per wall ms, and frame times, at N = 2000 (and others)
       const measure = async (label) => {
         if (/every=1/.test(await page.evaluate(() => location.hash))) { // the page's default: evaluations about once a second
@@ -388,7 +398,7 @@ export function register(h) {
       noErrors(page, 'spiking');
       const perf = [m2000, m5000, m1000].map((m) => `${m.label}: ${m.simMsPerWallMs} sim-ms/wall-ms, rAF frames ${m.frames.n} in 4 s (median ${m.frames.median.toFixed(1)} ms, p95 ${m.frames.p95.toFixed(1)}, max ${m.frames.max.toFixed(1)}), status fps ${m.fps}, train ${m.trainMs} ms, draw ${m.drawMs} ms, rate_e ${m.rateE.toFixed(1)} Hz`).join('; ');
       fs.writeFileSync(path.join(OUT, 'run-spiking-perf.json'), JSON.stringify({ m2000, m5000, m1000 }, null, 1));
-      return `${WIDGETS.spikes} spikes = native (checksum ${sum}); ${perf}; ${notes.join(' | ')}; “${err}”; raster widget ink ${(100 * wink).toFixed(1)}%`;
+      return `${WIDGETS.spikes} spikes in the window = native (checksum ${sum}), ${pageSpikes} in all = rnnlab spiking's; ${perf}; ${notes.join(' | ')}; “${err}”; raster widget ink ${(100 * wink).toFixed(1)}%`;
     } finally { await closePage(page); }
   });
 
