@@ -35,7 +35,7 @@ func (t *trainer) SampleProbe(seed uint64) string {
 func (t *trainer) Probe(input string) (*run.Probe, error) {
 	cs := t.task.Charset()
 	if input == "" {
-		return nil, errors.New("probe: the input is empty; type a sequence such as 000?1 0!1, or pick one")
+		return nil, errors.New("probe: the input is empty; type a sequence such as 000?10!1, or pick one")
 	}
 	if n := utf8.RuneCountInString(input); n > MaxProbe {
 		return nil, fmt.Errorf("probe: the input has %d characters; at most %d", n, MaxProbe)
