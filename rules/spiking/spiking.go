@@ -172,7 +172,7 @@ func (t *trainer) Live() []run.Figure {
 	x, ce, ci = x[:last], ce[:last], ci[:last]
 	title := fmt.Sprintf("spikes of %d neurons, %.0f ms to t = %.1f s (g %g, drive %g mV, p %g)", t.net.N, span, now*1e-3, t.spec.G, t.spec.Drive, t.spec.P)
 	return []run.Figure{
-		{Name: "raster", Title: title, XLabel: "ms in the window", YLabel: "neuron (E below, I above)", Raster: ra},
+		{Name: "raster", Title: title, XLabel: "ms in the window", YLabel: "neuron (E, then I)", Raster: ra},
 		{Name: "rates", Title: fmt.Sprintf("population rates, 2-ms bins, to t = %.1f s", now*1e-3), XLabel: "ms in the window", YLabel: "Hz",
 			Lines: []run.Line{{Label: "E", X: x, Y: ce}, {Label: "I", X: append([]float64(nil), x...), Y: ci}}},
 	}

@@ -502,8 +502,11 @@ type frameKey struct {
 	tune      string
 }
 
-// probeKey changes with the probe read and the frame shown.
-func (g *game) probeKey() int { return g.drv.ProbeVersion()*1000 + g.drv.State().Frame }
+// probeKey changes with the run, the probe read and the frame shown (a
+// new run counts its probes from 0 again).
+func (g *game) probeKey() int {
+	return g.runVersion*1_000_000 + g.drv.ProbeVersion()*1000 + g.drv.State().Frame
+}
 
 // tuneKey changes with the run's settings (tunings redraw the live figures).
 func (g *game) tuneKey() string { return g.drv.State().Hash() }
