@@ -68,7 +68,8 @@ type Tuner interface {
 
 // Live is a trainer with figures cheap enough to draw after every unit
 // (a scrolling spike raster), beside the report's, which come only with
-// an evaluation.
+// an evaluation. The figures may share memory with the trainer until its
+// next Live call (a caller that keeps them copies them).
 type Live interface {
 	Live() []Figure
 }

@@ -26,6 +26,7 @@ type trainer struct {
 	winIdx  []int32
 	total   int64    // spikes since the start
 	notes   []string // what the tunings did, in order
+	buf     liveBuf  // the live figures' memory
 }
 
 // Start implements run.Spec.
@@ -141,19 +142,45 @@ func (t *trainer) rates() (e, i float64) {
 }
 
 // Live implements run.Live: the raster of the window and the population
-// rates in 2-ms bins.
-func (t *trainer) Live() []run.Figure {
+// rates in 2-ms bins. The figures share the trainer's buffers until its
+// next Live (so a live widget's unit allocates little); Evaluate's are
+// its own.
+func (t *trainer) Live() []run.Figure { return t.figures(&t.buf) }
+
+// liveBuf holds the live figures' data between units.
+type liveBuf struct {
+	time, ce, ci, x, x2 []float64
+	index               []int
+}
+
+// grow returns v resized to n (reusing its memory where it fits).
+func grow[T any](v []T, n int) []T {
+	if cap(v) < n {
+		return make([]T, n, n+n/4)
+	}
+	return v[:n]
+}
+
+// figures draws the live figures into buf's memory (nil: fresh memory).
+func (t *trainer) figures(buf *liveBuf) []run.Figure {
+	if buf == nil {
+		buf = &liveBuf{}
+	}
 	span := t.spec.WindowMs
 	now := t.net.Time()
 	t0 := math.Max(0, now-span)
-	ra := &run.Raster{N: t.net.N, Exc: t.net.NE, Span: span, Time: make([]float64, len(t.winStep)), Index: make([]int, len(t.winIdx))}
+	buf.time, buf.index = grow(buf.time, len(t.winStep)), grow(buf.index, len(t.winIdx))
+	ra := &run.Raster{N: t.net.N, Exc: t.net.NE, Span: span, Time: buf.time, Index: buf.index}
 	for k, s := range t.winStep {
 		ra.Time[k] = float64(s+1)*dt - t0
 		ra.Index[k] = int(t.winIdx[k])
 	}
 	const bin = 2.0 // ms
 	nb := int(math.Ceil(span / bin))
-	ce, ci := make([]float64, nb), make([]float64, nb)
+	buf.ce, buf.ci, buf.x, buf.x2 = grow(buf.ce, nb), grow(buf.ci, nb), grow(buf.x, nb), grow(buf.x2, nb)
+	ce, ci, x := buf.ce, buf.ci, buf.x
+	clear(ce)
+	clear(ci)
 	for k, tm := range ra.Time {
 		b := min(int(tm/bin), nb-1)
 		if ra.Index[k] < t.net.NE {
@@ -162,7 +189,6 @@ func (t *trainer) Live() []run.Figure {
 			ci[b]++
 		}
 	}
-	x := make([]float64, nb)
 	for b := range x {
 		x[b] = (float64(b) + 0.5) * bin
 		ce[b] /= float64(t.net.NE) * bin * 1e-3
@@ -170,11 +196,13 @@ func (t *trainer) Live() []run.Figure {
 	}
 	last := int(math.Ceil(math.Min(now, span) / bin))
 	x, ce, ci = x[:last], ce[:last], ci[:last]
+	x2 := buf.x2[:last]
+	copy(x2, x)
 	title := fmt.Sprintf("spikes of %d neurons, %.0f ms to t = %.1f s (g %g, drive %g mV, p %g)", t.net.N, span, now*1e-3, t.spec.G, t.spec.Drive, t.spec.P)
 	return []run.Figure{
 		{Name: "raster", Title: title, XLabel: "ms in the window", YLabel: "neuron (E, then I)", Raster: ra},
 		{Name: "rates", Title: fmt.Sprintf("population rates, 2-ms bins, to t = %.1f s", now*1e-3), XLabel: "ms in the window", YLabel: "Hz",
-			Lines: []run.Line{{Label: "E", X: x, Y: ce}, {Label: "I", X: append([]float64(nil), x...), Y: ci}}},
+			Lines: []run.Line{{Label: "E", X: x, Y: ce}, {Label: "I", X: x2, Y: ci}}},
 	}
 }
 
@@ -197,7 +225,7 @@ func (t *trainer) Evaluate() (*run.Report, error) {
 	ev.RateE, ev.RateI = t.rates()
 	cv, sync := t.irregularity()
 	ev.ISICV, ev.Synchrony = finite(cv), finite(sync)
-	rep := &run.Report{Kind: Kind.Name, Step: t.unit, Details: ev, Figures: t.Live(), Notes: append([]string(nil), t.notes...)}
+	rep := &run.Report{Kind: Kind.Name, Step: t.unit, Details: ev, Figures: t.figures(nil), Notes: append([]string(nil), t.notes...)}
 	for _, v := range []run.Value{{Name: "t_ms", Value: ev.TimeMs}, {Name: "rate_e", Value: ev.RateE}, {Name: "rate_i", Value: ev.RateI},
 		{Name: "isi_cv", Value: cv}, {Name: "synchrony", Value: sync}, {Name: "spikes", Value: float64(ev.Spikes)}, {Name: "synapses", Value: float64(ev.Synapses)}} {
 		rep.Metrics = append(rep.Metrics, v)
