@@ -89,8 +89,9 @@ func (s *HebbianSpec) Validate() error {
 		return fmt.Errorf("hebbian.%v", err.Error()[len("hebbian: "):])
 	}
 	switch {
-	case s.Bits > 200:
-		return fmt.Errorf("hebbian.bits = %d: the state has (bits+1)² trace values and an episode's BPTT about steps·bits³ operations; use at most 200 (Miconi's 1000 bits need hours per episode here)", s.Bits)
+	case s.tapeBytes() > maxTapeBytes:
+		return fmt.Errorf("hebbian.bits = %d: BPTT keeps the trace of every step, (steps+1)·(bits+1)² values = %.1f GiB for %d steps; use fewer bits or a shorter episode (at most %d GiB; Miconi's task, 1000 bits and 106 steps, needs 0.8)",
+			s.Bits, float64(s.tapeBytes())/(1<<30), s.task().Steps(), maxTapeBytes>>30)
 	case s.Rule == hebbian.RuleHebb && !(s.Eta >= 0 && s.Eta <= 1):
 		return fmt.Errorf("hebbian.eta must be in [0, 1] (got %v)", s.Eta)
 	case s.Rule == hebbian.RuleBackpropamine && !(s.Clip > 0):
@@ -107,6 +108,16 @@ func (s *HebbianSpec) Validate() error {
 		return fmt.Errorf("hebbian.window must be ≥ 1 (got %d)", s.Window)
 	}
 	return nil
+}
+
+// maxTapeBytes bounds the memory of an episode's tape (hebbian.Tape).
+const maxTapeBytes = 4 << 30
+
+// tapeBytes is the size of the tape of one episode: the trace and state of
+// every step.
+func (s *HebbianSpec) tapeBytes() int {
+	m := s.Bits + 1
+	return 8 * (s.task().Steps() + 1) * (m*m + m)
 }
 
 // Flags implements run.Spec.
@@ -132,8 +143,9 @@ type hebbTrainer struct {
 	r      *rng.Rand
 	step   int
 	losses []float64 // training error of every episode
+	tape   *hebbian.Tape
 
-	in, target, g, states []float64
+	in, target, g []float64
 }
 
 // Start implements run.Spec.
@@ -151,7 +163,7 @@ func (s *HebbianSpec) Start(run.Env) (run.Trainer, error) {
 	p := s.task()
 	return &hebbTrainer{spec: *s, task: p, net: net, opt: optim.NewAdam(len(net.Theta)), r: rng.New(s.TaskSeed),
 		in: make([]float64, p.Steps()*p.Units()), target: make([]float64, p.Bits), g: make([]float64, len(net.Theta)),
-		states: make([]float64, (p.Steps()+1)*net.Dim())}, nil
+		tape: hebbian.NewTape(net, p.Steps())}, nil
 }
 
 // Advance implements run.Trainer: one episode, its BPTT gradient through
@@ -161,7 +173,7 @@ func (t *hebbTrainer) Advance() error {
 	n := t.net
 	t.task.Episode(t.in, t.target, t.r)
 	clear(t.g)
-	loss := hebbian.EpisodeLoss(n, t.in, t.target, t.g, t.states)
+	loss := t.tape.Loss(t.in, t.target, t.g)
 	if !t.spec.Plastic {
 		clear(t.g[n.M*n.M : 2*n.M*n.M])
 	}
@@ -205,15 +217,13 @@ func (t *hebbTrainer) Evaluate() (*run.Report, error) {
 	n, p := t.net, t.task
 	r := rng.New(t.spec.EvalSeed)
 	in, tg := make([]float64, len(t.in)), make([]float64, len(t.target))
-	states := make([]float64, len(t.states))
 	var sum float64
 	var trace []float64
 	for e := 0; e < t.spec.EvalEpisodes; e++ {
 		p.Episode(in, tg, r)
-		sum += hebbian.EpisodeLoss(n, in, tg, nil, states)
+		sum += t.tape.Loss(in, tg, nil)
 		if e == 0 {
-			T, D := p.Steps(), n.Dim()
-			trace = append([]float64(nil), states[T*D+n.M:(T+1)*D]...)
+			trace = append([]float64(nil), t.tape.Trace()...)
 		}
 	}
 	testErr := sum / float64(t.spec.EvalEpisodes)
