@@ -25,6 +25,7 @@ type Config struct {
 	Clip        float64 `json:"clip"`         // trace clip (RuleBackpropamine, 1)
 	Gain        float64 `json:"gain"`         // W ~ N(0, Gain²/M) (0 means 1)
 	AlphaInit   float64 `json:"alpha_init"`   // α ~ U(0, AlphaInit) (0 means 0.01)
+	AlphaSD     float64 `json:"alpha_sd"`     // > 0: α ~ N(0, AlphaSD²) instead (Miconi's simple.py: 0.01)
 	Seed        uint64  `json:"seed"`
 }
 
@@ -41,6 +42,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("hebbian: clip = %v, want > 0 for backpropamine", c.Clip)
 	case c.Rule == RuleBackpropamine && c.Modulated:
 		return fmt.Errorf("hebbian: modulated is for rule %q (backpropamine makes its own modulator)", RuleHebb)
+	case !(c.AlphaSD >= 0):
+		return fmt.Errorf("hebbian: alpha_sd = %v, want ≥ 0", c.AlphaSD)
 	case c.Rule == RuleHebb && !(c.Eta >= 0 && c.Eta <= 1):
 		return fmt.Errorf("hebbian: eta = %v, want in [0, 1]", c.Eta)
 	}
@@ -107,7 +110,11 @@ func New(cfg Config) (*Net, error) {
 	if ai == 0 {
 		ai = 0.01
 	}
-	r.FillUniform(n.Alpha, 0, ai)
+	if cfg.AlphaSD > 0 {
+		r.FillNorm(n.Alpha, cfg.AlphaSD)
+	} else {
+		r.FillUniform(n.Alpha, 0, ai)
+	}
 	if n.Win != nil && K > 0 {
 		r.FillNorm(n.Win, 1/math.Sqrt(float64(K)))
 	}

@@ -151,3 +151,30 @@ func TestTapeIsEpisodeLoss(t *testing.T) {
 		}
 	}
 }
+
+// TestEpisodeGainBalanced: simple.py's episodes have balanced patterns (as
+// many −1 as +1 bits) and inputs × 20, the bias included.
+func TestEpisodeGainBalanced(t *testing.T) {
+	p := small()
+	p.InputGain, p.Balanced = 20, true
+	U := p.Units()
+	in := make([]float64, p.Steps()*U)
+	tg := make([]float64, p.Bits)
+	p.Episode(in, tg, rng.New(3))
+	var sum float64
+	for _, v := range tg {
+		sum += v
+	}
+	if sum != 0 {
+		t.Fatalf("target %v is not balanced", tg)
+	}
+	first, last := in[:U], in[(p.Steps()-1)*U:]
+	if first[p.Bits] != 20 || last[p.Bits] != 20 {
+		t.Fatalf("bias inputs %v, %v, want 20", first[p.Bits], last[p.Bits])
+	}
+	for i, v := range first[:p.Bits] {
+		if v != 20 && v != -20 {
+			t.Fatalf("first input bit %d = %v, want ±20", i, v)
+		}
+	}
+}

@@ -38,6 +38,10 @@ type HebbianSpec struct {
 	PresTimeTest int     `json:"pres_time_test"`
 	Delay        int     `json:"delay"`
 	ProbDegrade  float64 `json:"prob_degrade"`
+	// InputGain multiplies every input (simple.py: 20; 0 means 1), Balanced
+	// draws patterns with exactly half their bits at −1 (simple.py).
+	InputGain float64 `json:"input_gain"`
+	Balanced  bool    `json:"balanced"`
 	// Rule is hebb (differentiable plasticity: Hebb ← (1−η)Hebb + η y yᵀ,
 	// η trained) or backpropamine (a learned modulator, clipped trace).
 	Rule string `json:"rule"`
@@ -48,6 +52,7 @@ type HebbianSpec struct {
 	Clip      float64 `json:"clip"`       // trace clip (backpropamine; 1)
 	Gain      float64 `json:"gain"`       // W ~ N(0, gain²/M) (0.1)
 	AlphaInit float64 `json:"alpha_init"` // α ~ U(0, alpha_init) (0.01)
+	AlphaSD   float64 `json:"alpha_sd"`   // > 0: α ~ N(0, alpha_sd²) instead (simple.py: 0.01)
 	// Episodes is the budget; LR Adam's learning rate (3e-3).
 	Episodes int     `json:"episodes"`
 	LR       float64 `json:"learning_rate"`
@@ -71,13 +76,13 @@ func HebbianDefaults() *HebbianSpec {
 
 func (s *HebbianSpec) task() hebbian.PatternCompletion {
 	return hebbian.PatternCompletion{Bits: s.Bits, Patterns: s.Patterns, Cycles: s.Cycles, PresTime: s.PresTime,
-		PresTimeTest: s.PresTimeTest, Delay: s.Delay, ProbDegrade: s.ProbDegrade}
+		PresTimeTest: s.PresTimeTest, Delay: s.Delay, ProbDegrade: s.ProbDegrade, InputGain: s.InputGain, Balanced: s.Balanced}
 }
 
 func (s *HebbianSpec) config() hebbian.Config {
 	m := s.Bits + 1
 	return hebbian.Config{Units: m, Inputs: m, DirectInput: true, Rule: s.Rule, Eta: s.Eta, Clip: s.Clip,
-		Gain: s.Gain, AlphaInit: s.AlphaInit, Seed: s.Seed}
+		Gain: s.Gain, AlphaInit: s.AlphaInit, AlphaSD: s.AlphaSD, Seed: s.Seed}
 }
 
 // Validate implements run.Spec.
@@ -96,8 +101,8 @@ func (s *HebbianSpec) Validate() error {
 		return fmt.Errorf("hebbian.eta must be in [0, 1] (got %v)", s.Eta)
 	case s.Rule == hebbian.RuleBackpropamine && !(s.Clip > 0):
 		return fmt.Errorf("hebbian.clip must be > 0 for backpropamine (got %v)", s.Clip)
-	case !(s.Gain >= 0) || !(s.AlphaInit >= 0):
-		return fmt.Errorf("hebbian.gain and hebbian.alpha_init must be ≥ 0 (got %v, %v)", s.Gain, s.AlphaInit)
+	case !(s.Gain >= 0) || !(s.AlphaInit >= 0) || !(s.AlphaSD >= 0):
+		return fmt.Errorf("hebbian.gain, hebbian.alpha_init and hebbian.alpha_sd must be ≥ 0 (got %v, %v, %v)", s.Gain, s.AlphaInit, s.AlphaSD)
 	case s.Episodes < 1:
 		return fmt.Errorf("hebbian.episodes must be ≥ 1 (got %d)", s.Episodes)
 	case !(s.LR > 0):
@@ -217,23 +222,32 @@ func (t *hebbTrainer) Evaluate() (*run.Report, error) {
 	n, p := t.net, t.task
 	r := rng.New(t.spec.EvalSeed)
 	in, tg := make([]float64, len(t.in)), make([]float64, len(t.target))
-	var sum float64
+	var sum, wrong float64
 	var trace []float64
 	for e := 0; e < t.spec.EvalEpisodes; e++ {
 		p.Episode(in, tg, r)
 		sum += t.tape.Loss(in, tg, nil)
+		out := t.tape.Output()
+		for i, v := range tg {
+			if sign(out[i]) != v {
+				wrong++
+			}
+		}
 		if e == 0 {
 			trace = append([]float64(nil), t.tape.Trace()...)
 		}
 	}
 	testErr := sum / float64(t.spec.EvalEpisodes)
+	bitErr := wrong / float64(t.spec.EvalEpisodes*p.Bits)
 	rep := &run.Report{Kind: HebbianKind.Name, Step: t.step}
-	rep.Metrics = []run.Value{{Name: "test_error", Value: testErr}, {Name: "train_error", Value: t.windowed(t.step)}}
+	rep.Metrics = []run.Value{{Name: "test_error", Value: testErr}, {Name: "train_error", Value: t.windowed(t.step)},
+		{Name: "bit_error", Value: bitErr}}
 	if n.EtaIdx >= 0 {
 		rep.Metrics = append(rep.Metrics, run.Value{Name: "eta", Value: n.Theta[n.EtaIdx]})
 	}
 	rep.Notes = []string{fmt.Sprintf("mean squared error of the %d bits at the episode's last step over %d held-out episodes; "+
-		"an output of 0 scores 1, copying the degraded input %.2f", p.Bits, t.spec.EvalEpisodes, p.ProbDegrade)}
+		"an output of 0 scores 1, copying the degraded input %.2f; bit_error is the fraction of bits whose sign is wrong (0 counts as wrong, as in Miconi's simple.py; copying the degraded input %.2f)",
+		p.Bits, t.spec.EvalEpisodes, p.ProbDegrade, p.ProbDegrade)}
 	var xs, ys []float64
 	tb := run.Table{Name: "history", Columns: []string{"episode", "error"}}
 	for i := range t.losses {
@@ -257,7 +271,7 @@ func (t *hebbTrainer) Evaluate() (*run.Report, error) {
 		{Name: "trace", Title: "Hebbian trace at the end of held-out episode 0", XLabel: "unit", YLabel: "unit",
 			Heat: &run.Heat{Rows: n.M, Cols: n.M, Values: trace}},
 	}
-	rep.Details = map[string]any{"test_error": testErr, "episodes": t.step, "rule": t.spec.Rule, "plastic": t.spec.Plastic}
+	rep.Details = map[string]any{"test_error": testErr, "bit_error": bitErr, "episodes": t.step, "rule": t.spec.Rule, "plastic": t.spec.Plastic}
 	return rep, nil
 }
 
@@ -309,4 +323,15 @@ func resumeHebbian(spec run.Spec, ck *run.Checkpoint, env run.Env) (run.Trainer,
 	}
 	t.step = ck.Step
 	return t, nil
+}
+
+// sign is −1, 0 or 1.
+func sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
 }
