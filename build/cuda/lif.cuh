@@ -24,14 +24,31 @@
 //     fixed-point atomics would be deterministic but not the CPU's sums.
 //     The price: every step reads all N·K incoming indices (4 B each)
 //     instead of only the spiking rows' (rate·dt·N·K).
+//  2'. k_lif_push (cfg.atomic = 1, for speed): phase 5 as a push, one warp
+//     per spiking neuron, its lanes over the neuron's CSR row, float64
+//     atomicAdd into the ring. The order of the additions into one entry is
+//     the hardware's, so V and I differ from the CPU's in the last bits and
+//     the spike trains eventually diverge; the statistics do not change.
 #ifdef RNNCUDA_EMU
 static inline int lif_atomic_add(int *p, int v) { return __atomic_fetch_add(p, v, __ATOMIC_RELAXED); }
+static inline void lif_atomic_addd(double *p, double v) {
+	unsigned long long *u = (unsigned long long *)p, old = __atomic_load_n(u, __ATOMIC_RELAXED), nw;
+	do {
+		double x;
+		memcpy(&x, &old, sizeof x);
+		x += v;
+		memcpy(&nw, &x, sizeof x);
+	} while (!__atomic_compare_exchange_n(u, &old, nw, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+}
 #define LIF_BLOCKS(n) 1u
 #define LIF_THREADS 2u
 #define LIF_GRID 1u
+#define LIF_WARP 1
 #else
-#define LIF_GRID gridDim.x
 #define lif_atomic_add atomicAdd
+#define lif_atomic_addd atomicAdd
+#define LIF_WARP 32
+#define LIF_GRID gridDim.x
 #define LIF_BLOCKS(n) (unsigned)(((n) + 255) / 256 < 65535 ? ((n) + 255) / 256 : 65535)
 #define LIF_THREADS 256u
 #endif
@@ -46,6 +63,11 @@ struct rnncuda_lif {
 	int *pre;                      // S: presynaptic neuron of each transposed synapse (increasing within a row)
 	double *tw;                    // S or NULL: weights in transposed order
 	unsigned short *td;            // S or NULL: delays in transposed order
+	long long *rows;               // atomic mode: N+1, the CSR by presynaptic neuron
+	int *tgt;                      // atomic mode: S targets
+	double *fw;                    // atomic mode: S or NULL weights
+	unsigned short *fd;            // atomic mode: S or NULL delays
+	int *cur, *curcount;           // atomic mode: this step's spiking neurons (N), two alternating counts
 	int *events;                   // chunk×N Poisson counts
 	size_t events_cap;             // in ints
 	unsigned long long *spk;       // chunk spikes as step<<32 | neuron
@@ -71,7 +93,8 @@ static LifParams lif_params(const rnncuda_lif *n) {
 // k_lif_integrate runs phases 1–4 of step k (chunk step ks) for every neuron,
 // as models/lif's integrateExp / integrateDelta term by term.
 __global__ void k_lif_integrate(LifParams p, long long k, int ks, double *V, double *I, int *ref, double *ring,
-                                const int *events, unsigned char *spiked, unsigned long long *spk, int cap, int *count) {
+                                const int *events, unsigned char *spiked, unsigned long long *spk, int cap, int *count,
+                                int *cur, int *curcount) {
 	double *slot = ring + (size_t)(k % p.L) * p.N;
 	for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < p.N; i += LIF_GRID * blockDim.x) {
 		double in = slot[i];
@@ -102,6 +125,7 @@ __global__ void k_lif_integrate(LifParams p, long long k, int ks, double *V, dou
 			fired = 1;
 			int at = lif_atomic_add(count, 1);
 			if (at < cap) spk[at] = ((unsigned long long)ks << 32) | (unsigned)i;
+			if (cur) cur[lif_atomic_add(curcount + (ks & 1), 1)] = i;
 		}
 		V[i] = v;
 		spiked[i] = fired;
@@ -126,8 +150,28 @@ __global__ void k_lif_gather(LifParams p, long long k, const long long *tstart, 
 	}
 }
 
+// k_lif_push is phase 5 of step k (chunk step ks) by float64 atomics: one
+// warp per neuron that fired, its lanes over the neuron's row (cfg.atomic).
+__global__ void k_lif_push(LifParams p, long long k, int ks, const long long *rows, const int *tgt, const double *fw,
+                           const unsigned short *fd, const int *cur, int *curcount, double *ring) {
+	const int nspk = curcount[ks & 1];
+	const int g = blockIdx.x * blockDim.x + threadIdx.x;
+	if (g == 0) curcount[(ks + 1) & 1] = 0; // the next step's count, unused until this launch ends
+	const int lane = g % LIF_WARP, nwarps = (int)(LIF_GRID * blockDim.x) / LIF_WARP;
+	for (int q = g / LIF_WARP; q < nspk; q += nwarps) {
+		const int j = cur[q];
+		const double wj = j < p.NE ? p.wE : p.wI;
+		for (long long s = rows[j] + lane; s < rows[j + 1]; s += LIF_WARP) {
+			double w = fw ? fw[s] : wj;
+			int d = fd ? (int)fd[s] : p.D;
+			lif_atomic_addd(ring + (size_t)((k + d) % p.L) * p.N + tgt[s], w);
+		}
+	}
+}
+
 static void lif_release(rnncuda_lif *n) {
-	void *ps[] = {n->v, n->i, n->ring, n->ref, n->spiked, n->tstart, n->pre, n->tw, n->td, n->events, n->spk, n->spk_count};
+	void *ps[] = {n->v, n->i, n->ring, n->ref, n->spiked, n->tstart, n->pre, n->tw, n->td, n->events, n->spk, n->spk_count,
+	              n->rows, n->tgt, n->fw, n->fd, n->cur, n->curcount};
 	for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++)
 		if (ps[i]) cudaFree(ps[i]);
 	free(n->hspk);
@@ -148,6 +192,7 @@ static int lif_check(const rnncuda_lif_config *c) {
 	if (c->delay < 1 || c->delay >= c->slots) return fail(RNNCUDA_ERR_ARG, "rnncuda: lif delay = %d, need 1..slots-1 (%d)", c->delay, c->slots - 1);
 	if (c->refractory < 0) return fail(RNNCUDA_ERR_ARG, "rnncuda: lif refractory = %d steps, need >= 0", c->refractory);
 	if (c->delta != 0 && c->delta != 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: lif delta = %d, need 0 (exponential) or 1 (delta synapses)", c->delta);
+	if (c->atomic != 0 && c->atomic != 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: lif atomic = %d, need 0 (deterministic gather) or 1 (atomic push)", c->atomic);
 	return RNNCUDA_OK;
 }
 
@@ -233,10 +278,22 @@ extern "C" int rnncuda_lif_create(const rnncuda_lif_config *cfg, const long long
 	if (tw) LIF_ALLOC(tw, (size_t)S * sizeof(double));
 	if (td) LIF_ALLOC(td, (size_t)S * sizeof(unsigned short));
 	LIF_ALLOC(spk_count, sizeof(int));
+	if (cfg->atomic) {
+		LIF_ALLOC(rows, ((size_t)N + 1) * sizeof(long long));
+		LIF_ALLOC(tgt, (size_t)S * sizeof(int));
+		if (weight) LIF_ALLOC(fw, (size_t)S * sizeof(double));
+		if (delay) LIF_ALLOC(fd, (size_t)S * sizeof(unsigned short));
+		LIF_ALLOC(cur, (size_t)N * sizeof(int));
+		LIF_ALLOC(curcount, 2 * sizeof(int));
+	}
 	cudaError_t e = cudaMemcpy(n->tstart, ts, ((size_t)N + 1) * sizeof(long long), cudaMemcpyHostToDevice);
 	if (e == cudaSuccess && S) e = cudaMemcpy(n->pre, tpre, (size_t)S * sizeof(int), cudaMemcpyHostToDevice);
 	if (e == cudaSuccess && tw && S) e = cudaMemcpy(n->tw, tw, (size_t)S * sizeof(double), cudaMemcpyHostToDevice);
 	if (e == cudaSuccess && td && S) e = cudaMemcpy(n->td, td, (size_t)S * sizeof(unsigned short), cudaMemcpyHostToDevice);
+	if (e == cudaSuccess && cfg->atomic) e = cudaMemcpy(n->rows, row_start, ((size_t)N + 1) * sizeof(long long), cudaMemcpyHostToDevice);
+	if (e == cudaSuccess && cfg->atomic && S) e = cudaMemcpy(n->tgt, target, (size_t)S * sizeof(int), cudaMemcpyHostToDevice);
+	if (e == cudaSuccess && n->fw && S) e = cudaMemcpy(n->fw, weight, (size_t)S * sizeof(double), cudaMemcpyHostToDevice);
+	if (e == cudaSuccess && n->fd && S) e = cudaMemcpy(n->fd, delay, (size_t)S * sizeof(unsigned short), cudaMemcpyHostToDevice);
 	free(ts), free(tpre), free(tw), free(td);
 	if (e != cudaSuccess) {
 		lif_release(n);
@@ -301,14 +358,19 @@ extern "C" int rnncuda_lif_run(rnncuda_lif *n, int steps, const int *events, int
 		n->spk_cap = (size_t)spikes_cap;
 	}
 	CK(cudaMemset(n->spk_count, 0, sizeof(int)), "lif_run: clearing the spike count");
+	if (n->curcount) CK(cudaMemset(n->curcount, 0, 2 * sizeof(int)), "lif_run: clearing the step's spike count");
 	LifParams p = lif_params(n);
 	int rc;
 	const unsigned nb = LIF_BLOCKS(n->c.neurons);
 	for (int ks = 0; ks < steps; ks++) {
 		long long k = n->steps + ks;
 		const int *ev = events ? n->events + (size_t)ks * N : NULL;
-		LAUNCH(k_lif_integrate, nb, LIF_THREADS, 0, p, k, ks, n->v, n->i, n->ref, n->ring, ev, n->spiked, n->spk, spikes_cap, n->spk_count);
-		LAUNCH(k_lif_gather, nb, LIF_THREADS, 0, p, k, n->tstart, n->pre, n->tw, n->td, n->spiked, n->ring);
+		LAUNCH(k_lif_integrate, nb, LIF_THREADS, 0, p, k, ks, n->v, n->i, n->ref, n->ring, ev, n->spiked, n->spk, spikes_cap, n->spk_count,
+		       n->cur, n->curcount);
+		if (n->c.atomic)
+			LAUNCH(k_lif_push, nb, LIF_THREADS, 0, p, k, ks, n->rows, n->tgt, n->fw, n->fd, n->cur, n->curcount, n->ring);
+		else
+			LAUNCH(k_lif_gather, nb, LIF_THREADS, 0, p, k, n->tstart, n->pre, n->tw, n->td, n->spiked, n->ring);
 	}
 	if ((rc = launched("lif_run"))) return rc;
 	n->steps += steps;

@@ -159,6 +159,8 @@ typedef struct {
 	int delay;          /* D, 1..L-1: every synapse's delay when delay is NULL */
 	int refractory;     /* round(t_ref/dt) steps */
 	int delta;          /* 1: delta synapses (tau_syn = 0): spikes jump V; 0: exponential */
+	int atomic;         /* 0: spike propagation by the deterministic per-target gather (the CPU's bits);
+	                       1: by float64 atomics over the spiking rows (faster, order not reproducible) */
 	double v_rest, v_reset, v_th;
 	double p11, p22_exc, p22_inh, p21_exc, p21_inh; /* e^{-h/tau_syn}, e^{-h/tau_m}, P21 */
 	double ext_exc, ext_inh;                        /* constant drive (mV) */

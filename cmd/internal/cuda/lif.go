@@ -24,8 +24,8 @@ const lifChunkEntries = 1 << 23
 // network"): the connectivity and state of a lif.Net uploaded once, then
 // many steps per call, two kernel launches a step (integration one thread
 // per neuron; spike propagation as a deterministic per-target gather over
-// the transposed CSR). V, I and the spike trains equal the CPU network's
-// bit for bit for the same seed; the Poisson drive continues the CPU's own
+// the transposed CSR, or optionally by atomics, LIFOptions). V, I and the
+// spike trains of the gather equal the CPU network's bit for bit for the same seed; the Poisson drive continues the CPU's own
 // stream on the host (its counts uploaded per chunk of steps).
 type LIF struct {
 	N, NE, L int
@@ -43,7 +43,7 @@ type LIF struct {
 // NewLIF uploads net's connectivity and current state (net.State()) to the
 // current device; net itself is left unchanged. A network with an input
 // signal (Drive.Inputs > 0) is refused.
-func NewLIF(net *lif.Net) (*LIF, error) {
+func NewLIF(net *lif.Net, opt LIFOptions) (*LIF, error) {
 	if err := checkLIFNet(net); err != nil {
 		return nil, err
 	}
@@ -63,6 +63,9 @@ func NewLIF(net *lif.Net) (*LIF, error) {
 		w_exc: C.double(d.k.wE), w_inh: C.double(d.k.wI), poisson_j: C.double(d.k.poissonJ)}
 	if cfg.TauSyn == 0 {
 		c.delta = 1
+	}
+	if opt.Atomic {
+		c.atomic = 1
 	}
 	rows := make([]C.longlong, len(net.RowStart))
 	for j, s := range net.RowStart {

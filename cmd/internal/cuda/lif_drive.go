@@ -9,6 +9,18 @@ import (
 	"github.com/rnnlab/rnnlab/models/lif"
 )
 
+// LIFOptions selects how the device propagates spikes (docs/gpu.md, "The
+// LIF network").
+type LIFOptions struct {
+	// Atomic propagates spikes by float64 atomics over the spiking neurons'
+	// rows instead of the deterministic per-target gather: faster when few
+	// neurons fire per step, but the additions into a neuron's input happen
+	// in the hardware's order, so V and I differ from the CPU's in the last
+	// bits and the spike trains, though statistically alike, are not the
+	// CPU's.
+	Atomic bool
+}
+
 // lifConstants are the per-network numbers the device step needs, computed
 // from a lif.Net's Config exactly as lif.New computes them (kernel/fmath),
 // so the device's propagators carry the CPU's bits.

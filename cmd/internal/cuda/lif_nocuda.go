@@ -9,7 +9,7 @@ import "github.com/rnnlab/rnnlab/models/lif"
 type LIF struct{ N, NE, L int }
 
 // NewLIF returns ErrNoGPUSupport in this build (after checking net).
-func NewLIF(net *lif.Net) (*LIF, error) {
+func NewLIF(net *lif.Net, opt LIFOptions) (*LIF, error) {
 	if err := checkLIFNet(net); err != nil {
 		return nil, err
 	}
