@@ -213,18 +213,7 @@ func lifBenchConfig(n int) lif.Config {
 // sizes, e.g. 2000 for the emulator).
 func BenchmarkLIFDevice(b *testing.B) {
 	needDevice(b)
-	sizes := []int{10000, 100000}
-	if s := os.Getenv("RNNCUDA_LIF_N"); s != "" {
-		sizes = nil
-		for _, f := range strings.Split(s, ",") {
-			var n int
-			if _, err := fmt.Sscan(f, &n); err != nil || n < 2 {
-				b.Fatalf("RNNCUDA_LIF_N = %q: want comma-separated network sizes ≥ 1002", s)
-			}
-			sizes = append(sizes, n)
-		}
-	}
-	for _, N := range sizes {
+	for _, N := range lifBenchSizes(b) {
 		b.Run(fmt.Sprintf("N=%d", N), func(b *testing.B) {
 			if ds, err := Devices(); err != nil || N > 20000 && strings.Contains(ds[0].Name, "emulator") {
 				b.Skipf("N = %d on the CPU emulator (not a timing; RNNCUDA_LIF_N=2000 for a smoke run): %v", N, err)
@@ -242,6 +231,56 @@ func BenchmarkLIFDevice(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkLIFCPU is BenchmarkLIFDevice's network on one CPU core
+// (models/lif's Step, GOMAXPROCS=1 in the device script), the baseline of
+// its speed-up; same sizes (RNNCUDA_LIF_N) and metrics.
+func BenchmarkLIFCPU(b *testing.B) {
+	for _, N := range lifBenchSizes(b) {
+		b.Run(fmt.Sprintf("N=%d", N), func(b *testing.B) {
+			net := lifNet(b, lifBenchConfig(N), 1)
+			for k := 0; k < 2000; k++ {
+				net.Step(nil)
+			}
+			var spikes, events int
+			const steps = 1000
+			b.ResetTimer()
+			for b.Loop() {
+				for k := 0; k < steps; k++ {
+					net.Step(nil)
+					for _, j := range net.Spikes() {
+						events += net.RowStart[j+1] - net.RowStart[j]
+					}
+					spikes += len(net.Spikes())
+				}
+			}
+			sec := b.Elapsed().Seconds()
+			sim := float64(b.N) * steps * net.Dt * 1e-3
+			b.ReportMetric(sim/sec, "sim-s/s")
+			b.ReportMetric(float64(spikes)/(sim*float64(N)), "Hz")
+			b.ReportMetric(float64(events)/sec, "events/s")
+			b.ReportMetric(float64(net.Synapses()), "synapses")
+		})
+	}
+}
+
+// lifBenchSizes are the benchmarks' network sizes: 10 000 and 100 000, or
+// RNNCUDA_LIF_N (comma-separated).
+func lifBenchSizes(b *testing.B) []int {
+	s := os.Getenv("RNNCUDA_LIF_N")
+	if s == "" {
+		return []int{10000, 100000}
+	}
+	var sizes []int
+	for _, f := range strings.Split(s, ",") {
+		var n int
+		if _, err := fmt.Sscan(f, &n); err != nil || n < 1002 {
+			b.Fatalf("RNNCUDA_LIF_N = %q: want comma-separated network sizes ≥ 1002 (K = 1 000 presynaptic neurons)", s)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
 }
 
 func benchLIF(b *testing.B, net *lif.Net, outDeg []int, opt LIFOptions) {
