@@ -16,10 +16,6 @@ import (
 	"github.com/rnnlab/rnnlab/models/lif"
 )
 
-// lifChunkEntries bounds steps × N of one device call: the host's Poisson
-// counts and spike buffer of a chunk (4 B each), and the device's (12 B).
-const lifChunkEntries = 1 << 23
-
 // LIF is a models/lif network stepped on the device (docs/gpu.md, "The LIF
 // network"): the connectivity and state of a lif.Net uploaded once, then
 // many steps per call, two kernel launches a step (integration one thread

@@ -21,6 +21,10 @@ type LIFOptions struct {
 	Atomic bool
 }
 
+// lifChunkEntries bounds steps × N of one device call: the host's Poisson
+// counts and spike buffer of a chunk (4 B each), and the device's (12 B).
+const lifChunkEntries = 1 << 23
+
 // lifConstants are the per-network numbers the device step needs, computed
 // from a lif.Net's Config exactly as lif.New computes them (kernel/fmath),
 // so the device's propagators carry the CPU's bits.
@@ -82,8 +86,8 @@ func checkLIFNet(net *lif.Net) error {
 	if k := net.Config().Drive.Inputs; k > 0 {
 		return fmt.Errorf("cuda: LIF network with Drive.Inputs = %d: the input signal is not on the device yet (set Drive.Inputs = 0 or use the CPU network)", k)
 	}
-	if net.N >= 1<<31-1 || net.Synapses() >= 1<<62 {
-		return fmt.Errorf("cuda: LIF network of N = %d neurons is too large for the device ABI (int32 neuron indices)", net.N)
+	if net.N > lifChunkEntries {
+		return fmt.Errorf("cuda: LIF network of N = %d neurons: the device step takes at most %d (one step's spike buffer)", net.N, lifChunkEntries)
 	}
 	return nil
 }
