@@ -1244,3 +1244,5 @@ extern "C" int rnncuda_tape_gradient(rnncuda_ens *e, double *grad) {
 	}
 	return rnncuda_ens_get_grad(e, grad);
 }
+
+#include "leaky.cuh" // the leaky rate RNN of the cognitive tasks
