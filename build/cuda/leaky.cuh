@@ -30,6 +30,7 @@ struct rnncuda_leaky {
 	double *X, *FP, *G, *Y, *GZ, *loss;
 	int t;
 	double b1t, b2t;
+	int wcap, rcap; // the warm-up and recorded steps the buffers hold
 };
 
 static __device__ double lk_tinv(const LkDims &d, int i) { return i < d.Nexc ? 1 / d.tau : 2 / d.tau; }
@@ -347,7 +348,7 @@ extern "C" int rnncuda_leaky_create(const rnncuda_leaky_config *c, rnncuda_leaky
 	d.P = d.N * d.N + d.N + d.Nin * d.K + d.Q * d.No;
 	rnncuda_leaky *l = (rnncuda_leaky *)calloc(1, sizeof *l);
 	if (!l) return fail(RNNCUDA_ERR_MEMORY, "rnncuda: leaky_create: out of host memory");
-	l->d = d, l->b1t = 1, l->b2t = 1;
+	l->d = d, l->b1t = 1, l->b2t = 1, l->wcap = d.W, l->rcap = d.R;
 	size_t E = d.E, SN = (size_t)d.S * d.N, P = d.P;
 	struct {
 		double **p;
@@ -369,6 +370,28 @@ extern "C" int rnncuda_leaky_create(const rnncuda_leaky_config *c, rnncuda_leaky
 		cudaMemset(*a.p, 0, (a.n ? a.n : 1) * sizeof(double));
 	}
 	*out = l;
+	return RNNCUDA_OK;
+}
+
+extern "C" int rnncuda_leaky_set_shape(rnncuda_leaky *l, const rnncuda_leaky_config *c) {
+	if (!l || !c) return fail(RNNCUDA_ERR_ARG, "rnncuda: leaky_set_shape: %s is NULL", l ? "config" : "leaky ensemble");
+	if (c->epochs < 1 || c->epochs > RNNCUDA_LEAKY_MAX_EPOCHS || c->warmup < 0)
+		return fail(RNNCUDA_ERR_ARG, "rnncuda: leaky_set_shape: epochs = %d, warmup = %d, need 1..%d, >= 0", c->epochs, c->warmup,
+		            RNNCUDA_LEAKY_MAX_EPOCHS);
+	LkDims d = l->d;
+	d.W = c->warmup, d.nep = c->epochs, d.R = 0;
+	for (int e = 0; e < d.nep; e++) {
+		if (c->steps[e] < 1) return fail(RNNCUDA_ERR_ARG, "rnncuda: leaky_set_shape: steps[%d] = %d, need >= 1", e, c->steps[e]);
+		d.steps[e] = c->steps[e], d.k0[e] = d.R, d.R += c->steps[e];
+	}
+	if (d.R > l->rcap || d.W + d.R > l->wcap + l->rcap || d.nep > l->d.nep)
+		return fail(RNNCUDA_ERR_ARG, "rnncuda: leaky_set_shape: %d warm-up + %d recorded steps in %d epochs exceed the %d + %d steps in %d epochs of leaky_create",
+		            d.W, d.R, d.nep, l->wcap, l->rcap, l->d.nep);
+	if (c->fix_lo < 0 || c->fix_lo > c->fix_hi || c->fix_hi > d.R || c->resp_lo < 0 || c->resp_lo > c->resp_hi || c->resp_hi > d.R)
+		return fail(RNNCUDA_ERR_ARG, "rnncuda: leaky_set_shape: loss windows [%d,%d) and [%d,%d) outside 0..%d recorded steps", c->fix_lo,
+		            c->fix_hi, c->resp_lo, c->resp_hi, d.R);
+	d.flo = c->fix_lo, d.fhi = c->fix_hi, d.rlo = c->resp_lo, d.rhi = c->resp_hi;
+	l->d = d;
 	return RNNCUDA_OK;
 }
 

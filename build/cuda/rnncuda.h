@@ -191,6 +191,13 @@ int rnncuda_leaky_get_grad(rnncuda_leaky *l, double *grad);
  */
 int rnncuda_leaky_window(rnncuda_leaky *l, const double *warm_input, const double *input, const double *eta,
                          const double *target_fix, const double *target_out, double *loss);
+/*
+ * A new window shape (jittered epochs): warmup, epochs, steps and the loss
+ * windows of cfg; the other fields are ignored. The warm-up plus recorded
+ * steps, the recorded steps and the epochs must not exceed those of
+ * leaky_create (its config is the capacity). θ, gradient and Adam stay.
+ */
+int rnncuda_leaky_set_shape(rnncuda_leaky *l, const rnncuda_leaky_config *cfg);
 /* One tasktrain.Adam step (β = 0.9, 0.999, ε = 1e-7 on √v) on the gradient on the device. */
 int rnncuda_leaky_adam(rnncuda_leaky *l, double lr);
 

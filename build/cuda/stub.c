@@ -65,3 +65,4 @@ int rnncuda_leaky_window(rnncuda_leaky *l, const double *warm_input, const doubl
 	return none();
 }
 int rnncuda_leaky_adam(rnncuda_leaky *l, double lr) { (void)l, (void)lr; return none(); }
+int rnncuda_leaky_set_shape(rnncuda_leaky *l, const rnncuda_leaky_config *cfg) { (void)l, (void)cfg; return none(); }

@@ -32,11 +32,23 @@ func NewLeakyEnsemble(cfg LeakyConfig) (*LeakyEnsemble, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	cc := leakyCConfig(cfg)
+	l := &LeakyEnsemble{cfg: cfg}
+	if err := status(C.rnncuda_leaky_create(&cc, &l.h), "leaky ensemble"); err != nil {
+		return nil, err
+	}
+	l.P = int(C.rnncuda_leaky_param_count(l.h))
+	runtime.SetFinalizer(l, (*LeakyEnsemble).Close)
+	return l, nil
+}
+
+// leakyCConfig is cfg in the library's terms.
+func leakyCConfig(cfg LeakyConfig) C.rnncuda_leaky_config {
 	n := cfg.Net.WithDefaults()
 	N := float64(n.N)
 	var cc C.rnncuda_leaky_config
 	cc.models, cc.units, cc.inputs, cc.outputs = C.int(cfg.Models), C.int(n.N), C.int(n.K), C.int(n.Q)
-	nin := int(0.4 * N)
+	nin := int(0.4 * N) // leaky.New's Nin = Nout and Nexc
 	cc.nin, cc.nout, cc.nexc = C.int(nin), C.int(nin), C.int(int(0.8*N))
 	cc.activation = C.RNNCUDA_LEAKY_RELU
 	if n.Dale {
@@ -48,13 +60,31 @@ func NewLeakyEnsemble(cfg LeakyConfig) (*LeakyEnsemble, error) {
 	}
 	cc.fix_lo, cc.fix_hi, cc.resp_lo, cc.resp_hi = C.int(cfg.FixLo), C.int(cfg.FixHi), C.int(cfg.RespLo), C.int(cfg.RespHi)
 	cc.tau, cc.dt = C.double(n.Tau), C.double(n.Dt)
-	l := &LeakyEnsemble{cfg: cfg}
-	if err := status(C.rnncuda_leaky_create(&cc, &l.h), "leaky ensemble"); err != nil {
-		return nil, err
+	return cc
+}
+
+// Reshape sets a new window shape (Warmup, Steps and the loss windows of
+// cfg; a jittered task batch changes them from step to step) within the
+// capacity the ensemble was made with: no more warm-up plus recorded
+// steps, recorded steps or epochs than NewLeakyEnsemble's config. The
+// other fields must be unchanged. θ and the Adam state stay.
+func (l *LeakyEnsemble) Reshape(cfg LeakyConfig) error {
+	if err := cfg.Validate(); err != nil {
+		return err
 	}
-	l.P = int(C.rnncuda_leaky_param_count(l.h))
-	runtime.SetFinalizer(l, (*LeakyEnsemble).Close)
-	return l, nil
+	if l.h == nil {
+		return fmt.Errorf("cuda: leaky ensemble used after Close")
+	}
+	if cfg.Models != l.cfg.Models || cfg.Trials != l.cfg.Trials || cfg.Net.WithDefaults() != l.cfg.Net.WithDefaults() {
+		return fmt.Errorf("cuda: leaky ensemble Reshape changes models, trials or the network (%+v → %+v): make a new ensemble", l.cfg, cfg)
+	}
+	cc := leakyCConfig(cfg)
+	if err := status(C.rnncuda_leaky_set_shape(l.h, &cc), "leaky reshape"); err != nil {
+		return err
+	}
+	cfg.Steps = append([]int(nil), cfg.Steps...)
+	l.cfg = cfg
+	return nil
 }
 
 // Close frees the device memory; the ensemble must not be used afterwards.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/rnnlab/rnnlab/kernel/cogtask"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/models/leaky"
 	"github.com/rnnlab/rnnlab/rules/tasktrain"
@@ -16,6 +17,10 @@ type leakyCase struct {
 	cfg  LeakyConfig
 	nets []*leaky.Net
 	b    LeakyBatch
+	// lastY and lastTask are the readout and the task part of the loss of
+	// the last cpuLossGrad.
+	lastY    []float64
+	lastTask float64
 }
 
 func newLeakyCase(t *testing.T, cfg LeakyConfig, seed uint64) *leakyCase {
@@ -158,6 +163,7 @@ func (lc *leakyCase) cpuLossGrad(t *testing.T, m int) (float64, []float64) {
 		}
 		loss += sum / cnt
 	}
+	lc.lastY, lc.lastTask = Y, loss
 	xs := X[SN:]
 	act := 0.0
 	for _, v := range xs {
@@ -398,6 +404,180 @@ func TestLeakyAdamMatchesCPU(t *testing.T) {
 				if theta[m*l.P+i] != v {
 					t.Fatalf("step %d net %d: θ[%d] = %v, CPU %v", it, m, i, theta[m*l.P+i], v)
 				}
+			}
+		}
+	}
+}
+
+// TestLeakyTaskBatchMatchesCPU runs three default-shaped networks (K = 85
+// inputs, Q = 33 outputs, N = 21) on real cogtask batches ("dlygo" at a
+// coarse dt = 0.05 s, nominal epoch lengths so the shapes agree): the
+// device equals the CPU reference, whose task loss equals Batch.Loss.
+func TestLeakyTaskBatchMatchesCPU(t *testing.T) {
+	const dt = 0.05
+	task, err := cogtask.New("dlygo", dt, cogtask.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rng.New(3)
+	E, S := 3, 2
+	var bs []*cogtask.Batch
+	for range E {
+		bs = append(bs, task.Generate(r, S, false))
+	}
+	b0 := bs[0]
+	flo, fhi := b0.FixWindow()
+	rlo, rhi := b0.RespWindow()
+	cfg := LeakyConfig{Models: E, Net: leaky.Config{N: 21, Dt: dt, Tau: 0.1}, Trials: S, Warmup: b0.Warmup,
+		Steps: b0.Steps, FixLo: flo, FixHi: fhi, RespLo: rlo, RespHi: rhi}
+	lc := newLeakyCase(t, cfg, 5)
+	lc.b.WarmInput, lc.b.Input, lc.b.TargetFix, lc.b.TargetOut = nil, nil, nil, nil
+	for _, b := range bs {
+		if b.Warmup != b0.Warmup || len(b.Steps) != len(b0.Steps) {
+			t.Fatal("batches of different shapes")
+		}
+		lc.b.WarmInput = append(lc.b.WarmInput, b.WarmInput...)
+		for e := range b.Steps {
+			lc.b.Input = append(lc.b.Input, b.Input[e]...)
+		}
+		lc.b.TargetFix = append(lc.b.TargetFix, b.TargetFix...)
+		lc.b.TargetOut = append(lc.b.TargetOut, b.TargetOut...)
+	}
+	l := newLeakyDevice(t, lc)
+	loss := make([]float64, E)
+	if err := l.Window(&lc.b, loss); err != nil {
+		t.Fatal(err)
+	}
+	grad := make([]float64, E*l.P)
+	if err := l.Grad(grad); err != nil {
+		t.Fatal(err)
+	}
+	for m := range E {
+		wl, wg := lc.cpuLossGrad(t, m)
+		if tl := bs[m].Loss(lc.lastY, nil); tl != lc.lastTask {
+			t.Errorf("net %d: the reference's task loss %v, Batch.Loss %v", m, lc.lastTask, tl)
+		}
+		if loss[m] != wl {
+			t.Errorf("net %d: loss %v, CPU %v", m, loss[m], wl)
+		}
+		for i, v := range wg {
+			if grad[m*l.P+i] != v {
+				t.Fatalf("net %d: gradient[%d] = %v, CPU %v", m, i, grad[m*l.P+i], v)
+			}
+		}
+	}
+}
+
+// leakyNoise draws the η of every evaluation of one window from r as
+// tasktrain's forward does: η₀, then per epoch (warm-up first) one priming
+// step and, after each evaluation, one step.
+func leakyNoise(ou leaky.OU, r *rng.Rand, S, N, warmup int, steps []int) []float64 {
+	eta := make([]float64, S*N)
+	ou.Start(eta, r)
+	var out []float64
+	for e := -1; e < len(steps); e++ {
+		T := warmup
+		if e >= 0 {
+			T = steps[e]
+		}
+		ou.Advance(eta, r)
+		for range T {
+			out = append(out, eta...)
+			ou.Advance(eta, r)
+		}
+	}
+	return out
+}
+
+// TestLeakyMatchesTasktrainTrainer is the end-to-end check against the CPU
+// trainer itself: three networks of a tasktrain.Ensemble (base BPTT, task
+// "go" at dt = 0.05 s, N = 19, Dale's law, jittered batches) take two
+// rounds of one Adam step each on the CPU; the device, given each step's
+// batch and noise (replayed from a copy of the network's stream), reaches
+// the same loss and θ to the bit.
+func TestLeakyMatchesTasktrainTrainer(t *testing.T) {
+	cfg := tasktrain.Config{Task: "go", Net: leaky.Config{N: 19, Dt: 0.05, Dale: true}, Trials: 3, EvalTrials: 2,
+		StepsPerRound: 1, Rounds: 10, Networks: 3, Workers: 1, Seed: 17}
+	ens, err := tasktrain.NewEnsemble(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := ens.Cfg
+	task, err := cogtask.New(c.Task, c.Net.Dt, cogtask.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs := make([]*LeakyEnsemble, len(ens.Nets))
+	for round := range 2 {
+		type job struct {
+			b   *cogtask.Batch
+			eta []float64
+		}
+		jobs := make([]job, len(ens.Nets))
+		for i, n := range ens.Nets {
+			st, _ := n.Rand.MarshalBinary()
+			r := rng.New(0)
+			if err := r.UnmarshalBinary(st); err != nil {
+				t.Fatal(err)
+			}
+			b := task.Generate(r, c.Trials, true)
+			jobs[i] = job{b, leakyNoise(n.Model.NoiseOf(), r, c.Trials, c.Net.N, b.Warmup, b.Steps)}
+			if devs[i] == nil {
+				lc := &leakyCase{nets: []*leaky.Net{n.Model}}
+				flo, fhi := b.FixWindow()
+				rlo, rhi := b.RespWindow()
+				// capacity for the jitter of later batches
+				capSteps := make([]int, len(b.Steps))
+				for e, T := range b.Steps {
+					capSteps[e] = T + 10
+				}
+				lc.cfg = LeakyConfig{Models: 1, Net: c.Net, Trials: c.Trials, Warmup: b.Warmup, Steps: capSteps,
+					FixLo: flo, FixHi: fhi, RespLo: rlo, RespHi: rhi}
+				devs[i] = newLeakyDevice(t, lc)
+			}
+		}
+		ens.StepRound()
+		for i, n := range ens.Nets {
+			b := jobs[i].b
+			// The jittered epoch lengths change from batch to batch: the
+			// device ensemble takes the batch's shape.
+			flo, fhi := b.FixWindow()
+			rlo, rhi := b.RespWindow()
+			shape := devs[i].cfg
+			shape.Warmup, shape.Steps, shape.FixLo, shape.FixHi, shape.RespLo, shape.RespHi = b.Warmup, b.Steps, flo, fhi, rlo, rhi
+			if err := devs[i].Reshape(shape); err != nil {
+				t.Fatal(err)
+			}
+			var input []float64
+			for e := range b.Steps {
+				input = append(input, b.Input[e]...)
+			}
+			lb := &LeakyBatch{WarmInput: b.WarmInput, Input: input, Eta: jobs[i].eta, TargetFix: b.TargetFix, TargetOut: b.TargetOut}
+			loss := make([]float64, 1)
+			if err := devs[i].Window(lb, loss); err != nil {
+				t.Fatal(err)
+			}
+			if err := devs[i].Adam(c.LR); err != nil {
+				t.Fatal(err)
+			}
+			if loss[0] != ens.Loss[i] {
+				t.Errorf("round %d net %d: device loss %v, trainer %v", round, i, loss[0], ens.Loss[i])
+			}
+			theta := make([]float64, devs[i].P)
+			if err := devs[i].Params(theta); err != nil {
+				t.Fatal(err)
+			}
+			diff := 0
+			for j, v := range n.Model.Params() {
+				if theta[j] != v {
+					if diff == 0 {
+						t.Errorf("round %d net %d: θ[%d] = %v, trainer %v", round, i, j, theta[j], v)
+					}
+					diff++
+				}
+			}
+			if diff > 0 {
+				t.Errorf("round %d net %d: %d of %d parameters differ", round, i, diff, len(theta))
 			}
 		}
 	}
