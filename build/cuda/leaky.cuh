@@ -25,7 +25,7 @@ struct LkDims {
 
 struct rnncuda_leaky {
 	LkDims d;
-	double *theta, *grad, *m, *v, *weff;
+	double *theta, *grad, *m, *v, *weff, *weffT;
 	double *warm, *input, *eta, *tfix, *tout;
 	double *X, *FP, *G, *Y, *GZ, *loss;
 	int t;
@@ -63,8 +63,9 @@ static __device__ double lk_sigmoid(double x) {
 }
 
 // k_lk_weff writes each model's effective W (|W̃|·sign column under Dale's
-// law, else W̃) row-major.
-__global__ void k_lk_weff(LkDims d, const double *theta, double *weff) {
+// law, else W̃) row-major into weff and transposed into weffT (the forward
+// step's coalesced layout: thread i reads column i).
+__global__ void k_lk_weff(LkDims d, const double *theta, double *weff, double *weffT) {
 	size_t n = (size_t)d.E * d.N * d.N, idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
 	if (idx >= n) return;
 	int m = (int)(idx / ((size_t)d.N * d.N)), ij = (int)(idx % ((size_t)d.N * d.N)), j = ij % d.N;
@@ -74,20 +75,21 @@ __global__ void k_lk_weff(LkDims d, const double *theta, double *weff) {
 		if (j >= d.Nexc) w = -w;
 	}
 	weff[idx] = w;
+	weffT[(size_t)m * d.N * d.N + (size_t)j * d.N + ij / d.N] = w;
 }
 
 // k_lk_forward runs one trial row (block = model m, trial s; thread = unit
 // i) through the warm-up (untaped) and the recorded epochs, writing the
 // states X[k] (k = 0..R, model-major, then k, s, i) and f′ of each recorded
 // step into FP.
-__global__ void k_lk_forward(LkDims d, const double *theta, const double *weff, const double *warm, const double *input,
+__global__ void k_lk_forward(LkDims d, const double *theta, const double *weffT, const double *warm, const double *input,
                              const double *eta, double *X, double *FP) {
 	DYN_SHARED(xs);
 	int m = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x, N = d.N;
 	bool on = i < N;
 	const double *th = theta + (size_t)m * d.P;
 	const double *B = th + (size_t)N * N, *Win = B + N;
-	const double *We = weff + (size_t)m * N * N + (size_t)(on ? i : 0) * N;
+	const double *We = weffT + (size_t)m * N * N + (on ? i : 0); // W_ij at We[j*N]
 	size_t SN = (size_t)d.S * N;
 	double *Xm = X + (size_t)m * (d.R + 1) * SN, *FPm = FP + (size_t)m * d.R * SN;
 	const double *em = eta + (size_t)m * (d.W + d.R) * SN;
@@ -105,7 +107,7 @@ __global__ void k_lk_forward(LkDims d, const double *theta, const double *weff, 
 			double next = 0, fp = 0;
 			if (on) {
 				double pre = 0;
-				for (int j = 0; j < N; j++) pre += xs[j] * We[j];
+				for (int j = 0; j < N; j++) pre += xs[j] * We[(size_t)j * N];
 				double p = (pre + b) + 0.1 * em[(size_t)ev * SN + (size_t)s * N + i];
 				if (i < d.Nin) p += h;
 				double f = p > 0 ? p : 0;
@@ -301,7 +303,7 @@ __global__ void k_lk_adam(size_t n, double *theta, const double *g, double *m, d
 // Host entry points of the leaky ensemble.
 
 static void lk_release(rnncuda_leaky *l) {
-	double **bufs[] = {&l->theta, &l->grad, &l->m,    &l->v, &l->weff, &l->warm, &l->input, &l->eta,
+	double **bufs[] = {&l->theta, &l->grad, &l->m, &l->v, &l->weff, &l->weffT, &l->warm, &l->input, &l->eta,
 	                   &l->tfix,  &l->tout, &l->X,    &l->FP, &l->G,   &l->Y,    &l->GZ,    &l->loss};
 	for (double **b : bufs)
 		if (*b) cudaFree(*b), *b = NULL;
@@ -355,7 +357,7 @@ extern "C" int rnncuda_leaky_create(const rnncuda_leaky_config *c, rnncuda_leaky
 		size_t n;
 		const char *what;
 	} al[] = {{&l->theta, E * P, "theta"}, {&l->grad, E * P, "gradient"}, {&l->m, E * P, "Adam m"}, {&l->v, E * P, "Adam v"},
-	          {&l->weff, E * d.N * d.N, "effective W"}, {&l->warm, E * d.S * d.K, "warm-up input"},
+	          {&l->weff, E * d.N * d.N, "effective W"}, {&l->weffT, E * d.N * d.N, "effective Wᵀ"}, {&l->warm, E * d.S * d.K, "warm-up input"},
 	          {&l->input, E * d.nep * d.S * d.K, "epoch inputs"}, {&l->eta, E * (d.W + d.R) * SN, "noise"},
 	          {&l->tfix, E * d.S * d.Q, "fixation target"}, {&l->tout, E * d.S * d.Q, "response target"},
 	          {&l->X, E * (d.R + 1) * SN, "states"}, {&l->FP, E * d.R * SN, "f'"}, {&l->G, E * d.R * SN, "cotangents"},
@@ -428,19 +430,19 @@ extern "C" int rnncuda_leaky_window(rnncuda_leaky *l, const double *warm, const 
                                     const double *tfix, const double *tout, double *loss) {
 	int rc;
 	if ((rc = lk_need(l, warm, "leaky_window", "warm_input")) || (rc = lk_need(l, input, "leaky_window", "input")) ||
-	    (rc = lk_need(l, eta, "leaky_window", "eta")) || (rc = lk_need(l, tfix, "leaky_window", "target_fix")) ||
+	    (rc = lk_need(l, tfix, "leaky_window", "target_fix")) ||
 	    (rc = lk_need(l, tout, "leaky_window", "target_out")))
 		return rc;
 	const LkDims &d = l->d;
 	size_t E = d.E, SN = (size_t)d.S * d.N;
 	CK(cudaMemcpy(l->warm, warm, E * d.S * d.K * sizeof(double), cudaMemcpyHostToDevice), "leaky_window upload");
 	CK(cudaMemcpy(l->input, input, E * d.nep * d.S * d.K * sizeof(double), cudaMemcpyHostToDevice), "leaky_window upload");
-	CK(cudaMemcpy(l->eta, eta, E * (d.W + d.R) * SN * sizeof(double), cudaMemcpyHostToDevice), "leaky_window upload");
+	if (eta) CK(cudaMemcpy(l->eta, eta, E * (d.W + d.R) * SN * sizeof(double), cudaMemcpyHostToDevice), "leaky_window upload");
 	CK(cudaMemcpy(l->tfix, tfix, E * d.S * d.Q * sizeof(double), cudaMemcpyHostToDevice), "leaky_window upload");
 	CK(cudaMemcpy(l->tout, tout, E * d.S * d.Q * sizeof(double), cudaMemcpyHostToDevice), "leaky_window upload");
 	int th = threads_for(d.N);
-	LAUNCH(k_lk_weff, lk_blocks(E * d.N * d.N), 128, 0, d, (const double *)l->theta, l->weff);
-	LAUNCH(k_lk_forward, (unsigned)(E * d.S), th, d.N * sizeof(double), d, (const double *)l->theta, (const double *)l->weff,
+	LAUNCH(k_lk_weff, lk_blocks(E * d.N * d.N), 128, 0, d, (const double *)l->theta, l->weff, l->weffT);
+	LAUNCH(k_lk_forward, (unsigned)(E * d.S), th, d.N * sizeof(double), d, (const double *)l->theta, (const double *)l->weffT,
 	       (const double *)l->warm, (const double *)l->input, (const double *)l->eta, l->X, l->FP);
 	LAUNCH(k_lk_readout, lk_blocks(E * d.R * d.S * d.Q), 128, 0, d, (const double *)l->theta, (const double *)l->X,
 	       (const double *)l->tfix, (const double *)l->tout, l->Y, l->GZ);

@@ -184,7 +184,9 @@ int rnncuda_leaky_get_grad(rnncuda_leaky *l, double *grad);
  * One training window of every network: warm_input E*S*K (the warm-up's
  * input rows), input E*epochs*S*K (each epoch's input rows), eta
  * E*(warmup+R)*S*N (the OU noise η of every evaluation in order, drawn by
- * the host as the CPU trainer draws it), target_fix and target_out E*S*Q;
+ * the host as the CPU trainer draws it; NULL: the noise of the last upload
+ * again, for timing the window without its largest transfer), target_fix
+ * and target_out E*S*Q;
  * loss (E doubles, may be NULL) receives each network's loss; the gradient
  * stays on the device (rnncuda_leaky_get_grad). Equals tasktrain's lossGrad
  * of each network (base BPTT, ReLU) into a zeroed gradient.

@@ -142,11 +142,17 @@ func (l *LeakyEnsemble) Window(b *LeakyBatch, loss []float64) error {
 	}{{"warm input", b.WarmInput, E * S * n.K}, {"input", b.Input, E * len(c.Steps) * S * n.K},
 		{"eta", b.Eta, E * (c.Warmup + c.Recorded()) * S * n.N}, {"fixation target", b.TargetFix, E * S * n.Q},
 		{"response target", b.TargetOut, E * S * n.Q}, {"loss", loss, E}} {
+		if a.name == "eta" && b.ReuseEta {
+			continue
+		}
 		if err := l.size(a.name, a.v, a.n); err != nil {
 			return err
 		}
 	}
 	p := func(v []float64) *C.double { return (*C.double)(unsafe.Pointer(&v[0])) }
+	if b.ReuseEta {
+		return status(C.rnncuda_leaky_window(l.h, p(b.WarmInput), p(b.Input), nil, p(b.TargetFix), p(b.TargetOut), p(loss)), "leaky window")
+	}
 	return status(C.rnncuda_leaky_window(l.h, p(b.WarmInput), p(b.Input), p(b.Eta), p(b.TargetFix), p(b.TargetOut), p(loss)), "leaky window")
 }
 

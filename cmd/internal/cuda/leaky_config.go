@@ -69,4 +69,7 @@ func (c LeakyConfig) Recorded() int {
 // CPU's bits), TargetFix and TargetOut E·S·Q.
 type LeakyBatch struct {
 	WarmInput, Input, Eta, TargetFix, TargetOut []float64
+	// ReuseEta skips Eta's upload and uses the noise of the last window
+	// again (for timing the window without its largest transfer).
+	ReuseEta bool
 }
