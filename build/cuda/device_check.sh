@@ -29,11 +29,19 @@
 #      through the device tape and on one CPU core, in steps/s, at M=3, L=50
 #      (batch 16, T=200, generalized teacher forcing) and at M=32, L=1024,
 #      and the 1000-model shallow ensemble (M=3, L=50),
-#   6. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
+#   6. times the leaky rate RNN task ensemble (100 networks, N=256, batch
+#      64, task "go" at dt = 5 ms: 200 warm-up + 300 recorded steps) on the
+#      device (with and without the noise upload), one network's tasktrain
+#      step on one CPU core, and PyTorch CUDA running the same ensemble as
+#      one batched model (build/bench/torch_leaky_cuda.py, float32); its
+#      correctness tests (TestLeaky*) run in stage 2,
+#   7. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
 # Every stage has its own timeout, cut to what is left of the script's
 # budget (CHECK_BUDGET, default 285 s), so the whole run stays under 5
 # minutes; a stage that no longer fits is skipped and says so. For a dry run
 # without a GPU: NVCC=<a wrapper building the emulator>, CHECK_MODELS,
+# RNNCUDA_LEAKY_MODELS/UNITS/TRIALS/DT (the task ensemble's shape), LEAKY_TORCH
+# (torch_leaky_cuda.py's shape flags),
 # RNNCUDA_BENCH_MODELS, SHALLOW_SIZES (a -test.bench pattern, e.g. M3_L50),
 # SHALLOW_BENCHTIME (e.g. 1x) and TESTS (a -test.run pattern) shrink the work.
 set -u
@@ -167,5 +175,23 @@ for prec in float64 float32; do
 	[ -n "$es" ] || es=$(grep "c-driver shallow.*$prec" "$OUTDIR/check.log" 2>/dev/null | grep -o 'model-steps/s [0-9.]*' | awk '{print $2}')
 	say "| ensemble of 1000 × (M3, L50), $prec, sparse forcing τ = 25: model-steps/s | ${es:-n/a} | ${cs:-n/a} (one model) | $(ratio "$es" "$cs") |"
 done
+say ""
+say "## Leaky rate RNN task ensemble (rules/tasktrain's networks)"
+run_for 45 "$BIN" -test.run '^$' -test.bench 'BenchmarkLeakyEnsembleStep' -test.benchtime "${LEAKY_BENCHTIME:-3x}" >"$OUTDIR/bench_leaky_gpu.log" 2>&1
+GOMAXPROCS=1 run_for 25 "$BIN" -test.run '^$' -test.bench 'BenchmarkLeakyCPUStep$' -test.benchtime 2x -test.cpu 1 >"$OUTDIR/bench_leaky_cpu.log" 2>&1
+run_for 35 "$PY" build/bench/torch_leaky_cuda.py ${LEAKY_TORCH:---models 100 --units 256 --batch 64 --warm 200 --steps 300} --reps 3 >"$OUTDIR/torch_leaky.log" 2>&1
+cat "$OUTDIR/bench_leaky_gpu.log" "$OUTDIR/bench_leaky_cpu.log" "$OUTDIR/torch_leaky.log" | grep -E 'Benchmark|device:|CPU step|torch|FAIL|rror|skipped|timed out' >"$OUTDIR/timings_leaky.txt"
+block "$OUTDIR/timings_leaky.txt"
+lup=$(metric "$OUTDIR/bench_leaky_gpu.log" ns/model-step upload)
+lres=$(metric "$OUTDIR/bench_leaky_gpu.log" ns/model-step resident)
+lcpu=$(metric "$OUTDIR/bench_leaky_cpu.log" ns/model-step LeakyCPUStep)
+ltorch=$(grep -o 'us/model-step [0-9.]*' "$OUTDIR/torch_leaky.log" | awk '{print $2 * 1000}')
+say ""
+say "| task ensemble, per network and training step | ns | CPU one core ÷ this | PyTorch CUDA ÷ this |"
+say "|---|---|---|---|"
+say "| rnncuda float64, noise uploaded each step | ${lup:-n/a} | $(ratio "$lcpu" "$lup") (target ≥ 100×) | $(ratio "$ltorch" "$lup") |"
+say "| rnncuda float64, noise resident | ${lres:-n/a} | $(ratio "$lcpu" "$lres") | $(ratio "$ltorch" "$lres") |"
+say "| CPU one core (tasktrain, float64) | ${lcpu:-n/a} | | |"
+say "| PyTorch CUDA float32, one batched model | ${ltorch:-n/a} | | |"
 say ""
 say "Total time of this script: $(( $(date +%s) - start )) s."
