@@ -78,14 +78,34 @@ __global__ void k_lk_weff(LkDims d, const double *theta, double *weff, double *w
 	weffT[(size_t)m * d.N * d.N + (size_t)j * d.N + ij / d.N] = w;
 }
 
-// k_lk_forward runs one trial row (block = model m, trial s; thread = unit
-// i) through the warm-up (untaped) and the recorded epochs, writing the
-// states X[k] (k = 0..R, model-major, then k, s, i) and f′ of each recorded
-// step into FP.
-__global__ void k_lk_forward(LkDims d, const double *theta, const double *weffT, const double *warm, const double *input,
+// LK_G is the most trials a forward or backward block steps together: each
+// thread loads its weights once per step for all of them (W does not fit
+// in shared memory at N = 256 in float64; reading it once per trial row
+// would cost a pass over W per row and step). lk_group picks G ≤ LK_G so
+// that the block's shared memory stays within 48 KB.
+#define LK_G 16
+
+static int lk_group(const LkDims &d) {
+	int g = 6144 / (d.N + d.Nin); // doubles of shared memory per trial
+	if (g > LK_G) g = LK_G;
+	if (g > d.S) g = d.S;
+	return g < 1 ? 1 : g;
+}
+
+static int lk_groups(const LkDims &d) { return (d.S + lk_group(d) - 1) / lk_group(d); }
+
+// k_lk_forward runs G trial rows (block = network m, trials s0..s0+G−1;
+// thread = unit i) through the warm-up (untaped) and the recorded epochs,
+// writing the states X[k] (k = 0..R, network-major, then k, s, i) and f′ of
+// each recorded step into FP. Shared memory: the G states, then the G input
+// drives.
+__global__ void k_lk_forward(LkDims d, int G, const double *theta, const double *weffT, const double *warm, const double *input,
                              const double *eta, double *X, double *FP) {
 	DYN_SHARED(xs);
-	int m = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x, N = d.N;
+	int ng = (d.S + G - 1) / G;
+	int m = blockIdx.x / ng, s0 = (blockIdx.x % ng) * G, i = threadIdx.x, N = d.N;
+	int gn = d.S - s0 < G ? d.S - s0 : G; // trials of this block
+	double *hs = xs + (size_t)G * N;
 	bool on = i < N;
 	const double *th = theta + (size_t)m * d.P;
 	const double *B = th + (size_t)N * N, *Win = B + N;
@@ -94,39 +114,53 @@ __global__ void k_lk_forward(LkDims d, const double *theta, const double *weffT,
 	double *Xm = X + (size_t)m * (d.R + 1) * SN, *FPm = FP + (size_t)m * d.R * SN;
 	const double *em = eta + (size_t)m * (d.W + d.R) * SN;
 	double tinv = on ? lk_tinv(d, i) : 0, b = on ? B[i] : 0;
-	if (on) xs[i] = 0;
+	if (on)
+		for (int g = 0; g < gn; g++) xs[g * N + i] = 0;
 	__syncthreads();
 	for (int e = -1; e < d.nep; e++) {
-		const double *in = e < 0 ? warm + ((size_t)m * d.S + s) * d.K : input + (((size_t)m * d.nep + e) * d.S + s) * d.K;
-		double h = 0;
 		if (on && i < d.Nin)
-			for (int c = 0; c < d.K; c++) h += in[c] * Win[(size_t)i * d.K + c];
+			for (int g = 0; g < gn; g++) {
+				int s = s0 + g;
+				const double *in = e < 0 ? warm + ((size_t)m * d.S + s) * d.K : input + (((size_t)m * d.nep + e) * d.S + s) * d.K;
+				double h = 0;
+				for (int c = 0; c < d.K; c++) h += in[c] * Win[(size_t)i * d.K + c];
+				hs[g * d.Nin + i] = h;
+			}
 		int T = e < 0 ? d.W : d.steps[e];
 		for (int t = 0; t < T; t++) {
 			int ev = e < 0 ? t : d.W + d.k0[e] + t; // the evaluation's index in the noise sequence
-			double next = 0, fp = 0;
-			if (on) {
-				double pre = 0;
-				for (int j = 0; j < N; j++) pre += xs[j] * We[(size_t)j * N];
-				double p = (pre + b) + 0.1 * em[(size_t)ev * SN + (size_t)s * N + i];
-				if (i < d.Nin) p += h;
-				double f = p > 0 ? p : 0;
-				fp = p > 0 ? 1 : 0;
-				double du = (tinv * (-xs[i] + f)) * d.dt;
-				next = xs[i] + du;
-			}
-			__syncthreads();
-			if (on) {
-				xs[i] = next;
-				if (e >= 0) {
-					size_t kk = (size_t)d.k0[e] + t;
-					FPm[kk * SN + (size_t)s * N + i] = fp;
-					Xm[(kk + 1) * SN + (size_t)s * N + i] = next;
+			double pre[LK_G];
+#pragma unroll
+			for (int g = 0; g < LK_G; g++) pre[g] = 0;
+			if (on)
+				for (int j = 0; j < N; j++) {
+					double w = We[(size_t)j * N];
+#pragma unroll
+					for (int g = 0; g < LK_G; g++)
+						if (g < gn) pre[g] += xs[g * N + j] * w;
 				}
-			}
+			__syncthreads(); // every thread has read the states
+			if (on)
+#pragma unroll
+				for (int g = 0; g < LK_G; g++) {
+					if (g >= gn) break;
+					int s = s0 + g;
+					double p = (pre[g] + b) + 0.1 * em[(size_t)ev * SN + (size_t)s * N + i];
+					if (i < d.Nin) p += hs[g * d.Nin + i];
+					double f = p > 0 ? p : 0;
+					double x = xs[g * N + i];
+					double next = x + (tinv * (-x + f)) * d.dt;
+					xs[g * N + i] = next;
+					if (e >= 0) {
+						size_t kk = (size_t)d.k0[e] + t;
+						FPm[kk * SN + (size_t)s * N + i] = p > 0 ? 1 : 0;
+						Xm[(kk + 1) * SN + (size_t)s * N + i] = next;
+					}
+				}
 			__syncthreads();
 		}
-		if (e < 0 && on) Xm[(size_t)s * N + i] = xs[i];
+		if (e < 0 && on)
+			for (int g = 0; g < gn; g++) Xm[(size_t)(s0 + g) * N + i] = xs[g * N + i];
 	}
 }
 
@@ -212,51 +246,119 @@ __global__ void k_lk_gstate(LkDims d, const double *theta, const double *X, cons
 	G[idx] = g;
 }
 
-// k_lk_backward pulls the cotangents of one trial row back through the
-// recorded epochs (last first; the state cotangent gu carries across
-// epochs), overwriting G with the pre-activation cotangents.
-__global__ void k_lk_backward(LkDims d, const double *weff, const double *FP, double *G) {
+// k_lk_backward pulls the cotangents of G trial rows (as k_lk_forward's
+// blocks) back through the recorded epochs (last first; the state
+// cotangent gu carries across epochs), overwriting G with the
+// pre-activation cotangents.
+__global__ void k_lk_backward(LkDims d, int Gr, const double *weff, const double *FP, double *G) {
 	DYN_SHARED(gp);
-	int m = blockIdx.x / d.S, s = blockIdx.x % d.S, i = threadIdx.x, N = d.N;
+	int ng = (d.S + Gr - 1) / Gr;
+	int m = blockIdx.x / ng, s0 = (blockIdx.x % ng) * Gr, i = threadIdx.x, N = d.N;
+	int gn = d.S - s0 < Gr ? d.S - s0 : Gr;
 	bool on = i < N;
 	size_t SN = (size_t)d.S * N;
-	const double *We = weff + (size_t)m * N * N + (on ? i : 0); // column i
-	double *Gm = G + (size_t)m * d.R * SN + (size_t)s * N;
-	const double *FPm = FP + (size_t)m * d.R * SN + (size_t)s * N;
-	double c = on ? lk_tinv(d, i) * d.dt : 0, gu = 0;
+	const double *We = weff + (size_t)m * N * N + (on ? i : 0); // column i: W_ji at We[j*N]
+	double *Gm = G + (size_t)m * d.R * SN + (size_t)s0 * N;
+	const double *FPm = FP + (size_t)m * d.R * SN + (size_t)s0 * N;
+	double c = on ? lk_tinv(d, i) * d.dt : 0;
+	double gu[LK_G];
+#pragma unroll
+	for (int g = 0; g < LK_G; g++) gu[g] = 0;
 	for (int e = d.nep - 1; e >= 0; e--)
 		for (int t = d.steps[e] - 1; t >= 0; t--) {
 			size_t kk = (size_t)d.k0[e] + t;
-			if (on) {
-				gu += Gm[kk * SN + i];
-				double gv = gu * c;
-				double g = gv * FPm[kk * SN + i];
-				gu -= gv;
-				gp[i] = g;
-				Gm[kk * SN + i] = g;
-			}
+			if (on)
+#pragma unroll
+				for (int g = 0; g < LK_G; g++) {
+					if (g >= gn) break;
+					size_t o = kk * SN + (size_t)g * N + i;
+					gu[g] += Gm[o];
+					double gv = gu[g] * c;
+					double q = gv * FPm[o];
+					gu[g] -= gv;
+					gp[g * N + i] = q;
+					Gm[o] = q;
+				}
 			__syncthreads();
 			if (on)
-				for (int j = 0; j < N; j++) gu += gp[j] * We[(size_t)j * N];
+				for (int j = 0; j < N; j++) {
+					double w = We[(size_t)j * N];
+#pragma unroll
+					for (int g = 0; g < LK_G; g++)
+						if (g < gn) gu[g] += gp[g * N + j] * w;
+				}
 			__syncthreads();
 		}
 }
 
-// k_lk_grad: thread per (model, parameter): the window's gradient in the
-// CPU's order — W: ±1e-5/N² (sign of W̃) + the Dale map of Σ_rows G_i X_j;
-// b: Σ_rows G_i; W_in: Σ over epochs (last first) and trials of
+// k_lk_gradW: the gradient of W, one block a 64×64 tile of (i, j) of one
+// network, 256 threads with 4×4 outputs each: Σ_rows G_i X_j over the
+// window's rows in order (tiles of 16 rows through shared memory), then
+// ±1e-5/N² (sign of W̃) + its Dale map, as core.go.
+#define LK_TILE 64
+#define LK_ROWS 16
+__global__ void k_lk_gradW(LkDims d, const double *theta, const double *X, const double *G, double *grad) {
+	DYN_SHARED(sh); // LK_ROWS×LK_TILE of G, then of X
+	double *gs = sh, *xsh = sh + LK_ROWS * LK_TILE;
+	int N = d.N, nt = (N + LK_TILE - 1) / LK_TILE;
+	int m = blockIdx.x / (nt * nt), tile = blockIdx.x % (nt * nt);
+	int i0 = (tile / nt) * LK_TILE, j0 = (tile % nt) * LK_TILE;
+	int tid = threadIdx.x, ti = tid / 16, tj = tid % 16;
+	size_t SN = (size_t)d.S * N, rows = (size_t)d.R * d.S;
+	const double *Xm = X + (size_t)m * (d.R + 1) * SN, *Gm = G + (size_t)m * d.R * SN;
+	double acc[4][4];
+	for (int u = 0; u < 4; u++)
+		for (int v = 0; v < 4; v++) acc[u][v] = 0;
+	for (size_t r0 = 0; r0 < rows; r0 += LK_ROWS) {
+		for (int k = tid; k < LK_ROWS * LK_TILE; k += blockDim.x) {
+			int rr = k / LK_TILE, cc = k % LK_TILE;
+			size_t r = r0 + rr;
+			bool ok = r < rows;
+			gs[rr * LK_TILE + cc] = ok && i0 + cc < N ? Gm[r * N + i0 + cc] : 0;
+			xsh[rr * LK_TILE + cc] = ok && j0 + cc < N ? Xm[r * N + j0 + cc] : 0;
+		}
+		__syncthreads();
+		int nr = rows - r0 < LK_ROWS ? (int)(rows - r0) : LK_ROWS;
+		for (int rr = 0; rr < nr; rr++)
+			for (int u = 0; u < 4; u++) {
+				double a = gs[rr * LK_TILE + ti * 4 + u];
+				for (int v = 0; v < 4; v++) acc[u][v] += a * xsh[rr * LK_TILE + tj * 4 + v];
+			}
+		__syncthreads();
+	}
+	const double *th = theta + (size_t)m * d.P;
+	double wp = 1e-5 / (double)(N * N);
+	for (int u = 0; u < 4; u++)
+		for (int v = 0; v < 4; v++) {
+			int i = i0 + ti * 4 + u, j = j0 + tj * 4 + v;
+			if (i >= N || j >= N) continue;
+			double w = th[i * N + j], g = 0, a = acc[u][v];
+			if (w > 0) g += wp;
+			else if (w < 0) g -= wp;
+			if (d.dale) { // leaky.Net.WeightGrad: a·sign(W̃), sign(0) = 0, negated on inhibitory columns
+				if (w < 0) a = -a;
+				else if (!(w > 0)) a = 0;
+				if ((w > 0 || w < 0) && j >= d.Nexc) a = -a;
+			}
+			grad[(size_t)m * d.P + i * N + j] = g + a;
+		}
+}
+
+// k_lk_grad: thread per (model, parameter other than W, which k_lk_gradW
+// does): the window's gradient in the CPU's order — b: Σ_rows G_i; W_in: Σ over epochs (last first) and trials of
 // (Σ_t G_i)·in_c (zero terms skipped); W_out: Σ_rows gz_q x[Nin+j].
 __global__ void k_lk_grad(LkDims d, const double *theta, const double *X, const double *G, const double *GZ,
                           const double *input, double *grad) {
 	size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
-	if (idx >= (size_t)d.E * d.P) return;
-	int m = (int)(idx / d.P), p = (int)(idx % d.P), N = d.N;
+	int N = d.N, nW = N * N, nrest = d.P - nW;
+	if (idx >= (size_t)d.E * nrest) return;
+	int m = (int)(idx / nrest), p = nW + (int)(idx % nrest);
 	size_t SN = (size_t)d.S * N, rows = (size_t)d.R * d.S;
 	const double *Xm = X + (size_t)m * (d.R + 1) * SN, *Gm = G + (size_t)m * d.R * SN;
 	const double *th = theta + (size_t)m * d.P;
 	double g = 0;
-	int nW = N * N, nWin = d.Nin * d.K;
-	if (p < nW) {
+	int nWin = d.Nin * d.K;
+	if (p < nW) { // not reached: k_lk_gradW
 		int i = p / N, j = p % N;
 		double w = th[p], wp = 1e-5 / (double)nW;
 		if (w > 0) g += wp;
@@ -286,7 +388,7 @@ __global__ void k_lk_grad(LkDims d, const double *theta, const double *X, const 
 		const double *gz = GZ + (size_t)m * rows * d.Q;
 		for (size_t r = 0; r < rows; r++) g += gz[r * d.Q + q] * Xm[SN + r * N + d.Nin + j];
 	}
-	grad[idx] = g;
+	grad[(size_t)m * d.P + p] = g;
 }
 
 // k_lk_adam is tasktrain.Adam.Update (TensorFlow's Adam, ε on √v).
@@ -442,15 +544,17 @@ extern "C" int rnncuda_leaky_window(rnncuda_leaky *l, const double *warm, const 
 	CK(cudaMemcpy(l->tout, tout, E * d.S * d.Q * sizeof(double), cudaMemcpyHostToDevice), "leaky_window upload");
 	int th = threads_for(d.N);
 	LAUNCH(k_lk_weff, lk_blocks(E * d.N * d.N), 128, 0, d, (const double *)l->theta, l->weff, l->weffT);
-	LAUNCH(k_lk_forward, (unsigned)(E * d.S), th, d.N * sizeof(double), d, (const double *)l->theta, (const double *)l->weffT,
+	int G = lk_group(d), ng = lk_groups(d), nt = (d.N + LK_TILE - 1) / LK_TILE;
+	LAUNCH(k_lk_forward, (unsigned)(E * ng), th, (size_t)G * (d.N + d.Nin) * sizeof(double), d, G, (const double *)l->theta, (const double *)l->weffT,
 	       (const double *)l->warm, (const double *)l->input, (const double *)l->eta, l->X, l->FP);
 	LAUNCH(k_lk_readout, lk_blocks(E * d.R * d.S * d.Q), 128, 0, d, (const double *)l->theta, (const double *)l->X,
 	       (const double *)l->tfix, (const double *)l->tout, l->Y, l->GZ);
 	LAUNCH(k_lk_loss, lk_blocks(E), 128, 0, d, (const double *)l->theta, (const double *)l->X, (const double *)l->Y,
 	       (const double *)l->tfix, (const double *)l->tout, l->loss);
 	LAUNCH(k_lk_gstate, lk_blocks(E * d.R * SN), 128, 0, d, (const double *)l->theta, (const double *)l->X, (const double *)l->GZ, l->G);
-	LAUNCH(k_lk_backward, (unsigned)(E * d.S), th, d.N * sizeof(double), d, (const double *)l->weff, (const double *)l->FP, l->G);
-	LAUNCH(k_lk_grad, lk_blocks(E * d.P), 128, 0, d, (const double *)l->theta, (const double *)l->X, (const double *)l->G,
+	LAUNCH(k_lk_backward, (unsigned)(E * ng), th, (size_t)G * d.N * sizeof(double), d, G, (const double *)l->weff, (const double *)l->FP, l->G);
+	LAUNCH(k_lk_gradW, (unsigned)(E * nt * nt), 256, 2 * LK_ROWS * LK_TILE * sizeof(double), d, (const double *)l->theta, (const double *)l->X, (const double *)l->G, l->grad);
+	LAUNCH(k_lk_grad, lk_blocks(E * (d.P - (size_t)d.N * d.N)), 128, 0, d, (const double *)l->theta, (const double *)l->X, (const double *)l->G,
 	       (const double *)l->GZ, (const double *)l->input, l->grad);
 	if ((rc = launched("leaky window kernels"))) return rc;
 	if (loss) CK(cudaMemcpy(loss, l->loss, E * sizeof(double), cudaMemcpyDeviceToHost), "leaky_window loss");

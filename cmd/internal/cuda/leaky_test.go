@@ -283,6 +283,8 @@ func leakyCases() []LeakyConfig {
 	return []LeakyConfig{
 		{Models: 3, Net: leaky.Config{N: 13, K: 4, Q: 3}, Trials: 2, Warmup: 3, Steps: []int{4, 5, 3}, FixLo: 0, FixHi: 9, RespLo: 9, RespHi: 12},
 		{Models: 3, Net: leaky.Config{N: 37, K: 6, Q: 5, Dale: true}, Trials: 3, Warmup: 2, Steps: []int{6, 7}, FixLo: 1, FixHi: 6, RespLo: 6, RespHi: 13},
+		// two trial groups (16 + 2) and 2×2 weight-gradient tiles (64 + 6)
+		{Models: 3, Net: leaky.Config{N: 70, K: 3, Q: 2, Dale: true}, Trials: 18, Warmup: 2, Steps: []int{3, 4}, FixLo: 0, FixHi: 4, RespLo: 4, RespHi: 7},
 	}
 }
 
@@ -305,8 +307,9 @@ func newLeakyDevice(t *testing.T, lc *leakyCase) *LeakyEnsemble {
 }
 
 // TestLeakyWindowMatchesCPU: loss and gradient of every network of the
-// device window equal the CPU's (core.go's order) to the bit; N = 13 and 37
-// (not multiples of 32), K = 3 networks, three and two epochs, Dale's law.
+// device window equal the CPU's (core.go's order) to the bit; N = 13, 37
+// and 70 (not multiples of 32), K = 3 networks, three and two epochs,
+// Dale's law, 18 trials (two trial groups of the forward and backward).
 func TestLeakyWindowMatchesCPU(t *testing.T) {
 	for ci, cfg := range leakyCases() {
 		lc := newLeakyCase(t, cfg, uint64(40+ci))
