@@ -83,11 +83,23 @@ __global__ void k_lk_weff(LkDims d, const double *theta, double *weff, double *w
 // in shared memory at N = 256 in float64; reading it once per trial row
 // would cost a pass over W per row and step). lk_group picks G ≤ LK_G so
 // that the block's shared memory stays within 48 KB.
+// The forward's per-trial registers (G pre-activations) grow with G, and a
+// block of T threads may use at most 65536/T registers each: so G = 16
+// for blocks of ≤ 256 threads, 4 for ≤ 512 and 1 above (lk_gmax), each an
+// instance with __launch_bounds__ (ptxas: no spills).
 #define LK_G 16
+#ifdef RNNCUDA_EMU
+#define LK_BOUNDS(t)
+#else
+#define LK_BOUNDS(t) __launch_bounds__(t)
+#endif
+
+static int lk_gmax(int threads) { return threads <= 256 ? 16 : threads <= 512 ? 4 : 1; }
 
 static int lk_group(const LkDims &d) {
 	int g = 6144 / (d.N + d.Nin); // doubles of shared memory per trial
-	if (g > LK_G) g = LK_G;
+	int gm = lk_gmax(threads_for(d.N));
+	if (g > gm) g = gm;
 	if (g > d.S) g = d.S;
 	return g < 1 ? 1 : g;
 }
@@ -99,7 +111,8 @@ static int lk_groups(const LkDims &d) { return (d.S + lk_group(d) - 1) / lk_grou
 // writing the states X[k] (k = 0..R, network-major, then k, s, i) and f′ of
 // each recorded step into FP. Shared memory: the G states, then the G input
 // drives.
-__global__ void k_lk_forward(LkDims d, int G, const double *theta, const double *weffT, const double *warm, const double *input,
+template <int GM, int MAXT>
+__global__ void LK_BOUNDS(MAXT) k_lk_forward(LkDims d, int G, const double *theta, const double *weffT, const double *warm, const double *input,
                              const double *eta, double *X, double *FP) {
 	DYN_SHARED(xs);
 	int ng = (d.S + G - 1) / G;
@@ -129,20 +142,20 @@ __global__ void k_lk_forward(LkDims d, int G, const double *theta, const double 
 		int T = e < 0 ? d.W : d.steps[e];
 		for (int t = 0; t < T; t++) {
 			int ev = e < 0 ? t : d.W + d.k0[e] + t; // the evaluation's index in the noise sequence
-			double pre[LK_G];
+			double pre[GM];
 #pragma unroll
-			for (int g = 0; g < LK_G; g++) pre[g] = 0;
+			for (int g = 0; g < GM; g++) pre[g] = 0;
 			if (on)
 				for (int j = 0; j < N; j++) {
 					double w = We[(size_t)j * N];
 #pragma unroll
-					for (int g = 0; g < LK_G; g++)
+					for (int g = 0; g < GM; g++)
 						if (g < gn) pre[g] += xs[g * N + j] * w;
 				}
 			__syncthreads(); // every thread has read the states
 			if (on)
 #pragma unroll
-				for (int g = 0; g < LK_G; g++) {
+				for (int g = 0; g < GM; g++) {
 					if (g >= gn) break;
 					int s = s0 + g;
 					double p = (pre[g] + b) + 0.1 * em[(size_t)ev * SN + (size_t)s * N + i];
@@ -545,8 +558,11 @@ extern "C" int rnncuda_leaky_window(rnncuda_leaky *l, const double *warm, const 
 	int th = threads_for(d.N);
 	LAUNCH(k_lk_weff, lk_blocks(E * d.N * d.N), 128, 0, d, (const double *)l->theta, l->weff, l->weffT);
 	int G = lk_group(d), ng = lk_groups(d), nt = (d.N + LK_TILE - 1) / LK_TILE;
-	LAUNCH(k_lk_forward, (unsigned)(E * ng), th, (size_t)G * (d.N + d.Nin) * sizeof(double), d, G, (const double *)l->theta, (const double *)l->weffT,
-	       (const double *)l->warm, (const double *)l->input, (const double *)l->eta, l->X, l->FP);
+	size_t fsh = (size_t)G * (d.N + d.Nin) * sizeof(double);
+	const double *cth = l->theta, *cwT = l->weffT, *cwarm = l->warm, *cin = l->input, *ceta = l->eta;
+	if (th <= 256) LAUNCH((k_lk_forward<16, 256>), (unsigned)(E * ng), th, fsh, d, G, cth, cwT, cwarm, cin, ceta, l->X, l->FP);
+	else if (th <= 512) LAUNCH((k_lk_forward<4, 512>), (unsigned)(E * ng), th, fsh, d, G, cth, cwT, cwarm, cin, ceta, l->X, l->FP);
+	else LAUNCH((k_lk_forward<1, 1024>), (unsigned)(E * ng), th, fsh, d, G, cth, cwT, cwarm, cin, ceta, l->X, l->FP);
 	LAUNCH(k_lk_readout, lk_blocks(E * d.R * d.S * d.Q), 128, 0, d, (const double *)l->theta, (const double *)l->X,
 	       (const double *)l->tfix, (const double *)l->tout, l->Y, l->GZ);
 	LAUNCH(k_lk_loss, lk_blocks(E), 128, 0, d, (const double *)l->theta, (const double *)l->X, (const double *)l->Y,

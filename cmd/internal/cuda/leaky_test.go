@@ -285,6 +285,8 @@ func leakyCases() []LeakyConfig {
 		{Models: 3, Net: leaky.Config{N: 37, K: 6, Q: 5, Dale: true}, Trials: 3, Warmup: 2, Steps: []int{6, 7}, FixLo: 1, FixHi: 6, RespLo: 6, RespHi: 13},
 		// two trial groups (16 + 2) and 2×2 weight-gradient tiles (64 + 6)
 		{Models: 3, Net: leaky.Config{N: 70, K: 3, Q: 2, Dale: true}, Trials: 18, Warmup: 2, Steps: []int{3, 4}, FixLo: 0, FixHi: 4, RespLo: 4, RespHi: 7},
+		// blocks of 320 threads: the forward's 4-trial instance, groups of 4 + 1
+		{Models: 1, Net: leaky.Config{N: 300, K: 2, Q: 2}, Trials: 5, Warmup: 1, Steps: []int{2, 3}, FixLo: 0, FixHi: 3, RespLo: 3, RespHi: 5},
 	}
 }
 
