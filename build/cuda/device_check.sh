@@ -177,7 +177,7 @@ for prec in float64 float32; do
 done
 say ""
 say "## Leaky rate RNN task ensemble (rules/tasktrain's networks)"
-run_for 45 "$BIN" -test.run '^$' -test.bench 'BenchmarkLeakyEnsembleStep' -test.benchtime "${LEAKY_BENCHTIME:-3x}" >"$OUTDIR/bench_leaky_gpu.log" 2>&1
+run_for 45 "$BIN" -test.run '^$' -test.bench 'BenchmarkLeakyEnsembleStep' -test.benchtime "${LEAKY_BENCHTIME:-2x}" >"$OUTDIR/bench_leaky_gpu.log" 2>&1
 GOMAXPROCS=1 run_for 25 "$BIN" -test.run '^$' -test.bench 'BenchmarkLeakyCPUStep$' -test.benchtime 2x -test.cpu 1 >"$OUTDIR/bench_leaky_cpu.log" 2>&1
 run_for 35 "$PY" build/bench/torch_leaky_cuda.py ${LEAKY_TORCH:---models 100 --units 256 --batch 64 --warm 200 --steps 300} --reps 3 >"$OUTDIR/torch_leaky.log" 2>&1
 cat "$OUTDIR/bench_leaky_gpu.log" "$OUTDIR/bench_leaky_cpu.log" "$OUTDIR/torch_leaky.log" | grep -E 'Benchmark|device:|CPU step|torch|FAIL|rror|skipped|timed out' >"$OUTDIR/timings_leaky.txt"
