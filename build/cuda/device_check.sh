@@ -34,11 +34,20 @@
 #      N = 100 000; the deterministic gather and the atomic push) and on one
 #      CPU core (BenchmarkLIFCPU) in simulated seconds per wall second and
 #      synaptic events per second,
-#   7. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
+#   7. times the leaky rate RNN task ensemble (100 networks, N=256, batch
+#      64, task "go" at dt = 5 ms: 200 warm-up + 300 recorded steps) on the
+#      device (with and without the noise upload), one network's tasktrain
+#      step on one CPU core, and PyTorch CUDA running the same ensemble as
+#      one batched model (build/bench/torch_leaky_cuda.py, float32); its
+#      correctness tests (TestLeaky*) run in stage 2,
+#   8. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
 # Every stage has its own timeout, cut to what is left of the script's
-# budget (CHECK_BUDGET, default 345 s: 285 s before the LIF stage's 60 s), so
-# the whole run stays under 6 minutes; a stage that no longer fits is skipped and says so. For a dry run
+# budget (CHECK_BUDGET, default 420 s: 285 s for stages 1–5, 60 s for the
+# LIF stage, the rest for the task ensemble), so the whole run stays under
+# 7 minutes, inside one call of the device tool (600 s); a stage that no longer fits is skipped and says so. For a dry run
 # without a GPU: NVCC=<a wrapper building the emulator>, CHECK_MODELS,
+# RNNCUDA_LEAKY_MODELS/UNITS/TRIALS/DT (the task ensemble's shape), LEAKY_TORCH
+# (torch_leaky_cuda.py's shape flags),
 # RNNCUDA_BENCH_MODELS, SHALLOW_SIZES (a -test.bench pattern, e.g. M3_L50),
 # SHALLOW_BENCHTIME (e.g. 1x) and TESTS (a -test.run pattern) shrink the work.
 set -u
@@ -53,7 +62,7 @@ CC=${CC:-$(command -v cc || command -v gcc || echo cc)}
 PY=${PYTHON:-python3}
 export LD_LIBRARY_PATH="$PWD/$LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 start=$(date +%s)
-BUDGET=${CHECK_BUDGET:-345}
+BUDGET=${CHECK_BUDGET:-420}
 SHALLOW_SIZES=${SHALLOW_SIZES:-.}
 SHALLOW_BENCHTIME=${SHALLOW_BENCHTIME:-10x}
 # run_for CAP CMD…: CMD under a timeout of CAP seconds or what is left of the
@@ -188,5 +197,23 @@ grep '^BenchmarkLIF' "$OUTDIR/bench_lif.log" 2>/dev/null | while read -r name re
 	[ -n "$mode" ] || mode="CPU, one core (models/lif)"
 	say "| $n | $mode | $(echo "$rest" | grep -o '[0-9.e+]* sim-s/s' | awk '{print $1}') | $(echo "$rest" | grep -o '[0-9.e+]* events/s' | awk '{print $1}') | $(echo "$rest" | grep -o '[0-9.e+]* Hz' | awk '{print $1}') |"
 done
+
+say "## Leaky rate RNN task ensemble (rules/tasktrain's networks)"
+run_for 45 "$BIN" -test.run '^$' -test.bench 'BenchmarkLeakyEnsembleStep' -test.benchtime "${LEAKY_BENCHTIME:-2x}" >"$OUTDIR/bench_leaky_gpu.log" 2>&1
+GOMAXPROCS=1 run_for 25 "$BIN" -test.run '^$' -test.bench 'BenchmarkLeakyCPUStep$' -test.benchtime 2x -test.cpu 1 >"$OUTDIR/bench_leaky_cpu.log" 2>&1
+run_for 35 "$PY" build/bench/torch_leaky_cuda.py ${LEAKY_TORCH:---models 100 --units 256 --batch 64 --warm 200 --steps 300} --reps 3 >"$OUTDIR/torch_leaky.log" 2>&1
+cat "$OUTDIR/bench_leaky_gpu.log" "$OUTDIR/bench_leaky_cpu.log" "$OUTDIR/torch_leaky.log" | grep -E 'Benchmark|device:|CPU step|torch|FAIL|rror|skipped|timed out' >"$OUTDIR/timings_leaky.txt"
+block "$OUTDIR/timings_leaky.txt"
+lup=$(metric "$OUTDIR/bench_leaky_gpu.log" ns/model-step upload)
+lres=$(metric "$OUTDIR/bench_leaky_gpu.log" ns/model-step resident)
+lcpu=$(metric "$OUTDIR/bench_leaky_cpu.log" ns/model-step LeakyCPUStep)
+ltorch=$(grep -o 'us/model-step [0-9.]*' "$OUTDIR/torch_leaky.log" | awk '{print $2 * 1000}')
+say ""
+say "| task ensemble, per network and training step | ns | CPU one core ÷ this | PyTorch CUDA ÷ this |"
+say "|---|---|---|---|"
+say "| rnncuda float64, noise uploaded each step | ${lup:-n/a} | $(ratio "$lcpu" "$lup") (target ≥ 100×) | $(ratio "$ltorch" "$lup") |"
+say "| rnncuda float64, noise resident | ${lres:-n/a} | $(ratio "$lcpu" "$lres") | $(ratio "$ltorch" "$lres") |"
+say "| CPU one core (tasktrain, float64) | ${lcpu:-n/a} | | |"
+say "| PyTorch CUDA float32, one batched model | ${ltorch:-n/a} | | |"
 say ""
 say "Total time of this script: $(( $(date +%s) - start )) s."

@@ -1245,3 +1245,6 @@ extern "C" int rnncuda_tape_gradient(rnncuda_ens *e, double *grad) {
 	return rnncuda_ens_get_grad(e, grad);
 }
 #include "lif.cuh" // the LIF network (ABI 4)
+
+
+#include "leaky.cuh" // the leaky rate RNN of the cognitive tasks

@@ -32,8 +32,9 @@
 extern "C" {
 #endif
 
-#define RNNCUDA_ABI_VERSION 4 /* 2: the shallow PLRNN (RNNCUDA_SHALLOW, rnncuda_config.hidden); 3: the leaky RNN;
+#define RNNCUDA_ABI_VERSION 4 /* 2: the shallow PLRNN (RNNCUDA_SHALLOW, rnncuda_config.hidden); 3: the leaky rate RNN (rnncuda_leaky_*);
                                  4: the LIF network (rnncuda_lif_*) */
+
 
 enum {
 	RNNCUDA_OK = 0,
@@ -192,6 +193,68 @@ int rnncuda_lif_get_state(rnncuda_lif *net, long long *steps, double *v, double 
  * spikes is an error after the steps have run (steps*N never overflows).
  */
 int rnncuda_lif_run(rnncuda_lif *net, int steps, const int *events, int *counts, int *spikes, int spikes_cap, int *total);
+
+/*
+ * The leaky rate RNN of the cognitive tasks (models/leaky, rules/tasktrain;
+ * build/cuda/leaky.cuh): an ensemble of E networks of N units, K task
+ * inputs, Q readout channels, each with its own θ (P = N*N + N + nin*K +
+ * Q*nout doubles: W, b, W_in, W_out as leaky.Net's Layout), trained by base
+ * BPTT (no state mixing) on its own task batch of S trials: a warm-up of
+ * `warmup` untaped steps, then `epochs` recorded epochs of steps[e] steps
+ * each (R = their sum), the loss of cogtask.Batch.Loss over the fixation
+ * window [fix_lo, fix_hi) and the response window [resp_lo, resp_hi) of
+ * recorded steps, plus the activity and weight penalties (1e-5 each).
+ * f = ReLU only. Every array is model-major.
+ */
+#define RNNCUDA_LEAKY_MAX_EPOCHS 16
+enum { RNNCUDA_LEAKY_RELU = 0 };
+
+typedef struct {
+	int models;              /* E >= 1 */
+	int units;               /* N, 5..1024 */
+	int inputs, outputs;     /* K, Q >= 1 */
+	int nin, nout, nexc;     /* leaky.Net's Nin, Nout, Nexc */
+	int activation;          /* RNNCUDA_LEAKY_RELU */
+	int dale;                /* 1: W = |W̃|·S (Dale's law) */
+	int trials;              /* S >= 1 */
+	int warmup;              /* untaped steps before the recorded epochs */
+	int epochs;              /* 1..RNNCUDA_LEAKY_MAX_EPOCHS */
+	int steps[RNNCUDA_LEAKY_MAX_EPOCHS];
+	int fix_lo, fix_hi, resp_lo, resp_hi;
+	double tau, dt;          /* seconds; T⁻¹ = 1/tau on units < nexc, 2/tau above */
+} rnncuda_leaky_config;
+
+typedef struct rnncuda_leaky rnncuda_leaky;
+
+int rnncuda_leaky_create(const rnncuda_leaky_config *cfg, rnncuda_leaky **out);
+void rnncuda_leaky_free(rnncuda_leaky *l);
+int rnncuda_leaky_param_count(const rnncuda_leaky *l);
+/* theta, grad: E*P doubles. */
+int rnncuda_leaky_set_params(rnncuda_leaky *l, const double *theta);
+int rnncuda_leaky_get_params(rnncuda_leaky *l, double *theta);
+int rnncuda_leaky_get_grad(rnncuda_leaky *l, double *grad);
+/*
+ * One training window of every network: warm_input E*S*K (the warm-up's
+ * input rows), input E*epochs*S*K (each epoch's input rows), eta
+ * E*(warmup+R)*S*N (the OU noise η of every evaluation in order, drawn by
+ * the host as the CPU trainer draws it; NULL: the noise of the last upload
+ * again, for timing the window without its largest transfer), target_fix
+ * and target_out E*S*Q;
+ * loss (E doubles, may be NULL) receives each network's loss; the gradient
+ * stays on the device (rnncuda_leaky_get_grad). Equals tasktrain's lossGrad
+ * of each network (base BPTT, ReLU) into a zeroed gradient.
+ */
+int rnncuda_leaky_window(rnncuda_leaky *l, const double *warm_input, const double *input, const double *eta,
+                         const double *target_fix, const double *target_out, double *loss);
+/*
+ * A new window shape (jittered epochs): warmup, epochs, steps and the loss
+ * windows of cfg; the other fields are ignored. The warm-up plus recorded
+ * steps, the recorded steps and the epochs must not exceed those of
+ * leaky_create (its config is the capacity). θ, gradient and Adam stay.
+ */
+int rnncuda_leaky_set_shape(rnncuda_leaky *l, const rnncuda_leaky_config *cfg);
+/* One tasktrain.Adam step (β = 0.9, 0.999, ε = 1e-7 on √v) on the gradient on the device. */
+int rnncuda_leaky_adam(rnncuda_leaky *l, double lr);
 
 #ifdef __cplusplus
 }

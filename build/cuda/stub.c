@@ -68,3 +68,21 @@ int rnncuda_lif_run(rnncuda_lif *net, int steps, const int *events, int *counts,
 	(void)net, (void)steps, (void)events, (void)counts, (void)spikes, (void)spikes_cap, (void)total;
 	return none();
 }
+
+int rnncuda_leaky_create(const rnncuda_leaky_config *cfg, rnncuda_leaky **out) {
+	(void)cfg;
+	if (out) *out = NULL;
+	return none();
+}
+void rnncuda_leaky_free(rnncuda_leaky *l) { (void)l; }
+int rnncuda_leaky_param_count(const rnncuda_leaky *l) { (void)l; return 0; }
+int rnncuda_leaky_set_params(rnncuda_leaky *l, const double *theta) { (void)l, (void)theta; return none(); }
+int rnncuda_leaky_get_params(rnncuda_leaky *l, double *theta) { (void)l, (void)theta; return none(); }
+int rnncuda_leaky_get_grad(rnncuda_leaky *l, double *grad) { (void)l, (void)grad; return none(); }
+int rnncuda_leaky_window(rnncuda_leaky *l, const double *warm_input, const double *input, const double *eta,
+                         const double *target_fix, const double *target_out, double *loss) {
+	(void)l, (void)warm_input, (void)input, (void)eta, (void)target_fix, (void)target_out, (void)loss;
+	return none();
+}
+int rnncuda_leaky_adam(rnncuda_leaky *l, double lr) { (void)l, (void)lr; return none(); }
+int rnncuda_leaky_set_shape(rnncuda_leaky *l, const rnncuda_leaky_config *cfg) { (void)l, (void)cfg; return none(); }
