@@ -13,7 +13,7 @@ import (
 // goldenTiny is the SHA-256 of the tiny comparison's final checkpoint
 // (wall-clock metadata removed), natively on amd64; the same bits must
 // come out under js/wasm (go test with GOOS=js GOARCH=wasm).
-const goldenTiny = "c04290702c8f590532a1e565a55fab96fc1ec306a339ffa7321752409382a98d"
+const goldenTiny = "02af729291b4bfb31ed7ba0efd28827f51e7dff955c78e442223f0e4d5adc330"
 
 func TestGoldenTiny(t *testing.T) {
 	tr, err := tiny().Start(run.Env{})
