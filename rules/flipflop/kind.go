@@ -25,8 +25,8 @@ func init() {
 		Summary: "the 3-bit flip-flop (Sussillo & Barak 2013) learned by a CT-RNN and an E/I network (FORCE), and their fixed points",
 		Command: "flipflop",
 		// Networks of 32 units, 4 000 training steps in units of 500, 1 000
-		// test steps and 16 fixed-point searches of 50 iterations.
-		Browser: "units=32&train=4000&test=1000&chunk=500&starts=16&max-iter=50",
+		// test steps and 12 fixed-point searches of 40 iterations.
+		Browser: "units=32&train=4000&test=1000&chunk=500&starts=12&max-iter=40",
 		New:     func() run.Spec { return Defaults() },
 		Resume:  resume,
 	})
@@ -201,7 +201,6 @@ type netResult struct {
 	TraceU       []float64 `json:"trace_u"` // Trace × 3: inputs, targets, outputs
 	TraceY       []float64 `json:"trace_y"`
 	TraceZ       []float64 `json:"trace_z"`
-	TestZ        []float64 `json:"test_z"` // the readout at the starts of the search
 	TrainErrors  []float64 `json:"train_errors"`
 }
 
@@ -338,7 +337,6 @@ func (t *Trainer) analyse(n *netRun) *netResult {
 		}
 		if k%every == every-1 && len(starts) < s.Starts {
 			starts = append(starts, append([]float64(nil), n.x...))
-			res.TestZ = append(res.TestZ, n.z...)
 		}
 	}
 	res.Accuracy = float64(ok) / float64(max(tot, 1))

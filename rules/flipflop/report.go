@@ -23,8 +23,8 @@ func (t *Trainer) describe(name string) string {
 // "memory-states" (each of the 8 states: the stable and unstable fixed
 // points decoding to it); per network the figures "traces-<net>" (the
 // first test steps: input pulses, targets and outputs, one channel above
-// the other) and "fixed-points-<net>" (the readout (z1, z2) of the test
-// run's search starts and of each fixed point, labelled by its memory
+// the other) and "fixed-points-<net>" (the readout (z1, z2) along the
+// first test steps and of each fixed point, labelled by its memory
 // state); and "training" (FORCE's squared error per unit).
 func (t *Trainer) Evaluate() (*run.Report, error) {
 	rep := &run.Report{Kind: Kind, Step: t.step}
@@ -127,15 +127,15 @@ func traces(name string, r *netResult) run.Figure {
 }
 
 // fixedPointFigure draws, in the plane of the first two readouts, the
-// readout at the search's starts (states of the test run) and each fixed
-// point as a point of its own, labelled by stability and memory state.
+// readout along the first test steps and each fixed point as a point of
+// its own, labelled by stability and memory state.
 func fixedPointFigure(name string, r *netResult) run.Figure {
 	fig := run.Figure{Name: "fixed-points-" + name, Title: name + ": fixed points of the closed loop in readout space", XLabel: "z1", YLabel: "z2"}
-	starts := run.Line{Label: "test run (search starts)"}
-	for k := 0; k+2 < len(r.TestZ); k += Bits {
-		starts.X, starts.Y = append(starts.X, r.TestZ[k]), append(starts.Y, r.TestZ[k+1])
+	traj := run.Line{Label: fmt.Sprintf("test run (first %d steps)", len(r.TraceZ)/Bits)}
+	for k := 0; k+2 < len(r.TraceZ); k += Bits {
+		traj.X, traj.Y = append(traj.X, r.TraceZ[k]), append(traj.Y, r.TraceZ[k+1])
 	}
-	fig.Lines = append(fig.Lines, starts)
+	fig.Lines = append(fig.Lines, traj)
 	for k, p := range r.Points {
 		st := "unstable"
 		if p.Stable {
