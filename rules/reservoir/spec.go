@@ -16,7 +16,7 @@ const Kind = "reservoir"
 func init() {
 	run.Register(run.Kind{
 		Name:    Kind,
-		Summary: "compare a CT-RNN, an E/I rate network and LIF reservoirs (ridge, FORCE) on one Lorenz-63 series",
+		Summary: "compare a CT-RNN, an E/I rate network, LIF reservoirs (ridge, FORCE) and a surrogate-gradient LIF network on one Lorenz-63 series",
 		Command: "compare",
 		// A shorter series, three of the models, smaller BPTT windows and
 		// units of 2 gradient steps or 100 FORCE samples.
