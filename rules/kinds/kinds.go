@@ -4,6 +4,7 @@
 package kinds
 
 import (
+	_ "github.com/rnnlab/rnnlab/rules/flipflop"  // flipflop: the 3-bit flip-flop learned by a CT-RNN and an E/I network (FORCE), and their fixed points
 	_ "github.com/rnnlab/rnnlab/rules/plastic"   // plastic, hebbian: online learning with fast weights (DFA, per-step backprop, BPTT); differentiable plasticity
 	_ "github.com/rnnlab/rnnlab/rules/recipe"    // series: reconstruct a dynamical system from a series (PLRNNs, CT-RNN)
 	_ "github.com/rnnlab/rnnlab/rules/reservoir" // reservoir: compare a CT-RNN, an E/I network and LIF reservoirs on Lorenz-63 (rnnlab compare)

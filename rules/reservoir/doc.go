@@ -1,5 +1,5 @@
 // Package reservoir is the "reservoir" kind of run (rnnlab compare): one
-// Lorenz-63 series and four networks of increasing biological realism that
+// Lorenz-63 series and networks of increasing biological realism that
 // learn it, scored alike, as in the course "RNNs as computational
 // dynamical systems" (CNNC-Lab/RNNs-tutorial; issue 15):
 //
@@ -13,7 +13,11 @@
 //     machine (Maass, Natschläger & Markram, Neural Comput. 14:2531, 2002)
 //     with a ridge readout of its filtered spike trains (rules/ridge);
 //   - "lif-force": a LIF network whose readout is fed back and trained by
-//     FORCE (Nicola & Clopath, Nat. Commun. 8:2208, 2017).
+//     FORCE (Nicola & Clopath, Nat. Commun. 8:2208, 2017);
+//   - "lif-bptt": a small dense LIF network (models/snn) trained end to
+//     end by BPTT with a surrogate gradient (SuperSpike; Zenke & Ganguli,
+//     Neural Comput. 30:1514, 2018), autonomous like the BPTT rate
+//     networks, its first three synaptic currents observed.
 //
 // The series: Lorenz-63 at dt = 0.01 from (1, 1, 1) + 0.1·N(0, I), 10 time
 // units of transient dropped, 20 000 samples z-scored by the training
@@ -25,8 +29,9 @@
 // part by D_stsp and D_H (analysis/metric) and by its largest Lyapunov
 // exponent λ1 estimated from the generated series (Rosenstein, Collins &
 // De Luca, Physica D 65:117, 1993), beside the true 0.906; for the
-// autonomous CT-RNN also λ1 of the trained map from its Jacobians
-// (analysis/lyap). The lesson of the course shows in these columns: a
+// autonomous rate networks trained by BPTT also λ1 of the trained map
+// from its Jacobians (analysis/lyap; not for lif-bptt, whose Jacobian is
+// the surrogate's). The lesson of the course shows in these columns: a
 // one-step R² near 1 says little about the free-running attractor.
 //
 // Units of work: a chunk of BPTT steps or of FORCE training samples, or one
@@ -36,8 +41,6 @@
 // resumed run continues bit for bit and reports the whole comparison; the
 // wall-clock seconds per model are the metadata "time.<model>".
 //
-// RunFlipFlop (a library function, not yet a kind of run) trains the
-// CT-RNN or the E/I network by FORCE on the 3-bit flip-flop task (Sussillo
-// & Barak, Neural Comput. 25:626, 2013) and finds the fixed points of the
-// trained closed loop with analysis/fixedpoint.
+// The 3-bit flip-flop task with the fixed points of the trained networks
+// is a kind of its own (rules/flipflop, rnnlab flipflop).
 package reservoir

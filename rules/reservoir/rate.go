@@ -37,9 +37,11 @@ type bpttModel struct {
 	tr     *bptt.Trainer
 	offset float64
 	dale   *balanced.Net // checked after every training step (E/I)
-	losses []float64
-	res    *result
-	z      []float64 // stepper state
+	// surrogate marks the LIF network of models/snn (lif-bptt).
+	surrogate bool
+	losses    []float64
+	res       *result
+	z         []float64 // stepper state
 }
 
 // EIOffset is the shift between the data and the E/I network's observed rates.
@@ -70,6 +72,13 @@ func newBPTT(name string, c RateSpec, s *Spec, d *series, seed uint64) (*bpttMod
 			train[i] = v + EIOffset
 		}
 	}
+	return b, b.trainer(train, M, seed)
+}
+
+// trainer builds the BPTT trainer of b.m, whose first three of M state
+// coordinates observe the rows of train.
+func (b *bpttModel) trainer(train []float64, M int, seed uint64) error {
+	c, name := b.c, b.name
 	cfg := bptt.Config{SeqLen: c.SeqLen, Batch: c.Batch, Forcing: bptt.Forcing(c.Forcing), Interval: c.Interval,
 		LR: c.LR, LREnd: c.LREnd}
 	if c.Forcing == "generalized" {
@@ -77,10 +86,10 @@ func newBPTT(name string, c RateSpec, s *Spec, d *series, seed uint64) (*bpttMod
 	}
 	tr, err := bptt.New(b.m, obs.NewIdentity(3, M), train, cfg, c.TrainSteps, rng.New(seed+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s.%s: %v", Kind, name, err)
+		return fmt.Errorf("%s.%s: %v", Kind, name, err)
 	}
 	b.tr = tr
-	return b, nil
+	return nil
 }
 
 func (b *bpttModel) units() int { return (b.c.TrainSteps + b.c.Chunk - 1) / b.c.Chunk }
@@ -108,8 +117,9 @@ func (b *bpttModel) advance() (bool, error) {
 	b.z = make([]float64, b.m.Dim())
 	score(b.res, b, b.d, b.s.Free, b.s.Lyap, false, nil)
 	// λ1 of the trained map itself, from the state its free run ended in
-	// (per time unit: one step is one sample, dt).
-	if x0 := b.z; finite(x0) {
+	// (per time unit: one step is one sample, dt); not for a spiking map,
+	// whose Jacobian in training is the surrogate's, not the map's.
+	if x0 := b.z; finite(x0) && !b.surrogate {
 		if ls, err := lyap.Spectrum(b.m, append([]float64(nil), x0...), 5000, &lyap.Settings{K: 1, Transient: 500, Dt: b.d.dt}); err == nil {
 			b.res.Lambda1Jac = ls[0]
 		}

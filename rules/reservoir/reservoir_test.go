@@ -13,7 +13,7 @@ import (
 
 // tiny is a comparison small enough for a unit test: 400 samples, every
 // model at a few units of work (ctrnn 3, ei 2, ei-force 3, lif-ridge 1,
-// lif-force 3).
+// lif-force 3, lif-bptt 2).
 func tiny() *Spec {
 	s := Defaults()
 	s.Steps, s.Free = 400, 200
@@ -23,6 +23,7 @@ func tiny() *Spec {
 	s.EIForce = RateSpec{Preset: "tutorial", Exc: 8, Inh: 4, Chunk: 100}
 	s.LIFRidge = SpikingSpec{Preset: "tutorial", Neurons: 50, Washout: 10, Sub: 2, Drive: 1.2}
 	s.LIFForce = SpikingSpec{Preset: "nicola", Neurons: 40, Chunk: 100, Sub: 2}
+	s.LIFBPTT = SurrogateSpec{Preset: "tutorial", Neurons: 12, TrainSteps: 4, Chunk: 2, SeqLen: 20, Batch: 2}
 	return s
 }
 
@@ -37,6 +38,8 @@ func TestConformance(t *testing.T) {
 	runtest.Conformance(t, k, tiny(), 4, 3)
 	runtest.Conformance(t, k, tiny(), 6, 6)
 	runtest.Conformance(t, k, tiny(), 10, 2)
+	// In the middle of the surrogate-gradient LIF network's BPTT.
+	runtest.Conformance(t, k, tiny(), 13, 1)
 	// The CT-RNN by FORCE.
 	s := tiny()
 	s.Models = []string{"ctrnn"}
@@ -59,8 +62,8 @@ func TestReport(t *testing.T) {
 		}
 		n++
 	}
-	if p := tr.Progress(); n != 12 || p.Step != 12 || p.Total != 12 {
-		t.Fatalf("%d units, progress %d/%d; want 12", n, p.Step, p.Total)
+	if p := tr.Progress(); n != 14 || p.Step != 14 || p.Total != 14 {
+		t.Fatalf("%d units, progress %d/%d; want 14", n, p.Step, p.Total)
 	}
 	rep, err := tr.Evaluate()
 	if err != nil {
@@ -68,7 +71,7 @@ func TestReport(t *testing.T) {
 	}
 	runtest.CheckReport(t, Kind, rep)
 	tab := rep.Tables[0]
-	if tab.Name != "comparison" || len(tab.Rows) != 7 || tab.Rows[0][0] != "truth" || tab.Rows[1][0] != "persistence" {
+	if tab.Name != "comparison" || len(tab.Rows) != 8 || tab.Rows[0][0] != "truth" || tab.Rows[1][0] != "persistence" {
 		t.Fatalf("table %s with rows %v", tab.Name, tab.Rows)
 	}
 	for _, row := range tab.Rows[2:] {
@@ -87,8 +90,8 @@ func TestReport(t *testing.T) {
 		if f.Name == "raster" && (f.Raster.N != 50 || f.Raster.Exc != 40 || len(f.Raster.Time) == 0) {
 			t.Errorf("raster of N %d, Exc %d, %d spikes; want the 40 E + 10 I tutorial reservoir's spikes", f.Raster.N, f.Raster.Exc, len(f.Raster.Time))
 		}
-		if f.Name == "attractors" && len(f.Lines) != 6 {
-			t.Errorf("%d attractor lines, want the truth and 5 models", len(f.Lines))
+		if f.Name == "attractors" && len(f.Lines) != 7 {
+			t.Errorf("%d attractor lines, want the truth and 6 models", len(f.Lines))
 		}
 	}
 }
@@ -158,6 +161,10 @@ func TestValidate(t *testing.T) {
 		{func(s *Spec) { s.LIFForce.Neurons = 3 }, "reservoir.lif-force.neurons = 3"},
 		{func(s *Spec) { s.CTRNN.Forcing = "full" }, `reservoir.ctrnn.forcing = "full"`},
 		{func(s *Spec) { s.Dt = math.NaN() }, "reservoir.dt"},
+		{func(s *Spec) { s.LIFBPTT.Preset = "norse" }, `reservoir.lif-bptt.preset = "norse"`},
+		{func(s *Spec) { s.LIFBPTT.Neurons = 3 }, "reservoir.lif-bptt.neurons = 3"},
+		{func(s *Spec) { s.LIFBPTT.Slope = -1 }, "reservoir.lif-bptt.slope = -1"},
+		{func(s *Spec) { s.LIFBPTT.Forcing = "none" }, `reservoir.lif-bptt.forcing = "none"`},
 	} {
 		s := Defaults()
 		c.edit(s)

@@ -16,7 +16,7 @@ const Kind = "reservoir"
 func init() {
 	run.Register(run.Kind{
 		Name:    Kind,
-		Summary: "compare a CT-RNN, an E/I rate network and LIF reservoirs (ridge, FORCE) on one Lorenz-63 series",
+		Summary: "compare a CT-RNN, an E/I rate network, LIF reservoirs (ridge, FORCE) and a surrogate-gradient LIF network on one Lorenz-63 series",
 		Command: "compare",
 		// A shorter series, three of the models, smaller BPTT windows and
 		// units of 2 gradient steps or 100 FORCE samples.
@@ -27,7 +27,7 @@ func init() {
 }
 
 // Known model names, in the order of the table.
-var modelNames = []string{"ctrnn", "ei", "ei-force", "lif-ridge", "lif-force"}
+var modelNames = []string{"ctrnn", "ei", "ei-force", "lif-ridge", "lif-force", "lif-bptt"}
 
 // Spec is the "reservoir" section of a run file. Zero numeric fields of the
 // model subsections mean their preset's value.
@@ -47,14 +47,16 @@ type Spec struct {
 	Free int `json:"free"`
 	// Models are the models compared, in order: "ctrnn", "ei" (by
 	// default both by BPTT), "ei-force" (the E/I network by FORCE),
-	// "lif-ridge", "lif-force".
-	Models   []string     `json:"models"`
-	CTRNN    RateSpec     `json:"ctrnn"`
-	EI       RateSpec     `json:"ei"`
-	EIForce  RateSpec     `json:"ei-force"`
-	LIFRidge SpikingSpec  `json:"lif-ridge"`
-	LIFForce SpikingSpec  `json:"lif-force"`
-	Lyap     LyapSettings `json:"lyap"`
+	// "lif-ridge", "lif-force", "lif-bptt" (a LIF network trained end to
+	// end by BPTT with a surrogate gradient).
+	Models   []string      `json:"models"`
+	CTRNN    RateSpec      `json:"ctrnn"`
+	EI       RateSpec      `json:"ei"`
+	EIForce  RateSpec      `json:"ei-force"`
+	LIFRidge SpikingSpec   `json:"lif-ridge"`
+	LIFForce SpikingSpec   `json:"lif-force"`
+	LIFBPTT  SurrogateSpec `json:"lif-bptt"`
+	Lyap     LyapSettings  `json:"lyap"`
 }
 
 // RateSpec configures a rate network (CT-RNN or E/I) and how it is trained.
@@ -133,7 +135,8 @@ type LyapSettings struct {
 
 // Defaults are the course's settings: 20 000 samples of Lorenz-63 at dt =
 // 0.01 after 10 time units, split 70/15/15, the four models with the
-// tutorial's presets (FORCE presets for the spiking FORCE network).
+// tutorial's presets (FORCE presets for the spiking FORCE network), and
+// the surrogate-gradient LIF network.
 func Defaults() *Spec {
 	return &Spec{
 		Seed: 42, Steps: 20000, Dt: 0.01, Transient: 10, Split: [3]float64{0.7, 0.15, 0.15},
@@ -144,6 +147,7 @@ func Defaults() *Spec {
 		EIForce:  RateSpec{Preset: "tutorial", Method: "force"},
 		LIFRidge: SpikingSpec{Preset: "tutorial"},
 		LIFForce: SpikingSpec{Preset: "nicola"},
+		LIFBPTT:  SurrogateSpec{Preset: "tutorial"},
 		Lyap:     LyapSettings{Theiler: 1, FitFrom: 0.5, FitTo: 1.5},
 	}
 }
@@ -326,6 +330,9 @@ func (s *Spec) Validate() error {
 	if err := s.LIFForce.validate("lif-force", true, train); err != nil {
 		return err
 	}
+	if err := s.LIFBPTT.validate(train); err != nil {
+		return err
+	}
 	l := s.Lyap
 	if !(l.Theiler >= 0) || !(l.FitFrom >= 0) || !(l.FitTo > l.FitFrom) || !finite(l.FitTo) {
 		return bad("lyap", fmt.Sprintf("%+v", l), "need theiler ≥ 0 and 0 ≤ fit_from < fit_to (time units)")
@@ -459,4 +466,5 @@ func (s *Spec) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&s.CTRNN.TrainSteps, "ctrnn-steps", s.CTRNN.TrainSteps, "CT-RNN BPTT gradient steps (0: preset)")
 	fs.StringVar(&s.LIFRidge.Preset, "lif-preset", s.LIFRidge.Preset, "LIF reservoir preset: tutorial, balanced or nicola")
 	fs.IntVar(&s.LIFRidge.Neurons, "lif-neurons", s.LIFRidge.Neurons, "LIF reservoir size N (0: preset)")
+	fs.IntVar(&s.LIFBPTT.TrainSteps, "lif-bptt-steps", s.LIFBPTT.TrainSteps, "surrogate-gradient LIF network's BPTT gradient steps (0: preset)")
 }

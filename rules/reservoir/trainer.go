@@ -16,7 +16,7 @@ const TrueLambda1 = 0.9056
 
 // seedOffset keeps every model's streams independent of which other
 // models are compared and in what order.
-var seedOffset = map[string]uint64{"ctrnn": 100, "ei": 200, "ei-force": 250, "lif-ridge": 300, "lif-force": 400}
+var seedOffset = map[string]uint64{"ctrnn": 100, "ei": 200, "ei-force": 250, "lif-ridge": 300, "lif-force": 400, "lif-bptt": 500}
 
 // Trainer runs the comparison: the models one after another, each in
 // units of work, the last unit of each scoring it.
@@ -63,6 +63,8 @@ func start(s *Spec) (*Trainer, error) {
 			m, err = newRidge(s.LIFRidge.resolved(false), s, t.d, seed)
 		case "lif-force":
 			m, err = newSpikingForce(s.LIFForce.resolved(true), s, t.d, seed)
+		case "lif-bptt":
+			m, err = newSurrogate(s.LIFBPTT.resolved(), s, t.d, seed)
 		}
 		if err != nil {
 			return nil, err
@@ -214,6 +216,9 @@ func (t *Trainer) describe(name string) string {
 	case "lif-force":
 		c := s.LIFForce.resolved(true)
 		return fmt.Sprintf("LIF %d (%s), FORCE", c.Neurons, c.Preset)
+	case "lif-bptt":
+		c := s.LIFBPTT.resolved()
+		return fmt.Sprintf("LIF %d dense, surrogate-gradient BPTT (%s TF) %d steps", c.Neurons, c.Forcing, c.TrainSteps)
 	}
 	return name
 }
