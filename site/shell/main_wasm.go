@@ -3,6 +3,7 @@
 package main
 
 import (
+	"syscall/js"
 	"time"
 
 	"github.com/vugu/vugu"
@@ -29,10 +30,12 @@ func main() {
 
 	first := true
 	for ok := true; ok; ok = renderer.EventWait() {
+		t0 := time.Now()
 		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
 			panic(err)
 		}
 		root.AfterRender(first)
+		js.Global().Call("__shellRender", float64(time.Since(t0).Microseconds())/1000)
 		first = false
 	}
 }

@@ -176,36 +176,55 @@ test('training: step rises, loss falls, an evaluation arrives', async () => {
 
 // Frame times while training (requestAnimationFrame intervals) at the
 // default model and at the largest the page allows (hidden = 4096, whose
-// steps, first free run and evaluations take many frames' work): written
-// to frames.json and printed, never asserted (hosts and their load vary);
-// asserted is only that training advanced and frames were recorded.
-test('frames: frame times while training, default model and hidden=4096', async () => {
+// steps, first free run and evaluations take many frames' work), in
+// lab.html (its own bar) and in the home page (index.html: the shell's
+// controls and plots, the lab embedded with controls=page): written to
+// frames.json and printed with the machine's load and whether issue 12's
+// targets held (p95 ≤ 33 ms at the default model, ≤ 50 ms at hidden =
+// 4096). Asserted are only what a loaded host cannot break: training
+// advanced, frames came, and the median frame stays under a generous
+// FRAME_P50_BOUND (a frame that holds a whole step or a whole redraw of a
+// loaded software-WebGL canvas is far longer).
+const FRAME_TARGET_P95 = { default: 33, 'hidden=4096': 50 };
+const FRAME_P50_BOUND = 100; // ms
+test('frames: frame times while training, lab.html and the home page, default model and hidden=4096', async () => {
   await requirePage('lab.html');
   const out = {};
-  // (and the default as the home page embeds it, ?controls=page: no bar)
-  for (const [name, hash, secs] of [['default', '#play=1&until=100000', 5], ['hidden=4096', '#play=1&hidden=4096&until=100000', 8],
-    ['default, controls=page', '?controls=page#play=1&until=100000', 5]]) {
+  for (const [page0, model, hash, secs] of [
+    ['lab.html', 'default', 'play=1&until=100000', 6], ['lab.html', 'hidden=4096', 'play=1&hidden=4096&until=100000', 10],
+    ['index.html', 'default', 'play=1&until=100000', 6], ['index.html', 'hidden=4096', 'play=1&hidden=4096&until=100000', 10]]) {
+    const name = `${page0} ${model}`;
     const page = await newPage();
     try {
-      await page.goto(`${URL0}lab.html${hash}`);
-      const first = await waitStatus(page, (s) => s.step > 0, 240000, `${name}: a first training step`);
-      await page.evaluate(() => {
+      await page.goto(`${URL0}${page0}#${hash}`);
+      // the lab's own frame (the home page's iframe shares the page's thread)
+      const frame = page0 === 'index.html' ? await (await page.waitForSelector('#lab', { timeout: 30000 })).contentFrame() : page;
+      const first = await waitStatus(frame, (s) => s.step > 0, 240000, `${name}: a first training step`);
+      await frame.evaluate(() => {
         window.__fr = []; let last = performance.now();
         const f = (t) => { window.__fr.push(t - last); last = t; requestAnimationFrame(f); };
         requestAnimationFrame(f);
       });
+      const load0 = os.loadavg()[0];
       await sleep(secs * 1000);
-      const x = await page.evaluate(() => window.__fr.slice());
-      const last = await statusOf(page);
+      const x = await frame.evaluate(() => window.__fr.slice());
+      const last = await statusOf(frame);
       if (!(last.step > first.step)) throw new Error(`${name}: training did not advance in ${secs} s (step ${first.step} → ${last.step})`);
       if (x.length < 2) throw new Error(`${name}: ${x.length} frames recorded in ${secs} s`);
       const v = [...x].sort((a, b) => a - b), q = (p) => +v[Math.min(v.length - 1, Math.floor(p * v.length))].toFixed(1);
-      out[name] = { hash, seconds: secs, frames: v.length, p50: q(0.5), p95: q(0.95), max: +v[v.length - 1].toFixed(1), steps: last.step - first.step, cpus: os.cpus().length, loadavg: os.loadavg().map((l) => +l.toFixed(2)) };
+      out[name] = {
+        page: page0, model, hash, seconds: secs, frames: v.length, p50: q(0.5), p95: q(0.95), max: +v[v.length - 1].toFixed(1),
+        over50: v.filter((t) => t > 50).length, steps: last.step - first.step, targetP95: FRAME_TARGET_P95[model], met: q(0.95) <= FRAME_TARGET_P95[model],
+        cpus: os.cpus().length, loadavg: [load0, ...os.loadavg()].map((l) => +l.toFixed(2)),
+      };
       if (page.errors.length) throw new Error(`${name}: page errors: ` + page.errors.join(' | '));
     } finally { await closePage(page); }
   }
   fs.writeFileSync(path.join(OUT, 'frames.json'), JSON.stringify(out, null, 2) + '\n');
-  return Object.entries(out).map(([k, f]) => `${k}: ${f.frames} frames p50 ${f.p50} ms p95 ${f.p95} ms max ${f.max} ms, ${f.steps} steps in ${f.seconds} s`).join('; ') + ` (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`;
+  const line = Object.entries(out).map(([k, f]) => `${k}: ${f.frames} frames p50 ${f.p50} p95 ${f.p95} max ${f.max} ms (target p95 ≤ ${f.targetP95}: ${f.met ? 'met' : 'not met'}), ${f.steps} steps in ${f.seconds} s, load ${f.loadavg[0]}`).join('; ') + ` (${os.cpus().length} CPUs)`;
+  const slow = Object.entries(out).filter(([, f]) => f.p50 > FRAME_P50_BOUND);
+  if (slow.length) throw new Error(`median frame over ${FRAME_P50_BOUND} ms: ${slow.map(([k, f]) => `${k} ${f.p50} ms`).join(', ')}; ${line}`);
+  return line;
 });
 
 test('native and browser trajectories agree number for number', async () => {
