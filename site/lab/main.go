@@ -787,27 +787,23 @@ func (g *game) showBar(bar image.Rectangle) {
 	// The progress label comes first: the rate on the right takes the
 	// longest form that leaves the bar room for the whole label, or goes.
 	need := math.Max(260, width(label))
-	right, prog := "", w-barButtons
+	right := ""
 	for _, r := range []string{
 		fmt.Sprintf("%s   %.0f fps  %.0f steps/s", st.Model, g.fps, g.stepsPerS),
 		fmt.Sprintf("%.0f fps  %.0f steps/s", g.fps, g.stepsPerS),
 		fmt.Sprintf("%.0f steps/s", g.stepsPerS),
 	} {
 		if w-barButtons-width(r) >= need {
-			right, prog = r, w-barButtons-width(r)
+			right = r
 			break
 		}
 	}
-	// Whole fields go from the end where the label does not fit, never
-	// half a number ("loss 5.0e").
-	fields := strings.Split(label, "   ")
-	for len(fields) > 1 && width(strings.Join(fields, "   ")) > prog {
-		fields = fields[:len(fields)-1]
-	}
+	// Whole fields go from the end where the label does not fit (the page
+	// measures them, bridge.ShowBar), never half a number ("loss 5.0e").
 	bridge.ShowBar(bridge.Bar{
 		Left: float64(bar.Min.X) / view.Scale, Top: float64(bar.Min.Y) / view.Scale,
 		Width: w, Height: float64(bar.Dy()) / view.Scale,
-		Running: st.Running, Frac: frac, Label: strings.Join(fields, "   "), Right: right,
+		Running: st.Running, Frac: frac, Label: label, Right: right,
 	})
 }
 

@@ -36,9 +36,10 @@ type job struct {
 // statuses of a training run. The widget sends five a second, and each
 // render (the whole page built and diffed, the loss plots' paths redrawn)
 // runs in the thread the widget trains and draws in, so it lengthens the
-// frame it falls in (docs/performance.md, issue 12); the numbers it
-// changes can wait half a second. Any other message renders at once.
-const statusRenderEvery = 500 * time.Millisecond
+// frame it falls in (tens of milliseconds of a loaded machine's frame:
+// docs/performance.md, issue 12); the numbers it changes can wait a
+// second. Any other message renders at once.
+const statusRenderEvery = time.Second
 
 func newBrowser(ee vugu.EventEnv) *browser {
 	w := dom.GetWindow()

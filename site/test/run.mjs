@@ -227,6 +227,50 @@ test('frames: frame times while training, lab.html and the home page, default mo
   return line;
 });
 
+// The lab's bar is page text over the canvas (wasm/bridge/bar.go), so the
+// canvas is not redrawn when the step counter changes: its buttons play,
+// pause, step and reset, it leaves the canvas's keyboard focus alone, and
+// its label fits whole (never half a number) at a phone's and a laptop's
+// width.
+test('lab bar: page text over the canvas, buttons work, label fits', async () => {
+  await requirePage('lab.html');
+  const out = [];
+  for (const [w, h, dpr] of [[960, 640, 1], [390, 844, 3]]) {
+    const page = await newPage({ viewport: { width: w, height: h }, deviceScaleFactor: dpr });
+    try {
+      await page.goto(`${URL0}lab.html#play=0&until=100000`);
+      await page.waitForSelector('#labbar', { timeout: 60000 });
+      const s0 = await waitStatus(page, (s) => !s.running, 30000, 'the paused status');
+      await page.click('#labbar-play');
+      await waitStatus(page, (s) => s.running && s.step > s0.step, 60000, 'the bar\'s play to train');
+      await page.click('#labbar-play');
+      const p = await waitStatus(page, (s) => !s.running, 10000, 'the bar\'s pause');
+      if ((await page.innerText('#labbar-play')).trim() !== 'play') throw new Error(`paused, the bar's button says ${await page.innerText('#labbar-play')}`);
+      await page.click('#labbar-step');
+      await waitStatus(page, (s) => s.step === p.step + 1, 10000, `the bar's step from ${p.step}`);
+      await poll(async () => (await page.innerText('#labbar-label')).includes(`step ${p.step + 1} `), 5000, 'the bar to show the step');
+      // the fields on the label's line lie inside it; the others wrapped
+      // onto its hidden second line (none half shown)
+      const fit = await page.evaluate(() => {
+        const l = document.getElementById('labbar-label'), r = l.getBoundingClientRect();
+        const f = [...l.children].map((e) => ({ t: e.textContent, r: e.getBoundingClientRect() }));
+        const shown = f.filter((x) => x.r.top < r.bottom - 1);
+        return { text: shown.map((x) => x.t).join('   '), all: f.length, shown: shown.length, fits: shown.length > 0 && shown.every((x) => x.r.right <= r.right + 0.5) };
+      });
+      if (!fit.fits) throw new Error(`at ${w}×${h} the bar's label is cut off: "${fit.text}"`);
+      if (w >= 960 && fit.shown < 2) throw new Error(`at ${w}×${h} the bar shows only "${fit.text}" (${fit.all} fields)`);
+      await page.click('#labbar-reset');
+      await waitStatus(page, (s) => s.step === 0, 10000, 'the bar\'s reset');
+      const focus = await page.evaluate(() => document.activeElement && document.activeElement.tagName);
+      if (focus === 'BUTTON') throw new Error('a click on the bar took the keyboard focus from the canvas');
+      await page.screenshot({ path: path.join(OUT, `labbar-${w}x${h}@${dpr}.png`) });
+      if (page.errors.length) throw new Error('page errors: ' + page.errors.join(' | '));
+      out.push(`${w}×${h}@${dpr} "${fit.text}"`);
+    } finally { await closePage(page); }
+  }
+  return out.join('; ');
+});
+
 test('native and browser trajectories agree number for number', async () => {
   await requirePage('lab.html');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnlab-browser-'));

@@ -4,6 +4,7 @@ package bridge
 
 import (
 	"strconv"
+	"strings"
 	"syscall/js"
 )
 
@@ -16,7 +17,8 @@ import (
 //
 // The rectangle is in CSS pixels of the page (the canvas's layout units,
 // whatever the render scale). Label is the progress text, Right the rate;
-// Frac the progress (0–1).
+// Frac the progress (0–1). The label's fields are separated by
+// barFieldSep; those that do not fit are left out from the end.
 type Bar struct {
 	Left, Top, Width, Height float64
 	Running                  bool
@@ -34,6 +36,9 @@ type barDOM struct {
 }
 
 var bar barDOM
+
+// barFieldSep separates the fields of a Bar's label.
+const barFieldSep = "   "
 
 // ShowBar shows b, creating the elements on the first call. The buttons
 // enqueue play or pause, step and reset commands, as the parent's messages
@@ -71,7 +76,17 @@ func ShowBar(b Bar) {
 		bar.fracText = f
 	}
 	if b.Label != old.Label || first {
-		bar.label.Set("textContent", b.Label)
+		// one element per field: style.css wraps the fields that do not
+		// fit onto a hidden second line, so the bar drops whole fields
+		// from the end, never half a number
+		bar.label.Set("textContent", "")
+		doc := global.Get("document")
+		for _, f := range strings.Split(b.Label, barFieldSep) {
+			e := doc.Call("createElement", "span")
+			e.Set("className", "labbar-field")
+			e.Set("textContent", f)
+			bar.label.Call("appendChild", e)
+		}
 	}
 	if b.Right != old.Right || first {
 		bar.right.Set("textContent", b.Right)
