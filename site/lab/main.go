@@ -646,11 +646,11 @@ func (g *game) Draw(screen *ebiten.Image) {
 			})
 		case "loss":
 			// While training, the loss curve is redrawn at each evaluation
-			// (when the other panels redraw too) and every lossRedraw, not
-			// at every step: any change to the canvas costs software WebGL
+			// (when the other panels redraw too), at the first step and
+			// every lossRedraw, not at every step: any change to the canvas costs software WebGL
 			// a few frames of full-canvas passes (docs/performance.md);
 			// the bar shows the current loss.
-			if n := len(s.Loss()); !st.Running || n < g.lossShown || s.Version() != g.lossVersion || time.Since(g.lossAt) >= lossRedraw {
+			if n := len(s.Loss()); !st.Running || n < g.lossShown || g.lossShown == 0 && n > 0 || s.Version() != g.lossVersion || time.Since(g.lossAt) >= lossRedraw {
 				g.lossShown, g.lossVersion, g.lossAt = n, s.Version(), time.Now()
 			}
 			g.cache("loss", screen, r, full, panelKey{n: g.lossShown, evals: len(s.Evals()), version: s.Version()}, func(dst *ebiten.Image, r image.Rectangle) {

@@ -186,6 +186,9 @@ test('training: step rises, loss falls, an evaluation arrives', async () => {
 // FRAME_P50_BOUND (a frame that holds a whole step or a whole redraw of a
 // loaded software-WebGL canvas is far longer).
 const FRAME_TARGET_P95 = { default: 33, 'hidden=4096': 50 };
+// rAF intervals come in whole vsyncs (16.7 ms at 60 Hz): 33.3 ms is the two
+// vsyncs, 30 frames per second, that "33 ms" means
+const metTarget = (p95, target) => p95 <= target + 0.5;
 const FRAME_P50_BOUND = 100; // ms
 test('frames: frame times while training, lab.html and the home page, default model and hidden=4096', async () => {
   await requirePage('lab.html');
@@ -214,7 +217,7 @@ test('frames: frame times while training, lab.html and the home page, default mo
       const v = [...x].sort((a, b) => a - b), q = (p) => +v[Math.min(v.length - 1, Math.floor(p * v.length))].toFixed(1);
       out[name] = {
         page: page0, model, hash, seconds: secs, frames: v.length, p50: q(0.5), p95: q(0.95), max: +v[v.length - 1].toFixed(1),
-        over50: v.filter((t) => t > 50).length, steps: last.step - first.step, targetP95: FRAME_TARGET_P95[model], met: q(0.95) <= FRAME_TARGET_P95[model],
+        over50: v.filter((t) => t > 50).length, steps: last.step - first.step, targetP95: FRAME_TARGET_P95[model], met: metTarget(q(0.95), FRAME_TARGET_P95[model]),
         cpus: os.cpus().length, loadavg: [load0, ...os.loadavg()].map((l) => +l.toFixed(2)),
       };
       if (page.errors.length) throw new Error(`${name}: page errors: ` + page.errors.join(' | '));
