@@ -26,6 +26,7 @@ const (
 	minBudget     = 4 * time.Millisecond   // training time per frame, at least
 	maxBudget     = 12 * time.Millisecond  // and at most (see budget)
 	statusEvery   = 200 * time.Millisecond // status at most 5 Hz
+	lossRedraw    = 5 * time.Second        // the loss panel while training, besides evaluations
 	hashDebounce  = 400 * time.Millisecond // write the hash this long after the last view change
 	errorShownFor = 10 * time.Second
 )
@@ -50,8 +51,6 @@ type game struct {
 	loss view.LossPlot
 	bt   view.Batch
 
-	playBtn, stepBtn, resetBtn view.Button
-
 	errMsg  string
 	errTime time.Time
 
@@ -74,6 +73,10 @@ type game struct {
 	lastFrame      frameKey
 	lossRun        int // the run whose losses were posted, and how many
 	lossSent       int
+
+	lossShown   int       // the losses the loss panel shows
+	lossVersion int       // and the session version
+	lossAt      time.Time // and the time, then
 
 	shownStep, shownLosses int       // the step and losses the last redraw showed
 	shownAt                time.Time // and when
@@ -387,19 +390,19 @@ func (g *game) export(what, deliver string, steps int) error {
 func (g *game) handleInput() {
 	in := g.in
 	switch {
-	case g.playBtn.Clicked(in) || inpututil.IsKeyJustPressed(ebiten.KeySpace):
+	case inpututil.IsKeyJustPressed(ebiten.KeySpace):
 		if g.sess.Running() {
 			g.sess.Pause()
 		} else if err := g.sess.Play(); err != nil {
 			g.fail(err)
 		}
 		return
-	case g.stepBtn.Clicked(in) || inpututil.IsKeyJustPressed(ebiten.KeyS) || inpututil.IsKeyJustPressed(ebiten.KeyPeriod):
+	case inpututil.IsKeyJustPressed(ebiten.KeyS) || inpututil.IsKeyJustPressed(ebiten.KeyPeriod):
 		if err := g.sess.StepOnce(); err != nil {
 			g.fail(err)
 		}
 		return
-	case g.resetBtn.Clicked(in) || inpututil.IsKeyJustPressed(ebiten.KeyR):
+	case inpututil.IsKeyJustPressed(ebiten.KeyR):
 		if err := g.sess.Reset(); err != nil {
 			g.fail(err)
 		}
@@ -470,34 +473,19 @@ func (g *game) Layout(ow, oh int) (int, int) {
 	return g.w, g.h
 }
 
-// layout places the bar, the buttons and the panels of the current view.
+// layout places the bar (page text over the canvas, showBar) and the
+// panels of the current view.
 func (g *game) layout() (bar image.Rectangle) {
 	U := func(v float64) int { return int(view.U(v)) }
 	m := U(6)
-	bh := int(view.LineHeight()) + U(10)
+	bh := U(26)
 	if g.pageControls {
 		bh = 0
 	}
-	bar = image.Rect(m, m, g.w-m, m+bh)
-	x := bar.Min.X
-	place := func(b *view.Button, label string) {
-		w := view.ButtonWidth(label)
-		b.Label, b.Rect = label, image.Rect(x, bar.Min.Y, x+w, bar.Max.Y)
-		x += w + U(4)
-	}
-	label := "play"
-	if g.sess.Running() {
-		label = "pause"
-	}
-	place(&g.playBtn, label)
-	g.playBtn.Active = g.sess.Running()
-	place(&g.stepBtn, "step")
-	place(&g.resetBtn, "reset")
-
+	bar = image.Rect(m, m, g.w-m, m+bh) // bridge.ShowBar's page text covers it
 	c := image.Rect(m, bar.Max.Y+m, g.w-m, g.h-m)
 	if g.pageControls {
 		c.Min.Y = m
-		g.playBtn.Rect, g.stepBtn.Rect, g.resetBtn.Rect = image.Rectangle{}, image.Rectangle{}, image.Rectangle{}
 	}
 	g.contentR = c
 	clear(g.rects)
@@ -657,10 +645,15 @@ func (g *game) Draw(screen *ebiten.Image) {
 				g.ras.Draw(dst, r, s.Spikes(), s.SpikeUnits())
 			})
 		case "loss":
-			// While training, the loss curve is redrawn about five times a
-			// second, not every frame.
-			every := max(1, int(g.stepsPerS/5))
-			g.cache("loss", screen, r, full, panelKey{n: len(s.Loss()) / every, evals: len(s.Evals()), version: s.Version()}, func(dst *ebiten.Image, r image.Rectangle) {
+			// While training, the loss curve is redrawn at each evaluation
+			// (when the other panels redraw too), at the first step and
+			// every lossRedraw, not at every step: any change to the canvas costs software WebGL
+			// a few frames of full-canvas passes (docs/performance.md);
+			// the bar shows the current loss.
+			if n := len(s.Loss()); !st.Running || n < g.lossShown || g.lossShown == 0 && n > 0 || s.Version() != g.lossVersion || time.Since(g.lossAt) >= lossRedraw {
+				g.lossShown, g.lossVersion, g.lossAt = n, s.Version(), time.Now()
+			}
+			g.cache("loss", screen, r, full, panelKey{n: g.lossShown, evals: len(s.Evals()), version: s.Version()}, func(dst *ebiten.Image, r image.Rectangle) {
 				g.loss.Draw(dst, r, s.Loss(), s.Evals())
 			})
 		case "analysis":
@@ -673,8 +666,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 		g.drawNote(screen)
 	}
 	if !g.pageControls {
-		clearRect(bar)
-		g.drawBar(screen, bar)
+		g.showBar(bar)
 	}
 	if g.errMsg != "" && !g.pageControls { // the page shows errors itself
 		g.drawError(screen)
@@ -770,47 +762,49 @@ func rows(x []float64, n int) int {
 	return len(x) / n
 }
 
-func (g *game) drawBar(dst *ebiten.Image, bar image.Rectangle) {
+// Widths in the bar's page text (style.css: 12 px monospace, whose
+// advance is 0.6 em), in CSS pixels.
+const (
+	barChar    = 7.2
+	barButtons = 54 + 47 + 54 + 3*4 + 4 // pause, step, reset, the gaps and the progress's margin
+)
+
+// showBar shows the bar's buttons, progress and rate as page text over the
+// canvas (bridge.ShowBar), in the rectangle the layout left for it: the
+// canvas is not redrawn when the step counter or the loss change.
+func (g *game) showBar(bar image.Rectangle) {
 	st := g.sess.Status()
-	g.playBtn.Draw(dst, &g.bt, g.in)
-	g.stepBtn.Draw(dst, &g.bt, g.in)
-	g.resetBtn.Draw(dst, &g.bt, g.in)
-	x0 := g.resetBtn.Rect.Max.X + int(view.U(8))
-	pb := image.Rect(x0, bar.Min.Y, bar.Max.X, bar.Max.Y)
 	frac := 0.0
 	if st.Until > 0 {
 		frac = float64(st.Step) / float64(st.Until)
 	}
+	width := func(s string) float64 { return float64(len([]rune(s)))*barChar + 12 }
+	w := float64(bar.Dx()) / view.Scale
 	label := "step " + strconv.Itoa(st.Step) + " / " + strconv.Itoa(st.Until) + "   loss " + view.Fmt(st.Loss)
 	if st.EvalStep >= 0 {
 		label += "   D_stsp " + view.Fmt(st.Dstsp) + "   D_H " + view.Fmt(st.DH)
 	}
 	// The progress label comes first: the rate on the right takes the
 	// longest form that leaves the bar room for the whole label, or goes.
-	need := int(math.Max(view.U(260), view.TextWidth(label)+view.U(12)))
+	need := math.Max(260, width(label))
 	right := ""
 	for _, r := range []string{
 		fmt.Sprintf("%s   %.0f fps  %.0f steps/s", st.Model, g.fps, g.stepsPerS),
 		fmt.Sprintf("%.0f fps  %.0f steps/s", g.fps, g.stepsPerS),
 		fmt.Sprintf("%.0f steps/s", g.stepsPerS),
 	} {
-		rw := int(view.TextWidth(r) + view.U(16))
-		if bar.Max.X-rw-x0 >= need {
-			right, pb.Max.X = r, bar.Max.X-rw
+		if w-barButtons-width(r) >= need {
+			right = r
 			break
 		}
 	}
-	// Whole fields go from the end where the label does not fit, never
-	// half a number ("loss 5.0e").
-	fields := strings.Split(label, "   ")
-	for len(fields) > 1 && view.TextWidth(strings.Join(fields, "   "))+view.U(12) > float64(pb.Dx()) {
-		fields = fields[:len(fields)-1]
-	}
-	label = view.Fit(strings.Join(fields, "   "), float64(pb.Dx())-view.U(12))
-	view.ProgressBar(dst, &g.bt, pb, frac, label)
-	if right != "" {
-		view.TextRight(dst, right, float64(bar.Max.X)-view.U(4), float64(bar.Min.Y)+(float64(bar.Dy())-view.LineHeight())/2, view.DimColor)
-	}
+	// Whole fields go from the end where the label does not fit (the page
+	// measures them, bridge.ShowBar), never half a number ("loss 5.0e").
+	bridge.ShowBar(bridge.Bar{
+		Left: float64(bar.Min.X) / view.Scale, Top: float64(bar.Min.Y) / view.Scale,
+		Width: w, Height: float64(bar.Dy()) / view.Scale,
+		Running: st.Running, Frac: frac, Label: label, Right: right,
+	})
 }
 
 // drawNote writes the session's note (and divergence) at the bottom of the

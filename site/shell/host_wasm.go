@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"syscall/js"
+	"time"
 
 	"honnef.co/go/js/dom/v2"
 
@@ -21,24 +22,60 @@ type browser struct {
 	win  dom.Window
 	doc  dom.Document
 	ee   vugu.EventEnv
-	jobs chan func()
+	jobs chan job
 }
+
+// job is a function to run under the render lock; quiet ones may leave
+// the render to a later job (statusRenderEvery).
+type job struct {
+	fn    func()
+	quiet bool
+}
+
+// statusRenderEvery is how often, at most, the page renders for the
+// statuses of a training run. The widget sends five a second, and each
+// render (the whole page built and diffed, the loss plots' paths redrawn)
+// runs in the thread the widget trains and draws in, so it lengthens the
+// frame it falls in (tens of milliseconds of a loaded machine's frame:
+// docs/performance.md, issue 12); the numbers it changes can wait a
+// second. Any other message renders at once.
+const statusRenderEvery = time.Second
 
 func newBrowser(ee vugu.EventEnv) *browser {
 	w := dom.GetWindow()
-	b := &browser{win: w, doc: w.Document(), ee: ee, jobs: make(chan func(), 4096)}
+	b := &browser{win: w, doc: w.Document(), ee: ee, jobs: make(chan job, 4096)}
 	go b.run()
 	return b
 }
 
 // do runs fn under the render lock and renders after it; jobs run one at
 // a time in the order they came.
-func (b *browser) do(fn func()) { b.jobs <- fn }
+func (b *browser) do(fn func()) { b.jobs <- job{fn: fn} }
+
+// doQuiet runs fn under the render lock and renders within
+// statusRenderEvery of the last render.
+func (b *browser) doQuiet(fn func()) { b.jobs <- job{fn: fn, quiet: true} }
 
 func (b *browser) run() {
-	for fn := range b.jobs {
+	var last time.Time
+	armed := false
+	for j := range b.jobs {
 		b.ee.Lock()
-		fn()
+		if j.fn != nil {
+			j.fn()
+		}
+		if wait := statusRenderEvery - time.Since(last); j.quiet && wait > 0 {
+			b.ee.UnlockOnly()
+			if !armed {
+				armed = true
+				time.AfterFunc(wait, func() { b.jobs <- job{} })
+			}
+			continue
+		}
+		if j.fn == nil {
+			armed = false
+		}
+		last = time.Now()
 		b.ee.UnlockRender()
 	}
 }
@@ -122,6 +159,10 @@ func (b *browser) onMessage(c *Root, ev js.Value) {
 		StepsPerSec: number(d.Get("stepsPerSec")), FPS: number(d.Get("fps")), Params: integer(d.Get("params"), 0),
 		Model: str(d.Get("model")), Data: str(d.Get("data")), Hash: str(d.Get("hash")), View: str(d.Get("view")),
 		LossFrom: integer(d.Get("lossFrom"), 0), Losses: floats(d.Get("losses")), Run: integer(d.Get("run"), 0),
+	}
+	if m.Type == "status" && m.Status.Running {
+		b.doQuiet(func() { c.OnLab(m) })
+		return
 	}
 	b.do(func() { c.OnLab(m) })
 }

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"syscall/js"
 	"time"
 
 	"github.com/vugu/vugu"
@@ -29,10 +30,13 @@ func main() {
 
 	first := true
 	for ok := true; ok; ok = renderer.EventWait() {
+		t0 := time.Now()
 		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {
 			panic(err)
 		}
 		root.AfterRender(first)
+		// the last render's time, for the browser tests' frame report
+		js.Global().Set("rnnlabShellRenderMs", float64(time.Since(t0).Microseconds())/1000)
 		first = false
 	}
 }

@@ -176,36 +176,102 @@ test('training: step rises, loss falls, an evaluation arrives', async () => {
 
 // Frame times while training (requestAnimationFrame intervals) at the
 // default model and at the largest the page allows (hidden = 4096, whose
-// steps, first free run and evaluations take many frames' work): written
-// to frames.json and printed, never asserted (hosts and their load vary);
-// asserted is only that training advanced and frames were recorded.
-test('frames: frame times while training, default model and hidden=4096', async () => {
+// steps, first free run and evaluations take many frames' work), in
+// lab.html (its own bar) and in the home page (index.html: the shell's
+// controls and plots, the lab embedded with controls=page): written to
+// frames.json and printed with the machine's load and whether issue 12's
+// targets held (p95 ≤ 33 ms at the default model, ≤ 50 ms at hidden =
+// 4096). Asserted are only what a loaded host cannot break: training
+// advanced, frames came, and the median frame stays under a generous
+// FRAME_P50_BOUND (a frame that holds a whole step or a whole redraw of a
+// loaded software-WebGL canvas is far longer).
+const FRAME_TARGET_P95 = { default: 33, 'hidden=4096': 50 };
+// rAF intervals come in whole vsyncs (16.7 ms at 60 Hz): 33.3 ms is the two
+// vsyncs, 30 frames per second, that "33 ms" means
+const metTarget = (p95, target) => p95 <= target + 0.5;
+const FRAME_P50_BOUND = 100; // ms
+test('frames: frame times while training, lab.html and the home page, default model and hidden=4096', async () => {
   await requirePage('lab.html');
   const out = {};
-  // (and the default as the home page embeds it, ?controls=page: no bar)
-  for (const [name, hash, secs] of [['default', '#play=1&until=100000', 5], ['hidden=4096', '#play=1&hidden=4096&until=100000', 8],
-    ['default, controls=page', '?controls=page#play=1&until=100000', 5]]) {
+  for (const [page0, model, hash, secs] of [
+    ['lab.html', 'default', 'play=1&until=100000', 6], ['lab.html', 'hidden=4096', 'play=1&hidden=4096&until=100000', 10],
+    ['index.html', 'default', 'play=1&until=100000', 6], ['index.html', 'hidden=4096', 'play=1&hidden=4096&until=100000', 10]]) {
+    const name = `${page0} ${model}`;
     const page = await newPage();
     try {
-      await page.goto(`${URL0}lab.html${hash}`);
-      const first = await waitStatus(page, (s) => s.step > 0, 240000, `${name}: a first training step`);
-      await page.evaluate(() => {
+      await page.goto(`${URL0}${page0}#${hash}`);
+      // the lab's own frame (the home page's iframe shares the page's thread)
+      const frame = page0 === 'index.html' ? await (await page.waitForSelector('#lab', { timeout: 30000 })).contentFrame() : page;
+      const first = await waitStatus(frame, (s) => s.step > 0, 240000, `${name}: a first training step`);
+      await frame.evaluate(() => {
         window.__fr = []; let last = performance.now();
         const f = (t) => { window.__fr.push(t - last); last = t; requestAnimationFrame(f); };
         requestAnimationFrame(f);
       });
+      const load0 = os.loadavg()[0];
       await sleep(secs * 1000);
-      const x = await page.evaluate(() => window.__fr.slice());
-      const last = await statusOf(page);
+      const x = await frame.evaluate(() => window.__fr.slice());
+      const last = await statusOf(frame);
       if (!(last.step > first.step)) throw new Error(`${name}: training did not advance in ${secs} s (step ${first.step} → ${last.step})`);
       if (x.length < 2) throw new Error(`${name}: ${x.length} frames recorded in ${secs} s`);
       const v = [...x].sort((a, b) => a - b), q = (p) => +v[Math.min(v.length - 1, Math.floor(p * v.length))].toFixed(1);
-      out[name] = { hash, seconds: secs, frames: v.length, p50: q(0.5), p95: q(0.95), max: +v[v.length - 1].toFixed(1), steps: last.step - first.step, cpus: os.cpus().length, loadavg: os.loadavg().map((l) => +l.toFixed(2)) };
+      out[name] = {
+        page: page0, model, hash, seconds: secs, frames: v.length, p50: q(0.5), p95: q(0.95), max: +v[v.length - 1].toFixed(1),
+        over50: v.filter((t) => t > 50).length, steps: last.step - first.step, targetP95: FRAME_TARGET_P95[model], met: metTarget(q(0.95), FRAME_TARGET_P95[model]),
+        cpus: os.cpus().length, loadavg: [load0, ...os.loadavg()].map((l) => +l.toFixed(2)),
+      };
       if (page.errors.length) throw new Error(`${name}: page errors: ` + page.errors.join(' | '));
     } finally { await closePage(page); }
   }
   fs.writeFileSync(path.join(OUT, 'frames.json'), JSON.stringify(out, null, 2) + '\n');
-  return Object.entries(out).map(([k, f]) => `${k}: ${f.frames} frames p50 ${f.p50} ms p95 ${f.p95} ms max ${f.max} ms, ${f.steps} steps in ${f.seconds} s`).join('; ') + ` (load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`;
+  const line = Object.entries(out).map(([k, f]) => `${k}: ${f.frames} frames p50 ${f.p50} p95 ${f.p95} max ${f.max} ms (target p95 ≤ ${f.targetP95}: ${f.met ? 'met' : 'not met'}), ${f.steps} steps in ${f.seconds} s, load ${f.loadavg[0]}`).join('; ') + ` (${os.cpus().length} CPUs)`;
+  const slow = Object.entries(out).filter(([, f]) => f.p50 > FRAME_P50_BOUND);
+  if (slow.length) throw new Error(`median frame over ${FRAME_P50_BOUND} ms: ${slow.map(([k, f]) => `${k} ${f.p50} ms`).join(', ')}; ${line}`);
+  return line;
+});
+
+// The lab's bar is page text over the canvas (wasm/bridge/bar.go), so the
+// canvas is not redrawn when the step counter changes: its buttons play,
+// pause, step and reset, it leaves the canvas's keyboard focus alone, and
+// its label fits whole (never half a number) at a phone's and a laptop's
+// width.
+test('lab bar: page text over the canvas, buttons work, label fits', async () => {
+  await requirePage('lab.html');
+  const out = [];
+  for (const [w, h, dpr] of [[960, 640, 1], [390, 844, 3]]) {
+    const page = await newPage({ viewport: { width: w, height: h }, deviceScaleFactor: dpr });
+    try {
+      await page.goto(`${URL0}lab.html#play=0&until=100000`);
+      await page.waitForSelector('#labbar', { timeout: 60000 });
+      const s0 = await waitStatus(page, (s) => !s.running, 30000, 'the paused status');
+      await page.click('#labbar-play');
+      await waitStatus(page, (s) => s.running && s.step > s0.step, 60000, 'the bar\'s play to train');
+      await page.click('#labbar-play');
+      const p = await waitStatus(page, (s) => !s.running, 10000, 'the bar\'s pause');
+      if ((await page.innerText('#labbar-play')).trim() !== 'play') throw new Error(`paused, the bar's button says ${await page.innerText('#labbar-play')}`);
+      await page.click('#labbar-step');
+      await waitStatus(page, (s) => s.step === p.step + 1, 10000, `the bar's step from ${p.step}`);
+      await poll(async () => (await page.innerText('#labbar-label')).includes(`step ${p.step + 1} `), 5000, 'the bar to show the step');
+      // the fields on the label's line lie inside it; the others wrapped
+      // onto its hidden second line (none half shown)
+      const fit = await page.evaluate(() => {
+        const l = document.getElementById('labbar-label'), r = l.getBoundingClientRect();
+        const f = [...l.children].map((e) => ({ t: e.textContent, r: e.getBoundingClientRect() }));
+        const shown = f.filter((x) => x.r.top < r.bottom - 1);
+        return { text: shown.map((x) => x.t).join('   '), all: f.length, shown: shown.length, fits: shown.length > 0 && shown.every((x) => x.r.right <= r.right + 0.5) };
+      });
+      if (!fit.fits) throw new Error(`at ${w}×${h} the bar's label is cut off: "${fit.text}"`);
+      if (w >= 960 && fit.shown < 2) throw new Error(`at ${w}×${h} the bar shows only "${fit.text}" (${fit.all} fields)`);
+      await page.click('#labbar-reset');
+      await waitStatus(page, (s) => s.step === 0, 10000, 'the bar\'s reset');
+      const focus = await page.evaluate(() => document.activeElement && document.activeElement.tagName);
+      if (focus === 'BUTTON') throw new Error('a click on the bar took the keyboard focus from the canvas');
+      await page.screenshot({ path: path.join(OUT, `labbar-${w}x${h}@${dpr}.png`) });
+      if (page.errors.length) throw new Error('page errors: ' + page.errors.join(' | '));
+      out.push(`${w}×${h}@${dpr} "${fit.text}"`);
+    } finally { await closePage(page); }
+  }
+  return out.join('; ');
 });
 
 test('native and browser trajectories agree number for number', async () => {

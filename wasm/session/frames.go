@@ -44,6 +44,7 @@ type coop struct {
 	// other before it adapts.
 	count, every int
 	lastCheck    time.Time
+	resumed      time.Time     // when the last resume began
 	everyMax     int           // at most this (0: 32; tests use 1, a reading at every point)
 	longest      time.Duration // the longest stretch between two readings (benchmarks)
 }
@@ -66,6 +67,9 @@ func (c *coop) start(work func()) {
 // resume runs the task in flight until it suspends at the deadline (false)
 // or ends (true). Without limit it runs to the end.
 func (c *coop) resume(deadline time.Time, limit bool) bool {
+	if !deadline.Equal(c.deadline) {
+		c.resumed = time.Now() // a new frame's work (one Train call has one deadline)
+	}
 	c.deadline, c.limited = deadline, limit
 	c.lastCheck, c.count = time.Now(), 0
 	if c.every < 1 {
@@ -102,6 +106,26 @@ func (c *coop) pause() {
 		c.yield(struct{}{})
 	}
 }
+
+// boundary is a suspension point before a piece of work that cannot be
+// split (the binned D_stsp and D_H spectra of an evaluation, the raster):
+// unless the frame's work began under boundarySlack ago, the task
+// suspends here, so the piece starts a frame of its own instead of
+// lengthening one that already spent part of its budget.
+func (c *coop) boundary() {
+	if c == nil || c.yield == nil || !c.limited {
+		return
+	}
+	now := time.Now()
+	if now.Sub(c.resumed) >= boundarySlack || !now.Before(c.deadline) {
+		c.lastCheck, c.count = now, 0
+		c.yield(struct{}{})
+	}
+}
+
+// boundarySlack is how far into a frame's work a boundary still lets the
+// next piece run in the same frame.
+const boundarySlack = time.Millisecond
 
 // pausingObs is an observation model that is a suspension point after
 // every Observe.

@@ -462,7 +462,9 @@ func (s *Session) evaluate() {
 	md := s.trained() // suspends between observations (frames.go)
 	if n, T := s.test.N, s.drawnSteps(); s.cfg.Eval.Transient == 0 && T == s.ev.Steps() && T >= 2 {
 		gen, lat := md.Generate(s.test.X[:n], T, true)
+		s.co.boundary() // Score's D_stsp and D_H are one piece each
 		m = s.ev.Score(md, gen)
+		s.co.boundary() // and so is the raster
 		s.show(gen, lat)
 	} else {
 		m = s.ev.Evaluate(md)
@@ -479,6 +481,7 @@ func (s *Session) drawnSteps() int { return min(s.test.Rows()-1, s.cfg.Eval.MaxS
 // cached analysis.
 func (s *Session) refresh() {
 	gen, lat := s.trained().Generate(s.test.X[:s.test.N], s.drawnSteps(), true)
+	s.co.boundary() // the raster is one piece
 	s.show(gen, lat)
 }
 
