@@ -44,6 +44,16 @@ type Referencer interface {
 	RecordByReference()
 }
 
+// Pauser is a tape whose Gradient is long enough to be worth pausing in
+// (the deferred weight-gradient products over a whole window): after
+// SetPause(f) it calls f between its pieces of work, nil for never. f must
+// not touch the tape; the sums, their order and their bits are the same
+// whether or not f is set. A browser page that trains in its one thread
+// uses it to end a frame there (wasm/session).
+type Pauser interface {
+	SetPause(f func())
+}
+
 // Taper is a trainable model with a tape of its own (a batched, taped
 // forward and backward pass).
 type Taper interface {

@@ -33,6 +33,7 @@ type outerSum struct {
 	runs   [][]float64
 	chunk  int       // rows per chunk
 	p      []float64 // scratch: the sum, na4 × nb
+	pause  func()    // called after each chunk's product, when not nil (models.Pauser)
 }
 
 // outerChunk is the number of rows of a chunk: MatTMulAdd's four-row by
@@ -97,6 +98,9 @@ func (o *outerSum) flush(dst []float64) {
 		for c0 := 0; c0 < R; c0 += o.chunk {
 			c := min(o.chunk, R-c0)
 			vec.MatTMulAdd(o.p, o.a[(r0+c0)*na4:(r0+c0+c)*na4], run[c0*nb:(c0+c)*nb], na4, c, nb)
+			if o.pause != nil {
+				o.pause()
+			}
 		}
 		r0 += R
 	}
@@ -459,3 +463,15 @@ func (t *shallowTape) Gradient(gtheta []float64) {
 	t.w2.flush(block(t.acc, p.offW2, p.L*p.m))
 	t.commit(gtheta)
 }
+
+// SetPause makes Gradient call f after each chunk of its weight-gradient
+// products (models.Pauser); the products are unchanged.
+func (t *vanillaTape) SetPause(f func()) { t.w.pause = f }
+
+// SetPause makes Gradient call f after each chunk of its weight-gradient
+// products (models.Pauser); the products are unchanged.
+func (t *dendriticTape) SetPause(f func()) { t.w.pause = f }
+
+// SetPause makes Gradient call f after each chunk of its weight-gradient
+// products (models.Pauser); the products are unchanged.
+func (t *shallowTape) SetPause(f func()) { t.w1.pause, t.w2.pause = f, f }

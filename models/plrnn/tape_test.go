@@ -119,3 +119,46 @@ func TestTapeByReference(t *testing.T) {
 		}
 	}
 }
+
+// TestTapePause checks that a tape's pause hook (models.Pauser) is called
+// between the chunks of its weight-gradient products, and that the
+// gradient has the same bits with and without it.
+func TestTapePause(t *testing.T) {
+	const steps, S = 30, 6 // 180 rows: two chunks of outerChunk
+	r := rng.New(5)
+	for i, m := range []models.Trainable{
+		NewVanilla(Config{M: 7}, r),
+		NewDendritic(Config{M: 6, Bases: 4}, r),
+		NewShallow(Config{M: 3, Hidden: 20, Clipped: true}, r),
+	} {
+		randomize(m, uint64(70+i), 0.4)
+		M, P := m.Dim(), len(m.Params())
+		xs, gs := make([]float64, steps*S*M), make([]float64, S*M)
+		r.FillNorm(xs, 1)
+		r.FillNorm(gs, 1)
+		window := func(tape models.Tape) []float64 {
+			dst, gx, grad := make([]float64, S*M), make([]float64, S*M), make([]float64, P)
+			for s := 0; s < steps; s++ {
+				tape.Forward(s, dst, xs[s*S*M:(s+1)*S*M], nil)
+			}
+			for s := steps - 1; s >= 0; s-- {
+				tape.Backward(s, gx, gs)
+			}
+			tape.Gradient(grad)
+			return grad
+		}
+		plain := window(m.(models.Taper).NewTape(steps, S))
+		paused := m.(models.Taper).NewTape(steps, S)
+		calls := 0
+		paused.(models.Pauser).SetPause(func() { calls++ })
+		got := window(paused)
+		if calls < 2 {
+			t.Errorf("%s: the pause hook was called %d times for %d rows, want one per chunk of %d", modeltest.String(m), calls, steps*S, outerChunk)
+		}
+		for j := range plain {
+			if math.Float64bits(plain[j]) != math.Float64bits(got[j]) {
+				t.Fatalf("%s: gradient %d is %v with the pause hook, %v without", modeltest.String(m), j, got[j], plain[j])
+			}
+		}
+	}
+}

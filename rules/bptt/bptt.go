@@ -304,6 +304,18 @@ func New(m models.Trainable, o Observer, data []float64, cfg Config, totalSteps 
 // Steps is the number of gradient steps taken so far.
 func (t *Trainer) Steps() int { return t.step }
 
+// SetPause makes the window's parameter gradient call f between its pieces
+// of work where the model's tape can pause (models.Pauser), and reports
+// whether it can; nil removes it. Results do not change: a page that trains
+// in its one thread ends frames there (wasm/session).
+func (t *Trainer) SetPause(f func()) bool {
+	p, ok := t.tape.(models.Pauser)
+	if ok {
+		p.SetPause(f)
+	}
+	return ok
+}
+
 // LearningRate is the rate the next step will use.
 func (t *Trainer) LearningRate() float64 { return t.sched.Rate(t.step, t.total) }
 

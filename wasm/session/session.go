@@ -169,7 +169,7 @@ func build(st State, userName string, userData []byte) (*Session, error) {
 	if s.md, err = recipe.Build(s.cfg.Model, series.N, lo, hi, s.cfg.Train.Seed, true); err != nil {
 		return nil, err
 	}
-	if s.tr, err = recipe.NewTrainer(s.cfg, s.trained(), s.train); err != nil {
+	if s.tr, err = s.newTrainer(s.cfg); err != nil {
 		return nil, err
 	}
 	s.running = st.Play
@@ -258,7 +258,7 @@ func (s *Session) retune(st State) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	tr, err := recipe.NewTrainer(cfg, s.trained(), s.train)
+	tr, err := s.newTrainer(cfg)
 	if err != nil {
 		return err
 	}
@@ -672,7 +672,7 @@ func (s *Session) LoadCheckpoint(b []byte) error {
 		return fmt.Errorf("it was trained on %d-dimensional data, but %s has %d dimensions", ck.ObsDim, series.Name, series.N)
 	}
 	n.train, n.test = recipe.Split(series, n.cfg.Data.TestFraction)
-	if n.tr, err = recipe.NewTrainer(n.cfg, n.trained(), n.train); err != nil {
+	if n.tr, err = n.newTrainer(n.cfg); err != nil {
 		return err
 	}
 	if err := ck.Resume(n.tr); err != nil {
