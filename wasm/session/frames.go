@@ -128,7 +128,9 @@ func (c *coop) boundary() {
 const boundarySlack = time.Millisecond
 
 // pausingObs is an observation model that is a suspension point after
-// every Observe.
+// every Observe and ObserveVJP: one time step of the batch in the
+// trainer's forward and backward passes (the backward pass calls only
+// ObserveVJP, as it keeps the forward residuals).
 type pausingObs struct {
 	bptt.Observer
 	co *coop
@@ -136,6 +138,11 @@ type pausingObs struct {
 
 func (o pausingObs) Observe(dst, z []float64) {
 	o.Observer.Observe(dst, z)
+	o.co.pause()
+}
+
+func (o pausingObs) ObserveVJP(gz, gphi, z, g []float64) {
+	o.Observer.ObserveVJP(gz, gphi, z, g)
 	o.co.pause()
 }
 
