@@ -95,24 +95,24 @@ type rrEpoch struct {
 
 // rrWork is one worker's scratch: the tape of a training pass.
 type rrWork struct {
-	X    []float64 // (steps+1)·S·N states; X[k] enters taped step k, X[k+1] is recorded after it
-	P    []float64 // steps·S·N f′(pre)
-	P0   []float64 // epochs·S·N f′ of the priming evaluations (DASC)
-	ep   []rrEpoch
+	X  []float64 // (steps+1)·S·N states; X[k] enters taped step k, X[k+1] is recorded after it
+	P  []float64 // steps·S·N f′(pre)
+	P0 []float64 // epochs·S·N f′ of the priming evaluations (DASC)
+	ep []rrEpoch
 	// nsteps is the number of taped steps so far
 	nsteps int
-	u    []float64
-	eta  []float64
-	s    []float64
-	du   []float64
-	pre  []float64
-	fp   []float64
-	gu   []float64
-	gs   []float64
-	gdu  []float64
-	gx   []float64
-	Weff []float64
-	in   []int
+	u      []float64
+	eta    []float64
+	s      []float64
+	du     []float64
+	pre    []float64
+	fp     []float64
+	gu     []float64
+	gs     []float64
+	gdu    []float64
+	gx     []float64
+	Weff   []float64
+	in     []int
 	// onStep, if set, sees every step of an evaluation (task-trial, epoch
 	// 0–3, the state after the step).
 	onStep func(tr, epoch int, u []float64)
@@ -165,7 +165,7 @@ func (w *rrWork) epoch(p *rrPass, T int, in []int, ou leaky.OU, record func(t in
 	var fp0 []float64
 	if p.taped {
 		e := len(w.ep)
-		w.ep = append(w.ep, rrEpoch{k0: w.steps(), T: T, in: append(w.ep[e:e+1][0].in[:0], in...), dt: p.dt})
+		w.ep = append(w.ep, rrEpoch{k0: w.steps(), T: T, in: append(w.ep[e : e+1][0].in[:0], in...), dt: p.dt})
 		fp0 = w.P0[e*SN : (e+1)*SN]
 	}
 	// the priming evaluation: advances η, seeds DASC's skip state
