@@ -8,6 +8,8 @@ import (
 	"github.com/rnnlab/rnnlab/kernel/cogtask"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/models/leaky"
+	"github.com/rnnlab/rnnlab/rules/run"
+	"github.com/rnnlab/rnnlab/rules/run/runtest"
 )
 
 // rrFixture is a small rule-reversal pass: 8 units, 3 sequences at dt =
@@ -78,5 +80,114 @@ func TestReversalGradient(t *testing.T) {
 			}
 			t.Logf("loss %.6g, worst relative error %.2g", l0, worst)
 		})
+	}
+}
+
+// tinyReversal is a fast rule-reversal section: 2 networks of 8 units at
+// dt = 0.05 s, 2 sequences a step, DASC with 2 stages over 6 rounds.
+func tinyReversal() *Spec {
+	s := DefaultSpec()
+	s.Task, s.Method, s.Skip, s.Stages, s.Beta = cogtask.RuleReversal, DASC, 3, 2, 0.2
+	s.Units, s.Dt, s.Tau = 8, 0.05, 0.2
+	s.Networks, s.Trials, s.EvalTrials, s.StepsPerRound, s.Rounds = 2, 2, 2, 2, 6
+	s.Seed = 7
+	return &s
+}
+
+func TestReversalKindConformance(t *testing.T) {
+	k, err := run.Lookup(KindName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtest.Conformance(t, k, tinyReversal(), 2, 2)
+	cd := tinyReversal()
+	cd.Method, cd.Alpha = CD, 2 // the coarse stage at 0.1 s, a new Adam after it
+	runtest.Conformance(t, k, cd, 1, 3)
+}
+
+// TestReversalSchemesReduceToBase: SCTT and DASC with β₀ = 1 train exactly
+// as base (no mixing at all), and the workers do not change the result.
+func TestReversalSchemesReduceToBase(t *testing.T) {
+	train := func(method string, beta float64, workers int) State {
+		s := tinyReversal()
+		s.Method, s.Beta = method, beta
+		c := s.Config()
+		c.Workers = workers
+		e, err := NewReversalEnsemble(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r := 0; r < 3; r++ {
+			e.StepRound()
+		}
+		return e.State()
+	}
+	same := func(a, b State) bool {
+		for i := range a.Nets {
+			for j, v := range a.Nets[i].Theta {
+				if math.Float64bits(v) != math.Float64bits(b.Nets[i].Theta[j]) {
+					return false
+				}
+			}
+		}
+		return a.Perf[0] == b.Perf[0] && a.Loss[1] == b.Loss[1]
+	}
+	base := train(Base, 0.2, 1)
+	for _, m := range []string{SCTT, DASC} {
+		if !same(base, train(m, 1, 1)) {
+			t.Errorf("%s with β₀ = 1 differs from base", m)
+		}
+	}
+	if same(base, train(DASC, 0.2, 1)) {
+		t.Error("DASC with β₀ = 0.2 trains exactly as base: the mixing does nothing")
+	}
+	if !same(train(DASC, 0.2, 1), train(DASC, 0.2, 2)) {
+		t.Error("the result depends on the number of workers")
+	}
+}
+
+// TestReversalLearns: a few rounds of base training on 8 units raise the
+// ensemble's performance above its start (a smoke test of the direction of
+// the gradient step, at the reference's lr).
+func TestReversalLearns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains 30 rounds")
+	}
+	s := tinyReversal()
+	s.Method, s.Networks, s.Trials, s.EvalTrials, s.StepsPerRound, s.Rounds = Base, 2, 8, 16, 5, 30
+	e, err := NewReversalEnsemble(s.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.StepRound()
+	p0, l0 := mean(e.Perf), mean(e.Loss)
+	for !e.Done() {
+		e.StepRound()
+	}
+	t.Logf("performance %.3f → %.3f, loss %.4f → %.4f", p0, mean(e.Perf), l0, mean(e.Loss))
+	if !(mean(e.Loss) < l0) {
+		t.Errorf("the training loss did not fall: %.4f → %.4f", l0, mean(e.Loss))
+	}
+}
+
+func TestReversalValidate(t *testing.T) {
+	for _, c := range []struct {
+		edit func(*Spec)
+		want string
+	}{
+		{func(s *Spec) { s.Corrected = true }, "task.corrected: the rulereversal run has only the reference's form"},
+		{func(s *Spec) { s.Tau, s.Dt = 2, 0.6 }, "task.dt = 0.6 s is too coarse for the rulereversal trial"},
+		{func(s *Spec) { s.Method, s.Alpha = CD, 12 }, "task.alpha = 12: CD's stage 1 steps at task.dt·α = 0.6"},
+		{func(s *Spec) { s.Skip = 0 }, "task.skip = 0"},
+	} {
+		s := tinyReversal()
+		c.edit(s)
+		err := s.Validate()
+		if err == nil || !contains(err.Error(), c.want) {
+			t.Errorf("got %v, want an error with %q", err, c.want)
+		}
+	}
+	if err := tinyReversal().Validate(); err != nil {
+		t.Fatal(err)
 	}
 }
