@@ -25,11 +25,11 @@ import (
 
 // reversalTrainer is a rule-reversal run: the ensemble and its history.
 type reversalTrainer struct {
-	spec        Spec
-	e           *ReversalEnsemble
-	perf, loss  []float64 // per round r at [r·K:]
-	stage       []int
-	wall        float64
+	spec       Spec
+	e          *ReversalEnsemble
+	perf, loss []float64 // per round r at [r·K:]
+	stage      []int
+	wall       float64
 }
 
 func newReversalTrainer(s Spec, env run.Env) (*reversalTrainer, error) {
