@@ -1,9 +1,12 @@
 package tasktrain
 
 import (
+	"flag"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rnnlab/rnnlab/kernel/cogtask"
 	"github.com/rnnlab/rnnlab/kernel/rng"
@@ -190,4 +193,32 @@ func TestReversalValidate(t *testing.T) {
 	if err := tinyReversal().Validate(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestReversalBrowserSettings: the kind's browser settings with
+// task=rulereversal (the page's run.html#kind=task&task=rulereversal) give
+// a valid run that trains a round.
+func TestReversalBrowserSettings(t *testing.T) {
+	s := DefaultSpec()
+	fs := flag.NewFlagSet("task", flag.ContinueOnError)
+	s.Flags(fs)
+	for _, kv := range strings.Split(Kind.Browser+"&task="+cogtask.RuleReversal, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		if err := fs.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr, err := s.Start(run.Env{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	if err := tr.Advance(); err != nil {
+		t.Fatal(err)
+	}
+	p := tr.Progress()
+	if p.Step != 1 || len(p.Values) == 0 {
+		t.Fatalf("progress after a round: %+v", p)
+	}
+	t.Logf("one round natively in %v: %+v", time.Since(t0).Round(time.Millisecond), p.Values)
 }
