@@ -222,3 +222,34 @@ func TestReversalBrowserSettings(t *testing.T) {
 	}
 	t.Logf("one round natively in %v: %+v", time.Since(t0).Round(time.Millisecond), p.Values)
 }
+
+// TestReversalGolden pins two rounds of the tiny DASC run (a hash of every
+// network's θ bits and the scores): the same natively and under js/wasm.
+func TestReversalGolden(t *testing.T) {
+	c := tinyReversal().Config()
+	c.Workers = 2
+	e, err := NewReversalEnsemble(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.StepRound()
+	e.StepRound()
+	h := uint64(14695981039346656037)
+	mix := func(v float64) {
+		h ^= math.Float64bits(v)
+		h *= 1099511628211
+	}
+	for _, n := range e.Nets {
+		for _, v := range n.Net.theta {
+			mix(v)
+		}
+	}
+	for i := range e.Perf {
+		mix(e.Perf[i])
+		mix(e.Loss[i])
+	}
+	const want = 0x521cb8623defe80b
+	if h != want {
+		t.Errorf("hash %#x, want %#x (perf %v, loss %v)", h, uint64(want), e.Perf, e.Loss)
+	}
+}
