@@ -253,7 +253,8 @@ func curveFigure(c Config, perfs []float64, R int) run.Figure {
 
 // trialFigure runs one evaluation sequence of network 0 from rng.New(seed)
 // and plots the probability of choice 1 at every step (after the warm-up)
-// with the ideal choice over the response epochs.
+// with the ideal choice of each task-trial (each spans sample, response,
+// reward and wait epochs).
 func (t *reversalTrainer) trialFigure(seed uint64) run.Figure {
 	e := t.e
 	c := e.Cfg
@@ -262,20 +263,18 @@ func (t *reversalTrainer) trialFigure(seed uint64) run.Figure {
 	b := cogtask.GenerateRuleReversalBatch(r, 1)
 	var w rrWork
 	var xs, p1, ix, iy []float64
-	w.onStep = func(tr, epoch int, u []float64) {
+	w.onStep = func(tr, _ int, u []float64) {
 		z0, z1 := rrLogits(n, u)
 		k := float64(len(xs) + 1)
 		xs = append(xs, k)
 		p1 = append(p1, 1-rrProb0(z0, z1))
-		if epoch == 1 {
-			ix = append(ix, k)
-			iy = append(iy, float64(b.Ideal[tr]))
-		}
+		ix = append(ix, k)
+		iy = append(iy, float64(b.Ideal[tr]))
 	}
 	perf := w.run(&rrPass{n: n, b: b, tm: cogtask.RRTiming(c.Net.Dt), dt: c.Net.Dt, r: r})
 	return run.Figure{Name: "trial-choice", Title: fmt.Sprintf("%s, network 0, one evaluation sequence (performance %.3f)", c.Task, perf),
 		XLabel: "time step (after the warm-up)", YLabel: "P(choice 1)",
-		Lines: []run.Line{{Label: "readout", X: xs, Y: p1}, {Label: "ideal choice (response epochs)", X: ix, Y: iy}}}
+		Lines: []run.Line{{Label: "readout", X: xs, Y: p1}, {Label: "ideal choice of the task-trial (scored in its response epoch)", X: ix, Y: iy}}}
 }
 
 // rrProb0 is softmax(z0, z1)[0].
