@@ -192,26 +192,76 @@ type entry struct {
 // back in the order of their data, which for files written by Encode is
 // the header's order; the metadata map is nil when the file has none.
 func Decode(b []byte) ([]Tensor, map[string]string, error) {
+	h, err := parseHeader(b)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]Tensor, len(h.tensors))
+	for i, s := range h.spans {
+		t := h.tensors[s.index]
+		chunk := h.data[s.begin:s.end]
+		// Allocated only now: the tiling bounds the total by len(b).
+		t.Data = make([]float64, len(chunk)/dtypeSize(t.DType))
+		if t.DType == "F64" {
+			for k := range t.Data {
+				t.Data[k] = math.Float64frombits(binary.LittleEndian.Uint64(chunk[8*k:]))
+			}
+		} else {
+			for k := range t.Data {
+				t.Data[k] = fromF32(binary.LittleEndian.Uint32(chunk[4*k:]))
+			}
+		}
+		out[i] = t
+	}
+	return out, h.meta, nil
+}
+
+// Metadata validates a complete safetensors file as Decode does (header,
+// entries, the tiling of the data section) and returns its metadata map
+// without converting any tensor data: what a reader that needs only the
+// file's description (a checkpoint's kind, its step) should call.
+func Metadata(b []byte) (map[string]string, error) {
+	h, err := parseHeader(b)
+	if err != nil {
+		return nil, err
+	}
+	return h.meta, nil
+}
+
+// span is one tensor's byte range in the data section and its index in
+// the header's order.
+type span struct {
+	begin, end uint64
+	index      int
+}
+
+// header is a validated file: its metadata, its tensors without data, their
+// spans sorted by offset, and the data section.
+type header struct {
+	meta    map[string]string
+	tensors []Tensor
+	spans   []span
+	data    []byte
+}
+
+// parseHeader validates everything of a file but the tensor values.
+func parseHeader(b []byte) (*header, error) {
 	if len(b) < 8 {
-		return nil, nil, fmt.Errorf("safetensors: file of %d bytes is too short for the 8-byte header length", len(b))
+		return nil, fmt.Errorf("safetensors: file of %d bytes is too short for the 8-byte header length", len(b))
 	}
 	n := binary.LittleEndian.Uint64(b)
 	if n > uint64(len(b)-8) {
-		return nil, nil, fmt.Errorf("safetensors: header length %d (bytes 0–7) exceeds the %d bytes after it", n, len(b)-8)
+		return nil, fmt.Errorf("safetensors: header length %d (bytes 0–7) exceeds the %d bytes after it", n, len(b)-8)
 	}
 	if n > maxHeader {
-		return nil, nil, fmt.Errorf("safetensors: header length %d exceeds the limit of %d bytes", n, maxHeader)
+		return nil, fmt.Errorf("safetensors: header length %d exceeds the limit of %d bytes", n, maxHeader)
 	}
 	hdr, data := b[8:8+n], b[8+n:]
 	if !utf8.Valid(hdr) {
-		return nil, nil, fmt.Errorf("safetensors: header (bytes 8–%d) is not valid UTF-8", 8+n)
+		return nil, fmt.Errorf("safetensors: header (bytes 8–%d) is not valid UTF-8", 8+n)
 	}
 	if len(hdr) == 0 || hdr[0] != '{' {
-		return nil, nil, fmt.Errorf("safetensors: header must start with '{' (at byte 8)")
-	}
-	type span struct {
-		begin, end uint64
-		index      int
+		return nil, fmt.Errorf("safetensors: header must start with '{' (at byte 8)")
 	}
 	var (
 		meta  map[string]string
@@ -231,44 +281,44 @@ func Decode(b []byte) ([]Tensor, map[string]string, error) {
 		return fmt.Errorf("safetensors: header is not valid JSON: %v (near byte %d)", err, 8+dec.InputOffset())
 	}
 	if _, err := dec.Token(); err != nil { // the '{' checked above
-		return nil, nil, syntax(err)
+		return nil, syntax(err)
 	}
 	for dec.More() {
 		at := 8 + dec.InputOffset()
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, nil, syntax(err)
+			return nil, syntax(err)
 		}
 		name, ok := tok.(string)
 		if !ok {
-			return nil, nil, fmt.Errorf("safetensors: header key %v is not a string (at byte %d)", tok, at)
+			return nil, fmt.Errorf("safetensors: header key %v is not a string (at byte %d)", tok, at)
 		}
 		if seen[name] {
-			return nil, nil, fmt.Errorf("safetensors: header key %q appears twice (at byte %d)", name, at)
+			return nil, fmt.Errorf("safetensors: header key %q appears twice (at byte %d)", name, at)
 		}
 		seen[name] = true
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, nil, syntax(err)
+			return nil, syntax(err)
 		}
 		if name == metadataKey {
 			if err := json.Unmarshal(raw, &meta); err != nil {
-				return nil, nil, fmt.Errorf("safetensors: __metadata__ must map strings to strings: %v (at byte %d)", err, at)
+				return nil, fmt.Errorf("safetensors: __metadata__ must map strings to strings: %v (at byte %d)", err, at)
 			}
 			continue
 		}
 		t, begin, end, err := parseEntry(name, raw, uint64(len(data)))
 		if err != nil {
-			return nil, nil, fmt.Errorf("safetensors: tensor %q (header byte %d): %v", name, at, err)
+			return nil, fmt.Errorf("safetensors: tensor %q (header byte %d): %v", name, at, err)
 		}
 		spans = append(spans, span{begin, end, len(ts)})
 		ts = append(ts, t)
 	}
 	if _, err := dec.Token(); err != nil { // the closing '}'
-		return nil, nil, syntax(err)
+		return nil, syntax(err)
 	}
 	if rest := bytes.Trim(hdr[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
-		return nil, nil, fmt.Errorf("safetensors: unexpected %q after the header object (at byte %d)", rest[:min(len(rest), 16)], 8+dec.InputOffset())
+		return nil, fmt.Errorf("safetensors: unexpected %q after the header object (at byte %d)", rest[:min(len(rest), 16)], 8+dec.InputOffset())
 	}
 
 	// The tensors must tile the data section: sorted by offset, each
@@ -284,33 +334,16 @@ func Decode(b []byte) ([]Tensor, map[string]string, error) {
 		name := ts[s.index].Name
 		switch {
 		case s.begin > pos:
-			return nil, nil, fmt.Errorf("safetensors: gap in the data: bytes [%d, %d) belong to no tensor (tensor %q starts at %d)", pos, s.begin, name, s.begin)
+			return nil, fmt.Errorf("safetensors: gap in the data: bytes [%d, %d) belong to no tensor (tensor %q starts at %d)", pos, s.begin, name, s.begin)
 		case s.begin < pos:
-			return nil, nil, fmt.Errorf("safetensors: tensor %q data_offsets [%d, %d] overlap the previous tensor, which ends at %d", name, s.begin, s.end, pos)
+			return nil, fmt.Errorf("safetensors: tensor %q data_offsets [%d, %d] overlap the previous tensor, which ends at %d", name, s.begin, s.end, pos)
 		}
 		pos = s.end
 	}
 	if pos != uint64(len(data)) {
-		return nil, nil, fmt.Errorf("safetensors: the tensors end at data byte %d, the data section has %d bytes (at byte %d)", pos, len(data), 8+n+pos)
+		return nil, fmt.Errorf("safetensors: the tensors end at data byte %d, the data section has %d bytes (at byte %d)", pos, len(data), 8+n+pos)
 	}
-	out := make([]Tensor, len(ts))
-	for i, s := range spans {
-		t := ts[s.index]
-		chunk := data[s.begin:s.end]
-		// Allocated only now: the tiling bounds the total by len(b).
-		t.Data = make([]float64, len(chunk)/dtypeSize(t.DType))
-		if t.DType == "F64" {
-			for k := range t.Data {
-				t.Data[k] = math.Float64frombits(binary.LittleEndian.Uint64(chunk[8*k:]))
-			}
-		} else {
-			for k := range t.Data {
-				t.Data[k] = fromF32(binary.LittleEndian.Uint32(chunk[4*k:]))
-			}
-		}
-		out[i] = t
-	}
-	return out, meta, nil
+	return &header{meta: meta, tensors: ts, spans: spans, data: data}, nil
 }
 
 // parseEntry validates one tensor's header entry against a data section of

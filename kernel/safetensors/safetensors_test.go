@@ -192,6 +192,29 @@ func TestDecodeErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, %v; want an error containing %q", c.name, ts, err, c.want)
 		}
+		// Metadata validates the same file the same way.
+		if _, merr := Metadata(c.b); merr == nil || err == nil || merr.Error() != err.Error() {
+			t.Errorf("%s: Metadata error %v, Decode error %v; want the same", c.name, merr, err)
+		}
+	}
+}
+
+func TestMetadata(t *testing.T) {
+	meta := map[string]string{"format": "rnnlab", "step": "12"}
+	var buf bytes.Buffer
+	if err := Encode(&buf, []Tensor{{Name: "w", DType: "F64", Shape: []int{2}, Data: []float64{1, 2}}}, meta); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Metadata(buf.Bytes())
+	if err != nil || len(got) != 2 || got["format"] != "rnnlab" || got["step"] != "12" {
+		t.Fatalf("Metadata = %v, %v; want %v", got, err, meta)
+	}
+	buf.Reset()
+	if err := Encode(&buf, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Metadata(buf.Bytes()); err != nil || got != nil {
+		t.Errorf("Metadata of a file without metadata = %v, %v; want nil, nil", got, err)
 	}
 }
 

@@ -61,9 +61,9 @@ func DecodeCheckpoint(b []byte) (*Kind, Spec, *Checkpoint, error) {
 }
 
 // CheckpointKind reads which kind of run a checkpoint is of, without
-// decoding the rest (DefaultKind for one written before kinds).
+// converting its tensors (DefaultKind for one written before kinds).
 func CheckpointKind(b []byte) (string, error) {
-	_, meta, err := safetensors.Decode(b)
+	meta, err := safetensors.Metadata(b)
 	if err != nil {
 		return "", fmt.Errorf("not a valid safetensors file: %v", err)
 	}
