@@ -14,7 +14,10 @@ package models
 // and starts a new accumulation. Forward of step 0 starts a window: a tape
 // may read what it needs of the parameters then, so they must not change
 // until the window's last Backward and Gradient (a trainer updates them
-// after Gradient, before the next window).
+// after Gradient, before the next window). Likewise a tape may read a
+// step's record until Gradient (the PLRNN tapes defer the weight gradient
+// to one product over the recorded rows), so a step is recorded again
+// (Forward) only after the Gradient that follows its Backward.
 //
 // The parameter gradient is defined as the sum that the model's VJP would
 // accumulate over the same Backward calls, in their order, starting from a
@@ -30,6 +33,15 @@ type Tape interface {
 	// Gradient adds the accumulated parameter cotangent to gtheta and
 	// clears the accumulation.
 	Gradient(gtheta []float64)
+}
+
+// Referencer is a tape that can record a step's inputs by reference rather
+// than by copy. After RecordByReference, Forward keeps x and u themselves
+// (not copies), so the caller must leave them unchanged until the
+// Gradient that ends the window; a trainer whose states stay in its own
+// buffers saves a copy of every state.
+type Referencer interface {
+	RecordByReference()
 }
 
 // Taper is a trainable model with a tape of its own (a batched, taped

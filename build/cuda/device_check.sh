@@ -29,10 +29,15 @@
 #      through the device tape and on one CPU core, in steps/s, at M=3, L=50
 #      (batch 16, T=200, generalized teacher forcing) and at M=32, L=1024,
 #      and the 1000-model shallow ensemble (M=3, L=50),
-#   6. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
+#   6. times the LIF network of models/lif on the device (BenchmarkLIFDevice:
+#      N = 10 000 and 100 000, fixed in-degree K = 1 000, so 10^8 synapses at
+#      N = 100 000; the deterministic gather and the atomic push) and on one
+#      CPU core (BenchmarkLIFCPU) in simulated seconds per wall second and
+#      synaptic events per second,
+#   7. writes report.md (and the raw logs) to $OUT, or build/cuda/out.
 # Every stage has its own timeout, cut to what is left of the script's
-# budget (CHECK_BUDGET, default 285 s), so the whole run stays under 5
-# minutes; a stage that no longer fits is skipped and says so. For a dry run
+# budget (CHECK_BUDGET, default 345 s: 285 s before the LIF stage's 60 s), so
+# the whole run stays under 6 minutes; a stage that no longer fits is skipped and says so. For a dry run
 # without a GPU: NVCC=<a wrapper building the emulator>, CHECK_MODELS,
 # RNNCUDA_BENCH_MODELS, SHALLOW_SIZES (a -test.bench pattern, e.g. M3_L50),
 # SHALLOW_BENCHTIME (e.g. 1x) and TESTS (a -test.run pattern) shrink the work.
@@ -48,7 +53,7 @@ CC=${CC:-$(command -v cc || command -v gcc || echo cc)}
 PY=${PYTHON:-python3}
 export LD_LIBRARY_PATH="$PWD/$LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 start=$(date +%s)
-BUDGET=${CHECK_BUDGET:-285}
+BUDGET=${CHECK_BUDGET:-345}
 SHALLOW_SIZES=${SHALLOW_SIZES:-.}
 SHALLOW_BENCHTIME=${SHALLOW_BENCHTIME:-10x}
 # run_for CAP CMD…: CMD under a timeout of CAP seconds or what is left of the
@@ -166,6 +171,22 @@ for prec in float64 float32; do
 	es=$(grep "$prec" "$OUTDIR/bench_shallow_ens.log" 2>/dev/null | grep -o '[0-9.e+]* model-steps/s' | head -1 | awk '{print $1}')
 	[ -n "$es" ] || es=$(grep "c-driver shallow.*$prec" "$OUTDIR/check.log" 2>/dev/null | grep -o 'model-steps/s [0-9.]*' | awk '{print $2}')
 	say "| ensemble of 1000 × (M3, L50), $prec, sparse forcing τ = 25: model-steps/s | ${es:-n/a} | ${cs:-n/a} (one model) | $(ratio "$es" "$cs") |"
+done
+say ""
+say "## LIF network (models/lif) on the device"
+say ""
+say "BenchmarkLIFDevice: exponential synapses, K = 1 000 fixed in-degree, constant drive; 200 ms warm-up, then ${LIF_BENCHTIME:-3x} × 100 ms. gather: the deterministic per-target gather (the CPU's bits); atomic: float64 atomics over the spiking rows."
+RNNCUDA_LIF_N=${RNNCUDA_LIF_N:-10000,100000} run_for 40 "$BIN" -test.run '^$' -test.bench 'BenchmarkLIFDevice' -test.benchtime "${LIF_BENCHTIME:-3x}" >"$OUTDIR/bench_lif.log" 2>&1
+RNNCUDA_LIF_N=${RNNCUDA_LIF_N:-10000,100000} GOMAXPROCS=1 run_for 20 "$BIN" -test.run '^$' -test.bench 'BenchmarkLIFCPU' -test.benchtime 1x -test.cpu 1 >>"$OUTDIR/bench_lif.log" 2>&1
+grep -E 'Benchmark|FAIL|rror|skipped|timed out|panic' "$OUTDIR/bench_lif.log" >"$OUTDIR/lif.txt"
+block "$OUTDIR/lif.txt"
+say ""
+say "| LIF, N | propagation | sim-s/s | events/s | Hz |"
+say "|---|---|---|---|---|"
+grep '^BenchmarkLIF' "$OUTDIR/bench_lif.log" 2>/dev/null | while read -r name rest; do
+	n=$(echo "$name" | sed -n 's/.*N=\([0-9]*\).*/\1/p'); mode=$(echo "$name" | sed -n 's/.*N=[0-9]*\/\([a-z]*\).*/device, \1/p')
+	[ -n "$mode" ] || mode="CPU, one core (models/lif)"
+	say "| $n | $mode | $(echo "$rest" | grep -o '[0-9.e+]* sim-s/s' | awk '{print $1}') | $(echo "$rest" | grep -o '[0-9.e+]* events/s' | awk '{print $1}') | $(echo "$rest" | grep -o '[0-9.e+]* Hz' | awk '{print $1}') |"
 done
 say ""
 say "Total time of this script: $(( $(date +%s) - start )) s."

@@ -1244,3 +1244,4 @@ extern "C" int rnncuda_tape_gradient(rnncuda_ens *e, double *grad) {
 	}
 	return rnncuda_ens_get_grad(e, grad);
 }
+#include "lif.cuh" // the LIF network (ABI 4)

@@ -32,7 +32,8 @@
 extern "C" {
 #endif
 
-#define RNNCUDA_ABI_VERSION 2 /* 2: the shallow PLRNN (RNNCUDA_SHALLOW, rnncuda_config.hidden) */
+#define RNNCUDA_ABI_VERSION 4 /* 2: the shallow PLRNN (RNNCUDA_SHALLOW, rnncuda_config.hidden); 3: the leaky RNN;
+                                 4: the LIF network (rnncuda_lif_*) */
 
 enum {
 	RNNCUDA_OK = 0,
@@ -140,6 +141,57 @@ int rnncuda_tape_begin(rnncuda_ens *ens);
 int rnncuda_tape_forward(rnncuda_ens *ens, int k, const double *x, double *dst);
 int rnncuda_tape_backward(rnncuda_ens *ens, int k, const double *g, double *gx);
 int rnncuda_tape_gradient(rnncuda_ens *ens, double *grad);
+
+/*
+ * The LIF network of models/lif (ABI 4): N leaky integrate-and-fire neurons
+ * (the first `excitatory` of them excitatory) with current-based exponential
+ * (or delta) synapses, delays and refractoriness, integrated exactly; one
+ * step is models/lif's five phases (its package doc) in its order of
+ * float64 operations, so V, I and the spike trains equal the CPU's for the
+ * same connectivity, state and Poisson counts (docs/gpu.md). The
+ * propagators are computed by the caller (kernel/fmath) and passed in.
+ */
+typedef struct {
+	int neurons;        /* N >= 1 */
+	int excitatory;     /* N_E, 0..N */
+	long long synapses; /* S, the length of target (and weight, delay) */
+	int slots;          /* L = max delay + 1, 2..65536: the ring buffer's slots */
+	int delay;          /* D, 1..L-1: every synapse's delay when delay is NULL */
+	int refractory;     /* round(t_ref/dt) steps */
+	int delta;          /* 1: delta synapses (tau_syn = 0): spikes jump V; 0: exponential */
+	int atomic;         /* 0: spike propagation by the deterministic per-target gather (the CPU's bits);
+	                       1: by float64 atomics over the spiking rows (faster, order not reproducible) */
+	double v_rest, v_reset, v_th;
+	double p11, p22_exc, p22_inh, p21_exc, p21_inh; /* e^{-h/tau_syn}, e^{-h/tau_m}, P21 */
+	double ext_exc, ext_inh;                        /* constant drive (mV) */
+	double w_exc, w_inh;                            /* J and -gJ when weight is NULL */
+	double poisson_j;                               /* the weight of one external Poisson event */
+} rnncuda_lif_config;
+
+typedef struct rnncuda_lif rnncuda_lif;
+
+/*
+ * Upload the connectivity, CSR by presynaptic neuron as models/lif.Net:
+ * row_start (N+1, from 0 to S), target (S), weight (S doubles or NULL: w_exc
+ * or w_inh by the source's population) and delay (S steps or NULL: cfg.delay).
+ * The library transposes it to rows by target (for the deterministic gather,
+ * docs/gpu.md). The state starts at zero: set it with lif_set_state.
+ */
+int rnncuda_lif_create(const rnncuda_lif_config *cfg, const long long *row_start, const int *target,
+                       const double *weight, const unsigned short *delay, rnncuda_lif **out);
+void rnncuda_lif_free(rnncuda_lif *net);
+/* State: the step count, V, I (N each), the refractory counts (N) and the ring buffer (L*N, slot k mod L for step k). */
+int rnncuda_lif_set_state(rnncuda_lif *net, long long steps, const double *v, const double *i, const int *ref, const double *ring);
+int rnncuda_lif_get_state(rnncuda_lif *net, long long *steps, double *v, double *i, int *ref, double *ring);
+/*
+ * Run `steps` steps on the device (two launches a step). events holds
+ * steps*N external Poisson counts (step-major; NULL: none), each count c
+ * adding poisson_j*c to the neuron's input of that step. counts receives the
+ * spikes of each step (steps ints), spikes their neurons (increasing within a
+ * step, steps after each other), *total their number; more than spikes_cap
+ * spikes is an error after the steps have run (steps*N never overflows).
+ */
+int rnncuda_lif_run(rnncuda_lif *net, int steps, const int *events, int *counts, int *spikes, int spikes_cap, int *total);
 
 #ifdef __cplusplus
 }

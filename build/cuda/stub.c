@@ -48,3 +48,23 @@ int rnncuda_tape_begin(rnncuda_ens *ens) { (void)ens; return none(); }
 int rnncuda_tape_forward(rnncuda_ens *ens, int k, const double *x, double *dst) { (void)ens, (void)k, (void)x, (void)dst; return none(); }
 int rnncuda_tape_backward(rnncuda_ens *ens, int k, const double *g, double *gx) { (void)ens, (void)k, (void)g, (void)gx; return none(); }
 int rnncuda_tape_gradient(rnncuda_ens *ens, double *grad) { (void)ens, (void)grad; return none(); }
+
+int rnncuda_lif_create(const rnncuda_lif_config *cfg, const long long *row_start, const int *target,
+                       const double *weight, const unsigned short *delay, rnncuda_lif **out) {
+	(void)cfg, (void)row_start, (void)target, (void)weight, (void)delay;
+	if (out) *out = NULL;
+	return none();
+}
+void rnncuda_lif_free(rnncuda_lif *net) { (void)net; }
+int rnncuda_lif_set_state(rnncuda_lif *net, long long steps, const double *v, const double *i, const int *ref, const double *ring) {
+	(void)net, (void)steps, (void)v, (void)i, (void)ref, (void)ring;
+	return none();
+}
+int rnncuda_lif_get_state(rnncuda_lif *net, long long *steps, double *v, double *i, int *ref, double *ring) {
+	(void)net, (void)steps, (void)v, (void)i, (void)ref, (void)ring;
+	return none();
+}
+int rnncuda_lif_run(rnncuda_lif *net, int steps, const int *events, int *counts, int *spikes, int spikes_cap, int *total) {
+	(void)net, (void)steps, (void)events, (void)counts, (void)spikes, (void)spikes_cap, (void)total;
+	return none();
+}

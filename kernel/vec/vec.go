@@ -330,6 +330,45 @@ func matMulAddGeneric(dst, A, B []float64, n, m, k int) {
 	}
 }
 
+// MatTMulAdd sets dst += Aᵀ·B for row-major A (m×n), B (m×k) and dst (n×k),
+// adding each product into the element as it goes, in increasing j:
+//
+//	dst[i,c] ← (⋯((dst[i,c] + A[0,i]·B[0,c]) + A[1,i]·B[1,c]) + ⋯) + A[m−1,i]·B[m−1,c].
+//
+// It is Σ_j a_j ⊗ b_j over the rows a_j of A and b_j of B, each outer
+// product added in turn (the bits of AddOuter row after row onto dst), as
+// one register-blocked product that reads A as it was gathered, row by row,
+// without a transposed copy (MatMulAdd of Aᵀ gives the same bits). On amd64
+// the rows of dst that fill blocks of four run in the AVX2 kernel, the rest
+// in the portable loop (so callers pad n to a multiple of four, with zero
+// columns of A, where they can). dst must not overlap A or B.
+func MatTMulAdd(dst, A, B []float64, n, m, k int) {
+	if n < 0 || m < 0 || k < 0 || len(A) < m*n || len(B) < m*k || len(dst) < n*k {
+		panic("vec: MatTMulAdd dimension mismatch")
+	}
+	if n == 0 || k == 0 || m == 0 {
+		return
+	}
+	matTMulAdd(dst[:n*k], A[:m*n], B[:m*k], n, m, k)
+}
+
+// matTMulAddGeneric is the reference definition of MatTMulAdd's arithmetic.
+func matTMulAddGeneric(dst, A, B []float64, n, m, k int) { matTMulAddRows(dst, A, B, 0, n, n, m, k) }
+
+// matTMulAddRows is MatTMulAdd's arithmetic for the rows i0…i1−1 of dst
+// (A's columns i0…i1−1; A's rows have n entries).
+func matTMulAddRows(dst, A, B []float64, i0, i1, n, m, k int) {
+	for j := 0; j < m; j++ {
+		b := B[j*k : (j+1)*k : (j+1)*k]
+		for i, a := range A[j*n+i0 : j*n+i1] {
+			row := dst[(i0+i)*k : (i0+i+1)*k : (i0+i+1)*k]
+			for c, v := range b {
+				row[c] += float64(a * v)
+			}
+		}
+	}
+}
+
 // Mul sets dst[j] = a[j]·b[j] (the element-wise product; one rounding per
 // element, so every target gives the same bits). dst may be a or b.
 func Mul(dst, a, b []float64) {

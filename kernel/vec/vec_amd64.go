@@ -24,6 +24,15 @@ func matVecAVX512(dst, a []float64, rows, cols int, x []float64)
 func mulAVX2(dst, a, b []float64)
 
 //go:noescape
+func matTMulAddAVX2(dst, a, b []float64, n, m, k, lda int)
+
+//go:noescape
+func countBelowAVX2(dst []int32, z, table []float64, stride, width int)
+
+//go:noescape
+func countBelowTAVX2(dst []int32, z, table []float64, stride, width int)
+
+//go:noescape
 func matMulAVX512(dst, a, b []float64, n, m, k int)
 
 //go:noescape
@@ -92,6 +101,31 @@ func matVec(dst, A []float64, rows, cols int, x []float64) {
 	}
 }
 
+func countBelow(dst []int32, z, table []float64, stride, width int) {
+	if useAVX2 {
+		countBelowAVX2(dst, z, table, stride, width)
+		return
+	}
+	countBelowGeneric(dst, z, table, stride, width)
+}
+
+func countBelowT(dst []int32, z, table []float64, stride, width int) {
+	if !useAVX2 {
+		countBelowTGeneric(dst, z, table, stride, width)
+		return
+	}
+	n := len(z)
+	switch {
+	case n < 4:
+		countBelowTGeneric(dst, z, table, stride, width)
+	case n%4 == 0:
+		countBelowTAVX2(dst, z, table, stride, width)
+	default: // the last block moved back to end at the last unit (the overlap is counted twice, alike)
+		countBelowTAVX2(dst, z, table, stride, width)
+		countBelowTAVX2(dst[n-4:], z[n-4:], table[n-4:], stride, width)
+	}
+}
+
 func mul(dst, a, b []float64) {
 	if useAVX2 && len(a) >= 4 {
 		mulAVX2(dst, a, b)
@@ -125,6 +159,20 @@ func matMulAdd(dst, A, B []float64, n, m, k int) {
 	matMulAVX2(dst[:n4*k], A[:n4*m], B, n4, m, k, 1)
 	if n4 < n {
 		matMulAddGeneric(dst[n4*k:], A[n4*m:], B, n-n4, m, k)
+	}
+}
+
+// matTMulAdd runs the four-row AVX2 kernel on the rows of dst that fill
+// blocks of four and the portable loop on the rest (columns n4… of A).
+func matTMulAdd(dst, A, B []float64, n, m, k int) {
+	n4 := n &^ 3
+	if !useAVX2 || n4 == 0 {
+		matTMulAddGeneric(dst, A, B, n, m, k)
+		return
+	}
+	matTMulAddAVX2(dst, A, B, n4, m, k, n)
+	if n4 < n {
+		matTMulAddRows(dst, A, B, n4, n, n, m, k)
 	}
 }
 

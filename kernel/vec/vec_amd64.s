@@ -563,6 +563,12 @@ mmdone:
 	VADDPD       Y11, lo, lo \
 	VADDPD       Y12, hi, hi
 
+// BROW1 is BROW2 for a column tail of at most four: the low half only.
+#define BROW1(addr, lo) \
+	VBROADCASTSD addr, Y10 \
+	VMULPD       Y8, Y10, Y11 \
+	VADDPD       Y11, lo, lo
+
 // func matMulAVX2(dst, a, b []float64, n, m, k, add int)
 //
 // matMulAVX512 on 256-bit registers, for n ≥ 4 and k ≥ 1: blocks of four
@@ -571,7 +577,8 @@ mmdone:
 // over recomputed as an overlapping last block. Registers as there.
 // With add ≠ 0 the accumulators start from dst instead of +0 (dst += A·B,
 // MatMulAdd); n must then be a multiple of four, since an overlapping last
-// block would add its rows twice.
+// block would add its rows twice. A column tail of at most four columns
+// runs only the low halves (the high ones are masked off entirely).
 TEXT ·matMulAVX2(SB), NOSPLIT, $0-104
 	MOVQ dst_base+0(FP), BX
 	MOVQ a_base+24(FP), SI
@@ -647,7 +654,9 @@ m2jfull:                // a whole block of eight columns: plain loads
 	JMP        m2store
 
 m2masked:
+	CMPQ   R10, $32
 	MOVQ   m+80(FP), R10
+	JLE    m2half0      // at most four columns: the low half only
 	TESTQ  R10, R10
 	JZ     m2store
 
@@ -663,6 +672,23 @@ m2j:
 	ADDQ       R11, AX
 	DECQ       R10
 	JNZ        m2j
+	JMP        m2store
+
+m2half0:
+	TESTQ R10, R10
+	JZ    m2store
+
+m2half:
+	VMASKMOVPD (AX), Y14, Y8
+	BROW1((R9), Y0)
+	BROW1((R9)(R12*1), Y2)
+	BROW1((R9)(R12*2), Y4)
+	BROW1((R8), Y6)
+	ADDQ       $8, R9
+	ADDQ       $8, R8
+	ADDQ       R11, AX
+	DECQ       R10
+	JNZ        m2half
 
 m2store:
 	LEAQ       (BX)(DX*1), R9
@@ -683,6 +709,122 @@ m2store:
 	NEXTROWBLOCK(4, m2rows, m2done)
 
 m2done:
+	VZEROUPPER
+	RET
+
+// func matTMulAddAVX2(dst, a, b []float64, n, m, k, lda int)
+//
+// dst += aᵀ·b for the first n rows of dst (n×k), a positive multiple of
+// four, with row-major a (m rows of lda ≥ n entries) and b (m×k), k ≥ 1,
+// with exactly matTMulAddGeneric's arithmetic: the blocks, masks and
+// accumulators of matMulAVX2's accumulating form, but the four rows'
+// multipliers a[j, i…i+3] are adjacent in row j of a (offsets 0, 8, 16, 24
+// from R9, which steps by a's row stride lda·8 in R12), so the product
+// Σ_j a_jᵀ b_j of rows gathered one after another needs no transposed copy.
+TEXT ·matTMulAddAVX2(SB), NOSPLIT, $0-104
+	MOVQ dst_base+0(FP), BX
+	MOVQ a_base+24(FP), SI
+	MOVQ b_base+48(FP), DI
+	MOVQ n+72(FP), CX
+	MOVQ lda+96(FP), R12
+	SHLQ $3, R12
+	MOVQ k+88(FP), R11
+	SHLQ $3, R11
+
+tnrows:
+	XORQ DX, DX
+
+tncols:
+	MOVQ       R11, R10
+	SUBQ       DX, R10
+	SHRQ       $3, R10    // columns left
+	MOVQ       $8, AX
+	CMPQ       R10, AX
+	CMOVQGT    AX, R10    // this block's width, 1…8
+	TAILMASKS(R10, AX, R8, R9)
+	LEAQ       (BX)(DX*1), R9
+	LEAQ       (R11)(R11*2), R10
+	LEAQ       (R9)(R10*1), R8
+	VMASKMOVPD (R9), Y14, Y0
+	VMASKMOVPD 32(R9), Y15, Y1
+	VMASKMOVPD (R9)(R11*1), Y14, Y2
+	VMASKMOVPD 32(R9)(R11*1), Y15, Y3
+	VMASKMOVPD (R9)(R11*2), Y14, Y4
+	VMASKMOVPD 32(R9)(R11*2), Y15, Y5
+	VMASKMOVPD (R8), Y14, Y6
+	VMASKMOVPD 32(R8), Y15, Y7
+	MOVQ       SI, R9
+	LEAQ       (DI)(DX*1), AX
+	MOVQ       m+80(FP), R10
+	TESTQ      R10, R10
+	JZ         tnstore
+	MOVQ       R11, R8
+	SUBQ       DX, R8
+	CMPQ       R8, $64
+	JLT        tntail     // a column tail: masked loads of b
+
+tnjfull:
+	VMOVUPD (AX), Y8
+	VMOVUPD 32(AX), Y9
+	BROW2((R9), Y0, Y1)
+	BROW2(8(R9), Y2, Y3)
+	BROW2(16(R9), Y4, Y5)
+	BROW2(24(R9), Y6, Y7)
+	ADDQ    R12, R9
+	ADDQ    R11, AX
+	DECQ    R10
+	JNZ     tnjfull
+	JMP     tnstore
+
+tntail:
+	CMPQ R8, $32
+	JLE  tnhalf // at most four columns: the low half only
+
+tnmasked:
+	VMASKMOVPD (AX), Y14, Y8
+	VMASKMOVPD 32(AX), Y15, Y9
+	BROW2((R9), Y0, Y1)
+	BROW2(8(R9), Y2, Y3)
+	BROW2(16(R9), Y4, Y5)
+	BROW2(24(R9), Y6, Y7)
+	ADDQ       R12, R9
+	ADDQ       R11, AX
+	DECQ       R10
+	JNZ        tnmasked
+	JMP        tnstore
+
+tnhalf:
+	VMASKMOVPD (AX), Y14, Y8
+	BROW1((R9), Y0)
+	BROW1(8(R9), Y2)
+	BROW1(16(R9), Y4)
+	BROW1(24(R9), Y6)
+	ADDQ       R12, R9
+	ADDQ       R11, AX
+	DECQ       R10
+	JNZ        tnhalf
+
+tnstore:
+	LEAQ       (BX)(DX*1), R9
+	LEAQ       (R11)(R11*2), R10
+	LEAQ       (R9)(R10*1), R8
+	VMASKMOVPD Y0, Y14, (R9)
+	VMASKMOVPD Y1, Y15, 32(R9)
+	VMASKMOVPD Y2, Y14, (R9)(R11*1)
+	VMASKMOVPD Y3, Y15, 32(R9)(R11*1)
+	VMASKMOVPD Y4, Y14, (R9)(R11*2)
+	VMASKMOVPD Y5, Y15, 32(R9)(R11*2)
+	VMASKMOVPD Y6, Y14, (R8)
+	VMASKMOVPD Y7, Y15, 32(R8)
+	ADDQ       $64, DX
+	CMPQ       DX, R11
+	JLT        tncols
+
+	ADDQ $32, SI
+	LEAQ (BX)(R11*4), BX
+	SUBQ $4, CX
+	JNZ  tnrows
+
 	VZEROUPPER
 	RET
 

@@ -36,3 +36,27 @@ func BenchmarkKeyRecall(b *testing.B) {
 		})
 	}
 }
+
+// TestTrainNoAllocs: training a batch (steps, DFA or per-step backprop
+// updates, the wipe) allocates nothing once the trainer is warm.
+func TestTrainNoAllocs(t *testing.T) {
+	task := chartask.NewKeyRecall()
+	for _, rule := range []string{"dfa", "perstep"} {
+		p, _ := ethereal.PresetByName(task.Charset().Size(), "learns")
+		p.Config.Hidden = 16
+		n, _ := ethereal.New(p.Config)
+		var l ethereal.Learner
+		if rule == "dfa" {
+			l, _ = dfa.New(n, p.Update, 1)
+		} else {
+			l, _ = perstep.New(n, p.Update)
+		}
+		tr := ethereal.NewTrainer(n, l, task, 1)
+		for k := 0; k < 50; k++ {
+			tr.Step()
+		}
+		if a := testing.AllocsPerRun(20, func() { tr.Step() }); a != 0 {
+			t.Errorf("%s: %v allocations per batch", rule, a)
+		}
+	}
+}

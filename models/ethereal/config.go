@@ -28,9 +28,9 @@ type Config struct {
 	Recurrence      bool    `json:"recurrence"`              // h' = tanh(i2h(z)); false: h' = 0 (true)
 	Seed            uint64  `json:"seed"`                    // masks and bias initialisation
 	// Shared makes the network a plain RNN of the same size: one set of
-	// weights for the whole batch (every update is followed by the batch
-	// average of the sequences' weights, Net.Average), so a sequence's only
-	// memory of its own is the hidden state. Use it with PlastProportion 0.
+	// weights for the whole batch (Layer.Sets = 1), updated by the mean of
+	// the sequences' updates, so a sequence's only memory of its own is the
+	// hidden state. Use it with PlastProportion 0.
 	Shared bool `json:"shared,omitempty"`
 }
 

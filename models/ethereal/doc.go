@@ -42,10 +42,17 @@
 //	optionally: every tensor of the layer divided by (its L2 norm + 1e-6),
 //	then the fast weights clamped to ±ClipWeights.
 //
-// The update is one fused pass over each row of fast weights: the masked
-// entries of the row (a fixed index list) are computed exactly first, the
-// unmasked ones take w + (−lr·p·δ_i)·x_j by kernel/vec.Axpy, then the masked
-// values are written back. The normalisation, as in the code, divides every
+// The update is one pass over each row of fast weights, fused with the next
+// step's product of the row (plasticRow): the forgetting, the clamp and
+// the update of every entry, then a_i = Σ_j w_ij x_j in kernel/vec.Dot's
+// lane order. With AVX2 (amd64) both candidate values of every entry — the
+// unmasked w + (−lr·p·δ_i)·x_j and the masked w·(1 − f) + lr·clamp(u) —
+// are computed four at a time and the mask (one byte per entry) selects
+// one, so the row is read once with no gather or scatter; the portable
+// code (js/wasm) computes the masked entries aside through their index
+// list, updates the row in one loop and puts them back. Both give the bits
+// of the scalar formulas (products and sums rounded separately). The batch
+// runs layer by layer, so a layer's mask stays in cache for its sequences. The normalisation, as in the code, divides every
 // floating-point tensor of the layer: the fast weights (as one B×Out×In
 // tensor), the bias, the plasticity and the forgetting factors (both uniform
 // on the masked and on the unmasked entries, so they are kept as two
@@ -58,7 +65,13 @@
 //
 // Memory: 8·Σ_l Out_l·In_l bytes of fast weights per sequence (FastBytes):
 // 671 600 bytes for the default network on key recall (V = 9, last_two,
-// hidden 128, 3 layers).
+// hidden 128, 3 layers); SequenceBytes adds the hidden state and each
+// layer's recorded inputs. A Shared network (the plain RNN) stores one set
+// of weights for the batch (Layer.Sets = 1): its memory per sequence is
+// that state alone. Its update is the mean of the sequences' updates,
+// w + Σ_b (s_b/B)·x_b (each sequence's term scaled by 1/B, added in batch
+// order; masked entries w·(1 − f) + Σ_b lr·u_b/B), which equals the batch
+// average of B separately updated copies up to rounding.
 //
 // Determinism: products feeding sums are rounded first (float64(a*b)+c),
 // exp/log/tanh come from kernel/fmath and the reductions from kernel/vec, so

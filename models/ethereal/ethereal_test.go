@@ -39,6 +39,12 @@ func TestFastBytes(t *testing.T) {
 	if got, want := n.FastBytes(), 8*(3*146*146+128*146+9*146); got != want || got != 671600 {
 		t.Fatalf("FastBytes = %d, want %d", got, want)
 	}
+	cfg := Defaults(9)
+	cfg.Shared, cfg.PlastProportion = true, 0 // the plain RNN
+	p, _ := New(cfg)
+	if p.FastBytes() != 0 || p.SequenceBytes() >= n.SequenceBytes()/20 {
+		t.Fatalf("shared: FastBytes %d, SequenceBytes %d (Ethereal %d)", p.FastBytes(), p.SequenceBytes(), n.SequenceBytes())
+	}
 }
 
 func TestWipe(t *testing.T) {

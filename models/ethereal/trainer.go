@@ -63,8 +63,10 @@ func (n *Net) RunBatch(seqs [][]int, rule Learner, scored func(s []int, i int) b
 	for _, s := range seqs {
 		maxLen = max(maxLen, len(s))
 	}
-	chars, targets := make([]int, B), make([]int, B)
-	loss := make([]float64, B)
+	// The network's scratch (a slice passed to the rule through the Learner
+	// interface would otherwise be allocated for every batch).
+	chars, targets, loss := n.runChars, n.runTargets, n.runLoss
+	clear(loss)
 	var st Stats
 	for i := 0; i+1 < maxLen; i++ {
 		for b, s := range seqs {

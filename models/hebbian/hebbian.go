@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/rnnlab/rnnlab/kernel/fmath"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/models"
 )
@@ -26,6 +25,7 @@ type Config struct {
 	Clip        float64 `json:"clip"`         // trace clip (RuleBackpropamine, 1)
 	Gain        float64 `json:"gain"`         // W ~ N(0, Gain²/M) (0 means 1)
 	AlphaInit   float64 `json:"alpha_init"`   // α ~ U(0, AlphaInit) (0 means 0.01)
+	AlphaSD     float64 `json:"alpha_sd"`     // > 0: α ~ N(0, AlphaSD²) instead (Miconi's simple.py: 0.01)
 	Seed        uint64  `json:"seed"`
 }
 
@@ -42,6 +42,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("hebbian: clip = %v, want > 0 for backpropamine", c.Clip)
 	case c.Rule == RuleBackpropamine && c.Modulated:
 		return fmt.Errorf("hebbian: modulated is for rule %q (backpropamine makes its own modulator)", RuleHebb)
+	case !(c.AlphaSD >= 0):
+		return fmt.Errorf("hebbian: alpha_sd = %v, want ≥ 0", c.AlphaSD)
 	case c.Rule == RuleHebb && !(c.Eta >= 0 && c.Eta <= 1):
 		return fmt.Errorf("hebbian: eta = %v, want in [0, 1]", c.Eta)
 	}
@@ -56,7 +58,7 @@ type Net struct {
 	W, Alpha, Win, B, Wmod []float64
 	EtaIdx                 int // index of η in Theta (−1 without)
 	layout                 []models.Field
-	a, hn, gh2             []float64
+	hn, gh2, weff          []float64 // scratch of VJP and forward (M each)
 }
 
 // New builds a network from cfg.
@@ -108,14 +110,18 @@ func New(cfg Config) (*Net, error) {
 	if ai == 0 {
 		ai = 0.01
 	}
-	r.FillUniform(n.Alpha, 0, ai)
+	if cfg.AlphaSD > 0 {
+		r.FillNorm(n.Alpha, cfg.AlphaSD)
+	} else {
+		r.FillUniform(n.Alpha, 0, ai)
+	}
 	if n.Win != nil && K > 0 {
 		r.FillNorm(n.Win, 1/math.Sqrt(float64(K)))
 	}
 	if n.Wmod != nil {
 		r.FillNorm(n.Wmod, 1/math.Sqrt(float64(M)))
 	}
-	n.a, n.hn, n.gh2 = make([]float64, M), make([]float64, M), make([]float64, M)
+	n.hn, n.gh2, n.weff = make([]float64, M), make([]float64, M), make([]float64, M)
 	return n, nil
 }
 
@@ -143,173 +149,32 @@ func (n *Net) eta() float64 {
 	return n.Theta[n.EtaIdx]
 }
 
-// forward computes a, h' and the modulator of one row.
-func (n *Net) forward(s, u []float64) (m float64) {
-	M, K := n.M, n.K
-	h, H := s[:M], s[M:]
-	for i := 0; i < M; i++ {
-		w, al, hr := n.W[i*M:(i+1)*M], n.Alpha[i*M:(i+1)*M], H[i*M:(i+1)*M]
-		var acc float64
-		for j, hj := range h {
-			acc += float64((w[j] + float64(al[j]*hr[j])) * hj)
-		}
-		if n.Cfg.DirectInput {
-			acc += u[i]
-		} else {
-			wi := n.Win[i*K : (i+1)*K]
-			for k, xk := range u[:K] {
-				acc += float64(wi[k] * xk)
-			}
-		}
-		n.a[i] = acc + n.B[i]
-		n.hn[i] = fmath.Tanh(n.a[i])
-	}
-	switch {
-	case n.Cfg.Rule == RuleBackpropamine:
-		var z float64
-		for i, v := range n.hn {
-			z += float64(n.Wmod[i] * v)
-		}
-		return fmath.Tanh(z)
-	case n.Cfg.Modulated:
-		return u[K]
-	}
-	return 1
-}
-
 // Step implements models.Map.
 func (n *Net) Step(dst, x, u []float64) {
 	D, Ku := n.Dim(), n.InputDim()
 	M := n.M
-	eta := n.eta()
 	for r := 0; r < len(x)/D; r++ {
 		s, d := x[r*D:(r+1)*D], dst[r*D:(r+1)*D]
 		var ur []float64
 		if Ku > 0 {
 			ur = u[r*Ku : (r+1)*Ku]
 		}
-		m := n.forward(s, ur)
-		h, H := s[:M], s[M:]
-		copy(d[:M], n.hn)
-		Hn := d[M:]
-		if n.Cfg.Rule == RuleHebb {
-			em := float64(eta * m)
-			for i := 0; i < M; i++ {
-				c := float64(em * n.hn[i])
-				for j := 0; j < M; j++ {
-					Hn[i*M+j] = float64((1-eta)*H[i*M+j]) + float64(c*h[j])
-				}
-			}
-		} else {
-			c := n.Cfg.Clip
-			for i := 0; i < M; i++ {
-				mi := float64(m * n.hn[i])
-				for j := 0; j < M; j++ {
-					p := H[i*M+j] + float64(mi*h[j])
-					Hn[i*M+j] = min(max(p, -c), c)
-				}
-			}
-		}
+		n.forward(d[:M], d[M:], s[:M], s[M:], ur)
 	}
 }
 
 // VJP implements models.VJP.
 func (n *Net) VJP(gx, gtheta, x, u, g []float64) {
 	D, Ku := n.Dim(), n.InputDim()
-	M, K := n.M, n.K
-	eta := n.eta()
-	var gW, gA, gWin, gB, gWmod []float64
-	if gtheta != nil {
-		off := 0
-		gW, off = gtheta[off:off+M*M], off+M*M
-		gA, off = gtheta[off:off+M*M], off+M*M
-		if !n.Cfg.DirectInput {
-			gWin, off = gtheta[off:off+M*K], off+M*K
-		}
-		gB, off = gtheta[off:off+M], off+M
-		if n.Cfg.Rule == RuleBackpropamine {
-			gWmod = gtheta[off : off+M]
-		}
-	}
+	M := n.M
 	for r := 0; r < len(x)/D; r++ {
 		s, gs, gr := x[r*D:(r+1)*D], gx[r*D:(r+1)*D], g[r*D:(r+1)*D]
 		var ur []float64
 		if Ku > 0 {
 			ur = u[r*Ku : (r+1)*Ku]
 		}
-		m := n.forward(s, ur)
-		h, H := s[:M], s[M:]
-		gh, gH := gs[:M], gs[M:]
-		gHn := gr[M:]
-		gh2 := n.gh2 // cotangent of h'
-		copy(gh2, gr[:M])
-		clear(gh)
-		if n.Cfg.Rule == RuleHebb {
-			em := float64(eta * m)
-			var geta float64
-			for i := 0; i < M; i++ {
-				G := gHn[i*M : (i+1)*M]
-				var acc float64
-				for j, gij := range G {
-					gH[i*M+j] = float64((1 - eta) * gij)
-					acc += float64(gij * h[j])
-					gh[j] += float64(float64(em*gij) * n.hn[i])
-					geta += float64(gij * (float64(float64(m*n.hn[i])*h[j]) - H[i*M+j]))
-				}
-				gh2[i] += float64(em * acc)
-			}
-			if gtheta != nil {
-				gtheta[n.EtaIdx] += geta
-			}
-		} else {
-			c := n.Cfg.Clip
-			var gm float64
-			for i := 0; i < M; i++ {
-				mi := float64(m * n.hn[i])
-				var acc float64
-				for j := 0; j < M; j++ {
-					p := H[i*M+j] + float64(mi*h[j])
-					gij := gHn[i*M+j]
-					if p >= c || p <= -c {
-						gij = 0
-					}
-					gH[i*M+j] = gij
-					acc += float64(gij * h[j])
-					gh[j] += float64(float64(m*gij) * n.hn[i])
-				}
-				gh2[i] += float64(m * acc)
-				gm += float64(acc * n.hn[i])
-			}
-			gz := float64(gm * (1 - float64(m*m)))
-			for i := range gh2 {
-				gh2[i] += float64(gz * n.Wmod[i])
-			}
-			if gWmod != nil {
-				for i, v := range n.hn {
-					gWmod[i] += float64(gz * v)
-				}
-			}
-		}
-		for i := 0; i < M; i++ {
-			ga := float64(gh2[i] * (1 - float64(n.hn[i]*n.hn[i])))
-			w, al, hr := n.W[i*M:(i+1)*M], n.Alpha[i*M:(i+1)*M], H[i*M:(i+1)*M]
-			for j, hj := range h {
-				gh[j] += float64(ga * (w[j] + float64(al[j]*hr[j])))
-				gH[i*M+j] += float64(float64(ga*al[j]) * hj)
-			}
-			if gtheta != nil {
-				for j, hj := range h {
-					gv := float64(ga * hj)
-					gW[i*M+j] += gv
-					gA[i*M+j] += float64(gv * hr[j])
-				}
-				if gWin != nil {
-					for k, xk := range ur[:K] {
-						gWin[i*K+k] += float64(ga * xk)
-					}
-				}
-				gB[i] += ga
-			}
-		}
+		n.forward(n.hn, nil, s[:M], s[M:], ur)
+		copy(n.gh2, gr[:M])
+		n.backward(gs[:M], gs[M:], gtheta, s[:M], s[M:], n.hn, ur, n.gh2, gr[M:], nil)
 	}
 }

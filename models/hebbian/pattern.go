@@ -2,6 +2,7 @@ package hebbian
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/models"
@@ -14,7 +15,11 @@ import (
 // of them with a fraction ProbDegrade of its bits zeroed is shown for
 // PresTimeTest steps, and the network must output the complete pattern at
 // the last step. A last input unit is a bias, 1 at every step, so the
-// network has Bits + 1 units with DirectInput.
+// network has Bits + 1 units with DirectInput. Every input, the bias
+// included, is multiplied by InputGain (simple.py's "strengthen inputs":
+// 20), and with Balanced each pattern has exactly half its bits at −1 (a
+// random permutation of simple.py's seed pattern) instead of independent
+// random bits.
 type PatternCompletion struct {
 	Bits         int     `json:"bits"`
 	Patterns     int     `json:"patterns"`
@@ -23,13 +28,16 @@ type PatternCompletion struct {
 	PresTimeTest int     `json:"pres_time_test"`
 	Delay        int     `json:"delay"`
 	ProbDegrade  float64 `json:"prob_degrade"`
+	InputGain    float64 `json:"input_gain"` // 0 means 1
+	Balanced     bool    `json:"balanced"`
 }
 
-// DefaultPatternCompletion is simple.py's task: 1000 bits, 5 patterns, 2
-// cycles, 6 steps a presentation, 4 steps between, half of the test bits
-// zeroed (106 steps an episode).
+// DefaultPatternCompletion is simple.py's task: 1000 bits, 5 balanced
+// patterns, 2 cycles, 6 steps a presentation, 4 steps between, half of the
+// test bits zeroed (106 steps an episode), inputs × 20.
 func DefaultPatternCompletion() PatternCompletion {
-	return PatternCompletion{Bits: 1000, Patterns: 5, Cycles: 2, PresTime: 6, PresTimeTest: 6, Delay: 4, ProbDegrade: 0.5}
+	return PatternCompletion{Bits: 1000, Patterns: 5, Cycles: 2, PresTime: 6, PresTimeTest: 6, Delay: 4, ProbDegrade: 0.5,
+		InputGain: 20, Balanced: true}
 }
 
 // Validate reports the first invalid setting, naming its key.
@@ -41,6 +49,8 @@ func (p PatternCompletion) Validate() error {
 		return fmt.Errorf("hebbian: pres_time, pres_time_test, delay = %d, %d, %d, want ≥ 1, ≥ 1, ≥ 0", p.PresTime, p.PresTimeTest, p.Delay)
 	case !(p.ProbDegrade >= 0 && p.ProbDegrade <= 1):
 		return fmt.Errorf("hebbian: prob_degrade = %v, want in [0, 1]", p.ProbDegrade)
+	case !(p.InputGain >= 0) || math.IsInf(p.InputGain, 0):
+		return fmt.Errorf("hebbian: input_gain = %v, want ≥ 0 (0 means 1)", p.InputGain)
 	}
 	return nil
 }
@@ -60,6 +70,15 @@ func (p PatternCompletion) Episode(inputs, target []float64, r *rng.Rand) {
 	pats := make([][]float64, p.Patterns)
 	for k := range pats {
 		pats[k] = make([]float64, p.Bits)
+		if p.Balanced {
+			for i, j := range r.Perm(p.Bits) {
+				pats[k][i] = 1
+				if j < p.Bits/2 {
+					pats[k][i] = -1
+				}
+			}
+			continue
+		}
 		for i := range pats[k] {
 			pats[k][i] = float64(2*r.IntN(2) - 1)
 		}
@@ -96,6 +115,11 @@ func (p PatternCompletion) Episode(inputs, target []float64, r *rng.Rand) {
 		}
 		x[p.Bits] = 1
 		t++
+	}
+	if g := p.InputGain; g != 0 && g != 1 {
+		for i := range inputs[:t*U] {
+			inputs[i] *= g
+		}
 	}
 }
 

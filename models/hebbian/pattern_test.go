@@ -112,3 +112,69 @@ func TestPatternCompletionLearns(t *testing.T) {
 		t.Fatalf("plastic error %.3f, frozen %.3f: plasticity did not help", plastic, frozen)
 	}
 }
+
+// TestTapeIsEpisodeLoss: the tape's episode gives EpisodeLoss's bits (the
+// loss, the gradient and the last trace) for every configuration with
+// direct input, twice in a row (nothing carried over), and allocates
+// nothing.
+func TestTapeIsEpisodeLoss(t *testing.T) {
+	p := small()
+	for _, rule := range []string{RuleHebb, RuleBackpropamine} {
+		n, _ := New(Config{Units: p.Units(), Inputs: p.Units(), DirectInput: true, Rule: rule, Eta: 0.3, Clip: 0.5, AlphaInit: 0.3, Seed: 3})
+		in := make([]float64, p.Steps()*p.Units())
+		tg := make([]float64, p.Bits)
+		p.Episode(in, tg, rng.New(2))
+		states := make([]float64, (p.Steps()+1)*n.Dim())
+		want := make([]float64, len(n.Theta))
+		lw := EpisodeLoss(n, in, tg, want, states)
+		tp := NewTape(n, p.Steps())
+		for k := 0; k < 2; k++ {
+			got := make([]float64, len(n.Theta))
+			if l := tp.Loss(in, tg, got); l != lw {
+				t.Fatalf("%s: tape loss %v, EpisodeLoss %v", rule, l, lw)
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%s: ∂L/∂θ[%d]: tape %v, EpisodeLoss %v", rule, i, got[i], want[i])
+				}
+			}
+		}
+		tr := tp.Trace()
+		for i, v := range states[p.Steps()*n.Dim()+n.M:] {
+			if tr[i] != v {
+				t.Fatalf("%s: trace[%d]: tape %v, EpisodeLoss %v", rule, i, tr[i], v)
+			}
+		}
+		g := make([]float64, len(n.Theta))
+		if a := testing.AllocsPerRun(3, func() { tp.Loss(in, tg, g) }); a != 0 {
+			t.Errorf("%s: %v allocations per episode", rule, a)
+		}
+	}
+}
+
+// TestEpisodeGainBalanced: simple.py's episodes have balanced patterns (as
+// many −1 as +1 bits) and inputs × 20, the bias included.
+func TestEpisodeGainBalanced(t *testing.T) {
+	p := small()
+	p.InputGain, p.Balanced = 20, true
+	U := p.Units()
+	in := make([]float64, p.Steps()*U)
+	tg := make([]float64, p.Bits)
+	p.Episode(in, tg, rng.New(3))
+	var sum float64
+	for _, v := range tg {
+		sum += v
+	}
+	if sum != 0 {
+		t.Fatalf("target %v is not balanced", tg)
+	}
+	first, last := in[:U], in[(p.Steps()-1)*U:]
+	if first[p.Bits] != 20 || last[p.Bits] != 20 {
+		t.Fatalf("bias inputs %v, %v, want 20", first[p.Bits], last[p.Bits])
+	}
+	for i, v := range first[:p.Bits] {
+		if v != 20 && v != -20 {
+			t.Fatalf("first input bit %d = %v, want ±20", i, v)
+		}
+	}
+}

@@ -39,13 +39,21 @@ func zigTables() (x [zigC + 1]float64, ratio [zigC]float64) {
 
 // Normal returns a standard normal deviate drawn from r by the ziggurat.
 func Normal(r *rng.Rand) float64 {
+	bits := r.Uint64()
+	i := bits & (zigC - 1)
+	u := 2*(float64(bits>>11)/(1<<53)) - 1
+	if math.Abs(u) < zigRatio[i] {
+		return float64(u * zigX[i])
+	}
+	return normalSlow(r, u, i)
+}
+
+// normalSlow finishes a ziggurat draw whose first attempt (abscissa u in
+// layer i) fell outside the layer's rectangle: the tail or the wedge test,
+// then fresh attempts. Normal and the batched loops inline the fast test and
+// call this, so they draw the same numbers.
+func normalSlow(r *rng.Rand, u float64, i uint64) float64 {
 	for {
-		bits := r.Uint64()
-		i := bits & (zigC - 1)
-		u := 2*(float64(bits>>11)/(1<<53)) - 1
-		if math.Abs(u) < zigRatio[i] {
-			return float64(u * zigX[i])
-		}
 		if i == 0 {
 			// tail beyond R (Marsaglia 1964)
 			for {
@@ -65,6 +73,12 @@ func Normal(r *rng.Rand) float64 {
 		f1 := fmath.Exp(-0.5 * (float64(zigX[i+1]*zigX[i+1]) - xx))
 		if f1+float64(r.Float64()*(f0-f1)) < 1 {
 			return x
+		}
+		bits := r.Uint64()
+		i = bits & (zigC - 1)
+		u = 2*(float64(bits>>11)/(1<<53)) - 1
+		if math.Abs(u) < zigRatio[i] {
+			return float64(u * zigX[i])
 		}
 	}
 }

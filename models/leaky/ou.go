@@ -22,7 +22,18 @@ func (o OU) Start(eta []float64, r *rng.Rand) {
 // Advance sets η ← A η + B ξ with ξ ~ N(0, 1) drawn from r in index order
 // (Normal).
 func (o OU) Advance(eta []float64, r *rng.Rand) {
+	a, b := o.A, o.B
 	for i, e := range eta {
-		eta[i] = float64(o.A*e) + float64(o.B*Normal(r))
+		// Normal, its fast path inline
+		bits := r.Uint64()
+		j := bits & (zigC - 1)
+		u := 2*(float64(bits>>11)/(1<<53)) - 1
+		var z float64
+		if math.Abs(u) < zigRatio[j] {
+			z = float64(u * zigX[j])
+		} else {
+			z = normalSlow(r, u, j)
+		}
+		eta[i] = float64(a*e) + float64(b*z)
 	}
 }

@@ -17,82 +17,123 @@ import (
 // onto a zero gradient, at the speed of a register-blocked matrix product.
 
 // outerSum gathers Σ_r a_r ⊗ b_r over rows appended in order (a_r of width
-// na, b_r of width nb) and computes it at flush as the product Aᵀ·B, in
-// chunks of rows sized so that a chunk of Aᵀ and of B stay in cache
-// together (vec.MatMulAdd chunk after chunk: the same bits as one product).
+// na, b_r of width nb) and computes it at flush as the product Aᵀ·B with
+// vec.MatTMulAdd, which reads A as gathered (rows padded with zeros to na4,
+// a multiple of four, so every row block runs in the vector kernel), in
+// chunks of rows sized for the L1 cache (chunk after chunk onto a zero sum:
+// the same bits as one product). The rows of B are not copied when the caller keeps them
+// unchanged until flush (the tapes' own records): consecutive calls whose
+// rows lie one after another in memory form one run of B.
 type outerSum struct {
 	na, nb int
-	a, b   []float64 // appended rows
+	na4    int       // na rounded up to whole blocks of four
+	a      []float64 // appended rows of A, stride na4 (the padding stays zero)
 	rows   int
-	na4    int       // na rounded up to whole blocks of four rows
+	own    []float64 // copies of B's rows the caller does not keep
+	runs   [][]float64
 	chunk  int       // rows per chunk
-	at     []float64 // scratch: one chunk of Aᵀ, na4 × chunk (rows ≥ na stay zero)
 	p      []float64 // scratch: the sum, na4 × nb
 }
 
-// outerChunk is the number of float64 values a chunk of Aᵀ and B may take
-// together (256 KiB: inside the L2 cache of current cores).
-const outerChunk = 1 << 15
+// outerChunk is the number of rows of a chunk: MatTMulAdd's four-row by
+// eight-column block reads one line of A and one or two of B per row, so
+// 128 rows (at most 24 KiB) stay in a 32 KiB L1 cache for the block and the
+// next, whatever M; longer chunks made the kernel wait on L2 (M = 50:
+// 4.4 GFLOP/s with 320 rows against 6.5 with 128, on a loaded machine).
+const outerChunk = 128
 
 func newOuterSum(na, nb, capRows int) outerSum {
 	na4 := (na + 3) &^ 3
-	chunk := max(8, outerChunk/(na4+nb)&^7)
-	chunk = min(chunk, capRows)
-	return outerSum{na: na, nb: nb, a: make([]float64, capRows*na), b: make([]float64, capRows*nb),
-		na4: na4, chunk: chunk, at: make([]float64, na4*chunk), p: make([]float64, na4*nb)}
+	chunk := outerChunk
+	return outerSum{na: na, nb: nb, na4: na4, a: make([]float64, capRows*na4), own: make([]float64, capRows*nb),
+		runs: make([][]float64, 0, capRows), chunk: chunk, p: make([]float64, na4*nb)}
 }
 
-// add appends the n rows of a (n×na) and b (n×nb).
-func (o *outerSum) add(a, b []float64, n int) {
-	if (o.rows+n)*o.na > len(o.a) {
+// add appends the n rows of a (n×na) and b (n×nb). With keep, b's rows are
+// read at flush where they are (they must not change until then);
+// otherwise they are copied.
+func (o *outerSum) add(a, b []float64, n int, keep bool) {
+	na, nb, na4 := o.na, o.nb, o.na4
+	if (o.rows+n)*na4 > len(o.a) {
 		panic("plrnn: tape used for more Backward rows than its steps × batch")
 	}
-	copy(o.a[o.rows*o.na:(o.rows+n)*o.na], a[:n*o.na])
-	copy(o.b[o.rows*o.nb:(o.rows+n)*o.nb], b[:n*o.nb])
+	if na == na4 {
+		copy(o.a[o.rows*na4:(o.rows+n)*na4], a[:n*na])
+	} else {
+		for r := 0; r < n; r++ {
+			copy(o.a[(o.rows+r)*na4:(o.rows+r)*na4+na], a[r*na:(r+1)*na])
+		}
+	}
+	rb := b[:n*nb]
+	if !keep {
+		rb = o.own[o.rows*nb : (o.rows+n)*nb]
+		copy(rb, b[:n*nb])
+	}
 	o.rows += n
+	if len(rb) == 0 {
+		return
+	}
+	if l := len(o.runs) - 1; l >= 0 {
+		last := o.runs[l]
+		if cap(last) > len(last) && &last[:len(last)+1][len(last)] == &rb[0] { // rb follows last in memory
+			o.runs[l] = last[:len(last)+len(rb)]
+			return
+		}
+	}
+	o.runs = append(o.runs, rb)
 }
 
 // flush sets dst (na×nb) = Σ_r a_r ⊗ b_r, each element summed from +0 in the
 // order the rows were added, and starts a new sum.
 func (o *outerSum) flush(dst []float64) {
-	na, nb := o.na, o.nb
+	na, nb, na4 := o.na, o.nb, o.na4
 	if o.rows == 0 {
 		return
 	}
 	clear(o.p)
-	for r0 := 0; r0 < o.rows; r0 += o.chunk {
-		R := min(o.chunk, o.rows-r0)
-		at := o.at[:o.na4*R]
-		for r := 0; r < R; r++ {
-			for i, v := range o.a[(r0+r)*na : (r0+r+1)*na] {
-				at[i*R+r] = v
-			}
+	r0 := 0
+	for _, run := range o.runs {
+		R := len(run) / nb
+		for c0 := 0; c0 < R; c0 += o.chunk {
+			c := min(o.chunk, R-c0)
+			vec.MatTMulAdd(o.p, o.a[(r0+c0)*na4:(r0+c0+c)*na4], run[c0*nb:(c0+c)*nb], na4, c, nb)
 		}
-		if R < o.chunk { // a shorter last chunk: the zero rows at its new stride
-			clear(at[na*R:])
-		}
-		vec.MatMulAdd(o.p, at, o.b[r0*nb:(r0+R)*nb], o.na4, R, nb)
+		r0 += R
 	}
 	copy(dst[:na*nb], o.p[:na*nb])
 	o.rows = 0
-	clear(o.at[na*o.chunk:]) // restore the zero rows for the next flush's full chunks
+	clear(o.runs) // drop the references to the tape's records
+	o.runs = o.runs[:0]
 }
 
 // tapeBase holds what every PLRNN tape records: the steps' states and
 // inputs, the parameter-cotangent accumulator and the batch geometry.
 type tapeBase struct {
 	c      *core
-	s      int       // batch S
-	x, u   []float64 // steps × S × M, steps × S × K
-	acc    []float64 // accumulated parameter cotangent (len θ)
-	tmp    []float64 // S × M scratch
-	offset int       // offset of the deferred weight block in θ
+	s      int // batch S
+	steps  int
+	x, u   []float64   // steps × S × M, steps × S × K, by slot
+	byRef  bool        // record references to the caller's inputs (models.Referencer)
+	xs, us [][]float64 // by slot, when byRef
+	acc    []float64   // accumulated parameter cotangent (len θ)
+	tmp    []float64   // S × M scratch
+	offset int         // offset of the deferred weight block in θ
 }
 
 func newTapeBase(c *core, steps, batch int) tapeBase {
-	return tapeBase{c: c, s: batch,
+	return tapeBase{c: c, s: batch, steps: steps, xs: make([][]float64, steps), us: make([][]float64, steps),
 		x: make([]float64, steps*batch*c.m), u: make([]float64, steps*batch*c.k),
 		acc: make([]float64, len(c.theta)), tmp: make([]float64, batch*c.m)}
+}
+
+// slot is where the tape keeps step k's records: steps − 1 − k, so that
+// BPTT's Backward calls, from the last step to the first, read the records
+// in increasing order of memory and outerSum takes their rows as one run.
+func (b *tapeBase) slot(k int) int {
+	if k < 0 || k >= b.steps {
+		panic("plrnn: tape step out of range")
+	}
+	return b.steps - 1 - k
 }
 
 // record copies step k's inputs and returns the tape's copies.
@@ -100,6 +141,11 @@ func (b *tapeBase) record(k int, x, u []float64) (xk, uk []float64) {
 	sm, sk := b.s*b.c.m, b.s*b.c.k
 	if len(x) != sm || len(u) != sk {
 		panic("plrnn: tape step batch does not match the tape's batch")
+	}
+	k = b.slot(k)
+	if b.byRef {
+		b.xs[k], b.us[k] = x, u
+		return x, u
 	}
 	xk = b.x[k*sm : (k+1)*sm]
 	copy(xk, x)
@@ -113,11 +159,23 @@ func (b *tapeBase) record(k int, x, u []float64) (xk, uk []float64) {
 // recorded returns step k's states and inputs.
 func (b *tapeBase) recorded(k int) (xk, uk []float64) {
 	sm, sk := b.s*b.c.m, b.s*b.c.k
+	k = b.slot(k)
+	if b.byRef {
+		return b.xs[k], b.us[k]
+	}
 	xk = b.x[k*sm : (k+1)*sm]
 	if sk > 0 {
 		uk = b.u[k*sk : (k+1)*sk]
 	}
 	return xk, uk
+}
+
+// RecordByReference makes Forward keep the caller's x and u instead of
+// copies (models.Referencer): they must stay unchanged until Gradient. The
+// tape's own copies are then not needed.
+func (b *tapeBase) RecordByReference() {
+	b.byRef = true
+	b.x, b.u = nil, nil
 }
 
 // commit adds the accumulation to gtheta and clears it.
@@ -204,7 +262,7 @@ func (t *vanillaTape) Backward(k int, gx, g []float64) {
 		}
 		p.backCommon(t.acc, z, p.rowU(u, r), gr)
 	}
-	t.w.add(g, t.phi, S)
+	t.w.add(g, t.phi, S, false)
 }
 
 func (t *vanillaTape) Gradient(gtheta []float64) {
@@ -248,15 +306,18 @@ func (t *dendriticTape) Forward(k int, dst, x, u []float64) {
 		t.prepared = true
 	}
 	nb1 := p.B + 1
-	phi, kk := t.phi[k*S*m:(k+1)*S*m], t.kk[k*S*m:(k+1)*S*m]
+	sl := t.slot(k)
+	phi, kk := t.phi[sl*S*m:(sl+1)*S*m], t.kk[sl*S*m:(sl+1)*S*m]
+	cumA, cumAT, clipped, sumAlpha := p.cumA[:m*nb1], p.cumAT[:m*nb1], p.Clipped, p.sumAlpha
 	for r := 0; r < S; r++ {
-		z, ph, kr := x[r*m:(r+1)*m], phi[r*m:(r+1)*m], kk[r*m:(r+1)*m]
+		z := x[r*m : (r+1)*m]
+		ph, kr := phi[r*m : (r+1)*m][:len(z)], kk[r*m : (r+1)*m][:len(z)]
+		p.activeRow(kr, z)
 		for i, zi := range z {
-			q := p.active(i, zi)
-			kr[i] = int32(q)
-			s := float64(zi*p.cumA[i*nb1+q]) - p.cumAT[i*nb1+q]
-			if p.Clipped && zi > 0 {
-				s -= float64(p.sumAlpha * zi)
+			j := i*nb1 + int(kr[i])
+			s := float64(zi*cumA[j]) - cumAT[j]
+			if clipped && zi > 0 {
+				s -= float64(sumAlpha * zi)
 			}
 			ph[i] = s
 		}
@@ -281,29 +342,39 @@ func (t *dendriticTape) Backward(k int, gx, g []float64) {
 	p, m, nb, S := t.p, t.p.m, t.p.B, t.s
 	nb1 := nb + 1
 	x, u := t.recorded(k)
-	phi, kk := t.phi[k*S*m:(k+1)*S*m], t.kk[k*S*m:(k+1)*S*m]
+	sl := t.slot(k)
+	phi, kk := t.phi[sl*S*m:(sl+1)*S*m], t.kk[sl*S*m:(sl+1)*S*m]
 	clear(p.d0)
 	clear(p.d1)
 	vec.MatMul(t.tmp, g[:S*m], p.W, S, m, m) // rows v_r = Wᵀg_r
 	var clip float64
+	A, cumA, d0, d1 := p.A[:m], p.cumA[:m*nb1], p.d0[:m*nb1], p.d1[:m*nb1]
+	ga, gh := block(t.acc, p.offA, m), block(t.acc, p.offH, m)
+	clipped, sumAlpha := p.Clipped, p.sumAlpha
 	for r := 0; r < S; r++ {
-		z, gr, v := x[r*m:(r+1)*m], g[r*m:(r+1)*m], t.tmp[r*m:(r+1)*m]
-		kr, out := kk[r*m:(r+1)*m], gx[r*m:(r+1)*m]
+		z := x[r*m : (r+1)*m]
+		gr, v := g[r*m : (r+1)*m][:len(z)], t.tmp[r*m : (r+1)*m][:len(z)]
+		kr, out := kk[r*m : (r+1)*m][:len(z)], gx[r*m : (r+1)*m][:len(z)]
+		A, ga, gh := A[:len(z)], ga[:len(z)], gh[:len(z)]
 		for i, zi := range z {
-			vi := v[i]
+			vi, gi := v[i], gr[i]
 			j := i*nb1 + int(kr[i])
-			a := p.cumA[j]
-			if p.Clipped && zi > 0 {
-				a -= p.sumAlpha
+			a := cumA[j]
+			if clipped && zi > 0 {
+				a -= sumAlpha
 				clip += float64(vi * zi)
 			}
-			out[i] = float64(p.A[i]*gr[i]) + float64(a*vi)
-			p.d0[j] += vi
-			p.d1[j] += float64(vi * zi)
+			out[i] = float64(A[i]*gi) + float64(a*vi)
+			d0[j] += vi
+			d1[j] += float64(vi * zi)
+			ga[i] += float64(gi * zi) // backCommon's terms, fused: the same operations per element
+			gh[i] += gi
 		}
-		p.backCommon(t.acc, z, p.rowU(u, r), gr)
+		if p.k > 0 {
+			vec.AddOuter(block(t.acc, p.offC, m*p.k), gr, p.rowU(u, r))
+		}
 	}
-	t.w.add(g, phi, S)
+	t.w.add(g, phi, S, true)
 	p.basisGradient(t.acc, clip)
 }
 
@@ -335,7 +406,8 @@ func (t *shallowTape) Forward(k int, dst, x, u []float64) {
 	if len(dst) != S*m {
 		panic("plrnn: tape step batch does not match the tape's batch")
 	}
-	pre, act := t.pre[k*S*L:(k+1)*S*L], t.act[k*S*L:(k+1)*S*L]
+	sl := t.slot(k)
+	pre, act := t.pre[sl*S*L:(sl+1)*S*L], t.act[sl*S*L:(sl+1)*S*L]
 	for r := 0; r < S; r++ {
 		z := x[r*m : (r+1)*m]
 		p.hidden(z)
@@ -350,7 +422,8 @@ func (t *shallowTape) Forward(k int, dst, x, u []float64) {
 func (t *shallowTape) Backward(k int, gx, g []float64) {
 	p, m, L, S := t.p, t.p.m, t.p.L, t.s
 	x, u := t.recorded(k)
-	pre, act := t.pre[k*S*L:(k+1)*S*L], t.act[k*S*L:(k+1)*S*L]
+	sl := t.slot(k)
+	pre, act := t.pre[sl*S*L:(sl+1)*S*L], t.act[sl*S*L:(sl+1)*S*L]
 	vec.MatMul(t.gs, g[:S*m], p.W1, S, m, L) // rows W₁ᵀg_r
 	gh2, h2 := block(t.acc, p.offH2, L)[:L], p.H2[:L]
 	for r := 0; r < S; r++ {
@@ -368,7 +441,7 @@ func (t *shallowTape) Backward(k int, gx, g []float64) {
 			}
 		}
 	}
-	t.w1.add(g, act, S)
+	t.w1.add(g, act, S, true)
 	vec.MatMul(t.tmp, t.gs, p.W2, S, L, m) // rows W₂ᵀ(d⊙W₁ᵀg_r)
 	for r := 0; r < S; r++ {
 		z, gr, gz, out := x[r*m:(r+1)*m], g[r*m:(r+1)*m], t.tmp[r*m:(r+1)*m], gx[r*m:(r+1)*m]
@@ -377,7 +450,7 @@ func (t *shallowTape) Backward(k int, gx, g []float64) {
 		}
 		p.backCommon(t.acc, z, p.rowU(u, r), gr)
 	}
-	t.w2.add(t.gs, x, S)
+	t.w2.add(t.gs, x, S, !t.byRef) // the tape's own records form one run; the caller's need not
 }
 
 func (t *shallowTape) Gradient(gtheta []float64) {

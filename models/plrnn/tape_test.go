@@ -2,6 +2,7 @@ package plrnn
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/rnnlab/rnnlab/kernel/rng"
@@ -50,4 +51,71 @@ func TestTapeCapacity(t *testing.T) {
 		}
 	}()
 	tape.Backward(0, dst, g)
+}
+
+// TestTapeByReference checks that a tape recording by reference
+// (models.Referencer) gives the bits of one that copies, for every family,
+// with and without inputs, over two windows (the second after the
+// parameters changed), with the caller's states in one buffer as a
+// trainer keeps them, and allocates nothing in steady state.
+func TestTapeByReference(t *testing.T) {
+	const steps, S = 5, 6
+	for _, k := range []int{0, 2} {
+		r := rng.New(11)
+		for i, m := range []models.Trainable{
+			NewVanilla(Config{M: 9, K: k}, r),
+			NewDendritic(Config{M: 13, K: k, Bases: 20}, r),
+			NewDendritic(Config{M: 6, K: k, Bases: 3, Clipped: true}, r),
+			NewShallow(Config{M: 5, K: k, Hidden: 11, Clipped: true}, r),
+		} {
+			randomize(m, uint64(50+i), 0.4)
+			M := m.Dim()
+			copying, byRef := m.(models.Taper).NewTape(steps, S), m.(models.Taper).NewTape(steps, S)
+			byRef.(models.Referencer).RecordByReference()
+			xs, us, gs := make([]float64, (steps+1)*S*M), make([]float64, steps*S*k), make([]float64, S*M)
+			r.FillNorm(xs, 1)
+			r.FillNorm(us, 1)
+			r.FillNorm(gs, 1)
+			P := len(m.Params())
+			window := func(tape models.Tape, dst, gx, grad []float64) {
+				for s := 0; s < steps; s++ {
+					var u []float64
+					if k > 0 {
+						u = us[s*S*k : (s+1)*S*k]
+					}
+					tape.Forward(s, dst[s*S*M:(s+1)*S*M], xs[s*S*M:(s+1)*S*M], u)
+				}
+				for s := steps - 1; s >= 0; s-- {
+					tape.Backward(s, gx[s*S*M:(s+1)*S*M], gs)
+				}
+				tape.Gradient(grad)
+			}
+			for round := 0; round < 2; round++ {
+				if round == 1 {
+					for j, v := range m.Params() {
+						m.Params()[j] = v + 0.01*float64(j%7-3)
+					}
+				}
+				d1, d2 := make([]float64, steps*S*M), make([]float64, steps*S*M)
+				g1, g2 := make([]float64, steps*S*M), make([]float64, steps*S*M)
+				p1, p2 := make([]float64, P), make([]float64, P)
+				window(copying, d1, g1, p1)
+				window(byRef, d2, g2, p2)
+				for _, c := range []struct {
+					name string
+					a, b []float64
+				}{{"Forward", d1, d2}, {"Backward", g1, g2}, {"Gradient", p1, p2}} {
+					for j := range c.a {
+						if math.Float64bits(c.a[j]) != math.Float64bits(c.b[j]) {
+							t.Fatalf("%s, round %d: %s by reference differs at %d: %v, copying %v", modeltest.String(m), round, c.name, j, c.b[j], c.a[j])
+						}
+					}
+				}
+			}
+			d, g, p := make([]float64, steps*S*M), make([]float64, steps*S*M), make([]float64, P)
+			if a := testing.AllocsPerRun(3, func() { window(byRef, d, g, p) }); a != 0 {
+				t.Errorf("%s: a window by reference allocates %.0f times", modeltest.String(m), a)
+			}
+		}
+	}
 }

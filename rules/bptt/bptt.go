@@ -204,6 +204,7 @@ type Trainer struct {
 	z       []float64 // (T+1)×S×M forced states z_t
 	zbar    []float64 // (T+1)×S×M predictions z̄_t (row 0 unused)
 	xhat    []float64 // S×N
+	resid   []float64 // (T+1)×S×N: x̂_k − x_k of the last Forward (row 0 unused), read by Backward
 	gx      []float64 // S×N
 	gz, gp  []float64 // S×M cotangents
 	gobs    []float64 // S×M
@@ -270,6 +271,7 @@ func New(m models.Trainable, o Observer, data []float64, cfg Config, totalSteps 
 	t.z = make([]float64, (T+1)*S*M)
 	t.zbar = make([]float64, (T+1)*S*M)
 	t.xhat, t.gx = make([]float64, S*N), make([]float64, S*N)
+	t.resid = make([]float64, (T+1)*S*N)
 	t.gz, t.gp, t.gobs = make([]float64, S*M), make([]float64, S*M), make([]float64, S*M)
 	t.gthetaM = make([]float64, len(m.Params()))
 	t.gthetaO = make([]float64, len(o.Params()))
@@ -284,6 +286,11 @@ func New(m models.Trainable, o Observer, data []float64, cfg Config, totalSteps 
 		}
 	}
 	t.tape = models.NewTape(m, tapeSteps, S)
+	if r, ok := t.tape.(models.Referencer); ok {
+		// The states a window's Forward calls step from (rows of z, zfree
+		// and ztgt) stay as they are until Backward's Gradient.
+		r.RecordByReference()
+	}
 	if cfg.LatentNoise != "" {
 		t.eps = make([]float64, (T+1)*S*M)
 		t.noiseSD = cfg.NoiseScale
@@ -333,8 +340,10 @@ func (t *Trainer) SetNoiseState(ema float64, valid bool, sd float64) {
 
 // invert sets the forcing signals ẑ from the loaded windows; they are a
 // constant of the training step (no gradient flows through the inversion).
+// Invert sets the first Forced() entries of every row and leaves the others
+// untouched (models.Inverter), so those stay the zeros they were allocated
+// as, and ẑ need not be cleared first.
 func (t *Trainer) invert() {
-	clear(t.zhat)
 	t.Obs.Invert(t.zhat, t.xw)
 }
 
@@ -346,8 +355,14 @@ func (t *Trainer) SetWindows(starts []int) {
 		panic("bptt: SetWindows needs one start per batch entry")
 	}
 	for s, st := range starts {
+		src := t.data[st*N : (st+T+1)*N]
 		for k := 0; k <= T; k++ {
-			copy(t.xw[(k*S+s)*N:(k*S+s+1)*N], t.data[(st+k)*N:(st+k+1)*N])
+			// An element loop: rows are a few values, for which a call of
+			// copy (memmove) costs more than the copying.
+			dst, row := t.xw[(k*S+s)*N:][:N], src[k*N:][:N]
+			for i := range dst {
+				dst[i] = row[i]
+			}
 		}
 	}
 	t.invert()
@@ -378,9 +393,10 @@ func (t *Trainer) Forward() float64 {
 		zb := t.zbar[k*SM : (k+1)*SM]
 		t.tape.Forward(k-1, zb, t.z[(k-1)*SM:k*SM], nil)
 		t.Obs.Observe(t.xhat, zb)
-		x := t.xw[k*SN : (k+1)*SN]
+		x, res := t.xw[k*SN:(k+1)*SN], t.resid[k*SN:(k+1)*SN]
 		for i, v := range t.xhat {
 			d := v - x[i]
+			res[i] = d
 			sse += float64(d * d)
 		}
 		zk := t.z[k*SM : (k+1)*SM]
@@ -436,14 +452,14 @@ func (t *Trainer) Backward() (gModel, gObs []float64) {
 				}
 			}
 		}
-		t.Obs.Observe(t.xhat, zb)
-		x := t.xw[k*SN : (k+1)*SN]
-		for i, v := range t.xhat {
-			t.gx[i] = float64(scale * (v - x[i]))
+		gx := t.gx[:SN]
+		for i, d := range t.resid[k*SN : (k+1)*SN] { // x̂_k − x_k, kept by Forward
+			gx[i] = float64(scale * d)
 		}
 		t.Obs.ObserveVJP(t.gobs, t.gthetaO, zb, t.gx)
-		for i := range t.gp {
-			t.gp[i] += t.gobs[i]
+		gp, gobs := t.gp, t.gobs[:len(t.gp)] // locals: the compiler reloads fields after every store
+		for i := range gp {
+			gp[i] += gobs[i]
 		}
 		if t.tsdActive() && t.Cfg.TSD == "smooth" {
 			c := 2 * t.Cfg.TSDLambda / float64(T*SM)

@@ -197,8 +197,13 @@ func (r *Rule) Gradients() {
 	}
 }
 
+// addOuter adds sequence b's δ ⊗ x to its weight set's gradient (the one
+// set of a Shared network gathers every sequence's, in batch order).
 func addOuter(G, GB []float64, l *ethereal.Layer, b int, d, x []float64) {
 	m := l.Out * l.In
+	if l.Sets == 1 {
+		b = 0
+	}
 	vec.AddOuter(G[b*m:(b+1)*m], d, x[:l.In])
 	for i, di := range d {
 		GB[i] += di
@@ -213,14 +218,19 @@ func (r *Rule) apply() {
 		keep := 1 - l.ForgetMasked
 		G := r.G[k]
 		m := l.Out * l.In
-		for b := 0; b < l.Batch; b++ {
-			w, g := l.Fast[b*m:(b+1)*m], G[b*m:(b+1)*m]
+		sc := s
+		if l.Last {
+			sc = 1
+		}
+		for set := 0; set < l.Sets; set++ {
+			w, g := l.Fast[set*m:(set+1)*m], G[set*m:(set+1)*m]
+			if l.Sets == 1 && l.Batch > 1 {
+				// A plain RNN's step is the mean of the sequences' steps (G
+				// holds their sum).
+				scaleBy(g, 1/float64(l.Batch))
+			}
 			for e, masked := range l.Mask {
 				if masked {
-					sc := s
-					if l.Last {
-						sc = 1
-					}
 					w[e] = float64(w[e]*keep) - float64(lr*float64(sc*g[e]))
 				} else {
 					w[e] -= float64(lr * g[e])
@@ -231,8 +241,11 @@ func (r *Rule) apply() {
 			l.Bias[i] -= float64(lr * g)
 		}
 	}
-	if n.Cfg.Shared {
-		n.Average() // a plain RNN: the mean of the sequences' steps
+}
+
+func scaleBy(x []float64, s float64) {
+	for k := range x {
+		x[k] = float64(x[k] * s)
 	}
 }
 

@@ -8,5 +8,6 @@ import (
 	_ "github.com/rnnlab/rnnlab/rules/recipe"    // series: reconstruct a dynamical system from a series (PLRNNs, CT-RNN)
 	_ "github.com/rnnlab/rnnlab/rules/reservoir" // reservoir: compare a CT-RNN, an E/I network and LIF reservoirs on Lorenz-63 (rnnlab compare)
 	_ "github.com/rnnlab/rnnlab/rules/reward"    // reward: DNMS learned by Miconi's reward-modulated rule or node perturbation
+	_ "github.com/rnnlab/rnnlab/rules/spiking"   // spiking: a balanced LIF network live (raster, rates; g, drive, p, N tunable)
 	_ "github.com/rnnlab/rnnlab/rules/tasktrain" // task: train leaky rate RNNs on cognitive tasks (BPTT, CD, SCTT, DASC)
 )

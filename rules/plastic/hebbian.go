@@ -38,6 +38,10 @@ type HebbianSpec struct {
 	PresTimeTest int     `json:"pres_time_test"`
 	Delay        int     `json:"delay"`
 	ProbDegrade  float64 `json:"prob_degrade"`
+	// InputGain multiplies every input (simple.py: 20; 0 means 1), Balanced
+	// draws patterns with exactly half their bits at −1 (simple.py).
+	InputGain float64 `json:"input_gain"`
+	Balanced  bool    `json:"balanced"`
 	// Rule is hebb (differentiable plasticity: Hebb ← (1−η)Hebb + η y yᵀ,
 	// η trained) or backpropamine (a learned modulator, clipped trace).
 	Rule string `json:"rule"`
@@ -48,6 +52,7 @@ type HebbianSpec struct {
 	Clip      float64 `json:"clip"`       // trace clip (backpropamine; 1)
 	Gain      float64 `json:"gain"`       // W ~ N(0, gain²/M) (0.1)
 	AlphaInit float64 `json:"alpha_init"` // α ~ U(0, alpha_init) (0.01)
+	AlphaSD   float64 `json:"alpha_sd"`   // > 0: α ~ N(0, alpha_sd²) instead (simple.py: 0.01)
 	// Episodes is the budget; LR Adam's learning rate (3e-3).
 	Episodes int     `json:"episodes"`
 	LR       float64 `json:"learning_rate"`
@@ -71,13 +76,13 @@ func HebbianDefaults() *HebbianSpec {
 
 func (s *HebbianSpec) task() hebbian.PatternCompletion {
 	return hebbian.PatternCompletion{Bits: s.Bits, Patterns: s.Patterns, Cycles: s.Cycles, PresTime: s.PresTime,
-		PresTimeTest: s.PresTimeTest, Delay: s.Delay, ProbDegrade: s.ProbDegrade}
+		PresTimeTest: s.PresTimeTest, Delay: s.Delay, ProbDegrade: s.ProbDegrade, InputGain: s.InputGain, Balanced: s.Balanced}
 }
 
 func (s *HebbianSpec) config() hebbian.Config {
 	m := s.Bits + 1
 	return hebbian.Config{Units: m, Inputs: m, DirectInput: true, Rule: s.Rule, Eta: s.Eta, Clip: s.Clip,
-		Gain: s.Gain, AlphaInit: s.AlphaInit, Seed: s.Seed}
+		Gain: s.Gain, AlphaInit: s.AlphaInit, AlphaSD: s.AlphaSD, Seed: s.Seed}
 }
 
 // Validate implements run.Spec.
@@ -89,14 +94,15 @@ func (s *HebbianSpec) Validate() error {
 		return fmt.Errorf("hebbian.%v", err.Error()[len("hebbian: "):])
 	}
 	switch {
-	case s.Bits > 200:
-		return fmt.Errorf("hebbian.bits = %d: the state has (bits+1)² trace values and an episode's BPTT about steps·bits³ operations; use at most 200 (Miconi's 1000 bits need hours per episode here)", s.Bits)
+	case s.tapeBytes() > maxTapeBytes:
+		return fmt.Errorf("hebbian.bits = %d: BPTT keeps the trace of every step, (steps+1)·(bits+1)² values = %.1f GiB for %d steps; use fewer bits or a shorter episode (at most %d GiB; Miconi's task, 1000 bits and 106 steps, needs 0.8)",
+			s.Bits, float64(s.tapeBytes())/(1<<30), s.task().Steps(), maxTapeBytes>>30)
 	case s.Rule == hebbian.RuleHebb && !(s.Eta >= 0 && s.Eta <= 1):
 		return fmt.Errorf("hebbian.eta must be in [0, 1] (got %v)", s.Eta)
 	case s.Rule == hebbian.RuleBackpropamine && !(s.Clip > 0):
 		return fmt.Errorf("hebbian.clip must be > 0 for backpropamine (got %v)", s.Clip)
-	case !(s.Gain >= 0) || !(s.AlphaInit >= 0):
-		return fmt.Errorf("hebbian.gain and hebbian.alpha_init must be ≥ 0 (got %v, %v)", s.Gain, s.AlphaInit)
+	case !(s.Gain >= 0) || !(s.AlphaInit >= 0) || !(s.AlphaSD >= 0):
+		return fmt.Errorf("hebbian.gain, hebbian.alpha_init and hebbian.alpha_sd must be ≥ 0 (got %v, %v, %v)", s.Gain, s.AlphaInit, s.AlphaSD)
 	case s.Episodes < 1:
 		return fmt.Errorf("hebbian.episodes must be ≥ 1 (got %d)", s.Episodes)
 	case !(s.LR > 0):
@@ -107,6 +113,16 @@ func (s *HebbianSpec) Validate() error {
 		return fmt.Errorf("hebbian.window must be ≥ 1 (got %d)", s.Window)
 	}
 	return nil
+}
+
+// maxTapeBytes bounds the memory of an episode's tape (hebbian.Tape).
+const maxTapeBytes = 4 << 30
+
+// tapeBytes is the size of the tape of one episode: the trace and state of
+// every step.
+func (s *HebbianSpec) tapeBytes() int {
+	m := s.Bits + 1
+	return 8 * (s.task().Steps() + 1) * (m*m + m)
 }
 
 // Flags implements run.Spec.
@@ -132,8 +148,9 @@ type hebbTrainer struct {
 	r      *rng.Rand
 	step   int
 	losses []float64 // training error of every episode
+	tape   *hebbian.Tape
 
-	in, target, g, states []float64
+	in, target, g []float64
 }
 
 // Start implements run.Spec.
@@ -151,7 +168,7 @@ func (s *HebbianSpec) Start(run.Env) (run.Trainer, error) {
 	p := s.task()
 	return &hebbTrainer{spec: *s, task: p, net: net, opt: optim.NewAdam(len(net.Theta)), r: rng.New(s.TaskSeed),
 		in: make([]float64, p.Steps()*p.Units()), target: make([]float64, p.Bits), g: make([]float64, len(net.Theta)),
-		states: make([]float64, (p.Steps()+1)*net.Dim())}, nil
+		tape: hebbian.NewTape(net, p.Steps())}, nil
 }
 
 // Advance implements run.Trainer: one episode, its BPTT gradient through
@@ -161,7 +178,7 @@ func (t *hebbTrainer) Advance() error {
 	n := t.net
 	t.task.Episode(t.in, t.target, t.r)
 	clear(t.g)
-	loss := hebbian.EpisodeLoss(n, t.in, t.target, t.g, t.states)
+	loss := t.tape.Loss(t.in, t.target, t.g)
 	if !t.spec.Plastic {
 		clear(t.g[n.M*n.M : 2*n.M*n.M])
 	}
@@ -205,25 +222,32 @@ func (t *hebbTrainer) Evaluate() (*run.Report, error) {
 	n, p := t.net, t.task
 	r := rng.New(t.spec.EvalSeed)
 	in, tg := make([]float64, len(t.in)), make([]float64, len(t.target))
-	states := make([]float64, len(t.states))
-	var sum float64
+	var sum, wrong float64
 	var trace []float64
 	for e := 0; e < t.spec.EvalEpisodes; e++ {
 		p.Episode(in, tg, r)
-		sum += hebbian.EpisodeLoss(n, in, tg, nil, states)
+		sum += t.tape.Loss(in, tg, nil)
+		out := t.tape.Output()
+		for i, v := range tg {
+			if sign(out[i]) != v {
+				wrong++
+			}
+		}
 		if e == 0 {
-			T, D := p.Steps(), n.Dim()
-			trace = append([]float64(nil), states[T*D+n.M:(T+1)*D]...)
+			trace = append([]float64(nil), t.tape.Trace()...)
 		}
 	}
 	testErr := sum / float64(t.spec.EvalEpisodes)
+	bitErr := wrong / float64(t.spec.EvalEpisodes*p.Bits)
 	rep := &run.Report{Kind: HebbianKind.Name, Step: t.step}
-	rep.Metrics = []run.Value{{Name: "test_error", Value: testErr}, {Name: "train_error", Value: t.windowed(t.step)}}
+	rep.Metrics = []run.Value{{Name: "test_error", Value: testErr}, {Name: "train_error", Value: t.windowed(t.step)},
+		{Name: "bit_error", Value: bitErr}}
 	if n.EtaIdx >= 0 {
 		rep.Metrics = append(rep.Metrics, run.Value{Name: "eta", Value: n.Theta[n.EtaIdx]})
 	}
 	rep.Notes = []string{fmt.Sprintf("mean squared error of the %d bits at the episode's last step over %d held-out episodes; "+
-		"an output of 0 scores 1, copying the degraded input %.2f", p.Bits, t.spec.EvalEpisodes, p.ProbDegrade)}
+		"an output of 0 scores 1, copying the degraded input %.2f; bit_error is the fraction of bits whose sign is wrong (0 counts as wrong, as in Miconi's simple.py; copying the degraded input %.2f)",
+		p.Bits, t.spec.EvalEpisodes, p.ProbDegrade, p.ProbDegrade)}
 	var xs, ys []float64
 	tb := run.Table{Name: "history", Columns: []string{"episode", "error"}}
 	for i := range t.losses {
@@ -247,7 +271,7 @@ func (t *hebbTrainer) Evaluate() (*run.Report, error) {
 		{Name: "trace", Title: "Hebbian trace at the end of held-out episode 0", XLabel: "unit", YLabel: "unit",
 			Heat: &run.Heat{Rows: n.M, Cols: n.M, Values: trace}},
 	}
-	rep.Details = map[string]any{"test_error": testErr, "episodes": t.step, "rule": t.spec.Rule, "plastic": t.spec.Plastic}
+	rep.Details = map[string]any{"test_error": testErr, "bit_error": bitErr, "episodes": t.step, "rule": t.spec.Rule, "plastic": t.spec.Plastic}
 	return rep, nil
 }
 
@@ -299,4 +323,15 @@ func resumeHebbian(spec run.Spec, ck *run.Checkpoint, env run.Env) (run.Trainer,
 	}
 	t.step = ck.Step
 	return t, nil
+}
+
+// sign is −1, 0 or 1.
+func sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
 }

@@ -184,7 +184,7 @@ func (t *trainer) bpttRatio() float64 {
 		g := t.bptt.G[k]
 		m := l.Out * l.In
 		sc := t.net.Cfg.PlastClip
-		for b := 0; b < l.Batch; b++ {
+		for b := 0; b < l.Sets; b++ {
 			for e, masked := range l.Mask {
 				v := g[b*m+e]
 				if masked {

@@ -1,8 +1,9 @@
 package tasktrain
 
 import (
+	"math"
+
 	"github.com/rnnlab/rnnlab/kernel/cogtask"
-	"github.com/rnnlab/rnnlab/kernel/fmath"
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/kernel/vec"
 	"github.com/rnnlab/rnnlab/models/leaky"
@@ -64,8 +65,14 @@ type work struct {
 	WT   []float64 // N·N
 	WinT []float64 // K·Nin
 	WoT  []float64 // Nout·Q
-	gWe  []float64 // N·N
+	gWe  []float64 // pad4(N)·N: gW_eff and zero padding rows
+	gWoP []float64 // pad4(Q)·Nout: gW_out with padding rows
 	ghin []float64 // S·Nin
+	c    []float64 // N: T⁻¹·dt
+	// WTp, Weffp hold WT and Weff as column panels when panelled (large N;
+	// see usePanels), Xp one chunk of states of the weight gradient.
+	WTp, Weffp, Xp panels
+	panelled       bool
 	// onRecord, if set, sees every recorded state of an evaluation.
 	onRecord func(x []float64)
 }
@@ -104,20 +111,40 @@ func (w *work) prepare(n *leaky.Net, S, R, E int, taped bool) {
 	w.ghin = grow(w.ghin, S*n.Nin)
 	w.Weff = grow(w.Weff, N*N)
 	w.WT = grow(w.WT, N*N)
-	w.gWe = grow(w.gWe, N*N)
+	w.gWe = grow(w.gWe, pad4(N)*N) // rows padded to a multiple of four (backward)
 	w.WinT = grow(w.WinT, n.K*n.Nin)
 	w.WoT = grow(w.WoT, n.Nout*n.Q)
 	n.EffectiveW(w.Weff)
 	transpose(w.WT, w.Weff, N, N)
+	w.panelled = usePanels(N, N)
+	if w.panelled {
+		w.WTp.pack(w.WT, N, N)
+		w.Weffp.pack(w.Weff, N, N)
+	}
 	transpose(w.WinT, n.Win, n.Nin, n.K)
 	transpose(w.WoT, n.Wout, n.Q, n.Nout)
 }
 
-// transpose sets dst (c×r) = srcᵀ for src r×c.
+// pad4 rounds n up to a multiple of four, the vector kernel's block of rows.
+func pad4(n int) int { return (n + 3) &^ 3 }
+
+// transpose sets dst (c×r) = srcᵀ for src r×c: four rows of src at a
+// time, each column of the four written as four consecutive elements.
 func transpose(dst, src []float64, r, c int) {
-	for i := 0; i < r; i++ {
-		row := src[i*c : (i+1)*c]
-		for j, v := range row {
+	dst, src = dst[:r*c], src[:r*c]
+	i := 0
+	for ; i+4 <= r; i += 4 {
+		s0 := src[i*c : (i+1)*c]
+		s1 := src[(i+1)*c : (i+2)*c][:len(s0)]
+		s2 := src[(i+2)*c : (i+3)*c][:len(s0)]
+		s3 := src[(i+3)*c : (i+4)*c][:len(s0)]
+		for j, v := range s0 {
+			d := dst[j*r+i : j*r+i+4]
+			d[0], d[1], d[2], d[3] = v, s1[j], s2[j], s3[j]
+		}
+	}
+	for ; i < r; i++ {
+		for j, v := range src[i*c : (i+1)*c] {
 			dst[j*r+i] = v
 		}
 	}
@@ -130,10 +157,24 @@ func (w *work) inputDrive(n *leaky.Net, h, in []float64) {
 
 // eval computes one evaluation of the vector field for the S rows of x:
 // du = (T⁻¹(−x + f(pre)))·dt with pre = ((W x + b) + 0.1η) + h, writing du
-// into w.du and, when fp is non-nil, f′(pre) into fp; then advances η.
-func (w *work) eval(n *leaky.Net, x, h []float64, dt float64, ou leaky.OU, fp []float64, r *rng.Rand) {
+// into w.du, next = x + du when next is non-nil and f′(pre) into fp when fp
+// is non-nil; then advances η.
+func (w *work) eval(n *leaky.Net, x, next, h []float64, dt float64, ou leaky.OU, fp []float64, r *rng.Rand) {
 	N, S, Nin := n.N, w.S, n.Nin
-	vec.MatMul(w.pre, x, w.WT, S, N, N)
+	if w.panelled {
+		w.WTp.mul(w.pre, x, S, false)
+	} else {
+		vec.MatMul(w.pre, x, w.WT, S, N, N)
+	}
+	if n.Act == leaky.ReLU {
+		for s := 0; s < S; s++ {
+			o := s * N
+			w.evalReLU(n, x[o:o+N], next, fp, o, h[s*Nin:(s+1)*Nin], 0, Nin, dt)
+			w.evalReLU(n, x[o:o+N], next, fp, o, nil, Nin, N, dt)
+		}
+		ou.Advance(w.eta, r)
+		return
+	}
 	for s := 0; s < S; s++ {
 		o := s * N
 		for i := 0; i < N; i++ {
@@ -145,10 +186,64 @@ func (w *work) eval(n *leaky.Net, x, h []float64, dt float64, ou leaky.OU, fp []
 			if fp != nil {
 				fp[o+i] = n.DF(p)
 			}
-			w.du[o+i] = float64(float64(n.Tinv[i]*v) * dt)
+			du := float64(float64(n.Tinv[i]*v) * dt)
+			w.du[o+i] = du
+			if next != nil {
+				next[o+i] = x[o+i] + du
+			}
 		}
 	}
 	ou.Advance(w.eta, r)
+}
+
+// one is the bits of 1.0.
+const one = 0x3ff0000000000000
+
+// evalReLU is eval's element loop for f = ReLU on units [lo, hi) of the row
+// of x at offset o in the batch (xr = that row), with drive h (units [lo,
+// hi) of it) when non-nil: the same operations as the general loop (f(p) =
+// p for p > 0 else +0, f′ = 1 or 0), without the calls.
+func (w *work) evalReLU(n *leaky.Net, xr, next, fp []float64, o int, h []float64, lo, hi int, dt float64) {
+	if lo >= hi {
+		return
+	}
+	cnt := hi - lo
+	pre, eta, du := w.pre[o+lo:o+hi], w.eta[o+lo:o+hi], w.du[o+lo:o+hi]
+	B, Tinv, x := n.B[lo:hi], n.Tinv[lo:hi], xr[lo:hi]
+	pre, eta, du, B, Tinv, x = pre[:cnt], eta[:cnt], du[:cnt], B[:cnt], Tinv[:cnt], x[:cnt]
+	var f1, nx []float64
+	if fp != nil {
+		f1 = fp[o+lo : o+hi][:cnt]
+	}
+	if next != nil {
+		nx = next[o+lo : o+hi][:cnt]
+	}
+	if h != nil {
+		h = h[:cnt]
+	}
+	for i := range cnt {
+		p := (pre[i] + B[i]) + float64(0.1*eta[i])
+		if h != nil {
+			p += h[i]
+		}
+		// f = p, f′ = 1 where p > 0, else +0 and +0, by a mask rather than a
+		// branch (the sign of p is a coin flip the predictor cannot learn).
+		var m uint64
+		if p > 0 {
+			m = ^uint64(0)
+		}
+		f := math.Float64frombits(math.Float64bits(p) & m)
+		d := math.Float64frombits(one & m)
+		v := -x[i] + f
+		if f1 != nil {
+			f1[i] = d
+		}
+		dv := float64(float64(Tinv[i]*v) * dt)
+		du[i] = dv
+		if nx != nil {
+			nx[i] = x[i] + dv
+		}
+	}
 }
 
 // epoch runs T steps from the state at slot 0 of xs (slots of S·N; slot t
@@ -170,7 +265,7 @@ func (w *work) epoch(n *leaky.Net, xs []float64, taped bool, T int, h []float64,
 	// state; in every scheme it advances η once.
 	x := slot(0)
 	if mix && k.DASC && !k.Corrected {
-		w.eval(n, x, h, dt, ou, p0, r)
+		w.eval(n, x, nil, h, dt, ou, p0, r)
 	} else {
 		ou.Advance(w.eta, r) // Δu unused: only the noise step matters
 	}
@@ -190,15 +285,12 @@ func (w *work) epoch(n *leaky.Net, xs []float64, taped bool, T int, h []float64,
 		if taped {
 			f = fp[t*SN : (t+1)*SN]
 		}
-		w.eval(n, x, h, dt, ou, f, r)
+		next := slot(t + 1)
+		w.eval(n, x, next, h, dt, ou, f, r)
 		if mix && k.DASC && k.Corrected && t%k.Theta == 0 {
 			for i, v := range x {
 				w.s[i] = v + float64(th*w.du[i])
 			}
-		}
-		next := slot(t + 1)
-		for i, v := range x {
-			next[i] = v + w.du[i]
 		}
 		if mix && t%k.Theta == k.Theta-1 {
 			b, c := k.Beta, 1-k.Beta
@@ -251,9 +343,7 @@ func (w *work) forward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, r
 		copy(w.O[t*no:(t+1)*no], w.X[SN+t*N+n.Nin:SN+t*N+n.Nin+no])
 	}
 	vec.MatMul(w.Y[:R*S*Q], w.O[:R*S*no], w.WoT, R*S, no, Q)
-	for i, v := range w.Y[:R*S*Q] {
-		w.Y[i] = fmath.Sigmoid(v)
-	}
+	vec.Sigmoids(w.Y[:R*S*Q])
 	return R
 }
 
@@ -308,8 +398,23 @@ func (w *work) lossGrad(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 		gy[i] = float64(gy[i] * float64(y*(1-y)))
 	}
 	vec.MatMul(w.GO[:RS*no], gy, n.Wout, RS, Q, no)
-	transpose(w.GZT[:Q*RS], gy, RS, Q)
-	vec.MatMulAdd(gWout, w.GZT[:Q*RS], w.O[:RS*no], Q, RS, no)
+	// gW_out += gzᵀ·O over the window, in chunks of rows so that the chunk
+	// of O stays in cache (MatMulAdd's chunks give the one product's bits).
+	// The Q rows are padded with zero rows to a multiple of four (Qp), so the
+	// whole product runs in the vector kernel; the padding rows are dropped.
+	const chunk = 500
+	Qp := pad4(Q)
+	w.GZT = grow(w.GZT, Qp*min(chunk, RS))
+	w.gWoP = grow(w.gWoP, Qp*no)
+	copy(w.gWoP, gWout)
+	clear(w.gWoP[Q*no:])
+	for r0 := 0; r0 < RS; r0 += chunk {
+		m := min(chunk, RS-r0)
+		transpose(w.GZT[:Q*m], gy[r0*Q:(r0+m)*Q], m, Q)
+		clear(w.GZT[Q*m : Qp*m])
+		vec.MatMulAdd(w.gWoP, w.GZT[:Qp*m], w.O[r0*no:(r0+m)*no], Qp, m, no)
+	}
+	copy(gWout, w.gWoP[:Q*no])
 	// dL/dX[k+1] into G
 	G := w.G[:R*SN]
 	ap := ActivityPenalty / cnt
@@ -348,7 +453,8 @@ func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 	mix := k.mixing()
 	th := float64(k.Theta)
 	ref := k.DASC && !k.Corrected
-	c := make([]float64, N) // T⁻¹·dt, as a real factor of the cotangent
+	w.c = grow(w.c, N)
+	c := w.c // T⁻¹·dt, as a real factor of the cotangent
 	for i := range c {
 		c[i] = float64(n.Tinv[i] * dt)
 	}
@@ -362,7 +468,11 @@ func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 				ga[o+i] -= gv
 			}
 		}
-		vec.MatMulAdd(ga, dst, w.Weff, S, N, N)
+		if w.panelled {
+			w.Weffp.mul(ga, dst, S, true)
+		} else {
+			vec.MatMulAdd(ga, dst, w.Weff, S, N, N)
+		}
 	}
 	gdu := w.tmp
 	for e := len(b.Steps) - 1; e >= 0; e-- {
@@ -439,13 +549,23 @@ func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 		}
 	}
 	// gW_eff = Σ_k G_kᵀ X_k, one product over the window in chunks of rows.
-	const chunk = 512
+	const chunk = 500 // rows per product; not a power of two, so GT's rows do not share cache sets
 	rows := R * S
-	w.GT = grow(w.GT, N*chunk)
+	// Gᵀ gets zero rows up to a multiple of four (Np), so that every row of
+	// gW_eff is in the vector kernel's blocks (MatMulAdd does a remainder row
+	// in portable code, which at N = 50 took as long as 16 kernel rows).
+	Np := pad4(N)
+	w.GT = grow(w.GT, Np*chunk)
 	for r0 := 0; r0 < rows; r0 += chunk {
 		m := min(chunk, rows-r0)
 		transpose(w.GT[:N*m], w.G[r0*N:(r0+m)*N], m, N)
-		vec.MatMulAdd(w.gWe, w.GT[:N*m], w.X[r0*N:(r0+m)*N], N, m, N)
+		clear(w.GT[N*m : Np*m])
+		if xs := w.X[r0*N : (r0+m)*N]; usePanels(m, N) {
+			w.Xp.pack(xs, m, N)
+			w.Xp.mul(w.gWe, w.GT[:Np*m], Np, true)
+		} else {
+			vec.MatMulAdd(w.gWe, w.GT[:Np*m], xs, Np, m, N)
+		}
 	}
 	for i := 0; i < N; i++ {
 		for j := 0; j < N; j++ {
@@ -458,9 +578,11 @@ func (w *work) backward(n *leaky.Net, b *cogtask.Batch, dt float64, k Skipping, 
 // input states x: into gW_eff (via w.gWe), b and W_in.
 func (w *work) addPrimingGrad(n *leaky.Net, gpre, x, in, gb, gWin []float64) {
 	S, N, Nin := w.S, n.N, n.Nin
-	w.GT = grow(w.GT, N*S)
+	Np := pad4(N)
+	w.GT = grow(w.GT, Np*S)
 	transpose(w.GT[:N*S], gpre, S, N)
-	vec.MatMulAdd(w.gWe, w.GT[:N*S], x, N, S, N)
+	clear(w.GT[N*S : Np*S])
+	vec.MatMulAdd(w.gWe, w.GT[:Np*S], x, Np, S, N)
 	for s := 0; s < S; s++ {
 		for i, v := range gpre[s*N : (s+1)*N] {
 			gb[i] += v
@@ -521,9 +643,7 @@ func (w *work) evaluate(n *leaky.Net, t *cogtask.Task, b *cogtask.Batch, r *rng.
 		if w.onRecord != nil {
 			w.onRecord(st)
 		}
-		for i, v := range y {
-			y[i] = fmath.Sigmoid(v)
-		}
+		vec.Sigmoids(y)
 	}
 	for e, T := range b.Steps {
 		h := w.HW[e*S*n.Nin : (e+1)*S*n.Nin]

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -33,6 +34,7 @@ const (
 	maxBudget     = 12 * time.Millisecond  // and at most
 	statusEvery   = 200 * time.Millisecond // status at most 5 Hz
 	liveEvery     = 200 * time.Millisecond // the live figure is redrawn at most 5 Hz
+	liveKindEvery = 33 * time.Millisecond  // a kind's run.Live figures at most 30 Hz (training goes on between)
 	errorShownFor = 10 * time.Second
 )
 
@@ -82,6 +84,7 @@ type figKey struct {
 	live    int
 	r       image.Rectangle
 	caption string
+	probe   int // the probe's version and frame, for its figures
 }
 
 func main() {
@@ -130,6 +133,9 @@ func (g *game) start(st runs.State, base []byte, baseName string) error {
 		return err
 	}
 	g.install(d, base, baseName)
+	if e := d.ProbeError(); e != "" {
+		g.fail(fmt.Errorf("probe: %s", e))
+	}
 	return nil
 }
 
@@ -153,6 +159,7 @@ func (g *game) publishRun() {
 	setGlobal("run", map[string]any{
 		"kind": st.Kind, "flags": runs.Plain(g.drv.FlagValues()), "settings": settings, "hash": st.Hash(),
 		"view": st.View, "every": st.Every, "file": g.baseName, "version": g.runVersion, "resync": g.resync,
+		"probe": g.drv.CanProbe(), "tunable": runs.Plain(g.drv.Tunable()), "live": g.drv.HasLive(),
 	})
 	if f := js.Global().Get("rnnlabRunChanged"); f.Type() == js.TypeFunction {
 		f.Invoke()
@@ -241,6 +248,12 @@ func (g *game) postStatus() {
 	msg["drawMs"] = ms(g.drawEMA)
 	msg["frameMs"] = ms(g.otherEMA + g.lastTrain)
 	msg["file"] = g.baseName
+	// the memory the program holds (the page's budget: a 128-unit plastic
+	// network within 256 MB): WebAssembly linear memory taken, live heap
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	msg["memSysMB"] = math.Round(float64(ms.Sys)/(1<<20)*10) / 10
+	msg["heapMB"] = math.Round(float64(ms.HeapInuse)/(1<<20)*10) / 10
 	bridge.Post(msg)
 }
 
@@ -303,8 +316,12 @@ func (g *game) apply(c bridge.Command) error {
 			return g.drv.Reset()
 		case "evaluate":
 			return g.drv.Evaluate()
+		case "probe-pick":
+			_, err := g.drv.PickProbe()
+			g.writeHash()
+			return err
 		default:
-			return fmt.Errorf("unknown command %q (play, pause, step, reset or evaluate)", c.Cmd)
+			return fmt.Errorf("unknown command %q (play, pause, step, reset, evaluate or probe-pick)", c.Cmd)
 		}
 	case "state", "hash":
 		err := g.setState(c.Hash)
@@ -347,6 +364,25 @@ func (g *game) setState(hash string) error {
 		g.viewWarn = false
 		g.publishRun()
 		g.writeHash()
+		return err
+	}
+	// tunable settings change the running run (run.Tuner)
+	if msgs, ok, err := g.drv.TuneTo(st); ok {
+		for _, m := range msgs {
+			bridge.Post(bridge.Msg{"type": "tuned", "message": m})
+		}
+		if err == nil {
+			err = g.drv.SetView(g.drv.State().WithPage(st))
+		}
+		g.viewWarn = false
+		g.publishRun()
+		g.writeHash()
+		if err != nil {
+			g.resync++
+			g.lastHash = ""
+			g.publishRun()
+			g.writeHash()
+		}
 		return err
 	}
 	base, name := g.base, g.baseName
@@ -462,7 +498,18 @@ type frameKey struct {
 	rep       *run.Report
 	live      int
 	err, view string
+	probe     int
+	tune      string
 }
+
+// probeKey changes with the run, the probe read and the frame shown (a
+// new run counts its probes from 0 again).
+func (g *game) probeKey() int {
+	return g.runVersion*1_000_000 + g.drv.ProbeVersion()*1000 + g.drv.State().Frame
+}
+
+// tuneKey changes with the run's settings (tunings redraw the live figures).
+func (g *game) tuneKey() string { return g.drv.State().Hash() }
 
 // fullKey is what, when it changes, redraws the whole screen; otherwise a
 // frame redraws the status line and the figures whose content changed.
@@ -482,7 +529,10 @@ func (g *game) Draw(screen *ebiten.Image) {
 	if st.Step != g.liveStep && (time.Since(g.liveT) >= liveEvery || !st.Running) {
 		g.liveStep, g.liveT = st.Step, time.Now()
 	}
-	k := frameKey{g.w, g.h, g.drv.Report(), g.liveStep*1000 + g.runVersion, g.errMsg, g.drv.State().View}
+	if g.drv.HasLive() && st.Step != g.liveStep && time.Since(g.liveT) >= liveKindEvery { // a live kind scrolls
+		g.liveStep, g.liveT = st.Step, time.Now()
+	}
+	k := frameKey{g.w, g.h, g.drv.Report(), g.liveStep*1000 + g.runVersion, g.errMsg, g.drv.State().View, g.probeKey(), g.tuneKey()}
 	if k == g.lastFrame && g.readySent {
 		return
 	}
@@ -560,13 +610,21 @@ func (g *game) drawFigure(screen *ebiten.Image, r image.Rectangle, f *run.Figure
 	rep := g.drv.Report()
 	caption := ""
 	key := figKey{rep: rep, r: r}
-	if f.Name == runs.LiveName && (rep == nil || !hasFigure(rep, f.Name)) {
+	if f.Name == runs.LiveName && (rep == nil || !hasFigure(rep, f.Name)) || f.Name != runs.LiveName && g.drv.IsLive(f.Name) {
 		key.rep, key.live = nil, g.liveStep*1000+g.runVersion
 		caption = st.Unit + " " + strconv.Itoa(st.Step)
+		if f.Name != runs.LiveName {
+			key.caption = g.tuneKey()
+		}
+	} else if strings.HasPrefix(f.Name, "probe-") {
+		key.rep, key.probe = nil, g.probeKey()
+		if p := st.Probe; p != nil {
+			caption = fmt.Sprintf("character %d of %d", p.Frame, len(p.Frames))
+		}
 	} else if rep != nil {
 		caption = "at " + st.Unit + " " + strconv.Itoa(rep.Step)
 	}
-	key.caption = caption
+	key.caption += caption
 	w, h := max(r.Dx(), 1), max(r.Dy(), 1)
 	if c.img == nil || c.img.Bounds().Dx() != w || c.img.Bounds().Dy() != h {
 		if c.img != nil {

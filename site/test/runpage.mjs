@@ -215,6 +215,193 @@ export function register(h) {
     } finally { await closePage(page); }
   });
 
+  // The widgets of issues 14 and 15; their native numbers are
+  // wasm/runs/testdata/widgets.json (TestWidgetGolden writes and checks it,
+  // natively and under js/wasm).
+  const WIDGETS = JSON.parse(fs.readFileSync(new URL('../../wasm/runs/testdata/widgets.json', import.meta.url), 'utf8'));
+  const hashOf = (h) => h.split('&').map((kv) => { const i = kv.indexOf('='); return kv.slice(0, i) + '=' + encodeURIComponent(kv.slice(i + 1)); }).join('&');
+  const stepN = async (page, n, unitOf) => {
+    for (let i = 0; i < n; i++) {
+      const s0 = (await statusOf(page)).step;
+      await page.evaluate(() => window.postMessage({ source: 'rnnlab', type: 'command', cmd: 'step' }, location.origin));
+      await waitStatus(page, (s) => s.step === s0 + 1 && s.evalStep === s0 + 1, 60000, `${unitOf} ${s0 + 1}`);
+    }
+  };
+  // frame times from requestAnimationFrame over ms milliseconds
+  const frameTimes = (page, ms) => page.evaluate((ms) => new Promise((res) => {
+    const d = []; let last = performance.now(); const t0 = last;
+    const f = (t) => { d.push(t - last); last = t; if (t - t0 < ms) requestAnimationFrame(f); else { d.sort((a, b) => a - b); res({ n: d.length, median: d[d.length >> 1], p95: d[Math.floor(d.length * 0.95)], max: d[d.length - 1] }); } };
+    requestAnimationFrame(f);
+  }), ms);
+
+  test('run page: the probe widget reads a typed key-recall string, frame by frame, with the native numbers', async () => {
+    await requirePage('run.html');
+    const page = await newPage({ viewport: { width: 1100, height: 720 } });
+    try {
+      await page.goto(`${URL0()}run.html#${hashOf(WIDGETS.probeHash)}`);
+      await waitStatus(page, (s) => s.kind === 'plastic' && s.probe && s.probe.frames && s.probe.frames.length === 8, 90000, 'the probe at unit 0');
+      if (!(await page.locator('#probe-bar').isVisible())) throw new Error('the probe bar is hidden');
+      await stepN(page, WIDGETS.probeUnits, 'batch');
+      const s = await waitStatus(page, (s) => s.step === WIDGETS.probeUnits && s.probe.version > 0, 30000, 'the probe after the evaluation');
+      WIDGETS.frames.forEach((f, i) => {
+        const g = s.probe.frames[i];
+        if (g.predicted !== f.predicted || g.prob !== f.prob || g.targetProb !== f.targetProb || g.score !== f.score)
+          throw new Error(`frame ${i + 1}: page ${JSON.stringify(g)}, native ${JSON.stringify(f)}`);
+      });
+      // the character slider, by keyboard
+      await page.focus('#probe-frame');
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      await waitStatus(page, (x) => x.probe.frame === 3 && /frame=3/.test(x.hash), 10000, 'frame 3 from the slider');
+      const panels = await poll(() => page.evaluate(() => (window.rnnlab.panels || '').includes('probe-fast-weights') && window.rnnlab.panels), 20000, 'the probe figures drawn');
+      await sleep(600);
+      await page.screenshot({ path: path.join(OUT, 'run-probe-frame3.png') });
+      const text3 = await page.textContent('#probe-msg');
+      // the recall frame
+      await page.keyboard.press('End');
+      await waitStatus(page, (x) => x.probe.frame === 8, 10000, 'the last frame');
+      await page.fill('#probe-frame', '7');
+      await page.locator('#probe-frame').dispatchEvent('input');
+      await waitStatus(page, (x) => x.probe.frame === 7, 10000, 'frame 7, the recall');
+      await sleep(600);
+      await page.screenshot({ path: path.join(OUT, 'run-probe-recall.png') });
+      const mark = await page.evaluate(() => Array.from(document.querySelectorAll('#probe-text span')).map((e) => e.className).join('|'));
+      if (!/right|wrong/.test(mark)) throw new Error(`no right/wrong mark on the recall: ${mark}`);
+      const text7 = await page.textContent('#probe-msg');
+      // a typed string outside the charset: a clear message, the run goes on
+      await page.fill('#probe-input', '00?x 0!x');
+      await page.press('#probe-input', 'Enter');
+      await poll(async () => /'x'.*not in the charset/.test(await page.textContent('#probe-msg')) && (await page.getAttribute('#probe-msg', 'class')) === 'error', 10000, 'the charset error');
+      const bad = await page.textContent('#probe-msg');
+      // pick one, then a typed one
+      await page.click('#probe-pick');
+      const picked = await waitStatus(page, (x) => x.probe && /\?.*!/.test(x.probe.input) && !x.probe.error && x.probe.frames, 10000, 'a picked string');
+      await page.fill('#probe-input', '0?. 00!.');
+      await page.press('#probe-input', 'Enter');
+      await waitStatus(page, (x) => x.probe.input === '0?. 00!.' && x.probe.frames && x.probe.frames.length === 8, 10000, 'the typed string');
+      // animation steps through the characters
+      await page.click('#probe-anim');
+      const seen = new Set();
+      const t0 = Date.now();
+      while (Date.now() - t0 < 4000) { seen.add((await statusOf(page)).probe.frame); await sleep(150); }
+      await page.click('#probe-anim');
+      if (seen.size < 4) throw new Error(`the animation showed frames ${[...seen]}`);
+      // the page trains the 128-unit network and the probe follows it; memory
+      await page.click('#play');
+      await waitStatus(page, (x) => x.step > WIDGETS.probeUnits + 20, 120000, 'training with the probe');
+      await page.click('#play');
+      const st = await waitStatus(page, (x) => !x.running && x.memSysMB > 0, 20000, 'the memory in the status');
+      if (!(st.memSysMB > 0 && st.memSysMB < 256)) throw new Error(`the page holds ${st.memSysMB} MB of WebAssembly memory (want < 256)`);
+      noErrors(page, 'probe');
+      return `native numbers at batch ${WIDGETS.probeUnits} (8 frames, prob exact); panels ${panels}; “${text3}”; recall “${text7}”; marks ${mark}; bad “${bad}”; picked ${JSON.stringify(picked.probe.input)}; animation frames ${[...seen].sort().join(',')}; memory ${st.memSysMB} MB taken, ${st.heapMB} MB heap in use`;
+    } finally { await closePage(page); }
+  });
+
+  test('run page: the probe widget embeds (view=probe-fast-weights)', async () => {
+    await requirePage('run.html');
+    const page = await newPage({ viewport: { width: 700, height: 520 } });
+    try {
+      await page.goto(`${URL0()}run.html#${hashOf(WIDGETS.probeHash.replace('play=0', 'frame=4&view=probe-fast-weights&play=0'))}`);
+      await waitStatus(page, (s) => s.probe && s.probe.frame === 4, 90000, 'the embedded probe');
+      const panels = await poll(() => page.evaluate(() => window.rnnlab.panels), 20000, 'the drawn figure');
+      if (panels !== 'probe-fast-weights') throw new Error(`the widget draws ${panels}`);
+      if (await page.locator('#controls').isVisible()) throw new Error('the widget shows the page controls');
+      if (!(await page.locator('#probe-bar').isVisible())) throw new Error('the probe widget hides its probe bar');
+      await sleep(800);
+      const ink = await shot(page.locator('canvas').first(), 'run-probe-widget');
+      if (!(ink > INK)) throw new Error(`blank widget (ink ${(100 * ink).toFixed(2)}%)`);
+      await page.screenshot({ path: path.join(OUT, 'run-probe-widget-page.png') });
+      noErrors(page, 'probe widget');
+      return `ink ${(100 * ink).toFixed(1)}%`;
+    } finally { await closePage(page); }
+  });
+
+  test('run page: the live spiking widget: native spikes, real-time scrolling, g/drive/p/N tuned live', async () => {
+    await requirePage('run.html');
+    const page = await newPage({ viewport: { width: 1100, height: 720 } });
+    try {
+      await page.goto(`${URL0()}run.html#${WIDGETS.spikingHash}`);
+      await waitStatus(page, (s) => s.kind === 'spiking' && s.evalStep === 0, 60000, 'the spiking run');
+      await stepN(page, WIDGETS.spikeUnits, 'block');
+      const rep = await poll(() => page.evaluate((u) => { const r = window.rnnlab.report; return r && r.Step === u && r; }, WIDGETS.spikeUnits), 10000, 'the report');
+      const ra = rep.Figures.find((f) => f.Name === 'raster').Raster;
+      let sum = 0;
+      ra.Index.forEach((i, k) => { sum += (k + 1) * (i + 1) + Math.round(10 * ra.Time[k]); });
+      if (ra.Index.length !== WIDGETS.spikes || sum !== WIDGETS.spikeSum) throw new Error(`the page's ${ra.Index.length} spikes (checksum ${sum}) are not the native ${WIDGETS.spikes} (${WIDGETS.spikeSum})`);
+      // and the native command on the same settings counts the same spikes
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rnnlab-spiking-'));
+      let nativeSpikes;
+      try {
+        await run(BIN, ['spiking', '--n', '2000', '--duration-ms', String(10 * WIDGETS.spikeUnits), '--out', path.join(dir, 'out'), '--quiet']);
+        const res = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'results.json'), 'utf8'));
+        nativeSpikes = res.metrics.find((m) => m.name === 'spikes').value;
+      } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+      const pageSpikes = rep.Metrics.find((m) => m.Name === 'spikes').Value;
+      if (pageSpikes !== nativeSpikes) throw new Error(`the page counts ${pageSpikes} spikes in ${10 * WIDGETS.spikeUnits} ms, rnnlab spiking ${nativeSpikes}`);
+      // live: simulated ms per wall ms, and frame times, at N = 2000 (and others)
+      const measure = async (label) => {
+        if (/every=1/.test(await page.evaluate(() => location.hash))) { // the page's default: evaluations about once a second
+          await page.evaluate(() => { location.hash = location.hash.replace('every=1&', ''); });
+          await waitStatus(page, (s) => !/every=/.test(s.hash), 10000, 'every=auto');
+        }
+        await page.evaluate(() => window.postMessage({ source: 'rnnlab', type: 'command', cmd: 'play' }, location.origin));
+        await waitStatus(page, (s) => s.running, 10000, 'play');
+        await sleep(1500);
+        const a = await statusOf(page); const ta = Date.now();
+        const ft = await frameTimes(page, 4000);
+        const b = await statusOf(page); const tb = Date.now();
+        await page.evaluate(() => window.postMessage({ source: 'rnnlab', type: 'command', cmd: 'pause' }, location.origin));
+        await waitStatus(page, (s) => !s.running, 10000, 'pause');
+        const rate = (b.values.t_ms - a.values.t_ms) / (tb - ta);
+        return { label, simMsPerWallMs: +rate.toFixed(2), frames: ft, fps: b.fps, frameMs: b.frameMs, trainMs: b.trainMs, drawMs: b.drawMs, rateE: b.values.rate_e };
+      };
+      const m2000 = await measure('N=2000');
+      await sleep(300);
+      await page.screenshot({ path: path.join(OUT, 'run-spiking.png') });
+      const ink = await shot(page.locator('canvas').first(), 'run-spiking-canvas');
+      if (!(ink > INK)) throw new Error(`blank canvas (ink ${(100 * ink).toFixed(2)}%)`);
+      // g, then drive, tuned from their inputs: the run goes on (no reset), the link carries the value
+      const tune = async (flag, value, want) => {
+        const s0 = await statusOf(page);
+        await page.fill(`#flag-${flag}`, value);
+        await page.locator(`#flag-${flag}`).dispatchEvent('change');
+        const s = await waitStatus(page, (x) => want.test(x.note || '') && new RegExp(`${flag}=${value}`).test(x.hash), 20000, `${flag}=${value} tuned`);
+        if (s.step < s0.step) throw new Error(`tuning ${flag} restarted the run (step ${s0.step} → ${s.step})`);
+        return s.note;
+      };
+      const notes = [await tune('g', '8', /g = 8/), await tune('drive', '30', /drive = 30/), await tune('p', '0.05', /p = 0.05: the connectivity was drawn again/)];
+      await page.evaluate(() => window.postMessage({ source: 'rnnlab', type: 'command', cmd: 'play' }, location.origin));
+      await sleep(1500);
+      await page.screenshot({ path: path.join(OUT, 'run-spiking-tuned.png') });
+      // a bad value: the message names the key, the run keeps its settings
+      const from = await page.evaluate(() => (window.rnnlab.errors || []).length);
+      await page.fill('#flag-p', '1.5');
+      await page.locator('#flag-p').dispatchEvent('change');
+      const err = await poll(() => page.evaluate((f) => (window.rnnlab.errors || []).slice(f).find((e) => /spiking\.p/.test(e)), from), 20000, 'the error for p = 1.5');
+      await poll(async () => (await page.inputValue('#flag-p')) === '0.05', 10000, 'the p field back at 0.05');
+      notes.push(await tune('n', '5000', /n = 5000: a new network/));
+      const m5000 = await measure('N=5000');
+      await tune('n', '1000', /n = 1000/);
+      const m1000 = await measure('N=1000');
+      // the embeddable raster
+      const w = await newPage({ viewport: { width: 800, height: 400 } });
+      let wink;
+      try {
+        await w.goto(`${URL0()}run.html#kind=spiking&n=2000&view=raster&play=1`);
+        await waitStatus(w, (s) => s.running && s.values.t_ms > 600, 60000, 'the embedded raster running');
+        const panels = await poll(() => w.evaluate(() => window.rnnlab.panels), 20000, 'the drawn raster');
+        if (panels !== 'raster') throw new Error(`the raster widget draws ${panels}`);
+        wink = await shot(w.locator('canvas').first(), 'run-spiking-widget');
+        noErrors(w, 'raster widget');
+      } finally { await closePage(w); }
+      noErrors(page, 'spiking');
+      const perf = [m2000, m5000, m1000].map((m) => `${m.label}: ${m.simMsPerWallMs} sim-ms/wall-ms, rAF frames ${m.frames.n} in 4 s (median ${m.frames.median.toFixed(1)} ms, p95 ${m.frames.p95.toFixed(1)}, max ${m.frames.max.toFixed(1)}), status fps ${m.fps}, train ${m.trainMs} ms, draw ${m.drawMs} ms, rate_e ${m.rateE.toFixed(1)} Hz`).join('; ');
+      fs.writeFileSync(path.join(OUT, 'run-spiking-perf.json'), JSON.stringify({ m2000, m5000, m1000 }, null, 1));
+      return `${WIDGETS.spikes} spikes in the window = native (checksum ${sum}), ${pageSpikes} in all = rnnlab spiking's; ${perf}; ${notes.join(' | ')}; “${err}”; raster widget ink ${(100 * wink).toFixed(1)}%`;
+    } finally { await closePage(page); }
+  });
+
   test('run page: keyboard: Tab reaches the controls with a visible focus, the canvas keys work', async () => {
     await requirePage('run.html');
     const page = await newPage();

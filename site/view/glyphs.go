@@ -28,6 +28,7 @@ var fold = map[rune]rune{
 	'−': '-', '–': '-', '—': '-', 'μ': 'µ',
 	'₀': '0', '₁': '1', '₂': '2', '₃': '3', '¹': '1', '²': '2', '³': '3',
 	'ö': 'o', 'ü': 'u', 'é': 'e', '’': '\'', '‘': '\'', '“': '"', '”': '"',
+	'‖': '|', // a norm ‖x‖ (figure labels of the plastic kind) reads as |x|
 }
 
 // cell returns the atlas cell of r.

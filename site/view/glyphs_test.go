@@ -35,7 +35,7 @@ func TestGlyphCells(t *testing.T) {
 			t.Errorf("%q draws nothing", e.r)
 		}
 	}
-	for in, want := range map[rune]int{'−': '-', '₁': '1', 'μ': cell('µ'), '☃': '?', '\t': '?'} {
+	for in, want := range map[rune]int{'−': '-', '₁': '1', '‖': '|', 'μ': cell('µ'), '☃': '?', '\t': '?'} {
 		if got := cell(in); got != want {
 			t.Errorf("cell(%q) = %d, want %d", in, got, want)
 		}

@@ -53,6 +53,13 @@ type Driver struct {
 	unitsPerSec float64
 
 	hist []series // progress values over units
+
+	probe    *run.Probe // the state's probe, read after the last evaluation
+	probeErr string
+	probeN   int // probes read
+	picks    int // strings drawn by PickProbe
+	liveFigs []run.Figure
+	liveKey  int // the unit of liveFigs
 }
 
 // series is the history of one progress value.
@@ -77,9 +84,10 @@ func New(st State, base []byte, env run.Env) (*Driver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s run: %v", k.Name, err)
 	}
-	d := &Driver{kind: k, spec: spec, base: base, state: st, env: env, tr: tr, Clock: time.Now, evalPending: true}
+	d := &Driver{kind: k, spec: spec, base: base, state: st, env: env, tr: tr, Clock: time.Now, evalPending: true, liveKey: -1}
 	d.running = st.Play && !tr.Done()
 	d.record()
+	d.reprobe() // an error stays in ProbeError; the run goes on
 	return d, nil
 }
 
@@ -101,9 +109,10 @@ func Resume(ck []byte, st State, env run.Env) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Driver{kind: k, spec: spec, base: base, state: st, env: env, tr: tr, Clock: time.Now, evalPending: true}
+	d := &Driver{kind: k, spec: spec, base: base, state: st, env: env, tr: tr, Clock: time.Now, evalPending: true, liveKey: -1}
 	d.running = st.Play && !tr.Done()
 	d.record()
+	d.reprobe() // an error stays in ProbeError; the run goes on
 	return d, nil
 }
 
@@ -167,6 +176,12 @@ func (d *Driver) SetView(st State) error {
 		return errors.New("runs: SetView with a state of another run (use New)")
 	}
 	d.state.View, d.state.Every = st.View, st.Every
+	if st.Probe != d.state.Probe {
+		if err := d.SetProbe(st.Probe, st.Frame); err != nil {
+			return fmt.Errorf("probe: %v", err)
+		}
+	}
+	d.state.Frame = st.Frame
 	if st.Play {
 		return d.Play()
 	}
@@ -219,6 +234,8 @@ func (d *Driver) Reset() error {
 	d.evalPending = true
 	d.Pause()
 	d.record()
+	d.liveFigs = nil
+	d.reprobe()
 	return nil
 }
 
@@ -320,6 +337,9 @@ func (d *Driver) evaluateIfPending() error {
 		return fmt.Errorf("evaluating the %s run at %s %d: %v", d.kind.Name, d.unit(), d.tr.Progress().Step, err)
 	}
 	d.report, d.evalErr = rep, nil
+	if d.state.Probe != "" {
+		d.reprobe() // the network as evaluated
+	}
 	return nil
 }
 
@@ -383,21 +403,53 @@ func (d *Driver) Live() run.Figure {
 	return f
 }
 
-// Figures are the last report's figures, then the live figure (unless a
-// report figure has its name).
+// Figures are the shown frame's figures of the probe (the widget's
+// subject, first), the last report's figures, each replaced by the
+// trainer's figure of the same name drawn at this unit where it has one
+// (run.Live; its others follow), then the live figure (unless a report
+// figure has its name).
 func (d *Driver) Figures() []run.Figure {
 	var out []run.Figure
+	if fr, _ := d.probeFrame(); fr != nil {
+		out = append(out, fr.Figures...)
+	}
 	live := true
+	lf := d.liveFigures()
+	used := make([]bool, len(lf))
 	if d.report != nil {
-		out = append(out, d.report.Figures...)
 		for _, f := range d.report.Figures {
+			for i := range lf {
+				if lf[i].Name == f.Name {
+					f, used[i] = lf[i], true
+				}
+			}
+			out = append(out, f)
 			live = live && f.Name != LiveName
+		}
+	}
+	for i := range lf {
+		if !used[i] {
+			out = append(out, lf[i])
 		}
 	}
 	if live {
 		out = append(out, d.Live())
 	}
 	return out
+}
+
+// IsLive reports whether the named figure changes with every unit (the
+// progress figure, and the trainer's run.Live figures).
+func (d *Driver) IsLive(name string) bool {
+	if name == LiveName {
+		return true
+	}
+	for _, f := range d.liveFigures() {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Checkpoint saves the run as a checkpoint file (the bytes `rnnlab
@@ -448,6 +500,10 @@ type Status struct {
 	Error            string             `json:"error"` // why the run stopped, or the last evaluation failed
 	Hash             string             `json:"hash"`
 	View             string             `json:"view"`
+	// Probe is the probe the network read (nil: none); Tunable the
+	// settings that change while the run goes on.
+	Probe   *ProbeStatus `json:"probe"`
+	Tunable []string     `json:"tunable"`
 }
 
 // Status reports the run's progress, rates and last evaluation.
@@ -455,7 +511,7 @@ func (d *Driver) Status() Status {
 	p := d.tr.Progress()
 	s := Status{Kind: d.kind.Name, Step: p.Step, Total: p.Total, Unit: d.unit(), Note: p.Note, Running: d.running, Done: d.tr.Done(),
 		Values: values(p.Values), UnitsPerSec: round(d.unitsPerSec), UnitMs: round(ms(d.unitCost)), EvalMs: round(ms(d.evalCost)),
-		Hash: d.State().Hash(), View: d.state.View}
+		Hash: d.State().Hash(), View: d.state.View, Probe: d.probeStatus(), Tunable: d.Tunable()}
 	if d.trainTime > 0 {
 		s.TrainUnitsPerSec = round(float64(d.trainN) / d.trainTime.Seconds())
 	}

@@ -17,11 +17,13 @@ const (
 	KeyView  = "view"  // a figure drawn alone (the widget), "" for all
 	KeyPlay  = "play"  // 1: train on load
 	KeyEvery = "every" // evaluate every k units; "auto" about once a second
+	KeyProbe = "probe" // a string the run's network reads (run.Prober)
+	KeyFrame = "frame" // the probe's character shown, from 1; absent: the last
 )
 
 // PageKeys are the hash keys of the page itself, which no kind's flag may
 // take (TestKindsFlagsAreNotPageKeys).
-var PageKeys = []string{KeyKind, KeyView, KeyPlay, KeyEvery}
+var PageKeys = []string{KeyKind, KeyView, KeyPlay, KeyEvery, KeyProbe, KeyFrame}
 
 // Setting is one setting of a run: Key is a flag of the kind's command
 // (run.Spec.Flags: "task", "models") or, for settings without a flag, a
@@ -45,6 +47,10 @@ type State struct {
 	View     string
 	Play     bool
 	Every    int // evaluate at every Every-th unit; 0: about once a second of wall time (EveryAuto)
+	// Probe is a string the network reads (run.Prober; "" for none) and
+	// Frame the character of it shown, from 1 (0: the last).
+	Probe string
+	Frame int
 }
 
 // DefaultKind is the kind a hash without "kind" runs: the series
@@ -111,6 +117,14 @@ func ParseHash(hash string) (State, error) {
 				return st, fmt.Errorf("hash: every must be a whole number of units ≥ 1, or auto (got %q)", val)
 			}
 			st.Every = n
+		case KeyProbe:
+			st.Probe = val
+		case KeyFrame:
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 1 {
+				return st, fmt.Errorf("hash: frame must be a character number ≥ 1 of the probe (got %q)", val)
+			}
+			st.Frame = n
 		default:
 			st.Settings = append(st.Settings, Setting{key, val})
 		}
@@ -137,6 +151,12 @@ func (s State) Hash() string {
 	}
 	if s.Every > 0 {
 		add(KeyEvery, strconv.Itoa(s.Every))
+	}
+	if s.Probe != "" {
+		add(KeyProbe, s.Probe)
+		if s.Frame > 0 {
+			add(KeyFrame, strconv.Itoa(s.Frame))
+		}
 	}
 	if s.View != "" {
 		add(KeyView, s.View)
@@ -189,6 +209,12 @@ func (s State) WithBrowser() (State, error) {
 	}
 	s.Settings = append(settings, s.Settings...)
 	return s, nil
+}
+
+// WithPage is s with o's page keys (view, play, every, probe, frame).
+func (s State) WithPage(o State) State {
+	s.View, s.Play, s.Every, s.Probe, s.Frame = o.View, o.Play, o.Every, o.Probe, o.Frame
+	return s
 }
 
 // Get returns the value of a setting in the state, and whether it is set.
