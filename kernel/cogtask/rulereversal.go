@@ -88,3 +88,54 @@ func RRTiming(dt float64) Timing {
 	tm.Wait = int(0.1 / dt)
 	return tm
 }
+
+// RuleReversal is the rule-reversal task's name (`rnnlab task --task
+// rulereversal`); it is not one of the 20 standard tasks (Names).
+const RuleReversal = "rulereversal"
+
+// RRBatch is a draw of S rule-reversal sequences: sequence j follows
+// column j mod 40 of RuleSchedule (so S = 40, the reference's batch, is the
+// whole script once). Each slice holds RRTaskTrials·S entries indexed
+// [i·S + j] (task-trial i, sequence j).
+type RRBatch struct {
+	S                         int
+	Stim, Target, Ideal, Rule []int
+}
+
+// GenerateRuleReversalBatch draws S sequences from r in the reference's
+// order (task-trial-major, then sequence): one stimulus each, as
+// GenerateRuleReversal does for S = 40.
+func GenerateRuleReversalBatch(r *rng.Rand, S int) *RRBatch {
+	rules := RuleSchedule()
+	n := RRTaskTrials * S
+	b := &RRBatch{S: S, Stim: make([]int, n), Target: make([]int, n), Ideal: make([]int, n), Rule: make([]int, n)}
+	label := func(rule, stim int) int {
+		if rule == 0 {
+			return 1 - stim
+		}
+		return stim
+	}
+	for i := 0; i < RRTaskTrials; i++ {
+		for j := 0; j < S; j++ {
+			col := j % RRSequences
+			s := r.IntN(2)
+			k := i*S + j
+			b.Stim[k], b.Rule[k] = s, rules[i][col]
+			b.Target[k] = label(rules[i][col], s)
+			prev := 0
+			if i > 0 {
+				prev = rules[i-1][col]
+			}
+			b.Ideal[k] = label(prev, s)
+		}
+	}
+	return b
+}
+
+// RRFits reports whether the rule-reversal trial fits at step dt: every
+// epoch, jittered, at least one step, and the response longer than its
+// grace period.
+func RRFits(dt float64) bool {
+	tm := RRTiming(dt)
+	return tm.Short-tm.Jitter >= 1 && tm.Short-tm.Jitter > tm.Wait && tm.Long >= 0
+}

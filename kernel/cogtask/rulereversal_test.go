@@ -37,3 +37,27 @@ func TestRuleReversal(t *testing.T) {
 		t.Fatalf("timing %+v", tm)
 	}
 }
+
+func TestRuleReversalBatchMatchesTrial(t *testing.T) {
+	a := GenerateRuleReversal(rng.New(9))
+	b := GenerateRuleReversalBatch(rng.New(9), RRSequences)
+	for i := 0; i < RRTaskTrials; i++ {
+		for j := 0; j < RRSequences; j++ {
+			k := i*RRSequences + j
+			if b.Stim[k] != a.Stim[i][j] || b.Target[k] != a.Target[i][j] || b.Ideal[k] != a.Ideal[i][j] || b.Rule[k] != a.Rules[i][j] {
+				t.Fatalf("task-trial %d sequence %d: batch (%d %d %d %d), trial (%d %d %d %d)", i, j,
+					b.Stim[k], b.Target[k], b.Ideal[k], b.Rule[k], a.Stim[i][j], a.Target[i][j], a.Ideal[i][j], a.Rules[i][j])
+			}
+		}
+	}
+	// a batch of 45 wraps to the schedule's first columns
+	c := GenerateRuleReversalBatch(rng.New(9), 45)
+	for i := 0; i < RRTaskTrials; i++ {
+		if c.Rule[i*45+42] != c.Rule[i*45+2] {
+			t.Fatalf("sequence 42 does not follow schedule column 2")
+		}
+	}
+	if !RRFits(0.005) || !RRFits(0.05) || RRFits(0.6) {
+		t.Fatal("RRFits: want 5 ms and 50 ms to fit, 0.6 s not")
+	}
+}

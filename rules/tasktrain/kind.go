@@ -96,8 +96,8 @@ func (s *Spec) Config() Config {
 // Validate reports the first impossible setting, naming its key
 // ("task.<key>") and what to do.
 func (s *Spec) Validate() error {
-	if _, err := cogtask.Index(s.Task); err != nil {
-		return fmt.Errorf("task.task = %q is not a task: choose one of %s", s.Task, strings.Join(cogtask.Names[:], ", "))
+	if _, err := cogtask.Index(s.Task); err != nil && s.Task != cogtask.RuleReversal {
+		return fmt.Errorf("task.task = %q is not a task: choose one of %s or %s", s.Task, strings.Join(cogtask.Names[:], ", "), cogtask.RuleReversal)
 	}
 	switch s.Method {
 	case Base, CD, SCTT, DASC:
@@ -139,6 +139,9 @@ func (s *Spec) Validate() error {
 	default:
 		return fmt.Errorf("task.activation = %q: choose relu, softplus or tanh", s.Activation)
 	}
+	if s.Task == cogtask.RuleReversal {
+		return s.validateReversal()
+	}
 	c := s.Config().WithDefaults()
 	if tm := cogtask.TimingOf(s.Dt); !fits(s.Task, s.Dt) {
 		return fmt.Errorf("task.dt = %v s is too coarse for the task's trial (epochs of %d steps, response %d with a grace of %d, jitter %d); use a finer step",
@@ -165,7 +168,7 @@ func fits(task string, dt float64) bool {
 
 // Flags binds the section to the task command's flags.
 func (s *Spec) Flags(fs *flag.FlagSet) {
-	fs.StringVar(&s.Task, "task", s.Task, "the task: "+strings.Join(cogtask.Names[:], ", "))
+	fs.StringVar(&s.Task, "task", s.Task, "the task: "+strings.Join(cogtask.Names[:], ", ")+" or "+cogtask.RuleReversal)
 	fs.StringVar(&s.Method, "method", s.Method, "training scheme: base, cd (coarsened dt), sctt (skip connections through time) or dasc")
 	fs.IntVar(&s.Skip, "skip", s.Skip, "θ: block length of SCTT and DASC in steps")
 	fs.IntVar(&s.Stages, "stages", s.Stages, "number of β (SCTT, DASC) or α (CD) stages before base training")
@@ -177,8 +180,8 @@ func (s *Spec) Flags(fs *flag.FlagSet) {
 	fs.Float64Var(&s.Dt, "dt", s.Dt, "Euler step in seconds (evaluation always at this step)")
 	fs.StringVar(&s.Activation, "activation", s.Activation, "relu, softplus or tanh")
 	fs.BoolVar(&s.Dale, "dale", s.Dale, "Dale's law: the last 20% of units inhibitory")
-	fs.IntVar(&s.Trials, "trials", s.Trials, "trials per Adam step")
-	fs.IntVar(&s.EvalTrials, "eval-trials", s.EvalTrials, "trials per evaluation (one per round)")
+	fs.IntVar(&s.Trials, "trials", s.Trials, "trials per Adam step (rulereversal: sequences of 5 task-trials; the reference 40)")
+	fs.IntVar(&s.EvalTrials, "eval-trials", s.EvalTrials, "trials per evaluation (one per round; rulereversal: sequences, the reference 40)")
 	fs.IntVar(&s.StepsPerRound, "steps-per-round", s.StepsPerRound, "Adam steps per round")
 	fs.IntVar(&s.Rounds, "rounds", s.Rounds, "budget in rounds (the stages share its first half)")
 	fs.Float64Var(&s.LR, "lr", s.LR, "Adam learning rate (0: 0.1/units)")
@@ -191,6 +194,9 @@ func (s *Spec) Flags(fs *flag.FlagSet) {
 func (s *Spec) Start(env run.Env) (run.Trainer, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
+	}
+	if s.Task == cogtask.RuleReversal {
+		return newReversalTrainer(*s, env)
 	}
 	return newTrainer(*s, env)
 }
@@ -347,6 +353,9 @@ func (t *trainer) Save() (*run.Checkpoint, error) {
 // resume rebuilds a task run from its checkpoint, bit for bit.
 func resume(spec run.Spec, ck *run.Checkpoint, env run.Env) (run.Trainer, error) {
 	s := *spec.(*Spec)
+	if s.Task == cogtask.RuleReversal {
+		return resumeReversal(s, ck, env)
+	}
 	t, err := newTrainer(s, env)
 	if err != nil {
 		return nil, err
