@@ -1,5 +1,7 @@
 package run
 
+import "time"
+
 // Optional abilities of a Trainer, found by type assertion (as gonum's
 // extra matrix abilities are): the page's widgets use them where a kind's
 // trainer has them, and nothing else depends on them.
@@ -72,4 +74,14 @@ type Tuner interface {
 // next Live call (a caller that keeps them copies them).
 type Live interface {
 	Live() []Figure
+}
+
+// RealTime is a trainer whose unit is a stretch of simulated time (a
+// spiking network's block of milliseconds): a live widget advances it to
+// keep pace with the wall clock, so its raster scrolls in real time,
+// rather than by a compute budget per frame. Pacing decides only how many
+// whole units a frame trains, never what a unit computes.
+type RealTime interface {
+	// UnitDuration is the simulated time one Advance covers.
+	UnitDuration() time.Duration
 }

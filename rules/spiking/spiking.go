@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rnnlab/rnnlab/kernel/rng"
 	"github.com/rnnlab/rnnlab/kernel/safetensors"
@@ -146,6 +147,12 @@ func (t *trainer) rates() (e, i float64) {
 // next Live (so a live widget's unit allocates little); Evaluate's are
 // its own.
 func (t *trainer) Live() []run.Figure { return t.figures(&t.buf) }
+
+// UnitDuration is a unit's simulated time, unit_ms (run.RealTime: the page
+// paces the run by the wall clock).
+func (t *trainer) UnitDuration() time.Duration {
+	return time.Duration(math.Round(t.spec.UnitMs * float64(time.Millisecond)))
+}
 
 // liveBuf holds the live figures' data between units.
 type liveBuf struct {

@@ -52,6 +52,9 @@ type Driver struct {
 	winUnits    int
 	unitsPerSec float64
 
+	paceAt  time.Time     // when the last paced frame began (run.RealTime)
+	paceLag time.Duration // simulated time the run lags the wall clock
+
 	hist []series // progress values over units
 
 	probe    *run.Probe // the state's probe, read after the last evaluation
@@ -267,10 +270,11 @@ func (d *Driver) Frame(budget time.Duration) (int, error) {
 	if d.evalPending {
 		err = d.evaluateIfPending()
 	} else {
-		for d.running && !d.tr.Done() {
-			if n > 0 && d.Clock().Sub(t0)+d.unitCost > budget {
-				break
-			}
+		more := d.budgeted(t0, budget)
+		if rt, ok := d.tr.(run.RealTime); ok && d.running {
+			more = d.paced(t0, rt.UnitDuration())
+		}
+		for d.running && !d.tr.Done() && more(n) {
 			if err = d.advance(); err != nil {
 				break
 			}
@@ -280,6 +284,7 @@ func (d *Driver) Frame(budget time.Duration) (int, error) {
 				break
 			}
 		}
+		more(n) // a paced frame takes its last units off the lag
 		if d.tr.Done() && d.running {
 			d.running = false
 			d.evalPending = d.evalPending || d.report == nil || d.report.Step != d.tr.Progress().Step
@@ -295,6 +300,50 @@ func (d *Driver) Frame(budget time.Duration) (int, error) {
 		d.unitsPerSec, d.winUnits = 0, 0
 	}
 	return n, err
+}
+
+// budgeted says whether a frame that began at t0 may start another unit
+// within budget: a unit starts only while the time spent plus the last
+// unit's duration stays within it, and the first always does.
+func (d *Driver) budgeted(t0 time.Time, budget time.Duration) func(n int) bool {
+	return func(n int) bool { return n == 0 || d.Clock().Sub(t0)+d.unitCost <= budget }
+}
+
+// paceLag and paceCompute bound real-time pacing: the wall time a frame
+// may owe the simulation (a tab in the background, a pause, a slow frame
+// do not make the next frames race to catch up), and the compute a frame
+// may spend catching up.
+const (
+	paceLag     = 250 * time.Millisecond
+	paceCompute = 60 * time.Millisecond
+)
+
+// paced says whether a frame that began at t0 may start another unit of a
+// run.RealTime trainer: units of simulated time unit are trained while the
+// simulation lags the wall clock since the last paced frame (at most
+// paceLag) and the frame has computed under paceCompute. A frame that
+// cannot keep up drops the lag, and the run goes slower than real time.
+func (d *Driver) paced(t0 time.Time, unit time.Duration) func(n int) bool {
+	if unit <= 0 {
+		return d.budgeted(t0, 0)
+	}
+	if !d.paceAt.IsZero() {
+		d.paceLag = min(d.paceLag+t0.Sub(d.paceAt), paceLag)
+	}
+	d.paceAt = t0
+	counted := 0 // the units of this frame already taken off the lag
+	return func(n int) bool {
+		d.paceLag -= time.Duration(n-counted) * unit
+		counted = n
+		switch {
+		case d.paceLag < unit:
+			return false
+		case d.Clock().Sub(t0)+d.unitCost > paceCompute:
+			d.paceLag = 0
+			return false
+		}
+		return true
+	}
 }
 
 // advance trains one unit, timing it and recording the progress values.
