@@ -131,10 +131,13 @@ for (const view of VIEWS) {
 }
 
 test('training: step rises, loss falls, an evaluation arrives', async () => {
+  // Long enough (several seconds at the page's 150–250 steps/s) that the
+  // rate's one-second windows are mostly of steady training, not its start.
+  const UNTIL = 1200;
   await requirePage('lab.html');
   const page = await newPage();
   try {
-    await page.goto(`${URL0}lab.html#play=1&until=400`);
+    await page.goto(`${URL0}lab.html#play=1&until=${UNTIL}`);
     const first = await waitStatus(page, (s) => s.step > 0 && isNum(s.loss), 60000, 'a first training step');
     first.t = Date.now();
     // Frame times while training (requestAnimationFrame intervals), recorded
@@ -147,13 +150,13 @@ test('training: step rises, loss falls, an evaluation arrives', async () => {
     const samples = [];
     const last = await waitStatus(page, (s) => {
       if (s.running && isNum(s.stepsPerSec) && s.stepsPerSec > 0) samples.push({ sps: s.stepsPerSec, fps: s.fps });
-      return s.step >= 400 && s.dstsp !== null && s.dh !== null;
-    }, 240000, 'step 400 and an evaluation');
+      return s.step >= UNTIL && s.dstsp !== null && s.dh !== null;
+    }, 240000, `step ${UNTIL} and an evaluation`);
     last.t = Date.now();
     if (!(last.step > first.step)) throw new Error(`step did not rise: ${first.step} → ${last.step}`);
     if (!(last.loss < first.loss)) throw new Error(`loss did not fall: ${first.loss} → ${last.loss}`);
     if (!isNum(last.dstsp) || !isNum(last.dh)) throw new Error(`evaluation not numeric: dstsp ${last.dstsp}, dh ${last.dh}`);
-    if (last.step !== 400) throw new Error(`training went past until=400: step ${last.step}`);
+    if (last.step !== UNTIL) throw new Error(`training went past until=${UNTIL}: step ${last.step}`);
     // steps/s is the steps the run advanced per wall second: compare with
     // the step count over the run's whole duration, and 0 once it stopped.
     const wall = (last.t - first.t) / 1000, progress = (last.step - first.step) / wall;
@@ -165,7 +168,7 @@ test('training: step rises, loss falls, an evaluation arrives', async () => {
     if (idle.stepsPerSec !== 0) throw new Error(`steps/s stays ${idle.stepsPerSec} after the run stopped`);
     const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : null; };
     perf.training = {
-      hash: 'play=1&until=400', stepsPerSec: med(samples.map((x) => x.sps)), fps: med(samples.map((x) => x.fps).filter(isNum)),
+      hash: `play=1&until=${UNTIL}`, stepsPerSec: med(samples.map((x) => x.sps)), fps: med(samples.map((x) => x.fps).filter(isNum)),
       frameMs: await page.evaluate(() => { const x = [...window.__ft].sort((a, b) => a - b); const q = (p) => x.length ? +x[Math.min(x.length - 1, Math.floor(p * x.length))].toFixed(1) : null; return { frames: x.length, p50: q(0.5), p95: q(0.95), max: q(1) }; }),
       samples: samples.length, firstLoss: first.loss, lastLoss: last.loss, dstsp: last.dstsp, dh: last.dh, evalStep: last.evalStep,
     };
