@@ -244,40 +244,16 @@ func (t *trainer) Advance() error {
 // Done reports the criterion reached or the budget spent.
 func (t *trainer) Done() bool { return t.e.Done() }
 
-// stageNote describes stage st of the schedule.
-func (t *trainer) stageNote(st int) string {
-	c := t.e.Cfg
-	S := c.stages()
-	if st >= S {
-		if S == 0 {
-			return "base training"
-		}
-		return "final base training"
-	}
-	dt, k := c.stage(st)
-	switch c.Method {
-	case CD:
-		return fmt.Sprintf("stage %d/%d, dt = %.4g s", st+1, S, dt)
-	default:
-		return fmt.Sprintf("stage %d/%d, β = %.3g, θ = %d", st+1, S, k.Beta, k.Theta)
-	}
-}
-
 // Progress: mean performance, the ensemble criterion (middle-80 % mean) and
 // the mean loss of the last round; the note names the stage.
 func (t *trainer) Progress() run.Progress {
+	return t.scores().progress()
+}
+
+// scores is the ensemble's standing, as both task trainers report it.
+func (t *trainer) scores() scores {
 	e := t.e
-	p := run.Progress{Step: e.Round, Total: e.Cfg.Rounds, Unit: "round"}
-	if e.Round == 0 {
-		p.Note = t.stageNote(0)
-		return p
-	}
-	p.Values = []run.Value{{Name: "perf", Value: mean(e.Perf)}, {Name: "crit", Value: e.Crit}, {Name: "loss", Value: mean(e.Loss)}}
-	p.Note = t.stageNote(t.stage[len(t.stage)-1])
-	if e.Crit >= Criterion {
-		p.Note = fmt.Sprintf("criterion reached at round %d (%d steps)", e.Round, e.Steps())
-	}
-	return p
+	return scores{c: e.Cfg, round: e.Round, crit: e.Crit, perf: e.Perf, loss: e.Loss, stage: t.stage}
 }
 
 func mean(x []float64) float64 {
@@ -286,23 +262,6 @@ func mean(x []float64) float64 {
 		s += v
 	}
 	return s / float64(len(x))
-}
-
-// firstReached is, per network, the number of Adam steps after which its
-// evaluation first reached the criterion level, or −1.
-func (t *trainer) firstReached() []int {
-	K, spr := t.e.Cfg.Networks, t.e.Cfg.StepsPerRound
-	first := make([]int, K)
-	for i := range first {
-		first[i] = -1
-		for r := 0; r*K < len(t.perf); r++ {
-			if t.perf[r*K+i] >= Criterion {
-				first[i] = (r + 1) * spr
-				break
-			}
-		}
-	}
-	return first
 }
 
 // Save writes the ensemble (θ, Adam, streams), the schedule's position and

@@ -108,61 +108,8 @@ func (t *trainer) Evaluate() (*run.Report, error) {
 	c := e.Cfg
 	K, R := c.Networks, len(t.stage)
 	rep := &run.Report{Kind: KindName, Step: e.Round}
-	first := t.firstReached()
-	d := &Details{Task: c.Task, Method: c.Method, Networks: K, Rounds: e.Round, Steps: e.Steps(),
-		Reached: e.Crit >= Criterion, StepsToCriterion: -1, NetworkSteps: first, WallSeconds: t.wall}
-	if R > 0 {
-		d.Criterion = finite(e.Crit)
-		d.Stage = t.stageNote(t.stage[R-1])
-	}
-	if d.Reached {
-		d.StepsToCriterion = e.Steps()
-	}
-	rep.Details = d
-
-	// metrics
-	add := func(name string, v float64) {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			rep.Metrics = append(rep.Metrics, run.Value{Name: name, Value: v})
-		}
-	}
-	add("rounds", float64(e.Round))
-	add("steps", float64(e.Steps()))
-	var reached []float64
-	for _, f := range first {
-		if f >= 0 {
-			reached = append(reached, float64(f))
-		}
-	}
-	if R > 0 {
-		add("criterion", e.Crit)
-		add("mean_performance", mean(e.Perf))
-		add("mean_loss", mean(e.Loss))
-	}
-	if d.Reached {
-		add("steps_to_criterion", float64(e.Steps()))
-	}
-	add("networks_reached", float64(len(reached)))
-	if len(reached) > 0 {
-		m, sem := meanSEM(reached)
-		add("network_steps_mean", m)
-		add("network_steps_sem", sem)
-	}
-	for i, f := range first {
-		if f >= 0 {
-			add("network_steps."+strconv.Itoa(i), float64(f))
-		}
-	}
-	add("wall_seconds", t.wall)
-	switch {
-	case R == 0:
-		rep.Notes = append(rep.Notes, "no round trained yet")
-	case d.Reached:
-		rep.Notes = append(rep.Notes, fmt.Sprintf("the ensemble criterion (middle-80 %% mean ≥ %v) was reached after %d steps (round %d)", Criterion, e.Steps(), e.Round))
-	default:
-		rep.Notes = append(rep.Notes, fmt.Sprintf("the ensemble criterion was not reached in %d of %d rounds (criterion %.4f; %d of %d networks reached %v on their own)",
-			e.Round, c.Rounds, e.Crit, len(reached), K, Criterion))
-	}
+	first := firstReachedOf(t.perf, K, c.StepsPerRound)
+	d := t.scores().summarize(rep, first, t.wall)
 
 	// tables
 	perf := run.Table{Name: "performance", Columns: []string{"round", "step", "stage", "network", "performance", "res", "loss"}}
@@ -181,7 +128,7 @@ func (t *trainer) Evaluate() (*run.Report, error) {
 		sum.Rows = append(sum.Rows, []string{strconv.Itoa(i), num(e.Perf[i]), num(e.Res[i]), num(e.Loss[i]), st})
 	}
 	rep.Tables = append(rep.Tables, perf, sum)
-	rep.Figures = append(rep.Figures, t.performanceFigure())
+	rep.Figures = append(rep.Figures, curveFigure(c, t.perf, R))
 
 	// one trial of network 0, and the fixed points of its held epoch
 	recs := make([]Record, fixedPointTrials)
@@ -195,39 +142,6 @@ func (t *trainer) Evaluate() (*run.Report, error) {
 	rep.Figures = append(rep.Figures, fpFig)
 	rep.Notes = append(rep.Notes, fmt.Sprintf("network 0 has %d fixed point(s) with its input held at the %s period's (from %d starts)", len(fp.Points), fp.Epoch, fp.Starts))
 	return rep, nil
-}
-
-// performanceFigure plots the ensemble's performance against the training
-// step: its lowest, median and highest network, the mean, and the
-// criterion (middle-80 % mean) with the 0.99 level (every network's curve
-// is in performance.csv).
-func (t *trainer) performanceFigure() run.Figure {
-	c := t.e.Cfg
-	K, R := c.Networks, len(t.stage)
-	f := run.Figure{Name: "performance", Title: fmt.Sprintf("%s, %s: performance of %d networks", c.Task, c.Method, K),
-		XLabel: "training step", YLabel: "performance"}
-	x := make([]float64, R)
-	lo, med, hi, mu, crit := make([]float64, R), make([]float64, R), make([]float64, R), make([]float64, R), make([]float64, R)
-	for r := 0; r < R; r++ {
-		x[r] = float64((r + 1) * c.StepsPerRound)
-		row := t.perf[r*K : (r+1)*K]
-		s := append([]float64(nil), row...)
-		sort.Float64s(s)
-		lo[r], hi[r] = s[0], s[K-1]
-		med[r] = s[K/2]
-		if K%2 == 0 {
-			med[r] = (s[K/2-1] + s[K/2]) / 2
-		}
-		mu[r] = mean(row)
-		crit[r] = cogtask.Criterion(row)
-	}
-	f.Lines = []run.Line{{Label: "lowest network", X: x, Y: lo}, {Label: "median network", X: x, Y: med},
-		{Label: "highest network", X: x, Y: hi}, {Label: "mean", X: x, Y: mu},
-		{Label: "criterion (middle-80 % mean)", X: x, Y: crit}}
-	if R > 0 {
-		f.Lines = append(f.Lines, run.Line{Label: "0.99", X: []float64{x[0], x[R-1]}, Y: []float64{Criterion, Criterion}})
-	}
-	return f
 }
 
 // trialFigures draws one recorded trial: the inputs and the rates as heat
@@ -431,4 +345,157 @@ func principal(x, mu []float64, R, N, n int) [][]float64 {
 		vs = append(vs, v)
 	}
 	return vs
+}
+
+// scores is a task ensemble's standing after its rounds: the config, the
+// rounds trained, the ensemble criterion, the last round's performance and
+// loss of every network, and the stage of every round. Both task trainers
+// (the battery's and the rule-reversal task's) report through it.
+type scores struct {
+	c          Config
+	round      int
+	crit       float64
+	perf, loss []float64
+	stage      []int
+}
+
+func (s scores) steps() int { return s.round * s.c.StepsPerRound }
+
+// progress is the run's progress line: mean performance, criterion and mean
+// loss of the last round; the note names the stage.
+func (s scores) progress() run.Progress {
+	p := run.Progress{Step: s.round, Total: s.c.Rounds, Unit: "round"}
+	if s.round == 0 {
+		p.Note = stageNoteOf(s.c, 0)
+		return p
+	}
+	p.Values = []run.Value{{Name: "perf", Value: mean(s.perf)}, {Name: "crit", Value: s.crit}, {Name: "loss", Value: mean(s.loss)}}
+	p.Note = stageNoteOf(s.c, s.stage[len(s.stage)-1])
+	if s.crit >= Criterion {
+		p.Note = fmt.Sprintf("criterion reached at round %d (%d steps)", s.round, s.steps())
+	}
+	return p
+}
+
+// summarize puts into rep the details, metrics and notes of steps to
+// criterion: the ensemble's (the middle-80 % mean ≥ Criterion) and each
+// network's own (first, −1 where not reached); it returns the details.
+func (s scores) summarize(rep *run.Report, first []int, wall float64) *Details {
+	c, K, R := s.c, s.c.Networks, len(s.stage)
+	d := &Details{Task: c.Task, Method: c.Method, Networks: K, Rounds: s.round, Steps: s.steps(),
+		Reached: s.crit >= Criterion, StepsToCriterion: -1, NetworkSteps: first, WallSeconds: wall}
+	if R > 0 {
+		d.Criterion = finite(s.crit)
+		d.Stage = stageNoteOf(c, s.stage[R-1])
+	}
+	if d.Reached {
+		d.StepsToCriterion = s.steps()
+	}
+	rep.Details = d
+	add := func(name string, v float64) {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			rep.Metrics = append(rep.Metrics, run.Value{Name: name, Value: v})
+		}
+	}
+	add("rounds", float64(s.round))
+	add("steps", float64(s.steps()))
+	var reached []float64
+	for _, f := range first {
+		if f >= 0 {
+			reached = append(reached, float64(f))
+		}
+	}
+	if R > 0 {
+		add("criterion", s.crit)
+		add("mean_performance", mean(s.perf))
+		add("mean_loss", mean(s.loss))
+	}
+	if d.Reached {
+		add("steps_to_criterion", float64(s.steps()))
+	}
+	add("networks_reached", float64(len(reached)))
+	if len(reached) > 0 {
+		m, sem := meanSEM(reached)
+		add("network_steps_mean", m)
+		add("network_steps_sem", sem)
+	}
+	for i, f := range first {
+		if f >= 0 {
+			add("network_steps."+strconv.Itoa(i), float64(f))
+		}
+	}
+	add("wall_seconds", wall)
+	switch {
+	case R == 0:
+		rep.Notes = append(rep.Notes, "no round trained yet")
+	case d.Reached:
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the ensemble criterion (middle-80 %% mean ≥ %v) was reached after %d steps (round %d)", Criterion, s.steps(), s.round))
+	default:
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the ensemble criterion was not reached in %d of %d rounds (criterion %.4f; %d of %d networks reached %v on their own)",
+			s.round, c.Rounds, s.crit, len(reached), K, Criterion))
+	}
+	return d
+}
+
+// stageNoteOf describes stage st of c's schedule.
+func stageNoteOf(c Config, st int) string {
+	S := c.stages()
+	if st >= S {
+		if S == 0 {
+			return "base training"
+		}
+		return "final base training"
+	}
+	dt, k := c.stage(st)
+	if c.Method == CD {
+		return fmt.Sprintf("stage %d/%d, dt = %.4g s", st+1, S, dt)
+	}
+	return fmt.Sprintf("stage %d/%d, β = %.3g, θ = %d", st+1, S, k.Beta, k.Theta)
+}
+
+// firstReachedOf is, per network, the steps after which its evaluation first
+// reached the criterion level, or −1.
+func firstReachedOf(perf []float64, K, spr int) []int {
+	first := make([]int, K)
+	for i := range first {
+		first[i] = -1
+		for r := 0; r*K < len(perf); r++ {
+			if perf[r*K+i] >= Criterion {
+				first[i] = (r + 1) * spr
+				break
+			}
+		}
+	}
+	return first
+}
+
+// curveFigure plots an ensemble's performance history (R rounds of
+// c.Networks values) against the training step: lowest, median and highest
+// network, mean, criterion and the 0.99 level.
+func curveFigure(c Config, perfs []float64, R int) run.Figure {
+	K := c.Networks
+	f := run.Figure{Name: "performance", Title: fmt.Sprintf("%s, %s: performance of %d networks", c.Task, c.Method, K),
+		XLabel: "training step", YLabel: "performance"}
+	x := make([]float64, R)
+	lo, med, hi, mu, crit := make([]float64, R), make([]float64, R), make([]float64, R), make([]float64, R), make([]float64, R)
+	for r := 0; r < R; r++ {
+		x[r] = float64((r + 1) * c.StepsPerRound)
+		row := perfs[r*K : (r+1)*K]
+		s := append([]float64(nil), row...)
+		sort.Float64s(s)
+		lo[r], hi[r] = s[0], s[K-1]
+		med[r] = s[K/2]
+		if K%2 == 0 {
+			med[r] = (s[K/2-1] + s[K/2]) / 2
+		}
+		mu[r] = mean(row)
+		crit[r] = cogtask.Criterion(row)
+	}
+	f.Lines = []run.Line{{Label: "lowest network", X: x, Y: lo}, {Label: "median network", X: x, Y: med},
+		{Label: "highest network", X: x, Y: hi}, {Label: "mean", X: x, Y: mu},
+		{Label: "criterion (middle-80 % mean)", X: x, Y: crit}}
+	if R > 0 {
+		f.Lines = append(f.Lines, run.Line{Label: "0.99", X: []float64{x[0], x[R-1]}, Y: []float64{Criterion, Criterion}})
+	}
+	return f
 }

@@ -3,7 +3,6 @@ package tasktrain
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"time"
 
@@ -86,56 +85,15 @@ func (t *reversalTrainer) Advance() error {
 // Done reports the criterion reached or the budget spent.
 func (t *reversalTrainer) Done() bool { return t.e.Done() }
 
-func (t *reversalTrainer) stageNote(st int) string {
-	return stageNoteOf(t.e.Cfg, st)
-}
-
-// stageNoteOf describes stage st of c's schedule.
-func stageNoteOf(c Config, st int) string {
-	S := c.stages()
-	if st >= S {
-		if S == 0 {
-			return "base training"
-		}
-		return "final base training"
-	}
-	dt, k := c.stage(st)
-	if c.Method == CD {
-		return fmt.Sprintf("stage %d/%d, dt = %.4g s", st+1, S, dt)
-	}
-	return fmt.Sprintf("stage %d/%d, β = %.3g, θ = %d", st+1, S, k.Beta, k.Theta)
-}
-
 // Progress: mean performance, criterion, mean loss; the note names the stage.
 func (t *reversalTrainer) Progress() run.Progress {
-	e := t.e
-	p := run.Progress{Step: e.Round, Total: e.Cfg.Rounds, Unit: "round"}
-	if e.Round == 0 {
-		p.Note = t.stageNote(0)
-		return p
-	}
-	p.Values = []run.Value{{Name: "perf", Value: mean(e.Perf)}, {Name: "crit", Value: e.Crit}, {Name: "loss", Value: mean(e.Loss)}}
-	p.Note = t.stageNote(t.stage[len(t.stage)-1])
-	if e.Crit >= Criterion {
-		p.Note = fmt.Sprintf("criterion reached at round %d (%d steps)", e.Round, e.Steps())
-	}
-	return p
+	return t.scores().progress()
 }
 
-// firstReached is, per network, the steps after which its evaluation first
-// reached the criterion level, or −1.
-func firstReachedOf(perf []float64, K, spr int) []int {
-	first := make([]int, K)
-	for i := range first {
-		first[i] = -1
-		for r := 0; r*K < len(perf); r++ {
-			if perf[r*K+i] >= Criterion {
-				first[i] = (r + 1) * spr
-				break
-			}
-		}
-	}
-	return first
+// scores is the ensemble's standing, as both task trainers report it.
+func (t *reversalTrainer) scores() scores {
+	e := t.e
+	return scores{c: e.Cfg, round: e.Round, crit: e.Crit, perf: e.Perf, loss: e.Loss, stage: t.stage}
 }
 
 // Evaluate reports steps to criterion, the curves and one recorded
@@ -146,58 +104,7 @@ func (t *reversalTrainer) Evaluate() (*run.Report, error) {
 	K, R := c.Networks, len(t.stage)
 	rep := &run.Report{Kind: KindName, Step: e.Round}
 	first := firstReachedOf(t.perf, K, c.StepsPerRound)
-	d := &Details{Task: c.Task, Method: c.Method, Networks: K, Rounds: e.Round, Steps: e.Steps(),
-		Reached: e.Crit >= Criterion, StepsToCriterion: -1, NetworkSteps: first, WallSeconds: t.wall}
-	if R > 0 {
-		d.Criterion = finite(e.Crit)
-		d.Stage = t.stageNote(t.stage[R-1])
-	}
-	if d.Reached {
-		d.StepsToCriterion = e.Steps()
-	}
-	rep.Details = d
-	add := func(name string, v float64) {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			rep.Metrics = append(rep.Metrics, run.Value{Name: name, Value: v})
-		}
-	}
-	add("rounds", float64(e.Round))
-	add("steps", float64(e.Steps()))
-	var reached []float64
-	for _, f := range first {
-		if f >= 0 {
-			reached = append(reached, float64(f))
-		}
-	}
-	if R > 0 {
-		add("criterion", e.Crit)
-		add("mean_performance", mean(e.Perf))
-		add("mean_loss", mean(e.Loss))
-	}
-	if d.Reached {
-		add("steps_to_criterion", float64(e.Steps()))
-	}
-	add("networks_reached", float64(len(reached)))
-	if len(reached) > 0 {
-		m, sem := meanSEM(reached)
-		add("network_steps_mean", m)
-		add("network_steps_sem", sem)
-	}
-	for i, f := range first {
-		if f >= 0 {
-			add("network_steps."+strconv.Itoa(i), float64(f))
-		}
-	}
-	add("wall_seconds", t.wall)
-	switch {
-	case R == 0:
-		rep.Notes = append(rep.Notes, "no round trained yet")
-	case d.Reached:
-		rep.Notes = append(rep.Notes, fmt.Sprintf("the ensemble criterion (middle-80 %% mean ≥ %v) was reached after %d steps (round %d)", Criterion, e.Steps(), e.Round))
-	default:
-		rep.Notes = append(rep.Notes, fmt.Sprintf("the ensemble criterion was not reached in %d of %d rounds (criterion %.4f; %d of %d networks reached %v on their own)",
-			e.Round, c.Rounds, e.Crit, len(reached), K, Criterion))
-	}
+	t.scores().summarize(rep, first, t.wall)
 	perf := run.Table{Name: "performance", Columns: []string{"round", "step", "stage", "network", "performance", "loss"}}
 	for r := 0; r < R; r++ {
 		for i := 0; i < K; i++ {
@@ -216,37 +123,6 @@ func (t *reversalTrainer) Evaluate() (*run.Report, error) {
 	rep.Tables = append(rep.Tables, perf, sum)
 	rep.Figures = append(rep.Figures, curveFigure(c, t.perf, R), t.trialFigure(trialSeed(c.Seed)))
 	return rep, nil
-}
-
-// curveFigure plots an ensemble's performance history (R rounds of
-// c.Networks values) against the training step: lowest, median and highest
-// network, mean, criterion and the 0.99 level.
-func curveFigure(c Config, perfs []float64, R int) run.Figure {
-	K := c.Networks
-	f := run.Figure{Name: "performance", Title: fmt.Sprintf("%s, %s: performance of %d networks", c.Task, c.Method, K),
-		XLabel: "training step", YLabel: "performance"}
-	x := make([]float64, R)
-	lo, med, hi, mu, crit := make([]float64, R), make([]float64, R), make([]float64, R), make([]float64, R), make([]float64, R)
-	for r := 0; r < R; r++ {
-		x[r] = float64((r + 1) * c.StepsPerRound)
-		row := perfs[r*K : (r+1)*K]
-		s := append([]float64(nil), row...)
-		sort.Float64s(s)
-		lo[r], hi[r] = s[0], s[K-1]
-		med[r] = s[K/2]
-		if K%2 == 0 {
-			med[r] = (s[K/2-1] + s[K/2]) / 2
-		}
-		mu[r] = mean(row)
-		crit[r] = cogtask.Criterion(row)
-	}
-	f.Lines = []run.Line{{Label: "lowest network", X: x, Y: lo}, {Label: "median network", X: x, Y: med},
-		{Label: "highest network", X: x, Y: hi}, {Label: "mean", X: x, Y: mu},
-		{Label: "criterion (middle-80 % mean)", X: x, Y: crit}}
-	if R > 0 {
-		f.Lines = append(f.Lines, run.Line{Label: "0.99", X: []float64{x[0], x[R-1]}, Y: []float64{Criterion, Criterion}})
-	}
-	return f
 }
 
 // trialFigure runs one evaluation sequence of network 0 from rng.New(seed)
