@@ -1,13 +1,9 @@
 package reservoir
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"strings"
 	"testing"
 
-	"github.com/rnnlab/rnnlab/rules/run"
+	"github.com/rnnlab/rnnlab/rules/run/runtest"
 )
 
 // goldenTiny is the SHA-256 of the tiny comparison's final checkpoint
@@ -15,31 +11,4 @@ import (
 // come out under js/wasm (go test with GOOS=js GOARCH=wasm).
 const goldenTiny = "f705ce7691a6df1439c96d339ae6240e8055eafc1db43f556bb44faf12d4da1d"
 
-func TestGoldenTiny(t *testing.T) {
-	tr, err := tiny().Start(run.Env{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for !tr.Done() {
-		if err := tr.Advance(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ck, err := tr.Save()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k := range ck.Meta {
-		if strings.HasPrefix(k, "time.") {
-			delete(ck.Meta, k)
-		}
-	}
-	var buf bytes.Buffer
-	if err := ck.Encode(&buf); err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	if got := hex.EncodeToString(sum[:]); got != goldenTiny {
-		t.Errorf("checkpoint SHA-256 %s, golden %s", got, goldenTiny)
-	}
-}
+func TestGoldenTiny(t *testing.T) { runtest.Golden(t, tiny(), goldenTiny) }

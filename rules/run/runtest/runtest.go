@@ -5,6 +5,8 @@ package runtest
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"reflect"
 	"strings"
 	"testing"
@@ -104,6 +106,23 @@ func CheckReport(t *testing.T, kind string, rep *run.Report) {
 		if r := f.Raster; r != nil && len(r.Time) != len(r.Index) {
 			t.Errorf("%s: figure %s raster has %d times and %d indices", kind, f.Name, len(r.Time), len(r.Index))
 		}
+	}
+}
+
+// Golden runs spec to its end (run.Env{}) and checks the SHA-256 of its
+// final checkpoint, metadata keys "time." left out, against want: a kind's
+// pinned result, which must come out the same natively and under js/wasm.
+func Golden(t *testing.T, spec run.Spec, want string) {
+	t.Helper()
+	tr := start(t, spec, run.Env{})
+	for !tr.Done() {
+		if err := tr.Advance(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum := sha256.Sum256(encode(t, tr))
+	if got := hex.EncodeToString(sum[:]); got != want {
+		t.Errorf("checkpoint SHA-256 %s, golden %s", got, want)
 	}
 }
 
