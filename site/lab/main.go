@@ -275,28 +275,7 @@ func (g *game) newLosses() (from int, losses []float64) {
 }
 
 // drain applies the queued parent commands, between frames.
-func (g *game) drain() {
-	for {
-		c, ok := bridge.Poll()
-		if !ok {
-			return
-		}
-		if err := g.applySafely(c); err != nil {
-			g.fail(err)
-		}
-	}
-}
-
-// applySafely applies one command; a panic while doing so becomes an
-// error on the page, and the widget goes on with the run it had.
-func (g *game) applySafely(c bridge.Command) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("the widget could not apply the %s message (%v); it goes on as it was", c.Type, r)
-		}
-	}()
-	return g.apply(c)
-}
+func (g *game) drain() { bridge.Drain("widget", g.apply, g.fail, nil) }
 
 func (g *game) apply(c bridge.Command) error {
 	switch c.Type {

@@ -279,28 +279,9 @@ func (g *game) postReport(rep *run.Report) {
 	bridge.Post(msg)
 }
 
-// drain applies the queued messages, between frames.
-func (g *game) drain() {
-	for {
-		c, ok := bridge.Poll()
-		if !ok {
-			return
-		}
-		if err := g.applySafely(c); err != nil {
-			g.fail(err)
-		}
-		g.postStatus()
-	}
-}
-
-func (g *game) applySafely(c bridge.Command) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("the run widget could not apply the %s message (%v); it goes on as it was", c.Type, r)
-		}
-	}()
-	return g.apply(c)
-}
+// drain applies the queued messages, between frames, posting the status
+// after each.
+func (g *game) drain() { bridge.Drain("run widget", g.apply, g.fail, g.postStatus) }
 
 func (g *game) apply(c bridge.Command) error {
 	switch c.Type {

@@ -38,6 +38,34 @@ func Poll() (Command, bool) {
 	}
 }
 
+// Drain applies the queued commands in order, between frames. An error of
+// apply, or a panic while applying (it becomes an error naming the widget
+// and the message, and the widget goes on with the run it had), goes to
+// fail; after, when not nil, runs after each command.
+func Drain(widget string, apply func(Command) error, fail func(error), after func()) {
+	for {
+		c, ok := Poll()
+		if !ok {
+			return
+		}
+		if err := applySafely(widget, apply, c); err != nil {
+			fail(err)
+		}
+		if after != nil {
+			after()
+		}
+	}
+}
+
+func applySafely(widget string, apply func(Command) error, c Command) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the %s could not apply the %s message (%v); it goes on as it was", widget, c.Type, r)
+		}
+	}()
+	return apply(c)
+}
+
 // Pending is the number of queued commands.
 func Pending() int { return len(queue) }
 
